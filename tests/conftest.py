@@ -1,0 +1,79 @@
+"""Shared fixtures: an isolated Hugging Face cache and the trained fixture model."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import fixture_model
+import pytest
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+SEED = ROOT / "seeds" / "khan-tuman.ar.txt"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test may reach the hub or touch the user's model cache.
+
+    Set before any test module is imported: huggingface_hub reads these once,
+    when it is first imported.
+    """
+    os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="tarjama-test-hf-home-")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.get("HF_HOME", ""), ignore_errors=True)
+
+
+def _fixture_key() -> str:
+    digest = hashlib.sha256()
+    for path in sorted([HERE / "fixture_model.py", *(HERE / "data").iterdir()]):
+        digest.update(path.read_bytes())
+    for package in ("torch", "transformers", "sentencepiece"):
+        digest.update(importlib.metadata.version(package).encode())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real MarianMT model trained to memorise the fixture pairs.
+
+    Built once per session (about a minute on 2 cores). Set
+    TARJAMA_TEST_MODEL_CACHE to a folder to reuse it across sessions while
+    developing; it is keyed by the fixture data and library versions.
+    """
+    cache = os.environ.get("TARJAMA_TEST_MODEL_CACHE")
+    base = Path(cache) if cache else tmp_path_factory.mktemp("fixture-model")
+    out = base / _fixture_key()
+    if not (out / "fixture.json").is_file():
+        fixture_model.build_fixture_model(out)
+    print("fixture model:", json.loads((out / "fixture.json").read_text()))
+    return out
+
+
+@pytest.fixture(scope="session")
+def translator(model_dir: Path):
+    """A Translator on the fixture model, loaded once (options at their defaults)."""
+    from translate import Translator
+
+    return Translator(model_dir)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_pairs() -> list[tuple[str, str]]:
+    """The 12 (Arabic, English) sentences the seed article must give."""
+    return fixture_model.seed_sentences()

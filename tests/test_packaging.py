@@ -1,0 +1,24 @@
+"""What a user installs: the wheel carries models.txt and the console script."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_wheel_contains_models_txt_and_entry_point(tmp_path: Path) -> None:
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = tmp_path.glob("tarjama-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("translate/models.txt") == (ROOT / "models.txt").read_bytes()
+        (entry_points,) = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
+        assert "tarjama = translate.cli:main" in archive.read(entry_points).decode()

@@ -1,0 +1,117 @@
+"""Writers: TSV round trip, JSONL, TMX well-formedness, plain text."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from translate.types import AlignedPair
+from translate.writers import (
+    read_tsv,
+    tsv_escape,
+    tsv_unescape,
+    write_jsonl,
+    write_pairs,
+    write_text,
+    write_tmx,
+    write_tsv,
+)
+
+NASTY = [
+    "tab\there",
+    "new\nline",
+    "carriage\rreturn",
+    "back\\slash and \\t literal",
+    "quotes \"double\" and 'single'",
+    "<b>markup</b> & entities &amp;",
+    "\u202eبالعكس\u202c و\u200fعلامة",
+    "control\x01char\x1f",
+    "trailing backslash\\",
+    "",
+]
+
+
+def _pairs(sources: list[str], targets: list[str]) -> list[AlignedPair]:
+    return [AlignedPair(i, i // 3, s, t) for i, (s, t) in enumerate(zip(sources, targets, strict=True))]
+
+
+def test_tsv_round_trips_nasty_text() -> None:
+    pairs = _pairs(NASTY, list(reversed(NASTY)))
+    out = io.StringIO()
+    assert write_tsv(pairs, out) == len(pairs)
+    lines = out.getvalue().split("\n")
+    assert lines[0] == "index\tparagraph\tsource\ttarget"
+    assert lines[-1] == ""
+    assert all(len(line.split("\t")) == 4 for line in lines[:-1])
+    assert list(read_tsv(io.StringIO(out.getvalue()))) == pairs
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_tsv_escape_is_reversible(text: str) -> None:
+    escaped = tsv_escape(text)
+    assert "\t" not in escaped and "\n" not in escaped and "\r" not in escaped
+    assert tsv_unescape(escaped) == text
+
+
+def test_read_tsv_rejects_other_files() -> None:
+    with pytest.raises(ValueError, match="header"):
+        list(read_tsv(["a\tb\n"]))
+    with pytest.raises(ValueError, match="line 2"):
+        list(read_tsv(["index\tparagraph\tsource\ttarget\n", "0\t0\tonly three\n"]))
+
+
+def test_jsonl_uses_the_translation_convention() -> None:
+    pairs = [
+        AlignedPair(0, 0, "مرحبا.", "Hello.", start=0, end=6),
+        AlignedPair(1, 1, NASTY[0], NASTY[1], 8, 16, 2, True),
+    ]
+    out = io.StringIO()
+    write_jsonl(pairs, out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert records[0] == {
+        "index": 0,
+        "paragraph": 0,
+        "translation": {"ar": "مرحبا.", "en": "Hello."},
+        "start": 0,
+        "end": 6,
+        "pieces": 1,
+        "truncated": False,
+    }
+    assert records[1]["translation"] == {"ar": NASTY[0], "en": NASTY[1]}
+    assert records[1]["truncated"] is True
+    assert "مرحبا" in out.getvalue()  # UTF-8, not \u escapes
+
+
+def test_tmx_is_well_formed_tmx_14() -> None:
+    pairs = _pairs(NASTY, NASTY)
+    out = io.StringIO()
+    write_tmx(pairs, out)
+    root = ET.fromstring(out.getvalue().encode("utf-8"))
+    assert root.tag == "tmx" and root.get("version") == "1.4"
+    header = root.find("header")
+    assert header is not None and header.get("srclang") == "ar" and header.get("segtype") == "sentence"
+    units = root.findall("body/tu")
+    assert len(units) == len(pairs)
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for unit, pair in zip(units, pairs, strict=True):
+        ar, en = unit.findall("tuv")
+        assert (ar.get(lang), en.get(lang)) == ("ar", "en")
+        expected = pair.source.replace("\x01", "\ufffd").replace("\x1f", "\ufffd")
+        assert (ar.findtext("seg") or "") == expected
+
+
+def test_text_keeps_paragraphs() -> None:
+    pairs = [AlignedPair(0, 0, "a", "One."), AlignedPair(1, 0, "b", "Two."), AlignedPair(2, 1, "c", "Three.")]
+    out = io.StringIO()
+    write_text(pairs, out)
+    assert out.getvalue() == "One. Two.\nThree.\n"
+
+
+def test_write_pairs_dispatches_and_rejects_unknown_formats() -> None:
+    out = io.StringIO()
+    assert write_pairs([AlignedPair(0, 0, "a", "b")], out, "txt") == 1
+    with pytest.raises(ValueError, match="unknown format"):
+        write_pairs([], io.StringIO(), "docx")

@@ -1,0 +1,43 @@
+"""tarjama: Arabic to English machine translation, sentence-aligned.
+
+>>> from translate import Translator
+>>> pairs, info = Translator("opus-mt-ar-en").translate(arabic_text)  # doctest: +SKIP
+>>> for pair in pairs:  # doctest: +SKIP
+...     print(pair.source, "->", pair.target)
+
+Importing this package is cheap: torch and transformers load only when a
+:class:`Translator` is built.
+"""
+
+from translate.errors import InputError, ModelUnavailableError, TranslateError, UnknownModelError
+from translate.registry import ModelEntry, ResolvedModel, load_registry, resolve_model
+from translate.segment import segment_text
+from translate.translator import Translator
+from translate.types import AlignedPair, Hypothesis, Segment, TranslationInfo, TranslationOptions
+from translate.version import __version__
+from translate.writers import read_tsv, write_jsonl, write_pairs, write_text, write_tmx, write_tsv
+
+__all__ = [
+    "AlignedPair",
+    "Hypothesis",
+    "InputError",
+    "ModelEntry",
+    "ModelUnavailableError",
+    "ResolvedModel",
+    "Segment",
+    "TranslateError",
+    "TranslationInfo",
+    "TranslationOptions",
+    "Translator",
+    "UnknownModelError",
+    "__version__",
+    "load_registry",
+    "read_tsv",
+    "resolve_model",
+    "segment_text",
+    "write_jsonl",
+    "write_pairs",
+    "write_text",
+    "write_tmx",
+    "write_tsv",
+]

@@ -1,0 +1,106 @@
+"""Backends turn batches of model-ready text into English.
+
+A backend is anything with the small :class:`Backend` interface. torch and
+transformers are imported only when a backend is built, so segmentation, the
+writers and ``tarjama --help`` never pay for them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from translate.errors import ModelUnavailableError, TranslateError
+from translate.registry import ResolvedModel
+from translate.types import Hypothesis, TranslationOptions
+
+logger = logging.getLogger("tarjama")
+
+
+class Backend(Protocol):
+    """What the translator needs from a model."""
+
+    name: str
+    device: str
+    model: ResolvedModel
+    max_source_tokens: int
+    """The longest input, in tokens including end-of-sentence, the model accepts."""
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Input length of each text in model tokens, end-of-sentence included."""
+        ...
+
+    def translate_batch(self, texts: Sequence[str]) -> list[Hypothesis]:
+        """Translate each text; one hypothesis per text, in order."""
+        ...
+
+
+class MarianBackend:
+    """MarianMT through transformers and torch.
+
+    Uses the model's own generation config (beam size, length limit,
+    ``renormalize_logits``, banned tokens) unless the options override beam or
+    length, and never truncates input: callers must keep each text within
+    :attr:`max_source_tokens`.
+    """
+
+    name = "torch"
+
+    def __init__(self, model: ResolvedModel, options: TranslationOptions) -> None:
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        self.model = model
+        self.device = _pick_device(options.device, torch)
+        try:
+            self._tokenizer = MarianTokenizer.from_pretrained(model.path)
+            self._model = MarianMTModel.from_pretrained(model.path).to(self.device).eval()
+        except (OSError, ValueError, RuntimeError, KeyError) as exc:
+            raise ModelUnavailableError(
+                f"cannot load the model in {model.path} ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
+                f"re-download it with `tarjama download {model.model_id}` or pass --model DIR with a good copy"
+            ) from exc
+        self._torch = torch
+        generation = self._model.generation_config
+        self.beam = options.beam or generation.num_beams or 1
+        self.max_length = options.max_length or generation.max_length or 512
+        self.max_source_tokens = min(self._model.config.max_position_embeddings, self._tokenizer.model_max_length)
+        self._eos = self._model.config.eos_token_id
+        self._pad = self._model.config.pad_token_id
+        logger.info("loaded %s on %s (beam %d, max length %d)", model.model_id, self.device, self.beam, self.max_length)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        return [len(ids) for ids in self._tokenizer(list(texts))["input_ids"]]
+
+    def translate_batch(self, texts: Sequence[str]) -> list[Hypothesis]:
+        if not texts:
+            return []
+        batch = self._tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
+        if batch["input_ids"].shape[1] > self.max_source_tokens:
+            raise ValueError(f"input of {batch['input_ids'].shape[1]} tokens exceeds {self.max_source_tokens}")
+        with self._torch.inference_mode():
+            output = self._model.generate(**batch, num_beams=self.beam, max_length=self.max_length)
+        generated = output[:, 1:]  # drop the decoder start token
+        finished = (generated == self._eos).any(dim=1).tolist()
+        lengths = ((generated != self._pad) & (generated != self._eos)).sum(dim=1).tolist()
+        texts_out = self._tokenizer.batch_decode(output, skip_special_tokens=True)
+        return [
+            Hypothesis(text=text.strip(), tokens=n, truncated=not done)
+            for text, n, done in zip(texts_out, lengths, finished, strict=True)
+        ]
+
+
+def load_backend(model: ResolvedModel, options: TranslationOptions) -> Backend:
+    """Build the backend for a resolved model."""
+    return MarianBackend(model, options)
+
+
+def _pick_device(requested: str, torch) -> str:
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise TranslateError(f"--device {requested} was asked for but torch sees no CUDA GPU; use --device cpu or auto")
+    return requested

@@ -1,0 +1,312 @@
+"""The ``tarjama`` command line.
+
+The only module that configures logging, draws progress bars (on stderr) or
+decides exit codes: 0 ok, 1 a runtime error (a one-line ``error: ...``), 2 a
+usage error. Data goes to stdout or files, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from translate.errors import InputError, TranslateError, UnknownModelError
+from translate.files import STDIN, InputFile, atomic_output, expand_input, read_input
+from translate.segment import count_sentences
+from translate.types import AlignedPair, TranslationInfo, TranslationOptions
+from translate.version import __version__
+from translate.writers import EXTENSIONS, WRITERS, write_pairs
+
+logger = logging.getLogger("tarjama")
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (exit code 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for ``tarjama``."""
+    parser = argparse.ArgumentParser(
+        prog="tarjama", description="Arabic to English machine translation with sentence-aligned output."
+    )
+    parser.add_argument("--version", action="version", version=f"tarjama {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what is happening")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    tr = commands.add_parser(
+        "translate",
+        help="translate files or folders",
+        description="Translate Arabic text files sentence by sentence; a folder means every *.txt in it.",
+    )
+    tr.add_argument("inputs", nargs="+", metavar="FILE", help="text file, folder, or - for standard input")
+    where = tr.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=Path, metavar="OUT", help="write here instead of stdout")
+    where.add_argument("--out-dir", type=Path, metavar="DIR", help="one output file per input, in DIR")
+    tr.add_argument(
+        "-f", "--format", choices=list(WRITERS), help="output format (default: from OUT's ending, else tsv)"
+    )
+    _add_model_arguments(tr)
+    tr.add_argument("--beam", type=_positive, metavar="N", help="beam size (default: the model's, 4 for opus-mt)")
+    tr.add_argument(
+        "--max-length", type=_positive, metavar="N", help="longest translation in tokens (default: the model's)"
+    )
+    tr.add_argument("--batch-size", type=_positive, default=16, metavar="N", help="sentences per batch (default 16)")
+    tr.add_argument(
+        "--batch-tokens", type=_positive, default=4096, metavar="N", help="padded tokens per batch (default 4096)"
+    )
+    tr.add_argument(
+        "--device", type=_device, default="auto", help="auto, cpu or cuda[:N] (default auto: CUDA when present)"
+    )
+    tr.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    tr.set_defaults(func=_translate)
+
+    models = commands.add_parser("models", help="list known models and whether they are downloaded")
+    models.set_defaults(func=_models)
+
+    dl = commands.add_parser("download", help="download a model for offline use")
+    dl.add_argument(
+        "name", nargs="?", help="short name from `tarjama models` or a Hugging Face id (default: the default model)"
+    )
+    dl.add_argument("--revision", help="a hub branch, tag or commit")
+    dl.set_defaults(func=_download)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``tarjama`` with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed usage or help
+        return int(exc.code or 0)
+    _configure_logging(verbose=args.verbose)
+    try:
+        return args.func(args)
+    except (UsageError, UnknownModelError) as exc:
+        print(f"tarjama: error: {exc}", file=sys.stderr)
+        return 2
+    except TranslateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-m", "--model", help="short name, Hugging Face id or local directory (default opus-mt-ar-en)")
+    parser.add_argument("--revision", help="hub branch, tag or commit of the model")
+    parser.add_argument("--offline", action="store_true", help="never download; use the local cache or --model DIR")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _device(value: str) -> str:
+    if value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit()):
+        return value
+    raise argparse.ArgumentTypeError(f"expected auto, cpu, cuda or cuda:N, got {value!r}")
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from translate.translator import Translator
+
+    fmt = args.format or _format_from_name(args.output) or "tsv"
+    inputs, failed = _collect(args.inputs)
+    several = len(inputs) > 1 or any(Path(a).is_dir() for a in args.inputs)
+    if several and args.out_dir is None:
+        raise UsageError("several inputs (or a folder) need --out-dir DIR: one output file per input")
+    if not inputs:
+        return 1
+    options = TranslationOptions(
+        beam=args.beam,
+        max_length=args.max_length,
+        batch_size=args.batch_size,
+        batch_tokens=args.batch_tokens,
+        device=args.device,
+    )
+    _quiet_third_party()
+    started = time.monotonic()
+    translator = Translator(args.model, options, revision=args.revision, local_files_only=args.offline)
+    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty(), inputs=inputs)
+    sentences = 0
+    for item in inputs:
+        try:
+            sentences += _translate_one(translator, item, args, fmt, progress)
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed = True
+        except OSError as exc:
+            print(f"error: cannot write output for {item.name}: {exc.strerror or exc}", file=sys.stderr)
+            failed = True
+    progress.close()
+    if not args.quiet:
+        elapsed = time.monotonic() - started
+        print(
+            f"tarjama: {sentences} sentences from {len(inputs)} file(s) in {elapsed:.1f} s"
+            f" ({sentences / elapsed:.1f} sentences/s)",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
+
+
+def _collect(args: list[str]) -> tuple[list[InputFile], bool]:
+    inputs: list[InputFile] = []
+    failed = False
+    for arg in args:
+        try:
+            inputs.extend(expand_input(arg))
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed = True
+    return inputs, failed
+
+
+def _translate_one(translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: _Progress) -> int:
+    text = read_input(item)
+    pairs, info = translator.translate(text)
+    if info.sentences == 0:
+        logger.warning("%s: no text to translate", item.name)
+    elif not info.has_arabic:
+        logger.warning("%s: no Arabic text found; translating it anyway", item.name)
+    tracked = progress.track(pairs, info, str(item.relative) if item.path else item.name)
+    destination = _destination(item, args, fmt)
+    if destination is None:
+        return write_pairs(tracked, _utf8(sys.stdout), fmt)
+    if item.path is not None and destination.resolve() == item.path.resolve():
+        raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
+    with atomic_output(destination) as out:
+        count = write_pairs(tracked, out, fmt)
+    logger.info("%s -> %s", item.name, destination)
+    return count
+
+
+def _destination(item: InputFile, args: argparse.Namespace, fmt: str) -> Path | None:
+    if args.out_dir is not None:
+        name = item.relative.name
+        for suffix in (".txt", ".ar"):
+            name = name.removesuffix(suffix)
+        return args.out_dir / item.relative.parent / (name + EXTENSIONS[fmt])
+    if args.output is not None and str(args.output) != STDIN:
+        return args.output
+    return None
+
+
+def _format_from_name(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in WRITERS else None
+
+
+def _utf8(stream: TextIO) -> TextIO:
+    if (stream.encoding or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8")
+    return stream
+
+
+class _Progress:
+    """tqdm bars on stderr: sentences per file and, for several files, overall."""
+
+    def __init__(self, *, enabled: bool, inputs: list[InputFile]) -> None:
+        self.enabled = enabled
+        self.overall = None
+        if enabled and len(inputs) > 1:
+            from tqdm import tqdm
+
+            total = sum(_count_quietly(item) for item in inputs)
+            self.overall = tqdm(total=total, desc="all files", unit="sent", position=0, file=sys.stderr)
+
+    def track(self, pairs: Iterable[AlignedPair], info: TranslationInfo, name: str) -> Iterator[AlignedPair]:
+        if not self.enabled:
+            yield from pairs
+            return
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=info.sentences,
+            desc=name,
+            unit="sent",
+            position=1 if self.overall else 0,
+            leave=self.overall is None,
+            file=sys.stderr,
+        )
+        try:
+            for pair in pairs:
+                bar.update(1)
+                if self.overall is not None:
+                    self.overall.update(1)
+                yield pair
+        finally:
+            bar.close()
+
+    def close(self) -> None:
+        if self.overall is not None:
+            self.overall.close()
+
+
+def _count_quietly(item: InputFile) -> int:
+    if item.path is None:
+        return 0  # standard input can be read only once
+    try:
+        return count_sentences(read_input(item))
+    except InputError:
+        return 0  # reported when the file's turn comes
+
+
+def _models(args: argparse.Namespace) -> int:
+    from translate.registry import is_cached, load_registry
+
+    entries = load_registry()
+    width = max(len(e.name) for e in entries)
+    print(f"{'name':<{width}}  {'cached':<6}  description")
+    for number, entry in enumerate(entries):
+        default = " (default)" if number == 0 else ""
+        cached = "yes" if is_cached(entry) else "no"
+        print(f"{entry.name:<{width}}  {cached:<6}  {entry.description}{default} [{entry.hub_id}]")
+    return 0
+
+
+def _download(args: argparse.Namespace) -> int:
+    from translate.registry import default_model, download_model
+
+    name = args.name or default_model()
+    print(f"downloading {name} ...", file=sys.stderr)
+    resolved = download_model(name, revision=args.revision)
+    print(f"{resolved.model_id} is ready for offline use", file=sys.stderr)
+    print(resolved.path)
+    return 0
+
+
+def _quiet_third_party() -> None:
+    # transformers draws its own weight-loading bar and advisory warnings;
+    # on our stderr they would tangle with our progress bar.
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+def _configure_logging(*, verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    logger.handlers = [handler]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False

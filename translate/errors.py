@@ -1,0 +1,19 @@
+"""The errors tarjama raises on purpose. Each message says how to fix the problem."""
+
+from __future__ import annotations
+
+
+class TranslateError(Exception):
+    """Base class: a problem the user can fix, described in one line."""
+
+
+class InputError(TranslateError):
+    """The input cannot be read as text (missing, binary, wrong encoding...)."""
+
+
+class UnknownModelError(TranslateError):
+    """A model name that is neither in models.txt, a hub id, nor a directory."""
+
+
+class ModelUnavailableError(TranslateError):
+    """The model is known but its files cannot be had (not cached, offline, broken)."""

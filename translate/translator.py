@@ -1,0 +1,137 @@
+"""The translator: text in, aligned sentence pairs out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.backend import Backend, load_backend
+from translate.batching import plan_batches
+from translate.normalize import contains_arabic, normalize_for_model
+from translate.registry import default_model, resolve_model
+from translate.segment import segment_text, split_to_fit
+from translate.types import AlignedPair, Hypothesis, Segment, TranslationInfo, TranslationOptions
+
+logger = logging.getLogger("tarjama")
+
+QUALITY_PIECE_TOKENS = 256
+"""Default cap on one model input: opus-mt quality drops well before its 512-token limit."""
+
+
+@dataclass(frozen=True)
+class _Piece:
+    segment: int
+    text: str
+    tokens: int
+
+
+class Translator:
+    """Translates Arabic text into aligned (Arabic sentence, English sentence) pairs.
+
+    The model is resolved and loaded when the translator is built (downloading
+    it once if it is not cached and ``local_files_only`` is false), so a
+    missing model fails here, before any input is read.
+    """
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        options: TranslationOptions | None = None,
+        *,
+        revision: str | None = None,
+        local_files_only: bool = False,
+        backend: Backend | None = None,
+    ) -> None:
+        self.options = options or TranslationOptions()
+        if backend is None:
+            resolved = resolve_model(model or default_model(), revision=revision, local_files_only=local_files_only)
+            backend = load_backend(resolved, self.options)
+        self.backend = backend
+        requested = self.options.max_piece_tokens or QUALITY_PIECE_TOKENS
+        self.max_piece_tokens = min(requested, backend.max_source_tokens)
+
+    def translate(self, text: str) -> tuple[Iterator[AlignedPair], TranslationInfo]:
+        """Segment ``text`` now; translate it lazily.
+
+        Returns ``(pairs, info)``. Segmentation, token counting and batch
+        planning happen before this returns, so ``info.sentences`` can size a
+        progress bar; the model runs only while ``pairs`` is iterated, and pairs
+        come out in source order as their batches finish, one per sentence.
+        """
+        segments = segment_text(text)
+        pieces, spans = self._pieces(segments)
+        info = TranslationInfo(
+            model=self.backend.model.model_id,
+            revision=self.backend.model.revision,
+            backend=self.backend.name,
+            device=self.backend.device,
+            options=self.options,
+            sentences=len(segments),
+            paragraphs=len({s.paragraph for s in segments}),
+            pieces=len(pieces),
+            characters=len(text),
+            has_arabic=contains_arabic(text),
+        )
+        return self._run(segments, pieces, spans), info
+
+    def translate_text(self, text: str) -> list[AlignedPair]:
+        """Translate ``text`` and return all pairs at once."""
+        pairs, _ = self.translate(text)
+        return list(pairs)
+
+    def _pieces(self, segments: list[Segment]) -> tuple[list[_Piece], list[range]]:
+        """Model inputs for every segment, and which of them belong to each segment."""
+        texts = [normalize_for_model(s.text) for s in segments]
+        counts = self.backend.count_tokens([t for t in texts if t])
+        pieces: list[_Piece] = []
+        spans: list[range] = []
+        lengths = iter(counts)
+        for index, text in enumerate(texts):
+            first = len(pieces)
+            if text:
+                tokens = next(lengths)
+                if tokens <= self.max_piece_tokens:
+                    pieces.append(_Piece(index, text, tokens))
+                else:
+                    pieces.extend(self._split(index, text))
+            spans.append(range(first, len(pieces)))
+        return pieces, spans
+
+    def _split(self, index: int, text: str) -> list[_Piece]:
+        def fits(piece: str) -> bool:
+            return self.backend.count_tokens([piece])[0] <= self.max_piece_tokens
+
+        parts = [text[a:b] for a, b in split_to_fit(text, fits)]
+        logger.debug("sentence %d split into %d pieces to fit %d tokens", index, len(parts), self.max_piece_tokens)
+        return [_Piece(index, part, n) for part, n in zip(parts, self.backend.count_tokens(parts), strict=True)]
+
+    def _run(self, segments: list[Segment], pieces: list[_Piece], spans: list[range]) -> Iterator[AlignedPair]:
+        done: list[Hypothesis | None] = [None] * len(pieces)
+        batches = plan_batches(
+            [p.tokens for p in pieces], max_items=self.options.batch_size, max_tokens=self.options.batch_tokens
+        )
+        next_segment = 0
+        # The empty batch at the end flushes trailing sentences with nothing to translate.
+        for batch in [*batches, []]:
+            if batch:
+                hypotheses = self.backend.translate_batch([pieces[i].text for i in batch])
+                for i, hypothesis in zip(batch, hypotheses, strict=True):
+                    done[i] = hypothesis
+            while next_segment < len(segments) and all(done[i] is not None for i in spans[next_segment]):
+                yield _pair(segments[next_segment], [done[i] for i in spans[next_segment]])
+                next_segment += 1
+
+
+def _pair(segment: Segment, hypotheses: list[Hypothesis]) -> AlignedPair:
+    return AlignedPair(
+        index=segment.index,
+        paragraph=segment.paragraph,
+        source=segment.text,
+        target=" ".join(h.text for h in hypotheses if h.text),
+        start=segment.start,
+        end=segment.end,
+        pieces=len(hypotheses),
+        truncated=any(h.truncated for h in hypotheses),
+    )

@@ -1,0 +1,100 @@
+"""The values that flow through tarjama: frozen dataclasses, nothing else.
+
+This module imports nothing from the package, so every other module can use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One source sentence: its position and its exact text.
+
+    ``start``/``end`` are character offsets into the text that was segmented,
+    so ``text == source[start:end]`` and everything between two segments is
+    whitespace.
+    """
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """A backend's translation of one piece of text."""
+
+    text: str
+    tokens: int
+    truncated: bool = False
+    """True when decoding stopped at the length limit instead of at end-of-sentence."""
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """One source sentence and its translation.
+
+    ``source`` is the sentence exactly as it stood in the input; ``target`` is
+    the English. ``pieces`` counts how many parts a sentence too long for the
+    model was translated in; ``truncated`` flags a translation cut off at the
+    length limit. ``start``/``end`` are offsets into the translated text, or
+    ``None`` when the pair was read back from a file that does not keep them.
+    """
+
+    index: int
+    paragraph: int
+    source: str
+    target: str
+    start: int | None = None
+    end: int | None = None
+    pieces: int = 1
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class TranslationOptions:
+    """Everything that shapes a translation run; passed down, never mutated.
+
+    ``beam`` and ``max_length`` default to the model's own generation config.
+    ``batch_size`` bounds sentences per batch and ``batch_tokens`` the padded
+    tokens per batch (sentences x longest sentence). ``max_piece_tokens``
+    bounds one model input; longer sentences are split at clause marks, then
+    at spaces (default: the model's limit, capped at 256 for quality).
+    """
+
+    beam: int | None = None
+    max_length: int | None = None
+    batch_size: int = 16
+    batch_tokens: int = 4096
+    max_piece_tokens: int | None = None
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        for name in ("beam", "max_length", "max_piece_tokens"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value}")
+        if self.batch_size < 1 or self.batch_tokens < 1:
+            raise ValueError("batch_size and batch_tokens must be at least 1")
+        if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
+            raise ValueError(f"device must be auto, cpu or cuda[:N], got {self.device!r}")
+
+
+@dataclass(frozen=True)
+class TranslationInfo:
+    """What ``Translator.translate`` knows before it translates anything."""
+
+    model: str
+    revision: str | None
+    backend: str
+    device: str
+    options: TranslationOptions
+    sentences: int
+    paragraphs: int
+    pieces: int
+    characters: int
+    has_arabic: bool

@@ -1,0 +1,138 @@
+"""Write aligned pairs as TSV, JSONL, TMX or plain text, and read TSV back.
+
+Every writer consumes an ``Iterable[AlignedPair]`` and writes as pairs arrive,
+so output streams while the model works. Text is UTF-8.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from translate.types import AlignedPair
+from translate.version import __version__
+
+TSV_HEADER = ("index", "paragraph", "source", "target")
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+_TSV_SPECIAL = re.compile(r"[\\\t\n\r]")
+_TSV_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# Characters XML 1.0 cannot hold at all, not even as references.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def tsv_escape(text: str) -> str:
+    """Escape backslash, tab, newline and carriage return so a field stays on one line."""
+    return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES[m.group()], text)
+
+
+def tsv_unescape(field: str) -> str:
+    """Undo :func:`tsv_escape`; an unknown escape is kept as written."""
+    return _TSV_ESCAPE.sub(lambda m: _TSV_UNESCAPES.get(m.group(1), m.group()), field)
+
+
+def write_tsv(pairs: Iterable[AlignedPair], out: TextIO) -> int:
+    """Aligned TSV: a header, then ``index paragraph source target`` per sentence."""
+    out.write("\t".join(TSV_HEADER) + "\n")
+    count = 0
+    for pair in pairs:
+        out.write(f"{pair.index}\t{pair.paragraph}\t{tsv_escape(pair.source)}\t{tsv_escape(pair.target)}\n")
+        count += 1
+    return count
+
+
+def read_tsv(lines: Iterable[str]) -> Iterator[AlignedPair]:
+    """Read pairs back from :func:`write_tsv` output (offsets are not kept in TSV)."""
+    rows = iter(lines)
+    header = next(rows, "").rstrip("\r\n").split("\t")
+    if tuple(header) != TSV_HEADER:
+        raise ValueError(f"not a tarjama TSV: header is {header!r}, expected {list(TSV_HEADER)!r}")
+    for number, line in enumerate(rows, start=2):
+        fields = line.rstrip("\r\n").split("\t")
+        if len(fields) != len(TSV_HEADER):
+            raise ValueError(f"line {number}: expected {len(TSV_HEADER)} tab-separated fields, got {len(fields)}")
+        index, paragraph, source, target = fields
+        yield AlignedPair(int(index), int(paragraph), tsv_unescape(source), tsv_unescape(target))
+
+
+def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
+    """One JSON object per pair, with the Hugging Face ``translation`` convention."""
+    count = 0
+    for pair in pairs:
+        record = {
+            "index": pair.index,
+            "paragraph": pair.paragraph,
+            "translation": {"ar": pair.source, "en": pair.target},
+            "start": pair.start,
+            "end": pair.end,
+            "pieces": pair.pieces,
+            "truncated": pair.truncated,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
+    """A TMX 1.4 translation memory (Arabic source, English target), one ``<tu>`` per pair."""
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">\n')
+    out.write(
+        f'  <header creationtool="tarjama" creationtoolversion={quoteattr(__version__)} '
+        'segtype="sentence" o-tmf="tarjama" adminlang="en" srclang="ar" datatype="plaintext"/>\n  <body>\n'
+    )
+    count = 0
+    for pair in pairs:
+        out.write(
+            f'    <tu tuid="{pair.index + 1}">\n'
+            f'      <prop type="x-paragraph">{pair.paragraph}</prop>\n'
+            f'      <tuv xml:lang="ar"><seg>{_xml_text(pair.source)}</seg></tuv>\n'
+            f'      <tuv xml:lang="en"><seg>{_xml_text(pair.target)}</seg></tuv>\n'
+            "    </tu>\n"
+        )
+        count += 1
+    out.write("  </body>\n</tmx>\n")
+    return count
+
+
+def write_text(pairs: Iterable[AlignedPair], out: TextIO) -> int:
+    """The English only: sentences of a paragraph on one line, one line per paragraph."""
+    count = 0
+    paragraph: int | None = None
+    for pair in pairs:
+        if paragraph is not None:
+            out.write("\n" if pair.paragraph != paragraph else " ")
+        out.write(pair.target)
+        paragraph = pair.paragraph
+        count += 1
+    if count:
+        out.write("\n")
+    return count
+
+
+def _xml_text(text: str) -> str:
+    # A raw carriage return would be read back as a newline; a reference keeps it.
+    return escape(_XML_FORBIDDEN.sub("\ufffd", text), {"\r": "&#13;"})
+
+
+WRITERS: dict[str, Callable[[Iterable[AlignedPair], TextIO], int]] = {
+    "tsv": write_tsv,
+    "jsonl": write_jsonl,
+    "tmx": write_tmx,
+    "txt": write_text,
+}
+"""Output format name -> writer."""
+
+EXTENSIONS = {"tsv": ".tsv", "jsonl": ".jsonl", "tmx": ".tmx", "txt": ".en.txt"}
+"""Output format name -> file name ending used with ``--out-dir``."""
+
+
+def write_pairs(pairs: Iterable[AlignedPair], out: TextIO, fmt: str) -> int:
+    """Write ``pairs`` to ``out`` in format ``fmt``; return how many were written."""
+    try:
+        writer = WRITERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(WRITERS)}") from None
+    return writer(pairs, out)
