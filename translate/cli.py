@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from translate.errors import InputError, TranslateError, UnknownModelError
 from translate.files import STDIN, InputFile, atomic_output, expand_input, read_input
@@ -21,6 +21,9 @@ from translate.segment import count_sentences
 from translate.types import AlignedPair, TranslationInfo, TranslationOptions
 from translate.version import __version__
 from translate.writers import EXTENSIONS, WRITERS, write_pairs
+
+if TYPE_CHECKING:
+    from translate.translator import Translator
 
 logger = logging.getLogger("tarjama")
 
@@ -174,7 +177,9 @@ def _collect(args: list[str]) -> tuple[list[InputFile], bool]:
     return inputs, failed
 
 
-def _translate_one(translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: _Progress) -> int:
+def _translate_one(
+    translator: Translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: _Progress
+) -> int:
     text = read_input(item)
     pairs, info = translator.translate(text)
     if info.sentences == 0:
