@@ -260,7 +260,7 @@ def test_models_lists_the_registry(run) -> None:
     code, out, _ = run("models")
     assert code == 0
     lines = out.splitlines()
-    assert lines[1].startswith("opus-mt-ar-en ") and "(default)" in lines[1] and " no " in lines[1]
+    assert lines[1].startswith("opus-mt-ar-en (default) ") and " no " in lines[1]
     assert lines[2].startswith("opus-mt-tc-big-ar-en ") and "Helsinki-NLP/opus-mt-tc-big-ar-en" in lines[2]
 
 

@@ -275,12 +275,13 @@ def _models(args: argparse.Namespace) -> int:
     from translate.registry import is_cached, load_registry
 
     entries = load_registry()
-    width = max(len(e.name) for e in entries)
-    print(f"{'name':<{width}}  {'cached':<6}  description")
-    for number, entry in enumerate(entries):
-        default = " (default)" if number == 0 else ""
+    names = [e.name + (" (default)" if i == 0 else "") for i, e in enumerate(entries)]
+    width = max(len(n) for n in names)
+    hub_width = max(len(e.hub_id) for e in entries)
+    print(f"{'name':<{width}}  {'cached':<6}  {'hugging face id':<{hub_width}}  description")
+    for name, entry in zip(names, entries, strict=True):
         cached = "yes" if is_cached(entry) else "no"
-        print(f"{entry.name:<{width}}  {cached:<6}  {entry.description}{default} [{entry.hub_id}]")
+        print(f"{name:<{width}}  {cached:<6}  {entry.hub_id:<{hub_width}}  {entry.description}")
     return 0
 
 
