@@ -7,7 +7,10 @@ import importlib.metadata
 import json
 import os
 import shutil
+import socket
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import fixture_model
@@ -28,6 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -77,3 +81,31 @@ def seed_text() -> str:
 def seed_pairs() -> list[tuple[str, str]]:
     """The 12 (Arabic, English) sentences the seed article must give."""
     return fixture_model.seed_sentences()
+
+
+@dataclass(frozen=True)
+class RunningReader:
+    url: str
+    model: str
+    pool: object
+
+
+@pytest.fixture(scope="session")
+def reader(model_dir: Path) -> Iterator[RunningReader]:
+    """The reader app, served on a free loopback port with the fixture model."""
+    from translate import TranslationOptions
+    from ui.app import build_app, launch
+    from ui.models import ModelPool
+
+    pool = ModelPool(TranslationOptions(), local_dirs=[model_dir], local_files_only=True)
+    app = build_app(pool, allow_private_urls=True)
+    port = _free_port()
+    launch(app, port=port, quiet=True, prevent_thread_lock=True, max_file_size="200kb")
+    yield RunningReader(f"http://127.0.0.1:{port}/", str(model_dir), pool)
+    app.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

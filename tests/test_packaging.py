@@ -20,5 +20,10 @@ def test_wheel_contains_models_txt_and_entry_point(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("tarjama-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("translate/models.txt") == (ROOT / "models.txt").read_bytes()
+        seed = "ui/seeds/khan-tuman.ar.txt"
+        assert archive.read(seed) == (ROOT / "seeds" / "khan-tuman.ar.txt").read_bytes()
+        assert {"ui/static/reader.css", "ui/static/reader.js", "ui/app.py"} <= set(archive.namelist())
         (entry_points,) = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
-        assert "tarjama = translate.cli:main" in archive.read(entry_points).decode()
+        declared = archive.read(entry_points).decode()
+        assert "tarjama = translate.cli:main" in declared
+        assert "reader = ui.command:register" in declared

@@ -56,6 +56,21 @@ def test_tsv_escape_is_reversible(text: str) -> None:
     assert tsv_unescape(escaped) == text
 
 
+def test_tsv_can_mark_edited_targets() -> None:
+    pairs = [AlignedPair(0, 0, "أ", "machine"), AlignedPair(1, 0, "ب", "fixed by a person", edited=True)]
+    out = io.StringIO()
+    write_tsv(pairs, out, mark_edits=True)
+    assert out.getvalue().splitlines() == [
+        "index\tparagraph\tsource\ttarget\tedited",
+        "0\t0\tأ\tmachine\t0",
+        "1\t0\tب\tfixed by a person\t1",
+    ]
+    assert list(read_tsv(io.StringIO(out.getvalue()))) == pairs
+    plain = io.StringIO()
+    write_tsv(pairs, plain)
+    assert plain.getvalue().splitlines()[0] == "index\tparagraph\tsource\ttarget"
+
+
 def test_read_tsv_rejects_other_files() -> None:
     with pytest.raises(ValueError, match="header"):
         list(read_tsv(["a\tb\n"]))
@@ -79,6 +94,7 @@ def test_jsonl_uses_the_translation_convention() -> None:
         "end": 6,
         "pieces": 1,
         "truncated": False,
+        "edited": False,
     }
     assert records[1]["translation"] == {"ar": NASTY[0], "en": NASTY[1]}
     assert records[1]["truncated"] is True
@@ -90,6 +106,7 @@ def test_tmx_is_well_formed_tmx_14() -> None:
     out = io.StringIO()
     write_tmx(pairs, out)
     root = ET.fromstring(out.getvalue().encode("utf-8"))
+    assert [p.text for p in root.iter("prop") if p.get("type") == "x-origin"] == ["machine"] * len(pairs)
     assert root.tag == "tmx" and root.get("version") == "1.4"
     header = root.find("header")
     assert header is not None and header.get("srclang") == "ar" and header.get("segtype") == "sentence"

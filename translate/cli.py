@@ -12,6 +12,7 @@ import logging
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -77,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dl.add_argument("--revision", help="a hub branch, tag or commit")
     dl.set_defaults(func=_download)
+
+    # Other packages (the web reader in ``ui``) add their commands here, so
+    # this package never imports them.
+    for entry_point in entry_points(group="tarjama.commands"):
+        entry_point.load()(commands)
     return parser
 
 

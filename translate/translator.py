@@ -73,6 +73,7 @@ class Translator:
             pieces=len(pieces),
             characters=len(text),
             has_arabic=contains_arabic(text),
+            segments=tuple(segments),
         )
         return self._run(segments, pieces, spans), info
 

@@ -41,8 +41,9 @@ class AlignedPair:
     ``source`` is the sentence exactly as it stood in the input; ``target`` is
     the English. ``pieces`` counts how many parts a sentence too long for the
     model was translated in; ``truncated`` flags a translation cut off at the
-    length limit. ``start``/``end`` are offsets into the translated text, or
-    ``None`` when the pair was read back from a file that does not keep them.
+    length limit; ``edited`` marks a target a person corrected. ``start``/``end``
+    are offsets into the translated text, or ``None`` when the pair was read
+    back from a file that does not keep them.
     """
 
     index: int
@@ -53,6 +54,7 @@ class AlignedPair:
     end: int | None = None
     pieces: int = 1
     truncated: bool = False
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,11 @@ class TranslationOptions:
 
 @dataclass(frozen=True)
 class TranslationInfo:
-    """What ``Translator.translate`` knows before it translates anything."""
+    """What ``Translator.translate`` knows before it translates anything.
+
+    ``segments`` are the source sentences the pairs will follow, one pair each,
+    so a caller can show the source before its translation arrives.
+    """
 
     model: str
     revision: str | None
@@ -98,3 +104,4 @@ class TranslationInfo:
     pieces: int
     characters: int
     has_arabic: bool
+    segments: tuple[Segment, ...] = ()

@@ -34,12 +34,17 @@ def tsv_unescape(field: str) -> str:
     return _TSV_ESCAPE.sub(lambda m: _TSV_UNESCAPES.get(m.group(1), m.group()), field)
 
 
-def write_tsv(pairs: Iterable[AlignedPair], out: TextIO) -> int:
-    """Aligned TSV: a header, then ``index paragraph source target`` per sentence."""
-    out.write("\t".join(TSV_HEADER) + "\n")
+def write_tsv(pairs: Iterable[AlignedPair], out: TextIO, *, mark_edits: bool = False) -> int:
+    """Aligned TSV: a header, then ``index paragraph source target`` per sentence.
+
+    With ``mark_edits`` a fifth column, ``edited``, holds 1 for a target a
+    person corrected and 0 for machine output.
+    """
+    out.write("\t".join(TSV_HEADER + (("edited",) if mark_edits else ())) + "\n")
     count = 0
     for pair in pairs:
-        out.write(f"{pair.index}\t{pair.paragraph}\t{tsv_escape(pair.source)}\t{tsv_escape(pair.target)}\n")
+        row = f"{pair.index}\t{pair.paragraph}\t{tsv_escape(pair.source)}\t{tsv_escape(pair.target)}"
+        out.write(row + (f"\t{int(pair.edited)}\n" if mark_edits else "\n"))
         count += 1
     return count
 
@@ -47,15 +52,16 @@ def write_tsv(pairs: Iterable[AlignedPair], out: TextIO) -> int:
 def read_tsv(lines: Iterable[str]) -> Iterator[AlignedPair]:
     """Read pairs back from :func:`write_tsv` output (offsets are not kept in TSV)."""
     rows = iter(lines)
-    header = next(rows, "").rstrip("\r\n").split("\t")
-    if tuple(header) != TSV_HEADER:
-        raise ValueError(f"not a tarjama TSV: header is {header!r}, expected {list(TSV_HEADER)!r}")
+    header = tuple(next(rows, "").rstrip("\r\n").split("\t"))
+    if header not in (TSV_HEADER, (*TSV_HEADER, "edited")):
+        raise ValueError(f"not a tarjama TSV: header is {list(header)!r}, expected {list(TSV_HEADER)!r}")
     for number, line in enumerate(rows, start=2):
         fields = line.rstrip("\r\n").split("\t")
-        if len(fields) != len(TSV_HEADER):
-            raise ValueError(f"line {number}: expected {len(TSV_HEADER)} tab-separated fields, got {len(fields)}")
-        index, paragraph, source, target = fields
-        yield AlignedPair(int(index), int(paragraph), tsv_unescape(source), tsv_unescape(target))
+        if len(fields) != len(header):
+            raise ValueError(f"line {number}: expected {len(header)} tab-separated fields, got {len(fields)}")
+        index, paragraph, source, target = fields[:4]
+        edited = len(fields) == 5 and fields[4] == "1"
+        yield AlignedPair(int(index), int(paragraph), tsv_unescape(source), tsv_unescape(target), edited=edited)
 
 
 def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
@@ -70,6 +76,7 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
             "end": pair.end,
             "pieces": pair.pieces,
             "truncated": pair.truncated,
+            "edited": pair.edited,
         }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
@@ -88,6 +95,7 @@ def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
         out.write(
             f'    <tu tuid="{pair.index + 1}">\n'
             f'      <prop type="x-paragraph">{pair.paragraph}</prop>\n'
+            f'      <prop type="x-origin">{"human" if pair.edited else "machine"}</prop>\n'
             f'      <tuv xml:lang="ar"><seg>{_xml_text(pair.source)}</seg></tuv>\n'
             f'      <tuv xml:lang="en"><seg>{_xml_text(pair.target)}</seg></tuv>\n'
             "    </tu>\n"

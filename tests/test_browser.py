@@ -1,0 +1,116 @@
+"""The reader in a real browser: Debian's chromium driven by Playwright (no browser download)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install -y chromium fonts-noto-core)"
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, reader):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(reader.url)
+    page.wait_for_selector("#tj-translate")
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def _background(locator) -> str:
+    return locator.evaluate("el => getComputedStyle(el.closest('.tj-row')).backgroundColor")
+
+
+def test_translate_hover_edit_download(page, seed_text, seed_pairs, tmp_path: Path) -> None:
+    page.locator("#tj-text textarea").fill(seed_text)
+    page.click("#tj-translate")
+    page.wait_for_selector("#tj-status:has-text('12 / 12 sentences')", timeout=60_000)
+    page.wait_for_selector(".tj-en[contenteditable]")
+
+    rows = page.locator(".tj-row")
+    assert rows.count() == 12
+    assert [rows.nth(i).locator(".tj-en").inner_text() for i in range(12)] == [en for _, en in seed_pairs]
+    arabic = rows.nth(2).locator(".tj-ar")
+    assert arabic.get_attribute("dir") == "rtl" and arabic.get_attribute("lang") == "ar"
+    ar_box, en_box = arabic.bounding_box(), rows.nth(2).locator(".tj-en").bounding_box()
+    assert en_box["x"] < ar_box["x"]  # English on the left, Arabic on the right
+
+    # Hovering the Arabic sentence highlights its English partner, and only that row.
+    plain = _background(rows.nth(5).locator(".tj-en"))
+    arabic.hover()
+    partner = rows.nth(2).locator(".tj-en")
+    assert "tj-hl" in rows.nth(2).get_attribute("class")
+    assert _background(partner) != plain
+    assert _background(rows.nth(5).locator(".tj-en")) == plain
+    page.screenshot(path=str(tmp_path / "reader-hover.png"), full_page=True)
+
+    # Hovering the English side highlights the Arabic one.
+    rows.nth(7).locator(".tj-en").hover()
+    assert "tj-hl" in rows.nth(7).get_attribute("class") and "tj-hl" not in rows.nth(2).get_attribute("class")
+
+    # Correct sentence 4 in place; the TSV download carries the correction.
+    cell = rows.nth(3).locator(".tj-en")
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("And where will this battle of mobilisation end?")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tj-status:has-text('Correction saved (sentence 4)')")
+    assert "tj-edited" in rows.nth(3).get_attribute("class")
+    with page.expect_download() as download:
+        page.click("#tj-download-tsv")
+    tsv = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert tsv[0] == "index\tparagraph\tsource\ttarget\tedited"
+    assert tsv[4].split("\t")[3:] == ["And where will this battle of mobilisation end?", "1"]
+    assert tsv[1].split("\t")[3:] == [seed_pairs[0][1], "0"]
+    page.screenshot(path=str(tmp_path / "reader.png"), full_page=True)
+    assert (tmp_path / "reader.png").stat().st_size > 50_000
+
+
+def test_hostile_text_stays_text(page) -> None:
+    payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.locator("#tj-text textarea").fill(f"قال {payload} ثم سكت.")
+    page.click("#tj-translate")
+    page.wait_for_selector("#tj-status:has-text('1 / 1 sentences')", timeout=60_000)
+    assert payload in page.locator(".tj-ar").inner_text()
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#tj-view img").count() == 0
+    assert dialogs == []
+
+
+def test_bad_input_shows_a_message_and_the_page_keeps_working(page) -> None:
+    page.click("#tj-translate")
+    page.wait_for_selector("#tj-status [role=alert]:has-text('Nothing to translate')")
+    page.locator("#tj-text textarea").fill("مرحبا بكم.")
+    page.click("#tj-translate")
+    page.wait_for_selector("#tj-status:has-text('1 / 1 sentences')", timeout=60_000)
+    assert page.locator(".tj-en").inner_text() == "Welcome."

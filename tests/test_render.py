@@ -1,0 +1,90 @@
+"""ui/render.py: pairs to HTML, and nothing the user or the model writes becomes markup."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from translate import AlignedPair, segment_text
+from ui.render import EMPTY_VIEW, render_document, render_error, render_status
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<svg onload=alert(1)>",
+    '<a href="javascript:alert(1)">link</a>',
+    "&lt;b&gt; &amp; &#60;script&#62;",
+    "\u202eبالعكس\u202c",
+    "\" onmouseover='alert(1)' x=\"",
+]
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+def _doc(text: str, targets: dict[int, str], *, editable: bool = False, **flags) -> str:
+    segments = segment_text(text)
+    pairs = {i: AlignedPair(i, segments[i].paragraph, segments[i].text, t, **flags) for i, t in targets.items()}
+    return render_document(segments, pairs, editable=editable)
+
+
+def test_rows_pair_english_left_with_arabic_right() -> None:
+    html = _doc("مرحبا بكم. كيف حالك؟\nفقرة ثانية.", {0: "Welcome.", 1: "How are you?", 2: "Second paragraph."})
+    parsed = _parse(html)
+    assert parsed.tags.count("section") == 2  # one per paragraph
+    assert html.count('class="tj-row"') == 3
+    assert html.index('class="tj-en" dir="ltr" lang="en" data-pair="0"') < html.index('class="tj-ar" dir="rtl"')
+    assert 'dir="rtl" lang="ar" data-pair="1">كيف حالك؟<' in html
+    assert "contenteditable" not in html
+
+
+def test_pending_rows_show_the_arabic_and_a_placeholder() -> None:
+    html = _doc("مرحبا بكم. كيف حالك؟", {0: "Welcome."})
+    assert html.count("tj-pending") == 1
+    assert 'data-pair="1"><span class="tj-placeholder"' in html
+    assert "كيف حالك؟" in html
+
+
+def test_editable_and_flags() -> None:
+    html = _doc("مرحبا بكم.", {0: "Welcome."}, editable=True, edited=True, truncated=True)
+    assert 'contenteditable="plaintext-only"' in html
+    assert "tj-edited" in html and "tj-flagged" in html and "length limit" in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_are_text_not_markup(payload: str) -> None:
+    html = _doc(f"قال {payload} ثم سكت.", {0: f"He said {payload} then fell silent."}, editable=True)
+    parsed = _parse(html)
+    assert set(parsed.tags) <= {"div", "section", "span"}
+    assert all(not name.startswith("on") and name != "href" for name, _ in parsed.attrs)
+    text = "".join(parsed.text)
+    assert payload in text  # shown to the reader exactly as written
+    for render in (render_error(payload), render_status(1, 2, note=payload)):
+        assert payload in "".join(_parse(render).text)
+        assert set(_parse(render).tags) <= {"div", "progress", "span"}
+
+
+def test_status_and_empty_view() -> None:
+    status = render_status(5, 12, seconds=1.5)
+    assert 'value="5" max="12"' in status
+    assert "".join(_parse(status).text).strip() == "5 / 12 sentences · 1.5 s"
+    assert render_document([], {}) == EMPTY_VIEW

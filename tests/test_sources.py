@@ -1,0 +1,133 @@
+"""ui/sources.py: article text from .txt, .html, .docx files and from URLs."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from translate import InputError
+from ui.sources import check_url, text_from_file, text_from_url
+
+ARTICLE = [
+    "خان طومان قرية صغيرة تقع على الطريق الدولي في الريف الجنوبي لحلب، وهي شريان الدعم اللوجستي لقوات النظام.",
+    "لكن هذه القرية الصغيرة تتصدر مسرح العمليات في سورية وتأخذ المعارك فيها مشهد معركة كبيرة جدا.",
+]
+PAGE = f"""<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>خبر</title></head><body>
+<nav><ul><li><a href="/">الرئيسية</a></li><li><a href="/sport">رياضة</a></li>
+<li><a href="/eco">اقتصاد</a></li></ul></nav>
+<article><h1>عنوان الخبر</h1><p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p></article>
+<footer>جميع الحقوق محفوظة — سياسة الخصوصية — اتصل بنا</footer></body></html>"""
+
+
+def test_txt(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(ARTICLE).encode())
+    assert text_from_file(path) == "\n".join(ARTICLE)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".htm"])
+def test_html_keeps_the_article_and_drops_the_page_furniture(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"page{suffix}"
+    path.write_text(PAGE, encoding="utf-8")
+    text = text_from_file(path)
+    assert all(sentence in text.splitlines() for sentence in ARTICLE)
+    assert "رياضة" not in text and "سياسة الخصوصية" not in text
+
+
+def test_docx(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for sentence in ARTICLE:
+        document.add_paragraph(sentence)
+    document.add_paragraph("   ")
+    path = tmp_path / "article.docx"
+    document.save(str(path))
+    assert text_from_file(path) == "\n".join(ARTICLE)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("scan.pdf", b"%PDF-1.4", "scan.pdf: unsupported file type; upload a .txt, .html, .htm, .docx file"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx: not a readable .docx file"),
+        ("fake.docx", "نص عادي".encode(), "fake.docx: not a readable .docx file"),
+        ("latin1.txt", "café".encode("latin-1"), "latin1.txt: not valid UTF-8"),
+        ("empty.html", b"<html><body><script>var a = 1;</script></body></html>", "empty.html: no article text found"),
+    ],
+)
+def test_bad_files(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError) as caught:
+        text_from_file(path)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("", "give an http:// or https:// address"),
+        ("file:///etc/passwd", "give an http:// or https:// address"),
+        ("ftp://example.com/a.html", "give an http:// or https:// address"),
+        ("javascript:alert(1)", "give an http:// or https:// address"),
+        ("http://127.0.0.1:8000/", "refusing to fetch from a private or local address (127.0.0.1)"),
+        ("http://localhost/", "refusing to fetch from a private or local address"),
+        ("http://10.1.2.3/", "refusing to fetch from a private or local address (10.1.2.3)"),
+        ("http://192.168.0.10/", "refusing to fetch from a private or local address"),
+        ("http://169.254.169.254/latest/meta-data/", "refusing to fetch from a private or local address"),
+        ("http://[::1]:8080/", "refusing to fetch from a private or local address (::1)"),
+        ("http://0.0.0.0/", "refusing to fetch from a private or local address"),
+    ],
+)
+def test_urls_that_are_refused(url: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        check_url(url)
+    assert message in str(caught.value)
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    """A tiny web site on loopback: /article.html, /empty.html, anything else 404."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            pages = {"/article.html": PAGE, "/empty.html": "<html><body><nav>x</nav></body></html>"}
+            if self.path == "/moved":
+                self.send_response(302)
+                self.send_header("Location", "/article.html")
+                self.end_headers()
+                return
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write((body or "not found").encode())
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_fetch_an_article(site: str) -> None:
+    for path in ("/article.html", "/moved"):
+        text = text_from_url(site + path, allow_private=True)
+        assert all(sentence in text.splitlines() for sentence in ARTICLE)
+
+
+def test_fetch_problems(site: str) -> None:
+    with pytest.raises(InputError, match="the server answered 404"):
+        text_from_url(site + "/missing", allow_private=True)
+    with pytest.raises(InputError, match="refusing to fetch"):
+        text_from_url(site + "/article.html")  # loopback is refused unless allowed
+    with pytest.raises(InputError, match="could not fetch the page"):
+        text_from_url("http://127.0.0.1:1/", allow_private=True)

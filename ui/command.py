@@ -1,0 +1,100 @@
+"""``tarjama reader``: registered with the tarjama CLI through the ``tarjama.commands`` entry point.
+
+Kept free of heavy imports: Gradio and the models load only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+
+from translate.errors import TranslateError
+
+DEFAULT_PORT = 7860
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``reader`` subcommand to the ``tarjama`` parser."""
+    parser = commands.add_parser(
+        "reader",
+        help="start the bilingual web reader",
+        description="Start the tarjama reader: Arabic and English side by side in your browser.",
+    )
+    add_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tarjama reader", description="Start the tarjama bilingual web reader.")
+    add_arguments(parser)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    parser.add_argument("--share", action="store_true", help="also open a public Gradio share link")
+    parser.add_argument(
+        "-m",
+        "--model",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="a local model directory to offer (first one is the default); may be repeated",
+    )
+    parser.add_argument("--offline", action="store_true", help="never download models; use the local cache")
+    parser.add_argument("--beam", type=int, help="beam size (default: the model's own)")
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+    parser.add_argument("--max-file-size", default="5mb", help="largest upload accepted (default 5mb)")
+    parser.add_argument("--concurrency", type=int, default=1, help="translations run at once (default 1)")
+    parser.add_argument(
+        "--allow-private-urls", action="store_true", help="let the reader fetch URLs on loopback and private networks"
+    )
+    parser.add_argument(
+        "--auth",
+        default=os.environ.get("TARJAMA_READER_AUTH"),
+        metavar="USER:PASSWORD",
+        help="require this login (or set TARJAMA_READER_AUTH)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and serve the reader until interrupted."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(b|kb|mb|gb)?", args.max_file_size.strip().lower()):
+        raise TranslateError(f"--max-file-size {args.max_file_size!r}: use a size such as 5mb or 500kb")
+    auth = None
+    if args.auth:
+        user, sep, password = args.auth.partition(":")
+        if not sep or not user or not password:
+            raise TranslateError("--auth must look like USER:PASSWORD")
+        auth = (user, password)
+    for model_dir in args.model:
+        if not model_dir.is_dir():
+            raise TranslateError(f"--model {model_dir}: no such directory")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    try:
+        from translate import TranslationOptions
+        from ui.app import build_app, launch
+        from ui.models import ModelPool
+    except ImportError as exc:
+        raise TranslateError(
+            f"the reader needs its extra dependencies ({exc.name} is missing): pip install 'tarjama[reader]'"
+        ) from None
+    options = TranslationOptions(beam=args.beam, device=args.device)
+    pool = ModelPool(options, local_dirs=args.model, local_files_only=args.offline)
+    app = build_app(pool, allow_private_urls=args.allow_private_urls)
+    launch(
+        app,
+        host=args.host,
+        port=args.port,
+        share=args.share,
+        max_file_size=args.max_file_size,
+        concurrency=args.concurrency,
+        auth=auth,
+    )
+    return 0

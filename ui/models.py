@@ -1,0 +1,48 @@
+"""Translators shared by every request of the reader process."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from translate import TranslationOptions, Translator, UnknownModelError
+from translate.registry import load_registry
+
+
+class ModelPool:
+    """Loads each model once per process, on first use, and hands out the same translator after.
+
+    A per-model lock makes concurrent first requests wait for one load instead
+    of loading the model twice. Models are named as ``--model`` takes them: a
+    local directory given at start-up, or a short name from ``models.txt``.
+    """
+
+    def __init__(
+        self, options: TranslationOptions, *, local_dirs: list[Path] | None = None, local_files_only: bool = False
+    ) -> None:
+        self.options = options
+        self.local_files_only = local_files_only
+        self._local = [str(d) for d in local_dirs or []]
+        self._names = self._local + [e.name for e in load_registry() if e.name not in self._local]
+        self._translators: dict[str, Translator] = {}
+        self._locks = {name: threading.Lock() for name in self._names}
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(label, name) of the models to offer: local directories first, then ``models.txt`` in order."""
+        return [(f"{Path(name).name} (local)" if name in self._local else name, name) for name in self._names]
+
+    def default(self) -> str:
+        """The model selected when the page opens."""
+        return self._names[0]
+
+    def loaded(self, name: str) -> bool:
+        return name in self._translators
+
+    def get(self, name: str) -> Translator:
+        """The translator for ``name``, loading it if this is the first request for it."""
+        if name not in self._locks:
+            raise UnknownModelError(f"unknown model {name!r}: choose one of {', '.join(self._names)}")
+        with self._locks[name]:
+            if name not in self._translators:
+                self._translators[name] = Translator(name, self.options, local_files_only=self.local_files_only)
+            return self._translators[name]

@@ -1,0 +1,118 @@
+"""Get the article text out of what a reader is given: a file or a URL.
+
+Plain text is decoded like the CLI does; HTML pages are reduced to their main
+article text with trafilatura; ``.docx`` files are read with python-docx.
+Every failure is an :class:`~translate.errors.InputError` with a one-line
+message for the page.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from translate.errors import InputError
+from translate.files import decode_text
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+MAX_PAGE_BYTES = 5_000_000
+FETCH_TIMEOUT = 15.0
+
+
+def text_from_file(path: str | Path, name: str | None = None) -> str:
+    """The text of an uploaded ``.txt``, ``.html``/``.htm`` or ``.docx`` file."""
+    path = Path(path)
+    name = name or path.name
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"{name}: unsupported file type; upload a {', '.join(SUPPORTED_SUFFIXES)} file")
+    if suffix == ".docx":
+        return _text_from_docx(path, name)
+    data = path.read_bytes()
+    if suffix in (".html", ".htm"):
+        return text_from_html(data, source=name)
+    return decode_text(data, name)
+
+
+def text_from_html(html: bytes | str, *, source: str, url: str | None = None) -> str:
+    """The main article text of an HTML page (trafilatura), one paragraph per line."""
+    import trafilatura
+
+    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_recall=True)
+    if not text or not text.strip():
+        raise InputError(f"{source}: no article text found in the page; paste the text instead")
+    return text
+
+
+def text_from_url(url: str, *, allow_private: bool = False) -> str:
+    """Fetch an article page and return its main text.
+
+    Only ``http``/``https`` URLs are fetched, and unless ``allow_private`` is
+    set, never one whose host resolves to a loopback, private, link-local or
+    otherwise non-public address (this server must not become a way into the
+    network it runs in); redirects are checked the same way.
+    """
+    url = url.strip()
+    check_url(url, allow_private=allow_private)
+    opener = urllib.request.build_opener(_CheckedRedirects(allow_private))
+    request = urllib.request.Request(url, headers={"User-Agent": "tarjama-reader", "Accept": "text/html,*/*;q=0.5"})
+    try:
+        with opener.open(request, timeout=FETCH_TIMEOUT) as response:
+            data = response.read(MAX_PAGE_BYTES + 1)
+            final_url = response.geturl()
+    except InputError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"{url}: the server answered {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise InputError(f"{url}: could not fetch the page ({reason})") from None
+    if len(data) > MAX_PAGE_BYTES:
+        raise InputError(f"{url}: the page is larger than {MAX_PAGE_BYTES // 1_000_000} MB")
+    return text_from_html(data, source=url, url=final_url)
+
+
+def check_url(url: str, *, allow_private: bool = False) -> None:
+    """Raise :class:`InputError` unless ``url`` is an http(s) URL this server may fetch."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{url or 'empty URL'}: give an http:// or https:// address of an article")
+    if allow_private:
+        return
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
+    except (socket.gaierror, ValueError) as exc:
+        raise InputError(f"{url}: cannot resolve {parts.hostname} ({exc})") from None
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise InputError(
+                f"{url}: refusing to fetch from a private or local address ({address}); "
+                "start the reader with --allow-private-urls to allow it"
+            )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_url(newurl, allow_private=self.allow_private)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _text_from_docx(path: Path, name: str) -> str:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"{name}: not a readable .docx file ({type(exc).__name__}); save it again as .docx") from None
+    return "\n".join(p.text for p in document.paragraphs if p.text.strip())
