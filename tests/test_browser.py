@@ -114,3 +114,26 @@ def test_bad_input_shows_a_message_and_the_page_keeps_working(page) -> None:
     page.click("#tj-translate")
     page.wait_for_selector("#tj-status:has-text('1 / 1 sentences')", timeout=60_000)
     assert page.locator(".tj-en").inner_text() == "Welcome."
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("big.txt", "مرحبا بكم. ".encode() * 20_000, 'exceed the maximum allowed size of 200.0 Kb: "big.txt"'),
+        ("scan.pdf", b"%PDF-1.4", "Invalid file type: scan.pdf. Only .txt, .html, .htm, .docx allowed."),
+    ],
+)
+def test_refused_uploads_say_why(page, tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    page.locator("#tj-upload input[type=file]").set_input_files(str(path))
+    page.wait_for_selector(f".toast-body:has-text('{message}')")
+
+
+def test_upload_a_file_translates_it(page, tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("مرحبا بكم. كيف حالك؟", encoding="utf-8")
+    page.locator("#tj-upload input[type=file]").set_input_files(str(path))
+    page.wait_for_selector("#tj-status:has-text('2 / 2 sentences')", timeout=60_000)
+    assert page.locator(".tj-en").all_inner_texts() == ["Welcome.", "How are you?"]
+    assert page.locator("#tj-text textarea").input_value() == "مرحبا بكم. كيف حالك؟"

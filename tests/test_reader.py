@@ -40,6 +40,12 @@ def test_api_translates_the_seed_article(client: Client, reader, seed_text, seed
     assert set(pairs[0]) == {f.name for f in dataclasses.fields(AlignedPair)}
 
 
+def test_no_telemetry(reader) -> None:
+    from ui.app import build_app
+
+    assert build_app(reader.pool).analytics_enabled is False
+
+
 def test_api_is_documented_with_a_stable_name(client: Client) -> None:
     api = client.view_api(print_info=False, return_format="dict")
     assert list(api["named_endpoints"]) == ["/translate"]

@@ -1,0 +1,85 @@
+"""`tarjama reader` as a user starts it: argument checks in-process, the real server in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from translate.cli import main
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--auth", "nopassword"], "--auth must look like USER:PASSWORD"),
+        (["--max-file-size", "lots"], "--max-file-size 'lots': use a size such as 5mb"),
+        (["--model", "/no/such/model"], "--model /no/such/model: no such directory"),
+    ],
+)
+def test_bad_reader_arguments(args: list[str], message: str, capsys) -> None:
+    assert main(["reader", *args]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read()
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers (e.g. 401 behind --auth)
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"reader did not start on {url}")
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses (hex, as the kernel lists them) of sockets listening on ``port``."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                found.add(address)
+    return found
+
+
+def test_tarjama_reader_serves_on_loopback_with_a_login(model_dir: Path) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AuthenticationError
+
+    port = _free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    command = [str(Path(sys.executable).with_name("tarjama")), "reader", "--model", str(model_dir), "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--auth", "reader:s3cret"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_until_up(url, process)
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
+            Client(url, verbose=False)
+        client = Client(url, auth=("reader", "s3cret"), verbose=False)
+        assert client.predict("مرحبا بكم.", str(model_dir), api_name="/translate")[0]["target"] == "Welcome."
+        assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only, not 0.0.0.0 or ::
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
