@@ -32,6 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    # The translation memory and converted CTranslate2 models live under here.
+    os.environ["XDG_CACHE_HOME"] = os.path.join(os.environ["HF_HOME"], "xdg-cache")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -64,12 +66,12 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def translator(model_dir: Path):
-    """A Translator on the fixture model, loaded once (options at their defaults)."""
-    from translate import Translator
+@pytest.fixture(scope="session", params=["torch", "ctranslate2"])
+def translator(model_dir: Path, request: pytest.FixtureRequest):
+    """A Translator on the fixture model, loaded once per backend (other options at their defaults)."""
+    from translate import TranslationOptions, Translator
 
-    return Translator(model_dir)
+    return Translator(model_dir, TranslationOptions(backend=request.param))
 
 
 @pytest.fixture(scope="session")

@@ -24,28 +24,36 @@ def test_every_input_once_within_bounds(seed: int, max_items: int, max_tokens: i
 
 
 def test_sorted_by_length_inside_a_window() -> None:
-    lengths = [5, 50, 6, 49, 7, 48, 8, 47]
+    lengths = [1, 5, 50, 6, 49, 7, 48, 8, 47]
     batches = plan_batches(lengths, max_items=2, max_tokens=10_000)
-    # Long inputs are batched together and short ones together: little padding.
-    assert sorted(map(sorted, batches)) == [[0, 2], [1, 3], [4, 6], [5, 7]]
+    # After the opening batch, long inputs are batched together and short ones together: little padding.
+    assert batches[0] == [0]
+    assert sorted(map(sorted, batches[1:])) == [[1, 3], [2, 4], [5, 7], [6, 8]]
+
+
+def test_a_small_first_batch_gets_the_first_rows_out_early() -> None:
+    batches = plan_batches([30] * 100, max_items=32, max_tokens=100_000)
+    assert batches[0] == list(range(8))
+    assert [len(b) for b in batches[1:]] == [32, 32, 28]
 
 
 def test_batches_run_earliest_input_first() -> None:
     lengths = list(range(1, 33))
     batches = plan_batches(lengths, max_items=2, max_tokens=10_000)
-    assert batches[0] == [0, 1]
+    assert batches[0] == [0]
     assert [min(b) for b in batches] == sorted(min(b) for b in batches)
 
 
 def test_windows_keep_source_order_coarsely() -> None:
     max_items = 4
-    lengths = [100 - i for i in range(40)]
+    lengths = [100 - i for i in range(41)]
     batches = plan_batches(lengths, max_items=max_items, max_tokens=10_000)
+    assert batches[0] == [0]  # the opening batch: max_items // 4 inputs
     window = max_items * WINDOW_BATCHES
     # No batch mixes inputs from two windows, and windows run in order.
-    windows = [{i // window for i in batch} for batch in batches]
+    windows = [{(i - 1) // window for i in batch} for batch in batches[1:]]
     assert all(len(w) == 1 for w in windows)
-    assert [w.pop() for w in windows] == sorted(i // window for b in batches for i in b[:1])
+    assert [w.pop() for w in windows] == sorted((b[0] - 1) // window for b in batches[1:])
 
 
 def test_rejects_nonsense_bounds() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ class CountingBackend:
         self.inner = inner
         self.name, self.device, self.model = inner.name, inner.device, inner.model
         self.max_source_tokens = inner.max_source_tokens
+        self.settings, self.beam, self.batch_tokens = inner.settings, inner.beam, inner.batch_tokens
         self.batches: list[int] = []
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -31,7 +33,7 @@ class CountingBackend:
 def test_seed_article_gives_the_twelve_expected_pairs(translator: Translator, seed_text, seed_pairs) -> None:
     pairs, info = translator.translate(seed_text)
     assert info.sentences == 12 and info.paragraphs == 1 and info.has_arabic
-    assert info.backend == "torch" and info.device == "cpu"
+    assert info.backend == translator.options.backend and info.device == "cpu"
     pairs = list(pairs)
     assert [(p.source, p.target) for p in pairs] == seed_pairs
     assert [p.index for p in pairs] == list(range(12))
@@ -63,13 +65,18 @@ def test_setup_is_eager_and_translation_lazy(translator: Translator, seed_text: 
     ],
     ids=["batch-1", "batch-3", "batch-64", "token-budget-300", "greedy"],
 )
-def test_batching_and_beam_do_not_change_output(translator: Translator, seed_text, seed_pairs, options) -> None:
-    other = Translator(options=options, backend=translator.backend)
+def test_batching_and_beam_do_not_change_output(
+    translator: Translator, model_dir: Path, seed_text, seed_pairs, options
+) -> None:
+    options = dataclasses.replace(options, backend=translator.options.backend)
+    other = Translator(model_dir, options)
+    assert other.backend.beam == (options.beam or 4)
     assert [p.target for p in other.translate_text(seed_text)] == [en for _, en in seed_pairs]
 
 
-def test_translation_stopped_at_the_length_limit_is_flagged(model_dir: Path) -> None:
-    short = Translator(model_dir, TranslationOptions(max_length=12))
+@pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
+def test_translation_stopped_at_the_length_limit_is_flagged(model_dir: Path, backend: str) -> None:
+    short = Translator(model_dir, TranslationOptions(max_length=12, backend=backend))
     pairs = short.translate_text("مرحبا بكم. قال د. أحمد إن الاجتماع كان مثمرا.")
     assert len(pairs) == 2
     assert pairs[0].target == "Welcome." and not pairs[0].truncated

@@ -1,10 +1,12 @@
 """Group model inputs into batches: pure, no model.
 
 Sorting by length cuts the padding a batch pays for, but a reader wants the
-first sentences first. So inputs are taken in windows of a few batches in
-source order; inside a window they are sorted by length and cut into batches
-bounded by a sentence count and a padded-token budget; the batches run in the
-order of the earliest input they hold, so output can stream in source order.
+first sentences first. So the first few inputs go in a small batch of their
+own (the first rows appear after a fraction of a full batch's time); the rest
+are taken in windows of a few batches in source order; inside a window they
+are sorted by length and cut into batches bounded by a sentence count and a
+padded-token budget; the batches run in the order of the earliest input they
+hold, so output can stream in source order.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ def plan_batches(lengths: list[int], *, max_items: int, max_tokens: int) -> list
     """
     if max_items < 1 or max_tokens < 1:
         raise ValueError("max_items and max_tokens must be at least 1")
-    batches: list[list[int]] = []
+    opening = min(len(lengths), max(1, max_items // 4))
+    batches = _cut(list(range(opening)), lengths, max_items, max_tokens)
     window = max_items * WINDOW_BATCHES
-    for first in range(0, len(lengths), window):
+    for first in range(opening, len(lengths), window):
         indices = sorted(range(first, min(first + window, len(lengths))), key=lambda i: (-lengths[i], i))
         planned = _cut(indices, lengths, max_items, max_tokens)
         batches.extend(sorted(planned, key=min))

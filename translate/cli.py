@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -16,8 +17,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from translate.ct2 import COMPUTE_TYPES
 from translate.errors import InputError, TranslateError, UnknownModelError
 from translate.files import STDIN, InputFile, atomic_output, expand_input, read_input
+from translate.memory import CachedBackend, TranslationMemory
 from translate.segment import count_sentences
 from translate.types import AlignedPair, TranslationInfo, TranslationOptions
 from translate.version import __version__
@@ -59,13 +62,30 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument(
         "--max-length", type=_positive, metavar="N", help="longest translation in tokens (default: the model's)"
     )
-    tr.add_argument("--batch-size", type=_positive, default=16, metavar="N", help="sentences per batch (default 16)")
+    tr.add_argument("--batch-size", type=_positive, default=32, metavar="N", help="sentences per batch (default 32)")
     tr.add_argument(
-        "--batch-tokens", type=_positive, default=4096, metavar="N", help="padded tokens per batch (default 4096)"
+        "--batch-tokens",
+        type=_positive,
+        metavar="N",
+        help="padded source tokens per batch (default: 4096 for torch, 1152 / beam for CTranslate2)",
     )
     tr.add_argument(
         "--device", type=_device, default="auto", help="auto, cpu or cuda[:N] (default auto: CUDA when present)"
     )
+    tr.add_argument(
+        "--backend",
+        choices=["auto", "torch", "ctranslate2"],
+        default="auto",
+        help="inference engine (default auto: CTranslate2 when installed, else torch)",
+    )
+    tr.add_argument(
+        "--compute-type",
+        choices=COMPUTE_TYPES,
+        default="auto",
+        help="CTranslate2 precision (default auto: int8 on CPU, float16 on CUDA)",
+    )
+    tr.add_argument("--threads", type=_positive, metavar="N", help="CPU threads (default: all cores)")
+    _add_cache_arguments(tr)
     tr.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     tr.set_defaults(func=_translate)
 
@@ -78,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dl.add_argument("--revision", help="a hub branch, tag or commit")
     dl.set_defaults(func=_download)
+
+    cache = commands.add_parser("cache", help="show or clear the translation memory")
+    cache.add_argument("action", choices=["stats", "clear"], help="stats: what is stored; clear: forget it all")
+    cache.add_argument("--cache", type=Path, metavar="PATH", help="the memory database (default: user cache dir)")
+    cache.set_defaults(func=_cache)
 
     # Other packages (the web reader in ``ui``) add their commands here, so
     # this package never imports them.
@@ -113,6 +138,24 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", help="never download; use the local cache or --model DIR")
 
 
+def _add_cache_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--cache", type=Path, metavar="PATH", help="translation memory database (default: in the user cache dir)"
+    )
+    group.add_argument("--no-cache", action="store_true", help="neither read nor write the translation memory")
+
+
+def open_memory(args: argparse.Namespace) -> TranslationMemory | None:
+    """The translation memory the command line asks for, or None with ``--no-cache``."""
+    if args.no_cache:
+        return None
+    try:
+        return TranslationMemory(args.cache)
+    except (OSError, sqlite3.Error) as exc:
+        raise TranslateError(f"cannot open the translation memory {args.cache or ''}: {exc}; use --no-cache") from exc
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -145,10 +188,14 @@ def _translate(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         batch_tokens=args.batch_tokens,
         device=args.device,
+        backend=args.backend,
+        compute_type=args.compute_type,
+        threads=args.threads,
     )
     _quiet_third_party()
     started = time.monotonic()
-    translator = Translator(args.model, options, revision=args.revision, local_files_only=args.offline)
+    memory = open_memory(args)
+    translator = Translator(args.model, options, revision=args.revision, local_files_only=args.offline, memory=memory)
     progress = _Progress(enabled=not args.quiet and sys.stderr.isatty(), inputs=inputs)
     sentences = 0
     for item in inputs:
@@ -163,9 +210,13 @@ def _translate(args: argparse.Namespace) -> int:
     progress.close()
     if not args.quiet:
         elapsed = time.monotonic() - started
+        backend = translator.backend
+        remembered = ""
+        if isinstance(backend, CachedBackend):
+            remembered = f"; {backend.hits} inputs from the translation memory"
         print(
             f"tarjama: {sentences} sentences from {len(inputs)} file(s) in {elapsed:.1f} s"
-            f" ({sentences / elapsed:.1f} sentences/s)",
+            f" ({sentences / elapsed:.1f} sentences/s, {backend.name} on {backend.device}{remembered})",
             file=sys.stderr,
         )
     return 1 if failed else 0
@@ -299,6 +350,18 @@ def _download(args: argparse.Namespace) -> int:
     resolved = download_model(name, revision=args.revision)
     print(f"{resolved.model_id} is ready for offline use", file=sys.stderr)
     print(resolved.path)
+    return 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    memory = TranslationMemory(args.cache)
+    if args.action == "clear":
+        memory.clear()
+        print(f"cleared the translation memory {memory.path}", file=sys.stderr)
+        return 0
+    stats = memory.stats()
+    print(f"path\t{stats.path}\nmachine translations\t{stats.machine}\nhuman translations\t{stats.human}")
+    print(f"size\t{stats.bytes / 1_000_000:.1f} MB")
     return 0
 
 

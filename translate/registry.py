@@ -7,6 +7,7 @@ are missing there they are downloaded once, unless ``local_files_only``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from importlib import resources
@@ -104,6 +105,19 @@ def is_cached(entry: ModelEntry) -> bool:
     except ModelUnavailableError:
         return False
     return True
+
+
+def model_fingerprint(path: Path) -> str:
+    """A short digest of a model directory's files (names, sizes, modification times).
+
+    Caches keyed by it (converted models, the translation memory) notice when
+    the files behind a model id change, as they do for a local directory.
+    """
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.iterdir() if p.is_file()):
+        stat = file.stat()
+        digest.update(f"{file.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
 
 
 def check_model_dir(path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from translate.backend import Backend, load_backend
 from translate.batching import plan_batches
+from translate.memory import CachedBackend, TranslationMemory
 from translate.normalize import contains_arabic, normalize_for_model
 from translate.registry import default_model, resolve_model
 from translate.segment import segment_text, split_to_fit
@@ -32,7 +33,9 @@ class Translator:
 
     The model is resolved and loaded when the translator is built (downloading
     it once if it is not cached and ``local_files_only`` is false), so a
-    missing model fails here, before any input is read.
+    missing model fails here, before any input is read. With a ``memory``,
+    sentences translated before are not translated again, and a human
+    translation stored there is used instead of the model's.
     """
 
     def __init__(
@@ -43,12 +46,14 @@ class Translator:
         revision: str | None = None,
         local_files_only: bool = False,
         backend: Backend | None = None,
+        memory: TranslationMemory | None = None,
     ) -> None:
         self.options = options or TranslationOptions()
         if backend is None:
             resolved = resolve_model(model or default_model(), revision=revision, local_files_only=local_files_only)
             backend = load_backend(resolved, self.options)
-        self.backend = backend
+        self.memory = memory
+        self.backend: Backend = CachedBackend(backend, memory) if memory is not None else backend
         requested = self.options.max_piece_tokens or QUALITY_PIECE_TOKENS
         self.max_piece_tokens = min(requested, backend.max_source_tokens)
 
@@ -61,7 +66,9 @@ class Translator:
         come out in source order as their batches finish, one per sentence.
         """
         segments = segment_text(text)
-        pieces, spans = self._pieces(segments)
+        texts = [normalize_for_model(s.text) for s in segments]
+        human = self._human_translations(texts)
+        pieces, spans = self._pieces([t if i not in human else "" for i, t in enumerate(texts)])
         info = TranslationInfo(
             model=self.backend.model.model_id,
             revision=self.backend.model.revision,
@@ -75,16 +82,21 @@ class Translator:
             has_arabic=contains_arabic(text),
             segments=tuple(segments),
         )
-        return self._run(segments, pieces, spans), info
+        return self._run(segments, pieces, spans, human), info
 
     def translate_text(self, text: str) -> list[AlignedPair]:
         """Translate ``text`` and return all pairs at once."""
         pairs, _ = self.translate(text)
         return list(pairs)
 
-    def _pieces(self, segments: list[Segment]) -> tuple[list[_Piece], list[range]]:
-        """Model inputs for every segment, and which of them belong to each segment."""
-        texts = [normalize_for_model(s.text) for s in segments]
+    def _human_translations(self, texts: list[str]) -> dict[int, str]:
+        if self.memory is None:
+            return {}
+        found = self.memory.human([t for t in texts if t])
+        return {i: found[t] for i, t in enumerate(texts) if t in found}
+
+    def _pieces(self, texts: list[str]) -> tuple[list[_Piece], list[range]]:
+        """Model inputs for every model-ready sentence, and which of them belong to each sentence."""
         counts = self.backend.count_tokens([t for t in texts if t])
         pieces: list[_Piece] = []
         spans: list[range] = []
@@ -108,10 +120,14 @@ class Translator:
         logger.debug("sentence %d split into %d pieces to fit %d tokens", index, len(parts), self.max_piece_tokens)
         return [_Piece(index, part, n) for part, n in zip(parts, self.backend.count_tokens(parts), strict=True)]
 
-    def _run(self, segments: list[Segment], pieces: list[_Piece], spans: list[range]) -> Iterator[AlignedPair]:
+    def _run(
+        self, segments: list[Segment], pieces: list[_Piece], spans: list[range], human: dict[int, str]
+    ) -> Iterator[AlignedPair]:
         done: list[Hypothesis | None] = [None] * len(pieces)
         batches = plan_batches(
-            [p.tokens for p in pieces], max_items=self.options.batch_size, max_tokens=self.options.batch_tokens
+            [p.tokens for p in pieces],
+            max_items=self.options.batch_size,
+            max_tokens=self.options.batch_tokens or self.backend.batch_tokens,
         )
         next_segment = 0
         # The empty batch at the end flushes trailing sentences with nothing to translate.
@@ -121,18 +137,23 @@ class Translator:
                 for i, hypothesis in zip(batch, hypotheses, strict=True):
                     done[i] = hypothesis
             while next_segment < len(segments) and all(done[i] is not None for i in spans[next_segment]):
-                yield _pair(segments[next_segment], [done[i] for i in spans[next_segment]])
+                segment = segments[next_segment]
+                if segment.index in human:
+                    yield _pair(segment, [], edited=True, target=human[segment.index])
+                else:
+                    yield _pair(segment, [done[i] for i in spans[next_segment]])
                 next_segment += 1
 
 
-def _pair(segment: Segment, hypotheses: list[Hypothesis]) -> AlignedPair:
+def _pair(segment: Segment, hypotheses: list[Hypothesis], *, edited: bool = False, target: str = "") -> AlignedPair:
     return AlignedPair(
         index=segment.index,
         paragraph=segment.paragraph,
         source=segment.text,
-        target=" ".join(h.text for h in hypotheses if h.text),
+        target=target or " ".join(h.text for h in hypotheses if h.text),
         start=segment.start,
         end=segment.end,
         pieces=len(hypotheses),
         truncated=any(h.truncated for h in hypotheses),
+        edited=edited,
     )

@@ -63,27 +63,37 @@ class TranslationOptions:
 
     ``beam`` and ``max_length`` default to the model's own generation config.
     ``batch_size`` bounds sentences per batch and ``batch_tokens`` the padded
-    tokens per batch (sentences x longest sentence). ``max_piece_tokens``
+    source tokens per batch (sentences x longest sentence; default: the
+    backend's, 4096 for torch, 1152 / beam for CTranslate2 to bound memory). ``max_piece_tokens``
     bounds one model input; longer sentences are split at clause marks, then
     at spaces (default: the model's limit, capped at 256 for quality).
+    ``backend`` is ``auto`` (CTranslate2 when installed, else torch),
+    ``torch`` or ``ctranslate2``; ``compute_type`` is CTranslate2's precision
+    (``auto``: int8 on CPU, float16 on CUDA); ``threads`` caps CPU threads
+    (default: all cores).
     """
 
     beam: int | None = None
     max_length: int | None = None
-    batch_size: int = 16
-    batch_tokens: int = 4096
+    batch_size: int = 32
+    batch_tokens: int | None = None
     max_piece_tokens: int | None = None
     device: str = "auto"
+    backend: str = "auto"
+    compute_type: str = "auto"
+    threads: int | None = None
 
     def __post_init__(self) -> None:
-        for name in ("beam", "max_length", "max_piece_tokens"):
+        for name in ("beam", "max_length", "max_piece_tokens", "threads", "batch_tokens"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1, got {value}")
-        if self.batch_size < 1 or self.batch_tokens < 1:
-            raise ValueError("batch_size and batch_tokens must be at least 1")
+        if self.batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
         if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
             raise ValueError(f"device must be auto, cpu or cuda[:N], got {self.device!r}")
+        if self.backend not in ("auto", "torch", "ctranslate2"):
+            raise ValueError(f"backend must be auto, torch or ctranslate2, got {self.backend!r}")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Any
 import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_jsonl, write_tmx, write_tsv
+from translate.normalize import normalize_for_model
 from ui.models import ModelPool
 from ui.render import EMPTY_VIEW, render_document, render_error, render_status
 from ui.sources import SUPPORTED_SUFFIXES, text_from_file, text_from_url
@@ -105,6 +106,9 @@ class Reader:
             return (gr.skip(),) * 5
         pairs = list(reading.pairs)
         pairs[index] = dataclasses.replace(pair, target=text, edited=True)
+        if self.pool.memory is not None:
+            # Next time this sentence appears, in the reader or the CLI, the correction wins.
+            self.pool.memory.store_human(normalize_for_model(pair.source), text)
         reading = dataclasses.replace(reading, pairs=tuple(pairs))
         edited = sum(p.edited for p in pairs)
         note = f"Correction saved (sentence {index + 1}); {edited} edited in the downloads."

@@ -55,6 +55,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-private-urls", action="store_true", help="let the reader fetch URLs on loopback and private networks"
     )
+    parser.add_argument("--backend", choices=["auto", "torch", "ctranslate2"], default="auto", help="inference engine")
+    cache = parser.add_mutually_exclusive_group()
+    cache.add_argument("--cache", type=Path, metavar="PATH", help="translation memory database (default: user cache)")
+    cache.add_argument("--no-cache", action="store_true", help="neither read nor write the translation memory")
     parser.add_argument(
         "--auth",
         default=os.environ.get("TARJAMA_READER_AUTH"),
@@ -85,8 +89,10 @@ def run(args: argparse.Namespace) -> int:
         raise TranslateError(
             f"the reader needs its extra dependencies ({exc.name} is missing): pip install 'tarjama[reader]'"
         ) from None
-    options = TranslationOptions(beam=args.beam, device=args.device)
-    pool = ModelPool(options, local_dirs=args.model, local_files_only=args.offline)
+    from translate.cli import open_memory
+
+    options = TranslationOptions(beam=args.beam, device=args.device, backend=args.backend)
+    pool = ModelPool(options, local_dirs=args.model, local_files_only=args.offline, memory=open_memory(args))
     app = build_app(pool, allow_private_urls=args.allow_private_urls)
     launch(
         app,

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from translate import TranslationOptions, Translator, UnknownModelError
+from translate.memory import TranslationMemory
 from translate.registry import load_registry
 
 
@@ -15,13 +16,20 @@ class ModelPool:
     A per-model lock makes concurrent first requests wait for one load instead
     of loading the model twice. Models are named as ``--model`` takes them: a
     local directory given at start-up, or a short name from ``models.txt``.
+    Every translator shares ``memory``, where the reader also keeps corrections.
     """
 
     def __init__(
-        self, options: TranslationOptions, *, local_dirs: list[Path] | None = None, local_files_only: bool = False
+        self,
+        options: TranslationOptions,
+        *,
+        local_dirs: list[Path] | None = None,
+        local_files_only: bool = False,
+        memory: TranslationMemory | None = None,
     ) -> None:
         self.options = options
         self.local_files_only = local_files_only
+        self.memory = memory
         self._local = [str(d) for d in local_dirs or []]
         self._names = self._local + [e.name for e in load_registry() if e.name not in self._local]
         self._translators: dict[str, Translator] = {}
@@ -44,5 +52,7 @@ class ModelPool:
             raise UnknownModelError(f"unknown model {name!r}: choose one of {', '.join(self._names)}")
         with self._locks[name]:
             if name not in self._translators:
-                self._translators[name] = Translator(name, self.options, local_files_only=self.local_files_only)
+                self._translators[name] = Translator(
+                    name, self.options, local_files_only=self.local_files_only, memory=self.memory
+                )
             return self._translators[name]

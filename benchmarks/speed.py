@@ -1,0 +1,398 @@
+"""Speed benchmark: tarjama's backends against the naive one-generate()-per-sentence baseline.
+
+Runs every system on the same inputs in one go and reports sentences/s, output
+tokens/s, load time, time to the first sentence, peak memory (RSS) and the
+ratio of each to the naive baseline at the same beam size.
+
+No download: unless ``--model DIR`` is given, it builds a MarianMT model with
+random weights and the exact architecture of opus-mt-ar-en (``--big``:
+opus-mt-tc-big-ar-en). Random weights would stop at arbitrary lengths, so every
+system is forced to decode the same number of tokens (min = max new tokens):
+the work is equal and only the speed differs. Each system runs in its own
+process, so load times and peak memory are its own.
+
+    python benchmarks/speed.py                 # 64 sentences, about 5 minutes on 2 cores
+    python benchmarks/speed.py --quick --json results.json
+
+``--json FILE`` writes the list of systems (``name``, ``backend``, ``beam``,
+``sent_per_s``, ``ratio_to_baseline``, ``load_s``, ``first_sentence_s``,
+``peak_rss_mb`` and more); the translation-memory, reader and conversion
+figures go beside it, in ``FILE`` with the suffix ``.extras.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "khan-tuman.ar.txt"
+
+ARCHITECTURES = {
+    # opus-mt-ar-en: transformer-base Marian
+    "opus-mt-ar-en": {"d_model": 512, "heads": 8, "ffn": 2048, "layers": 6, "vocab": 62834},
+    # opus-mt-tc-big-ar-en: transformer-big Marian
+    "opus-mt-tc-big-ar-en": {"d_model": 1024, "heads": 16, "ffn": 4096, "layers": 6, "vocab": 61109},
+}
+
+SYSTEMS = [
+    # (name, backend, compute type)
+    ("naive transformers, 1 generate() per sentence", "naive", "float32"),
+    ("tarjama torch", "torch", "float32"),
+    ("tarjama ctranslate2 int8", "ctranslate2", "int8"),
+    ("tarjama ctranslate2 float32", "ctranslate2", "float32"),
+]
+
+
+def build_model(out: Path, arch: str) -> Path:
+    """A random-weight MarianMT with ``arch``'s shapes, plus a small real tokenizer for Arabic."""
+    import io
+
+    import sentencepiece as spm
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+
+    shape = ARCHITECTURES[arch]
+    out.mkdir(parents=True, exist_ok=True)
+    text = SEED.read_text(encoding="utf-8").replace("،", " ").replace(".", " ").split()
+    lines = [" ".join(text[i : i + 12]) for i in range(0, len(text), 12)]
+    for name in ("source.spm", "target.spm"):
+        buffer = io.BytesIO()
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(lines),
+            model_writer=buffer,
+            vocab_size=600,
+            hard_vocab_limit=False,
+            character_coverage=1.0,
+            minloglevel=2,
+        )
+        (out / name).write_bytes(buffer.getvalue())
+    pieces = {"</s>": 0, "<unk>": 1}
+    sp = spm.SentencePieceProcessor(model_file=str(out / "source.spm"))
+    for i in range(sp.get_piece_size()):
+        pieces.setdefault(sp.id_to_piece(i), len(pieces))
+    while len(pieces) < shape["vocab"] - 1:  # the real vocabulary's size, so the output layer costs the same
+        pieces[f"<filler_{len(pieces)}>"] = len(pieces)
+    pieces["<pad>"] = len(pieces)
+    (out / "vocab.json").write_text(json.dumps(pieces, ensure_ascii=False), encoding="utf-8")
+    pad = pieces["<pad>"]
+    config = MarianConfig(
+        vocab_size=shape["vocab"],
+        d_model=shape["d_model"],
+        encoder_layers=shape["layers"],
+        decoder_layers=shape["layers"],
+        encoder_attention_heads=shape["heads"],
+        decoder_attention_heads=shape["heads"],
+        encoder_ffn_dim=shape["ffn"],
+        decoder_ffn_dim=shape["ffn"],
+        max_position_embeddings=512,
+        activation_function="swish",
+        pad_token_id=pad,
+        eos_token_id=0,
+        decoder_start_token_id=pad,
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+    )
+    torch.manual_seed(0)
+    model = MarianMTModel(config).eval()
+    with torch.no_grad():
+        model.get_input_embeddings().weight[pad].zero_()
+    model.generation_config = GenerationConfig(
+        bad_words_ids=[[pad]],
+        bos_token_id=0,
+        decoder_start_token_id=pad,
+        eos_token_id=0,
+        pad_token_id=pad,
+        max_length=512,
+        num_beams=4,
+        renormalize_logits=True,
+    )
+    model.save_pretrained(out)
+    MarianTokenizer(str(out / "source.spm"), str(out / "target.spm"), str(out / "vocab.json")).save_pretrained(out)
+    return out
+
+
+def make_inputs(model_dir: Path, count: int, tokens: int) -> list[str]:
+    """``count`` Arabic sentences of about ``tokens`` source tokens each, cut from the seed article."""
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(model_dir)
+    words = SEED.read_text(encoding="utf-8").replace(".", "").replace("؟", "").split()
+    rng = random.Random(0)
+    sentences = []
+    while len(sentences) < count:
+        start, size = rng.randrange(len(words) - 60), 4
+        while len(tokenizer(" ".join(words[start : start + size]) + ".")["input_ids"]) < tokens:
+            size += 1
+        sentences.append(" ".join(words[start : start + size]) + ".")
+    return sentences
+
+
+def run_system(args: argparse.Namespace) -> dict:
+    """Measure one system in this process; called in a child process per system."""
+    sentences = json.loads(Path(args.inputs).read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    if args.backend == "naive":
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        tokenizer = MarianTokenizer.from_pretrained(args.model)
+        model = MarianMTModel.from_pretrained(args.model).eval()
+        load = time.perf_counter() - started
+        first = None
+        begin = time.perf_counter()
+        with torch.inference_mode():
+            for sentence in sentences:
+                batch = tokenizer([sentence], return_tensors="pt")
+                model.generate(
+                    **batch, num_beams=args.beam, min_new_tokens=args.new_tokens, max_new_tokens=args.new_tokens
+                )
+                first = first or time.perf_counter() - begin
+    else:
+        from translate import TranslationOptions, Translator
+
+        options = TranslationOptions(
+            backend=args.backend, compute_type=args.compute_type, beam=args.beam, max_length=args.new_tokens + 1
+        )
+        translator = Translator(args.model, options)
+        translator.backend.min_new_tokens = args.new_tokens
+        load = time.perf_counter() - started
+        begin = time.perf_counter()
+        pairs, _ = translator.translate("\n".join(sentences))
+        first = None
+        count = 0
+        for _pair in pairs:
+            first = first or time.perf_counter() - begin
+            count += 1
+        assert count == len(sentences), f"{count} pairs for {len(sentences)} sentences"
+    seconds = time.perf_counter() - begin
+    return {
+        "seconds": seconds,
+        "load_s": load,
+        "first_sentence_s": first,
+        "sent_per_s": len(sentences) / seconds,
+        "tokens_per_s": len(sentences) * args.new_tokens / seconds,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. (``ru_maxrss`` would include the parent's, inherited at fork.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reader_first_row(model_dir: Path, new_tokens: int) -> dict:
+    """Cold start in the reader: from a request on a fresh process to the first translated row on screen."""
+    from translate import TranslationOptions
+    from ui.app import Reader
+    from ui.models import ModelPool
+
+    pool = ModelPool(TranslationOptions(max_length=new_tokens + 1), local_dirs=[model_dir])
+    reader = Reader(pool, downloads=Path(tempfile.mkdtemp(prefix="tarjama-bench-downloads-")))
+    begin = time.perf_counter()
+    for update in reader.translate_text(SEED.read_text(encoding="utf-8"), str(model_dir)):
+        view = update[2]
+        if isinstance(view, str) and view.count('class="tj-row') > view.count("tj-pending"):  # a translated row
+            return {"first_row_s": time.perf_counter() - begin, "backend": pool.get(str(model_dir)).backend.name}
+    raise AssertionError("the reader showed no translated row")
+
+
+def memory_speedup(model_dir: Path, new_tokens: int) -> dict:
+    """Translate the seed article twice with a fresh translation memory; return both times."""
+    from translate import TranslationOptions, Translator
+    from translate.memory import TranslationMemory
+
+    with tempfile.TemporaryDirectory() as folder:
+        translator = Translator(
+            model_dir, TranslationOptions(max_length=new_tokens + 1), memory=TranslationMemory(Path(folder) / "tm.db")
+        )
+        translator.backend.backend.min_new_tokens = new_tokens
+        text = SEED.read_text(encoding="utf-8")
+        times = []
+        for _ in range(2):
+            begin = time.perf_counter()
+            translator.translate_text(text)
+            times.append(time.perf_counter() - begin)
+    return {
+        "first_s": times[0],
+        "second_s": times[1],
+        "speedup": times[0] / times[1],
+        "backend": translator.backend.name,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run in under a minute: 8 sentences, 24 tokens, beam 4, no CTranslate2 float32",
+    )
+    parser.add_argument("--json", type=Path, help="also write the results here as JSON")
+    parser.add_argument("--model", type=Path, help="benchmark this MarianMT directory instead of a random one")
+    parser.add_argument("--big", action="store_true", help="the opus-mt-tc-big-ar-en architecture")
+    parser.add_argument("--sentences", type=int, help="how many sentences (default 64, 12 with --quick)")
+    parser.add_argument("--source-tokens", type=int, default=35)
+    parser.add_argument("--new-tokens", type=int, help="output tokens per sentence (default 40, 24 with --quick)")
+    parser.add_argument("--beams", help="comma-separated beam sizes (default 1,4; 4 with --quick)")
+    parser.add_argument("--system", help=argparse.SUPPRESS)  # internal: run one system in this process
+    parser.add_argument("--backend", help=argparse.SUPPRESS)
+    parser.add_argument("--compute-type", help=argparse.SUPPRESS)
+    parser.add_argument("--beam", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--inputs", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    if args.system == "convert":
+        from translate.ct2 import convert
+        from translate.registry import resolve_model
+
+        begin = time.perf_counter()
+        convert(resolve_model(args.model), args.compute_type)
+        print(json.dumps({"convert_s": time.perf_counter() - begin}))
+        return 0
+    if args.system == "reader":
+        print(json.dumps(reader_first_row(args.model, args.new_tokens)))
+        return 0
+    if args.system:
+        print(json.dumps(run_system(args)))
+        return 0
+
+    count = args.sentences or (8 if args.quick else 64)
+    new_tokens = args.new_tokens or (24 if args.quick else 40)
+    arch = "opus-mt-tc-big-ar-en" if args.big else "opus-mt-ar-en"
+    # The random model is deterministic, so it is built once and kept with the user's caches.
+    models = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tarjama" / "benchmark-models"
+    with tempfile.TemporaryDirectory(prefix="tarjama-bench-") as scratch:
+        scratch_dir = Path(scratch)
+        os.environ["XDG_CACHE_HOME"] = str(scratch_dir / "cache")  # fresh CT2 conversions, no shared memory
+        model_dir = args.model or models / arch
+        if not args.model and not (model_dir / "config.json").is_file():
+            build_model(model_dir, arch)
+        inputs = make_inputs(model_dir, count, args.source_tokens)
+        inputs_file = scratch_dir / "inputs.json"
+        inputs_file.write_text(json.dumps(inputs, ensure_ascii=False), encoding="utf-8")
+        beams = [int(b) for b in (args.beams or ("4" if args.quick else "1,4")).split(",")]
+        # Convert for CTranslate2 once, in a process of its own, so that no measured
+        # system pays for (or carries the memory of) the one-off conversion.
+        conversions = {}
+        for compute_type in sorted({c for _, b, c in SYSTEMS if b == "ctranslate2"}):
+            if _missing("ctranslate2") or (args.quick and compute_type == "float32"):
+                continue
+            command = [sys.executable, __file__, "--system", "convert", "--model", str(model_dir)]
+            conversions[compute_type] = _child([*command, "--compute-type", compute_type], "conversion")["convert_s"]
+        print(
+            f"model: {args.model or arch + ' architecture, random weights'}; {count} sentences of about "
+            f"{args.source_tokens} tokens; {new_tokens} output tokens each; {os.cpu_count()} CPU threads",
+            file=sys.stderr,
+        )
+        results = []
+        for beam in beams:
+            for name, backend, compute_type in SYSTEMS:
+                if backend == "ctranslate2" and _missing("ctranslate2"):
+                    continue
+                if args.quick and compute_type == "float32" and backend == "ctranslate2":
+                    continue  # --quick keeps to the systems the targets are about
+                command = [
+                    sys.executable,
+                    __file__,
+                    "--system",
+                    name,
+                    "--backend",
+                    backend,
+                    "--compute-type",
+                    compute_type,
+                    "--beam",
+                    str(beam),
+                    "--inputs",
+                    str(inputs_file),
+                    "--model",
+                    str(model_dir),
+                    "--new-tokens",
+                    str(new_tokens),
+                ]
+                measured = _child(command, f"{name} (beam {beam})")
+                results.append(
+                    {"name": name, "backend": backend, "compute_type": compute_type, "beam": beam, **measured}
+                )
+                print(f"  {name}, beam {beam}: {measured['sent_per_s']:.2f} sentences/s", file=sys.stderr)
+        for result in results:
+            baseline = next(r for r in results if r["backend"] == "naive" and r["beam"] == result["beam"])
+            result["ratio_to_baseline"] = result["sent_per_s"] / baseline["sent_per_s"]
+            result["rss_ratio_to_baseline"] = result["peak_rss_mb"] / baseline["peak_rss_mb"]
+        memory = memory_speedup(model_dir, new_tokens)
+        reader = _child(
+            [
+                sys.executable,
+                __file__,
+                "--system",
+                "reader",
+                "--model",
+                str(model_dir),
+                "--new-tokens",
+                str(new_tokens),
+            ],
+            "reader",
+        )
+    print_table(results, memory, reader)
+    for compute_type, seconds in conversions.items():
+        print(f"CTranslate2 conversion ({compute_type}, once per model): {seconds:.1f} s")
+    if args.json:
+        for result in results:
+            result.update(sentences=count, new_tokens=new_tokens)
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        extras = {"memory": memory, "reader": reader, "ctranslate2_conversion_s": conversions}
+        args.json.with_suffix(".extras.json").write_text(json.dumps(extras, indent=2), encoding="utf-8")
+    return 0
+
+
+def _child(command: list[str], what: str) -> dict:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{what} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def print_table(results: list[dict], memory: dict, reader: dict) -> None:
+    header = (
+        f"{'system':<48} {'beam':>4} {'sent/s':>8} {'tok/s':>8} {'× naive':>8} "
+        f"{'load s':>7} {'first s':>8} {'RSS MB':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(
+            f"{r['name']:<48} {r['beam']:>4} {r['sent_per_s']:>8.2f} {r['tokens_per_s']:>8.0f} "
+            f"{r['ratio_to_baseline']:>7.1f}× {r['load_s']:>7.2f} {r['first_sentence_s']:>8.2f} "
+            f"{r['peak_rss_mb']:>7.0f}"
+        )
+    print(
+        f"\ntranslation memory, seed article ({memory['backend']}): first {memory['first_s']:.2f} s, "
+        f"second {memory['second_s']:.3f} s, {memory['speedup']:.0f}× faster"
+    )
+    print(f"reader, cold start to first translated row ({reader['backend']}): {reader['first_row_s']:.2f} s")
+
+
+def _missing(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,28 @@
+"""The speed benchmark runs end to end and writes the JSON it promises (speed itself is not asserted here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+FIELDS = {"name", "backend", "beam", "sent_per_s", "ratio_to_baseline", "load_s", "first_sentence_s", "peak_rss_mb"}
+
+
+def test_quick_benchmark_writes_json(tmp_path: Path) -> None:
+    out = tmp_path / "speed.json"
+    command = [sys.executable, "benchmarks/speed.py", "--quick", "--sentences", "4", "--new-tokens", "8"]
+    done = subprocess.run([*command, "--json", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr
+    systems = json.loads(out.read_text())
+    assert [s["backend"] for s in systems] == ["naive", "torch", "ctranslate2"]
+    for system in systems:
+        assert FIELDS <= set(system)
+        assert system["beam"] == 4 and system["sent_per_s"] > 0 and system["peak_rss_mb"] > 0
+    assert systems[0]["ratio_to_baseline"] == 1.0
+    extras = json.loads(out.with_suffix(".extras.json").read_text())
+    assert extras["memory"]["second_s"] < extras["memory"]["first_s"]
+    assert extras["reader"]["first_row_s"] > 0
+    assert "× naive" in done.stdout and "translation memory" in done.stdout

@@ -1,0 +1,51 @@
+"""The CTranslate2 backend: same translations as the torch backend, converted once, used by default."""
+
+from __future__ import annotations
+
+import pytest
+
+from translate import TranslationOptions, Translator
+from translate.backend import MarianBackend, load_backend
+from translate.ct2 import CTranslate2Backend, converted_dir
+from translate.registry import resolve_model
+
+TEXTS = [
+    "مرحبا بكم. كيف حالك؟ قال د. أحمد إن الاجتماع كان مثمرا.",
+    "ارتفع السعر إلى 85.5 دولار. Hello world. هذا نص قصير.",
+]
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+@pytest.mark.parametrize("compute_type", ["float32", "int8"])
+def test_same_translations_as_torch(model_dir, seed_text, beam: int, compute_type: str) -> None:
+    torch = Translator(model_dir, TranslationOptions(backend="torch", beam=beam))
+    ct2 = Translator(model_dir, TranslationOptions(backend="ctranslate2", compute_type=compute_type, beam=beam))
+    assert ct2.backend.name == "ctranslate2" and ct2.backend.compute_type == compute_type
+    for text in [seed_text, *TEXTS]:
+        assert ct2.translate_text(text) == torch.translate_text(text)
+
+
+def test_length_limit_is_flagged_the_same_way(model_dir) -> None:
+    options = {"max_length": 12, "beam": 4}
+    torch = Translator(model_dir, TranslationOptions(backend="torch", **options)).translate_text(TEXTS[0])
+    ct2 = Translator(model_dir, TranslationOptions(backend="ctranslate2", compute_type="float32", **options))
+    assert ct2.translate_text(TEXTS[0]) == torch
+    assert [p.truncated for p in torch] == [False, False, True]
+
+
+def test_converted_once_and_reused(model_dir) -> None:
+    model = resolve_model(model_dir)
+    first = CTranslate2Backend(model, TranslationOptions(compute_type="int8"))
+    folder = converted_dir(model, "int8")
+    stamp = (folder / "model.bin").stat().st_mtime_ns
+    CTranslate2Backend(model, TranslationOptions(compute_type="int8"))
+    assert (folder / "model.bin").stat().st_mtime_ns == stamp
+    assert first.settings != CTranslate2Backend(model, TranslationOptions(compute_type="float32")).settings
+    assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []  # no scratch left
+
+
+def test_auto_prefers_ctranslate2_when_installed(model_dir) -> None:
+    model = resolve_model(model_dir)
+    assert isinstance(load_backend(model, TranslationOptions()), CTranslate2Backend)
+    assert isinstance(load_backend(model, TranslationOptions(backend="torch")), MarianBackend)
+    assert load_backend(model, TranslationOptions()).compute_type == "int8"  # int8 on CPU by default

@@ -1,0 +1,119 @@
+"""The translation memory: hits skip the model, human corrections win, many writers at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from translate import TranslationOptions, Translator
+from translate.cli import main
+from translate.memory import CachedBackend, TranslationMemory
+from translate.normalize import normalize_for_model
+from translate.types import Hypothesis
+
+
+@pytest.fixture
+def memory(tmp_path: Path) -> TranslationMemory:
+    return TranslationMemory(tmp_path / "memory.sqlite3")
+
+
+def test_second_translation_comes_from_memory(model_dir, memory, seed_text, seed_pairs) -> None:
+    translator = Translator(model_dir, TranslationOptions(backend="torch"), memory=memory)
+    backend = translator.backend
+    assert isinstance(backend, CachedBackend)
+    first = translator.translate_text(seed_text)
+    assert (backend.hits, backend.misses) == (0, 12)
+    second = translator.translate_text(seed_text)
+    assert (backend.hits, backend.misses) == (12, 12)
+    assert first == second and [p.target for p in second] == [en for _, en in seed_pairs]
+    assert memory.stats().machine == 12
+
+
+def test_output_settings_are_part_of_the_key(model_dir, memory) -> None:
+    greedy = Translator(model_dir, TranslationOptions(backend="torch", beam=1), memory=memory)
+    beam = Translator(model_dir, TranslationOptions(backend="torch", beam=4), memory=memory)
+    greedy.translate_text("مرحبا بكم.")
+    beam.translate_text("مرحبا بكم.")
+    assert (beam.backend.hits, beam.backend.misses) == (0, 1)
+    assert memory.stats().machine == 2
+
+
+def test_human_translations_are_preferred(model_dir, memory) -> None:
+    memory.store_human(normalize_for_model("كيف حالك؟"), "How do you do?")
+    translator = Translator(model_dir, TranslationOptions(backend="torch"), memory=memory)
+    pairs = translator.translate_text("مرحبا بكم. كيف  حالك؟")  # spacing differs: normalized alike
+    assert [(p.target, p.edited) for p in pairs] == [("Welcome.", False), ("How do you do?", True)]
+    assert translator.backend.misses == 1  # the human-translated sentence never reached the model
+
+
+def test_cli_uses_the_memory_and_prefers_human_translations(model_dir, tmp_path, capsys) -> None:
+    db = tmp_path / "tm.sqlite3"
+    source = tmp_path / "a.txt"
+    source.write_text("مرحبا بكم. كيف حالك؟", encoding="utf-8")
+    args = ["translate", str(source), "--model", str(model_dir), "--cache", str(db), "-f", "txt"]
+    assert main(args) == 0
+    assert capsys.readouterr().out == "Welcome. How are you?\n"
+    TranslationMemory(db).store_human("كيف حالك؟", "How do you do?")
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert out == "Welcome. How do you do?\n"
+    assert "1 inputs from the translation memory" in err
+    assert main(["cache", "stats", "--cache", str(db)]) == 0
+    assert "machine translations\t2\nhuman translations\t1" in capsys.readouterr().out
+    assert main(["cache", "clear", "--cache", str(db)]) == 0
+    assert TranslationMemory(db).stats().machine == 0
+
+
+def test_no_cache_leaves_no_database(model_dir, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "a.txt"
+    source.write_text("مرحبا بكم.", encoding="utf-8")
+    assert main(["translate", str(source), "--model", str(model_dir), "--no-cache", "-q"]) == 0
+    assert not (tmp_path / "cache" / "tarjama" / "memory.sqlite3").exists()
+    assert main(["translate", str(source), "--model", str(model_dir), "-q"]) == 0
+    assert (tmp_path / "cache" / "tarjama" / "memory.sqlite3").exists()
+
+
+def _writer(path: str, worker: int, rows: int) -> int:
+    memory = TranslationMemory(path)
+    for i in range(rows):
+        memory.store_machine("m", [(f"{worker}-{i}", f"source {worker} {i}", Hypothesis(f"t{worker}-{i}", 3))])
+        if i % 10 == 0:
+            memory.store_human(f"human {worker} {i}", "x")
+            memory.machine([f"{worker}-{i}"])
+    return rows
+
+
+def test_concurrent_writers(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.sqlite3")
+    TranslationMemory(path)  # create the schema first, as the first user would
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        written = pool.starmap(_writer, [(path, w, 150) for w in range(4)])
+    memory = TranslationMemory(path)
+    assert sum(written) == 600
+    assert memory.stats().machine == 600 and memory.stats().human == 60
+    assert memory.machine(["3-149"])["3-149"] == Hypothesis("t3-149", 3)
+
+
+def test_reader_corrections_are_remembered_for_the_cli(model_dir, memory, tmp_path, capsys) -> None:
+    import gradio as gr
+
+    from ui.app import Reader
+    from ui.models import ModelPool
+
+    pool = ModelPool(TranslationOptions(), local_dirs=[model_dir], local_files_only=True, memory=memory)
+    reader = Reader(pool, downloads=tmp_path / "downloads")
+    *_, last = reader.translate_text("مرحبا بكم. كيف حالك؟", str(model_dir))
+    reading = last[3]
+    reader.edit(reading, gr.EventData(None, {"index": 1, "text": "How have you been?"}))
+    *_, again = reader.translate_text("كيف حالك؟ مرحبا بكم.", str(model_dir))
+    assert [(p.target, p.edited) for p in again[3].pairs] == [("How have you been?", True), ("Welcome.", False)]
+    source = tmp_path / "a.txt"
+    source.write_text("كيف حالك؟", encoding="utf-8")
+    args = ["translate", str(source), "--model", str(model_dir), "--cache", str(memory.path), "-f", "jsonl", "-q"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert '"en": "How have you been?"' in out and '"edited": true' in out

@@ -1,0 +1,175 @@
+"""Translation memory: an SQLite store of machine translations and human corrections.
+
+A sentence seen before is not translated again: :class:`CachedBackend` wraps
+any backend and answers repeated inputs from the store. Corrections a person
+made (in the reader) are stored as human translations; the translator
+prefers them over machine output wherever the same sentence appears again.
+
+The database uses WAL mode and a busy timeout, so several processes (CLI
+batches, the reader) can read and write it at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.backend import Backend
+from translate.types import Hypothesis
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS machine (
+    key TEXT PRIMARY KEY,      -- sha256 of the backend's output settings and the model-ready source
+    model TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    tokens INTEGER NOT NULL,
+    truncated INTEGER NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS human (
+    source TEXT PRIMARY KEY,   -- the model-ready (normalized) source sentence
+    target TEXT NOT NULL,
+    updated REAL NOT NULL
+);
+"""
+BUSY_TIMEOUT_S = 60.0
+
+
+def default_memory_path() -> Path:
+    """``$XDG_CACHE_HOME/tarjama/memory.sqlite3`` (``~/.cache`` when unset)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "tarjama" / "memory.sqlite3"
+
+
+@dataclass(frozen=True)
+class MemoryStats:
+    path: Path
+    machine: int
+    human: int
+    bytes: int
+
+
+class TranslationMemory:
+    """A translation memory in one SQLite file; safe to share between threads and processes."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_memory_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+
+    def machine(self, keys: Sequence[str]) -> dict[str, Hypothesis]:
+        """Stored machine translations for these keys (missing keys are absent)."""
+        found: dict[str, Hypothesis] = {}
+        for chunk in _chunks(list(keys)):
+            marks = ",".join("?" * len(chunk))
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT key, target, tokens, truncated FROM machine WHERE key IN ({marks})", chunk
+                ).fetchall()
+            found.update({key: Hypothesis(target, tokens, bool(truncated)) for key, target, tokens, truncated in rows})
+        return found
+
+    def store_machine(self, model: str, rows: Sequence[tuple[str, str, Hypothesis]]) -> None:
+        """Store (key, source, hypothesis) rows in one transaction."""
+        now = time.time()
+        values = [(key, model, source, h.text, h.tokens, int(h.truncated), now) for key, source, h in rows]
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO machine VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def human(self, sources: Sequence[str]) -> dict[str, str]:
+        """Human translations of these normalized source sentences, where there are any."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(sources)):
+            marks = ",".join("?" * len(chunk))
+            with self._lock:
+                rows = self._db.execute(f"SELECT source, target FROM human WHERE source IN ({marks})", chunk)
+                found.update(dict(rows.fetchall()))
+        return found
+
+    def store_human(self, source: str, target: str) -> None:
+        """Remember a person's translation of a normalized source sentence."""
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO human VALUES (?, ?, ?)", (source, target, time.time()))
+
+    def stats(self) -> MemoryStats:
+        with self._lock:
+            machine = self._db.execute("SELECT COUNT(*) FROM machine").fetchone()[0]
+            human = self._db.execute("SELECT COUNT(*) FROM human").fetchone()[0]
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        return MemoryStats(self.path, machine, human, size)
+
+    def clear(self) -> None:
+        """Forget every stored translation, machine and human."""
+        with self._lock:
+            self._db.execute("DELETE FROM machine")
+            self._db.execute("DELETE FROM human")
+            self._db.execute("VACUUM")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    # SQLite limits the number of parameters in one statement.
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class CachedBackend:
+    """A backend that answers inputs it has translated before from a :class:`TranslationMemory`.
+
+    Keys combine the backend's output settings (model, revision, backend,
+    compute type, beam, length limit) with the model-ready source text, so a
+    change of any of them is a miss, never a wrong hit.
+    """
+
+    def __init__(self, backend: Backend, memory: TranslationMemory) -> None:
+        self.backend = backend
+        self.memory = memory
+        self.name = backend.name
+        self.device = backend.device
+        self.model = backend.model
+        self.max_source_tokens = backend.max_source_tokens
+        self.settings = backend.settings
+        self.beam = backend.beam
+        self.batch_tokens = backend.batch_tokens
+        self.hits = 0
+        self.misses = 0
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.backend.count_tokens(texts)
+
+    def key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.settings}\n{text}".encode()).hexdigest()
+
+    def translate_batch(self, texts: Sequence[str]) -> list[Hypothesis]:
+        keys = [self.key(t) for t in texts]
+        found = self.memory.machine(keys)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            fresh = self.backend.translate_batch([texts[i] for i in missing])
+            self.memory.store_machine(
+                self.model.model_id, [(keys[i], texts[i], h) for i, h in zip(missing, fresh, strict=True)]
+            )
+            found.update({keys[i]: h for i, h in zip(missing, fresh, strict=True)})
+        return [found[k] for k in keys]
