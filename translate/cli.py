@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-tokens",
         type=_positive,
         metavar="N",
-        help="padded source tokens per batch (default: 4096 for torch, 1152 / beam for CTranslate2)",
+        help="padded source tokens per batch (default: 4096 for torch, 1728 / beam for CTranslate2)",
     )
     tr.add_argument(
         "--device", type=_device, default="auto", help="auto, cpu or cuda[:N] (default auto: CUDA when present)"

@@ -64,7 +64,7 @@ class TranslationOptions:
     ``beam`` and ``max_length`` default to the model's own generation config.
     ``batch_size`` bounds sentences per batch and ``batch_tokens`` the padded
     source tokens per batch (sentences x longest sentence; default: the
-    backend's, 4096 for torch, 1152 / beam for CTranslate2 to bound memory). ``max_piece_tokens``
+    backend's, 4096 for torch, 1728 / beam for CTranslate2 to bound memory). ``max_piece_tokens``
     bounds one model input; longer sentences are split at clause marks, then
     at spaces (default: the model's limit, capped at 256 for quality).
     ``backend`` is ``auto`` (CTranslate2 when installed, else torch),
