@@ -78,7 +78,7 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
             "truncated": pair.truncated,
             "edited": pair.edited,
         }
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(_one_line(json.dumps(record, ensure_ascii=False)) + "\n")
         count += 1
     return count
 
@@ -118,6 +118,12 @@ def write_text(pairs: Iterable[AlignedPair], out: TextIO) -> int:
     if count:
         out.write("\n")
     return count
+
+
+def _one_line(json_text: str) -> str:
+    # json.dumps leaves NEL and the Unicode line/paragraph separators raw, and
+    # many JSONL readers (str.splitlines among them) break lines at them.
+    return json_text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _xml_text(text: str) -> str:
