@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from translate.ct2 import COMPUTE_TYPES
 from translate.errors import InputError, TranslateError, UnknownModelError
-from translate.files import STDIN, InputFile, atomic_output, expand_input, read_input
+from translate.files import STDIN, InputFile, atomic_output, expand_input, read_input, remove_partial_outputs
 from translate.memory import CachedBackend, TranslationMemory
 from translate.segment import count_sentences
 from translate.types import AlignedPair, TranslationInfo, TranslationOptions
@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tr.add_argument("--threads", type=_positive, metavar="N", help="CPU threads (default: all cores)")
     _add_cache_arguments(tr)
+    tr.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --out-dir: skip inputs whose output exists (outputs appear only when complete)",
+    )
     tr.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     tr.set_defaults(func=_translate)
 
@@ -180,8 +185,24 @@ def _translate(args: argparse.Namespace) -> int:
     several = len(inputs) > 1 or any(Path(a).is_dir() for a in args.inputs)
     if several and args.out_dir is None:
         raise UsageError("several inputs (or a folder) need --out-dir DIR: one output file per input")
+    if args.resume and args.out_dir is None:
+        raise UsageError("--resume needs --out-dir DIR")
     if not inputs:
         return 1
+    skipped = 0
+    if args.resume:
+        # Outputs are renamed into place only when complete, so an existing one is done;
+        # what an interrupted run left is at most a hidden temporary file, removed here.
+        pending = []
+        for item in inputs:
+            destination = _destination(item, args, fmt)
+            remove_partial_outputs(destination)
+            if not destination.exists():
+                pending.append(item)
+        skipped, inputs = len(inputs) - len(pending), pending
+        if not inputs:
+            print(f"tarjama: nothing to do; all {skipped} outputs exist (--resume)", file=sys.stderr)
+            return 1 if failed else 0
     options = TranslationOptions(
         beam=args.beam,
         max_length=args.max_length,
@@ -214,9 +235,10 @@ def _translate(args: argparse.Namespace) -> int:
         remembered = ""
         if isinstance(backend, CachedBackend):
             remembered = f"; {backend.hits} inputs from the translation memory"
+        resumed = f"; skipped {skipped} already translated" if skipped else ""
         print(
             f"tarjama: {sentences} sentences from {len(inputs)} file(s) in {elapsed:.1f} s"
-            f" ({sentences / elapsed:.1f} sentences/s, {backend.name} on {backend.device}{remembered})",
+            f" ({sentences / elapsed:.1f} sentences/s, {backend.name} on {backend.device}{remembered}){resumed}",
             file=sys.stderr,
         )
     return 1 if failed else 0

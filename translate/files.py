@@ -79,6 +79,13 @@ def decode_text(data: bytes, name: str) -> str:
         ) from None
 
 
+def remove_partial_outputs(path: Path) -> None:
+    """Delete the temporary files an interrupted :func:`atomic_output` left beside ``path``."""
+    if path.parent.is_dir():
+        for leftover in path.parent.glob(f".{path.name}.*.part"):
+            leftover.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[TextIO]:
     """Write a text file so that it appears whole or not at all.
