@@ -282,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     new_tokens = args.new_tokens or (24 if args.quick else 40)
     arch = "opus-mt-tc-big-ar-en" if args.big else "opus-mt-ar-en"
     # The random model is deterministic, so it is built once and kept with the user's caches.
-    models = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tarjama" / "benchmark-models"
+    from translate.paths import cache_dir
+
+    models = cache_dir() / "benchmark-models"
     with tempfile.TemporaryDirectory(prefix="tarjama-bench-") as scratch:
         scratch_dir = Path(scratch)
         os.environ["XDG_CACHE_HOME"] = str(scratch_dir / "cache")  # fresh CT2 conversions, no shared memory

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from translate.errors import ModelUnavailableError, TranslateError
-from translate.registry import ResolvedModel, model_fingerprint
+from translate.registry import ResolvedModel, model_signature
 from translate.types import Hypothesis, TranslationOptions
 
 logger = logging.getLogger("tarjama")
@@ -58,7 +58,7 @@ class MarianBackend:
         from transformers import MarianMTModel, MarianTokenizer
 
         self.model = model
-        self.device = _pick_device(options.device, torch)
+        self.device = pick_device(options.device, cuda=torch.cuda.is_available(), engine="torch")
         if options.threads:
             torch.set_num_threads(options.threads)
         try:
@@ -74,14 +74,10 @@ class MarianBackend:
         self.beam = options.beam or generation.num_beams or 1
         self.max_length = options.max_length or generation.max_length or 512
         self.max_source_tokens = min(self._model.config.max_position_embeddings, self._tokenizer.model_max_length)
-        self.settings = (
-            f"{model.model_id}@{model.revision or '-'}#{model_fingerprint(model.path)} "
-            f"torch beam={self.beam} max_length={self.max_length}"
-        )
+        self.settings = f"{model_signature(model)} torch beam={self.beam} max_length={self.max_length}"
         self.min_new_tokens = 0  # benchmarks force equal work with this; translations leave it at 0
-        self.batch_tokens = (
-            4096  # torch needs large batches to be fast (measured: 8 sentences at beam 4, half the speed of 32)
-        )
+        # torch needs large batches to be fast (measured: 8 sentences at beam 4, half the speed of 32).
+        self.batch_tokens = 4096
         self._eos = self._model.config.eos_token_id
         self._pad = self._model.config.pad_token_id
         logger.info("loaded %s on %s (beam %d, max length %d)", model.model_id, self.device, self.beam, self.max_length)
@@ -125,9 +121,10 @@ def load_backend(model: ResolvedModel, options: TranslationOptions) -> Backend:
     return CTranslate2Backend(model, options)
 
 
-def _pick_device(requested: str, torch) -> str:
+def pick_device(requested: str, *, cuda: bool, engine: str) -> str:
+    """Resolve ``auto`` to cuda or cpu; refuse cuda where ``engine`` sees no GPU."""
     if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if requested.startswith("cuda") and not torch.cuda.is_available():
-        raise TranslateError(f"--device {requested} was asked for but torch sees no CUDA GPU; use --device cpu or auto")
+        return "cuda" if cuda else "cpu"
+    if requested.startswith("cuda") and not cuda:
+        raise TranslateError(f"--device {requested} was asked for but {engine} sees no CUDA GPU; use --device cpu")
     return requested

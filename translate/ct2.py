@@ -19,8 +19,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from translate.errors import ModelUnavailableError, TranslateError
-from translate.registry import ResolvedModel, model_fingerprint
+from translate.backend import pick_device
+from translate.errors import ModelUnavailableError
+from translate.paths import cache_dir
+from translate.registry import ResolvedModel, model_fingerprint, model_signature
 from translate.types import Hypothesis, TranslationOptions
 
 logger = logging.getLogger("tarjama")
@@ -30,7 +32,7 @@ COMPUTE_TYPES = ("auto", "int8", "int8_float32", "float32", "float16", "int8_flo
 
 def converted_dir(model: ResolvedModel, quantization: str) -> Path:
     """Where the converted model lives: ``$XDG_CACHE_HOME/tarjama/ct2/<model>-<revision>-<files>-<quantization>``."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tarjama" / "ct2"
+    cache = cache_dir() / "ct2"
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", model.model_id.strip("/"))[-80:]
     return cache / f"{name}-{model.revision or 'main'}-{model_fingerprint(model.path)}-{quantization}"
 
@@ -73,7 +75,8 @@ class CTranslate2Backend:
         import ctranslate2
 
         self.model = model
-        self.device = _pick_device(options.device, ctranslate2)
+        cuda = ctranslate2.get_cuda_device_count() > 0
+        self.device = pick_device(options.device, cuda=cuda, engine="CTranslate2")
         self.compute_type = _compute_type(options.compute_type, self.device)
         generation = _json(model.path / "generation_config.json")
         config = _json(model.path / "config.json")
@@ -101,8 +104,7 @@ class CTranslate2Backend:
         except (RuntimeError, ValueError) as exc:
             raise ModelUnavailableError(f"cannot load the CTranslate2 model in {folder} ({exc})") from exc
         self.settings = (
-            f"{model.model_id}@{model.revision or '-'}#{model_fingerprint(model.path)} "
-            f"ctranslate2 {self.compute_type} beam={self.beam} max_length={self.max_length}"
+            f"{model_signature(model)} ctranslate2 {self.compute_type} beam={self.beam} max_length={self.max_length}"
         )
         # Memory grows with sentences x beams. A budget of 1728 / beam source tokens gives about
         # 32 sentences greedy and 12 at beam 4. Measured at beam 4 (64 sentences of 35 tokens):
@@ -181,15 +183,6 @@ def _json(path: Path) -> dict:
         return {}
     except (OSError, ValueError) as exc:
         raise ModelUnavailableError(f"cannot read {path} ({exc}); re-download the model") from exc
-
-
-def _pick_device(requested: str, ctranslate2) -> str:
-    cuda = ctranslate2.get_cuda_device_count() > 0
-    if requested == "auto":
-        return "cuda" if cuda else "cpu"
-    if requested.startswith("cuda") and not cuda:
-        raise TranslateError(f"--device {requested} was asked for but CTranslate2 sees no CUDA GPU; use --device cpu")
-    return requested
 
 
 def _compute_type(requested: str, device: str) -> str:

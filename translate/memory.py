@@ -12,7 +12,6 @@ batches, the reader) can read and write it at once.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 import time
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate.backend import Backend
+from translate.paths import cache_dir
 from translate.types import Hypothesis
 
 _SCHEMA = """
@@ -44,8 +44,7 @@ BUSY_TIMEOUT_S = 60.0
 
 def default_memory_path() -> Path:
     """``$XDG_CACHE_HOME/tarjama/memory.sqlite3`` (``~/.cache`` when unset)."""
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "tarjama" / "memory.sqlite3"
+    return cache_dir() / "memory.sqlite3"
 
 
 @dataclass(frozen=True)

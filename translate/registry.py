@@ -120,6 +120,11 @@ def model_fingerprint(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def model_signature(model: ResolvedModel) -> str:
+    """The model's id, revision and file fingerprint in one string, for cache keys."""
+    return f"{model.model_id}@{model.revision or '-'}#{model_fingerprint(model.path)}"
+
+
 def check_model_dir(path: Path) -> None:
     """Raise :class:`ModelUnavailableError` unless ``path`` holds a loadable Marian model."""
     missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]

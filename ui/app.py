@@ -20,7 +20,7 @@ from typing import Any
 
 import gradio as gr
 
-from translate import AlignedPair, TranslateError, write_jsonl, write_tmx, write_tsv
+from translate import AlignedPair, TranslateError, write_pairs, write_tsv
 from translate.normalize import normalize_for_model
 from ui.models import ModelPool
 from ui.render import EMPTY_VIEW, render_document, render_error, render_status
@@ -166,16 +166,16 @@ class Reader:
     def _downloads(self, reading: Reading) -> list[gr.DownloadButton]:
         folder = self.downloads / uuid.uuid4().hex
         folder.mkdir(parents=True)
-        paths = []
-        for suffix in (".tsv", ".jsonl", ".tmx"):
-            path = folder / f"{reading.name}{suffix}"
+        buttons = []
+        for fmt in ("tsv", "jsonl", "tmx"):
+            path = folder / f"{reading.name}.{fmt}"
             with path.open("w", encoding="utf-8", newline="") as out:
-                if suffix == ".tsv":
+                if fmt == "tsv":  # the one format that needs telling to mark corrections
                     write_tsv(reading.pairs, out, mark_edits=any(p.edited for p in reading.pairs))
                 else:
-                    (write_jsonl if suffix == ".jsonl" else write_tmx)(reading.pairs, out)
-            paths.append(gr.DownloadButton(value=str(path), interactive=True))
-        return paths
+                    write_pairs(reading.pairs, out, fmt)
+            buttons.append(gr.DownloadButton(value=str(path), interactive=True))
+        return buttons
 
     @staticmethod
     def _no_downloads() -> list[gr.DownloadButton]:
