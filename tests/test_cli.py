@@ -289,3 +289,13 @@ def test_python_dash_m_and_console_script(model_dir: Path) -> None:
     assert by_script.returncode == 0, by_script.stderr
     assert by_script.stdout == by_module.stdout
     assert by_script.stderr == ""  # no stray third-party warnings or bars
+
+
+def test_translations_still_bad_after_the_retry_are_reported(run, tmp_path: Path) -> None:
+    path = tmp_path / "in.txt"
+    path.write_text("مرحبا بكم. قال د. أحمد إن الاجتماع كان مثمرا.", encoding="utf-8")
+    code, out, err = run("translate", str(path), "--max-length", "12", "--format", "jsonl")
+    assert code == 0  # the translation is kept, flagged, not dropped
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [(r["truncated"], r["repetitive"]) for r in records] == [(False, False), (True, False)]
+    assert f"warning: {path}: 1 sentence(s) still cut off or repeating after a retry (sentence 2)" in err

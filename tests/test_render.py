@@ -68,6 +68,9 @@ def test_editable_and_flags() -> None:
     html = _doc("مرحبا بكم.", {0: "Welcome."}, editable=True, edited=True, truncated=True)
     assert 'contenteditable="plaintext-only"' in html
     assert "tj-edited" in html and "tj-flagged" in html and "length limit" in html
+    looping = _doc("مرحبا بكم.", {0: "Welcome welcome welcome welcome."}, repetitive=True)
+    assert "tj-flagged" in looping and "repeated itself" in looping
+    assert "tj-flagged" not in _doc("مرحبا بكم.", {0: "Welcome."})
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
+import random
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from translate import AlignedPair, TranslationOptions, Translator
-from translate.types import Hypothesis
+from translate import AlignedPair, TranslationOptions, Translator, write_jsonl
+from translate.normalize import normalize_for_model
+from translate.quality import is_repetitive
+from translate.translator import RETRY_CONTROLS
+from translate.types import DecodingControls, Hypothesis
 
 
 class CountingBackend:
-    """The real backend, with a count of the batches it was asked to translate."""
+    """The real backend, recording the batches it was asked to translate and with which controls."""
 
     def __init__(self, inner) -> None:
         self.inner = inner
@@ -21,13 +27,16 @@ class CountingBackend:
         self.max_source_tokens = inner.max_source_tokens
         self.settings, self.beam, self.batch_tokens = inner.settings, inner.beam, inner.batch_tokens
         self.batches: list[int] = []
+        self.calls: list[tuple[list[str], DecodingControls | None, list[Hypothesis]]] = []
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.inner.count_tokens(texts)
 
-    def translate_batch(self, texts: Sequence[str]) -> list[Hypothesis]:
+    def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         self.batches.append(len(texts))
-        return self.inner.translate_batch(texts)
+        hypotheses = self.inner.translate_batch(texts, controls)
+        self.calls.append((list(texts), controls, hypotheses))
+        return hypotheses
 
 
 def test_seed_article_gives_the_twelve_expected_pairs(translator: Translator, seed_text, seed_pairs) -> None:
@@ -75,12 +84,61 @@ def test_batching_and_beam_do_not_change_output(
 
 
 @pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
-def test_translation_stopped_at_the_length_limit_is_flagged(model_dir: Path, backend: str) -> None:
-    short = Translator(model_dir, TranslationOptions(max_length=12, backend=backend))
+def test_translation_stopped_at_the_length_limit_is_retried_then_flagged(model_dir: Path, backend: str) -> None:
+    counting = CountingBackend(Translator(model_dir, TranslationOptions(max_length=12, backend=backend)).backend)
+    short = Translator(options=TranslationOptions(max_length=12), backend=counting)
     pairs = short.translate_text("مرحبا بكم. قال د. أحمد إن الاجتماع كان مثمرا.")
     assert len(pairs) == 2
-    assert pairs[0].target == "Welcome." and not pairs[0].truncated
-    assert pairs[1].truncated and pairs[1].target and "fruitful" not in pairs[1].target
+    assert pairs[0].target == "Welcome." and not pairs[0].flagged
+    assert pairs[1].truncated and pairs[1].flagged and pairs[1].target and "fruitful" not in pairs[1].target
+    retries = [(texts, controls) for texts, controls, _ in counting.calls if controls is not None]
+    assert retries == [(["قال د. أحمد إن الاجتماع كان مثمرا."], RETRY_CONTROLS)]  # once, the cut-off one only
+
+
+def _word_soup(count: int = 30) -> str:
+    """Sentences of seed-article words in random order: text the fixture model never learned."""
+    words = (Path(__file__).parent.parent / "seeds" / "khan-tuman.ar.txt").read_text(encoding="utf-8").split()
+    rng = random.Random(3)
+    return "\n".join(" ".join(rng.choice(words) for _ in range(15 + 15 * (i % 2))) for i in range(count))
+
+
+@pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
+def test_repetition_loops_are_retried_once_with_repetition_controls(model_dir: Path, backend: str) -> None:
+    counting = CountingBackend(Translator(model_dir, TranslationOptions(beam=1, backend=backend)).backend)
+    translator = Translator(options=TranslationOptions(beam=1), backend=counting)
+    pairs, info = translator.translate(_word_soup())
+    pairs = list(pairs)
+    assert info.pieces == len(pairs)  # every sentence is one piece here
+    first = {t: h for texts, controls, hyps in counting.calls if controls is None for t, h in _zip(texts, hyps)}
+    retried = {t: h for texts, controls, hyps in counting.calls if controls is not None for t, h in _zip(texts, hyps)}
+    assert all(controls in (None, RETRY_CONTROLS) for _, controls, _ in counting.calls)
+    # The fixture model loops on word soup, as opus-mt does on odd input.
+    looped = {t for t, h in first.items() if is_repetitive(h.text, t)}
+    assert looped, "the fixture model no longer loops on word soup; pick other input"
+    assert set(retried) == looped | {t for t, h in first.items() if h.truncated}
+    assert sum(len(texts) for texts, controls, _ in counting.calls if controls) == len(retried)  # once each
+    fixed = 0
+    for pair in pairs:
+        text = normalize_for_model(pair.source)
+        assert pair.target  # a flagged translation is kept, never dropped
+        if text in retried and not (retried[text].truncated or is_repetitive(retried[text].text, text)):
+            assert pair.target == retried[text].text and not pair.flagged
+            fixed += 1
+        else:
+            assert pair.flagged == (text in retried)
+    assert fixed >= 1  # the controls broke at least one loop
+    record = json.loads(_jsonl(pairs).splitlines()[0])
+    assert {"truncated", "repetitive"} <= record.keys()
+
+
+def _zip(texts: list[str], hypotheses: list[Hypothesis]):
+    return zip(texts, hypotheses, strict=True)
+
+
+def _jsonl(pairs: list[AlignedPair]) -> str:
+    out = io.StringIO()
+    write_jsonl(pairs, out)
+    return out.getvalue()
 
 
 def test_long_sentences_are_split_into_pieces_not_truncated(model_dir: Path, seed_text: str, seed_pairs) -> None:

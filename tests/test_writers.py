@@ -81,7 +81,7 @@ def test_read_tsv_rejects_other_files() -> None:
 def test_jsonl_uses_the_translation_convention() -> None:
     pairs = [
         AlignedPair(0, 0, "مرحبا.", "Hello.", start=0, end=6),
-        AlignedPair(1, 1, NASTY[0], NASTY[1], 8, 16, 2, True),
+        AlignedPair(1, 1, NASTY[0], NASTY[1], 8, 16, 2, True, repetitive=True),
     ]
     out = io.StringIO()
     write_jsonl(pairs, out)
@@ -94,10 +94,11 @@ def test_jsonl_uses_the_translation_convention() -> None:
         "end": 6,
         "pieces": 1,
         "truncated": False,
+        "repetitive": False,
         "edited": False,
     }
     assert records[1]["translation"] == {"ar": NASTY[0], "en": NASTY[1]}
-    assert records[1]["truncated"] is True
+    assert records[1]["truncated"] is True and records[1]["repetitive"] is True
     assert "مرحبا" in out.getvalue()  # UTF-8, not \u escapes
 
 
@@ -107,6 +108,7 @@ def test_tmx_is_well_formed_tmx_14() -> None:
     write_tmx(pairs, out)
     root = ET.fromstring(out.getvalue().encode("utf-8"))
     assert [p.text for p in root.iter("prop") if p.get("type") == "x-origin"] == ["machine"] * len(pairs)
+    assert not [p for p in root.iter("prop") if p.get("type") == "x-flags"]
     assert root.tag == "tmx" and root.get("version") == "1.4"
     header = root.find("header")
     assert header is not None and header.get("srclang") == "ar" and header.get("segtype") == "sentence"
@@ -118,6 +120,15 @@ def test_tmx_is_well_formed_tmx_14() -> None:
         assert (ar.get(lang), en.get(lang)) == ("ar", "en")
         expected = pair.source.replace("\x01", "\ufffd").replace("\x1f", "\ufffd")
         assert (ar.findtext("seg") or "") == expected
+
+
+def test_tmx_flags_suspect_translations() -> None:
+    pairs = [AlignedPair(0, 0, "a", "A."), AlignedPair(1, 0, "b", "B b b b", truncated=True, repetitive=True)]
+    out = io.StringIO()
+    write_tmx(pairs, out)
+    units = ET.fromstring(out.getvalue().encode("utf-8")).findall("body/tu")
+    flags = [[p.text for p in unit.iter("prop") if p.get("type") == "x-flags"] for unit in units]
+    assert flags == [[], ["truncated repetitive"]]
 
 
 def test_text_keeps_paragraphs() -> None:

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from translate.errors import ModelUnavailableError, TranslateError
 from translate.registry import ResolvedModel, model_signature
-from translate.types import Hypothesis, TranslationOptions
+from translate.types import DecodingControls, Hypothesis, TranslationOptions
 
 logger = logging.getLogger("tarjama")
 
@@ -37,8 +37,8 @@ class Backend(Protocol):
         """Input length of each text in model tokens, end-of-sentence included."""
         ...
 
-    def translate_batch(self, texts: Sequence[str]) -> list[Hypothesis]:
-        """Translate each text; one hypothesis per text, in order."""
+    def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
+        """Translate each text; one hypothesis per text, in order. ``controls`` constrain a retry."""
         ...
 
 
@@ -87,15 +87,25 @@ class MarianBackend:
             return []
         return [len(ids) for ids in self._tokenizer(list(texts))["input_ids"]]
 
-    def translate_batch(self, texts: Sequence[str]) -> list[Hypothesis]:
+    def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         if not texts:
             return []
+        extra = {}
+        if controls is not None:
+            extra = {
+                "no_repeat_ngram_size": controls.no_repeat_ngram_size,
+                "repetition_penalty": controls.repetition_penalty,
+            }
         batch = self._tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
         if batch["input_ids"].shape[1] > self.max_source_tokens:
             raise ValueError(f"input of {batch['input_ids'].shape[1]} tokens exceeds {self.max_source_tokens}")
         with self._torch.inference_mode():
             output = self._model.generate(
-                **batch, num_beams=self.beam, max_length=self.max_length, min_new_tokens=self.min_new_tokens
+                **batch,
+                num_beams=self.beam,
+                max_length=self.max_length,
+                min_new_tokens=self.min_new_tokens,
+                **extra,
             )
         generated = output[:, 1:]  # drop the decoder start token
         finished = (generated == self._eos).any(dim=1).tolist()

@@ -265,16 +265,34 @@ def _translate_one(
         logger.warning("%s: no text to translate", item.name)
     elif not info.has_arabic:
         logger.warning("%s: no Arabic text found; translating it anyway", item.name)
-    tracked = progress.track(pairs, info, str(item.relative) if item.path else item.name)
+    flagged: list[int] = []
+    tracked = _noting_flags(progress.track(pairs, info, str(item.relative) if item.path else item.name), flagged)
     destination = _destination(item, args, fmt)
     if destination is None:
-        return write_pairs(tracked, _utf8(sys.stdout), fmt)
-    if item.path is not None and destination.resolve() == item.path.resolve():
-        raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
-    with atomic_output(destination) as out:
-        count = write_pairs(tracked, out, fmt)
-    logger.info("%s -> %s", item.name, destination)
+        count = write_pairs(tracked, _utf8(sys.stdout), fmt)
+    else:
+        if item.path is not None and destination.resolve() == item.path.resolve():
+            raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
+        with atomic_output(destination) as out:
+            count = write_pairs(tracked, out, fmt)
+        logger.info("%s -> %s", item.name, destination)
+    if flagged:
+        shown = ", ".join(str(i + 1) for i in flagged[:10]) + (", ..." if len(flagged) > 10 else "")
+        logger.warning(
+            "%s: %d sentence(s) still cut off or repeating after a retry (sentence %s); "
+            "check them, or see the truncated/repetitive fields in --format jsonl",
+            item.name,
+            len(flagged),
+            shown,
+        )
     return count
+
+
+def _noting_flags(pairs: Iterable[AlignedPair], flagged: list[int]) -> Iterator[AlignedPair]:
+    for pair in pairs:
+        if pair.flagged:
+            flagged.append(pair.index)
+        yield pair
 
 
 def _destination(item: InputFile, args: argparse.Namespace, fmt: str) -> Path | None:

@@ -23,7 +23,7 @@ from translate.backend import pick_device
 from translate.errors import ModelUnavailableError
 from translate.paths import cache_dir
 from translate.registry import ResolvedModel, model_fingerprint, model_signature
-from translate.types import Hypothesis, TranslationOptions
+from translate.types import DecodingControls, Hypothesis, TranslationOptions
 
 logger = logging.getLogger("tarjama")
 
@@ -115,7 +115,7 @@ class CTranslate2Backend:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(self._pieces.encode(text)) for text in texts]
 
-    def translate_batch(self, texts: Sequence[str]) -> list[Hypothesis]:
+    def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         if not texts:
             return []
         source = [self._pieces.encode(text) for text in texts]
@@ -123,6 +123,12 @@ class CTranslate2Backend:
             raise ValueError(f"input of {max(map(len, source))} tokens exceeds {self.max_source_tokens}")
         # transformers' max_length counts the decoder start token; CTranslate2's does not.
         max_new = self.max_length - 1
+        extra = {}
+        if controls is not None:
+            extra = {
+                "no_repeat_ngram_size": controls.no_repeat_ngram_size,
+                "repetition_penalty": controls.repetition_penalty,
+            }
         results = self._translator.translate_batch(
             source,
             beam_size=self.beam,
@@ -130,6 +136,7 @@ class CTranslate2Backend:
             min_decoding_length=min(self.min_new_tokens, max_new),
             max_input_length=0,
             return_end_token=True,
+            **extra,
         )
         hypotheses = []
         for result in results:

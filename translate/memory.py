@@ -21,7 +21,7 @@ from pathlib import Path
 
 from translate.backend import Backend
 from translate.paths import cache_dir
-from translate.types import Hypothesis
+from translate.types import DecodingControls, Hypothesis
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS machine (
@@ -156,17 +156,18 @@ class CachedBackend:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.backend.count_tokens(texts)
 
-    def key(self, text: str) -> str:
-        return hashlib.sha256(f"{self.settings}\n{text}".encode()).hexdigest()
+    def key(self, text: str, controls: DecodingControls | None = None) -> str:
+        settings = self.settings if controls is None else f"{self.settings} {controls}"
+        return hashlib.sha256(f"{settings}\n{text}".encode()).hexdigest()
 
-    def translate_batch(self, texts: Sequence[str]) -> list[Hypothesis]:
-        keys = [self.key(t) for t in texts]
+    def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
+        keys = [self.key(t, controls) for t in texts]
         found = self.memory.machine(keys)
         missing = [i for i, k in enumerate(keys) if k not in found]
         self.hits += len(texts) - len(missing)
         self.misses += len(missing)
         if missing:
-            fresh = self.backend.translate_batch([texts[i] for i in missing])
+            fresh = self.backend.translate_batch([texts[i] for i in missing], controls)
             self.memory.store_machine(
                 self.model.model_id, [(keys[i], texts[i], h) for i, h in zip(missing, fresh, strict=True)]
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,14 +12,17 @@ from translate.backend import Backend, load_backend
 from translate.batching import plan_batches
 from translate.memory import CachedBackend, TranslationMemory
 from translate.normalize import contains_arabic, normalize_for_model
+from translate.quality import is_repetitive
 from translate.registry import default_model, resolve_model
 from translate.segment import segment_text, split_to_fit
-from translate.types import AlignedPair, Hypothesis, Segment, TranslationInfo, TranslationOptions
+from translate.types import AlignedPair, DecodingControls, Hypothesis, Segment, TranslationInfo, TranslationOptions
 
 logger = logging.getLogger("tarjama")
 
 QUALITY_PIECE_TOKENS = 256
 """Default cap on one model input: opus-mt quality drops well before its 512-token limit."""
+RETRY_CONTROLS = DecodingControls()
+"""How a translation that looped or hit the length limit is tried a second time."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,25 @@ class Translator:
         logger.debug("sentence %d split into %d pieces to fit %d tokens", index, len(parts), self.max_piece_tokens)
         return [_Piece(index, part, n) for part, n in zip(parts, self.backend.count_tokens(parts), strict=True)]
 
+    def _translate_checked(self, texts: list[str]) -> list[Hypothesis]:
+        """Translate; retry once, with repetition controls, whatever looped or hit the length limit.
+
+        A retry replaces the first attempt unless it came out worse; what is
+        still bad after it keeps its ``truncated``/``repetitive`` flags.
+        """
+        hypotheses = [_checked(h, text) for h, text in zip(self.backend.translate_batch(texts), texts, strict=True)]
+        bad = [i for i, h in enumerate(hypotheses) if h.truncated or h.repetitive]
+        if not bad:
+            return hypotheses
+        retried = self.backend.translate_batch([texts[i] for i in bad], RETRY_CONTROLS)
+        for i, again in zip(bad, retried, strict=True):
+            again = _checked(again, texts[i])
+            if _badness(again) <= _badness(hypotheses[i]):
+                hypotheses[i] = again
+        still = sum(1 for i in bad if hypotheses[i].truncated or hypotheses[i].repetitive)
+        logger.info("retried %d of %d pieces with repetition controls; %d still flagged", len(bad), len(texts), still)
+        return hypotheses
+
     def _run(
         self, segments: list[Segment], pieces: list[_Piece], spans: list[range], human: dict[int, str]
     ) -> Iterator[AlignedPair]:
@@ -133,7 +156,7 @@ class Translator:
         # The empty batch at the end flushes trailing sentences with nothing to translate.
         for batch in [*batches, []]:
             if batch:
-                hypotheses = self.backend.translate_batch([pieces[i].text for i in batch])
+                hypotheses = self._translate_checked([pieces[i].text for i in batch])
                 for i, hypothesis in zip(batch, hypotheses, strict=True):
                     done[i] = hypothesis
             while next_segment < len(segments) and all(done[i] is not None for i in spans[next_segment]):
@@ -156,4 +179,13 @@ def _pair(segment: Segment, hypotheses: list[Hypothesis], *, edited: bool = Fals
         pieces=len(hypotheses),
         truncated=any(h.truncated for h in hypotheses),
         edited=edited,
+        repetitive=any(h.repetitive for h in hypotheses),
     )
+
+
+def _checked(hypothesis: Hypothesis, source: str) -> Hypothesis:
+    return dataclasses.replace(hypothesis, repetitive=is_repetitive(hypothesis.text, source))
+
+
+def _badness(hypothesis: Hypothesis) -> int:
+    return int(hypothesis.truncated) + int(hypothesis.repetitive)

@@ -32,6 +32,21 @@ class Hypothesis:
     tokens: int
     truncated: bool = False
     """True when decoding stopped at the length limit instead of at end-of-sentence."""
+    repetitive: bool = False
+    """True when the text repeats itself in a way its source does not (a decoding loop)."""
+
+
+@dataclass(frozen=True)
+class DecodingControls:
+    """Constraints for a second attempt at a translation that looped or ran to the length limit.
+
+    ``no_repeat_ngram_size`` forbids any run of that many output tokens from
+    appearing twice; ``repetition_penalty`` (above 1) makes tokens already
+    produced less likely. Both backends apply them the same way.
+    """
+
+    no_repeat_ngram_size: int = 4
+    repetition_penalty: float = 1.2
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,12 @@ class AlignedPair:
     pieces: int = 1
     truncated: bool = False
     edited: bool = False
+    repetitive: bool = False
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the machine translation is suspect: cut off or looping."""
+        return self.truncated or self.repetitive
 
 
 @dataclass(frozen=True)

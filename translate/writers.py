@@ -76,6 +76,7 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
             "end": pair.end,
             "pieces": pair.pieces,
             "truncated": pair.truncated,
+            "repetitive": pair.repetitive,
             "edited": pair.edited,
         }
         out.write(_one_line(json.dumps(record, ensure_ascii=False)) + "\n")
@@ -84,7 +85,12 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
 
 
 def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
-    """A TMX 1.4 translation memory (Arabic source, English target), one ``<tu>`` per pair."""
+    """A TMX 1.4 translation memory (Arabic source, English target), one ``<tu>`` per pair.
+
+    Each unit carries ``x-paragraph`` and ``x-origin`` (machine or human)
+    properties, and ``x-flags`` (``truncated``, ``repetitive``) on a suspect
+    machine translation.
+    """
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">\n')
     out.write(
         f'  <header creationtool="tarjama" creationtoolversion={quoteattr(__version__)} '
@@ -96,6 +102,7 @@ def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
             f'    <tu tuid="{pair.index + 1}">\n'
             f'      <prop type="x-paragraph">{pair.paragraph}</prop>\n'
             f'      <prop type="x-origin">{"human" if pair.edited else "machine"}</prop>\n'
+            f"{_tmx_flags(pair)}"
             f'      <tuv xml:lang="ar"><seg>{_xml_text(pair.source)}</seg></tuv>\n'
             f'      <tuv xml:lang="en"><seg>{_xml_text(pair.target)}</seg></tuv>\n'
             "    </tu>\n"
@@ -103,6 +110,11 @@ def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
         count += 1
     out.write("  </body>\n</tmx>\n")
     return count
+
+
+def _tmx_flags(pair: AlignedPair) -> str:
+    flags = [name for name in ("truncated", "repetitive") if getattr(pair, name)]
+    return f'      <prop type="x-flags">{" ".join(flags)}</prop>\n' if flags else ""
 
 
 def write_text(pairs: Iterable[AlignedPair], out: TextIO) -> int:

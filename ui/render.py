@@ -44,17 +44,22 @@ def _row(segment: Segment, pair: AlignedPair | None, editable: bool) -> str:
         english = escape(pair.target)
         if pair.edited:
             classes.append("tj-edited")
-        if pair.truncated:
+        if pair.flagged:
             classes.append("tj-flagged")
     edit = ' contenteditable="plaintext-only" spellcheck="true" role="textbox"' if editable and pair else ""
-    title = ' title="The model stopped at its length limit: this translation may be incomplete."'
-    flag = f'<span class="tj-flag"{title}>⚠</span>' if pair is not None and pair.truncated else ""
+    flag = f'<span class="tj-flag" title="{_flag_reason(pair)}">⚠</span>' if pair is not None and pair.flagged else ""
     return (
         f'<div class="{" ".join(classes)}" data-pair="{index}">'
         f'<div class="tj-en" dir="ltr" lang="en" data-pair="{index}"{edit}>{english}</div>{flag}'
         f'<div class="tj-ar" dir="rtl" lang="ar" data-pair="{index}">{escape(segment.text)}</div>'
         "</div>"
     )
+
+
+def _flag_reason(pair: AlignedPair) -> str:
+    if pair.truncated:
+        return "The model stopped at its length limit, even on a second try: this translation may be incomplete."
+    return "The model repeated itself, even on a second try: check this translation against the Arabic."
 
 
 def render_status(done: int, total: int, *, seconds: float | None = None, note: str = "") -> str:

@@ -1,0 +1,72 @@
+"""Spotting degenerate translations: the repetition loops opus-mt models fall into.
+
+A Marian model that loses track of a long or odd input often repeats itself
+("the army said that the army said that ...") until the length limit. These
+checks are pure and compare the translation with its source, so a source that
+really does repeat itself ("لا، لا، لا، لا") does not make its faithful
+translation suspect.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_WORD = re.compile(r"\w+")
+
+MAX_UNIT = 8
+"""The longest repeated phrase, in words, looked for back to back."""
+NGRAM = 4
+"""Phrases of this many words that come back anywhere in a text count as repeats."""
+MIN_WORDS = 24
+"""Shorter texts are judged on back-to-back runs only: too few words for a repeat share."""
+REPEAT_SHARE = 0.4
+"""Above this share of repeated phrases a long translation is a loop..."""
+SOURCE_REPEAT_SHARE = 0.2
+"""...unless its source repeats itself more than this."""
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of any script, punctuation dropped."""
+    return _WORD.findall(text.lower())
+
+
+def longest_run(tokens: list[str], max_unit: int = MAX_UNIT) -> tuple[int, int]:
+    """The most back-to-back repeats of any phrase of 1..``max_unit`` words, as ``(repeats, unit)``.
+
+    ``"a b a b a b c"`` gives ``(3, 2)``; text with no phrase repeated back to back gives ``(1, 1)``.
+    """
+    best = (1, 1)
+    for unit in range(1, max_unit + 1):
+        for start in range(len(tokens) - 2 * unit + 1):
+            if tokens[start : start + unit] != tokens[start + unit : start + 2 * unit]:
+                continue
+            repeats = 2
+            while tokens[start : start + unit] == tokens[start + repeats * unit : start + (repeats + 1) * unit]:
+                repeats += 1
+            best = max(best, (repeats, unit))
+    return best
+
+
+def repeat_share(tokens: list[str], n: int = NGRAM) -> float:
+    """Share of the ``n``-word phrases of ``tokens`` that already appeared earlier in it."""
+    grams = [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    if not grams:
+        return 0.0
+    return sum(count - 1 for count in Counter(grams).values()) / len(grams)
+
+
+def _looping_run(tokens: list[str]) -> bool:
+    repeats, unit = longest_run(tokens)
+    # One word four times in a row, or a longer phrase three times in a row.
+    return repeats >= (4 if unit == 1 else 3)
+
+
+def is_repetitive(target: str, source: str) -> bool:
+    """Whether ``target`` repeats itself in a way its ``source`` does not: the hallucination loop."""
+    out = words(target)
+    if _looping_run(out) and not _looping_run(words(source)):
+        return True
+    if len(out) < MIN_WORDS:
+        return False
+    return repeat_share(out) > REPEAT_SHARE and repeat_share(words(source)) <= SOURCE_REPEAT_SHARE
