@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,17 @@ def test_atomic_output_replaces_only_on_success(tmp_path: Path) -> None:
         raise RuntimeError("crash")
     assert target.read_text() == "first\n"
     assert [p.name for p in target.parent.iterdir()] == ["out.tsv"]
+
+
+def test_atomic_output_gets_the_usual_file_mode(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        with atomic_output(tmp_path / "out.tsv") as out:
+            out.write("x\n")
+        os.umask(0o077)
+        with atomic_output(tmp_path / "private.tsv") as out:
+            out.write("x\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.tsv").stat().st_mode) == 0o644  # not mkstemp's 0600
+    assert stat.S_IMODE((tmp_path / "private.tsv").stat().st_mode) == 0o600

@@ -42,5 +42,7 @@ def test_choices_and_unknown_names(model_dir) -> None:
     ]
     assert pool.default() == str(model_dir)
     assert ModelPool(TranslationOptions()).default() == "opus-mt-ar-en"
+    big_first = ModelPool(TranslationOptions(), first=["opus-mt-tc-big-ar-en"])  # reader -m opus-mt-tc-big-ar-en
+    assert [name for _, name in big_first.choices()] == ["opus-mt-tc-big-ar-en", "opus-mt-ar-en"]
     with pytest.raises(UnknownModelError, match="unknown model '/etc'"):
         pool.get("/etc")  # only the offered models can be loaded through the reader

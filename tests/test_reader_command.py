@@ -21,7 +21,8 @@ from translate.cli import main
     [
         (["--auth", "nopassword"], "--auth must look like USER:PASSWORD"),
         (["--max-file-size", "lots"], "--max-file-size 'lots': use a size such as 5mb"),
-        (["--model", "/no/such/model"], "--model /no/such/model: no such directory"),
+        (["--model", "/no/such/model"], "--model /no/such/model: no such directory or model name"),
+        (["--model", "no-such-model"], "see `tarjama models` for the names"),
     ],
 )
 def test_bad_reader_arguments(args: list[str], message: str, capsys) -> None:

@@ -6,37 +6,16 @@ import dataclasses
 import io
 import json
 import random
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from recording import CountingBackend
 
 from translate import AlignedPair, TranslationOptions, Translator, write_jsonl
 from translate.normalize import normalize_for_model
 from translate.quality import is_repetitive
 from translate.translator import RETRY_CONTROLS
-from translate.types import DecodingControls, Hypothesis
-
-
-class CountingBackend:
-    """The real backend, recording the batches it was asked to translate and with which controls."""
-
-    def __init__(self, inner) -> None:
-        self.inner = inner
-        self.name, self.device, self.model = inner.name, inner.device, inner.model
-        self.max_source_tokens = inner.max_source_tokens
-        self.settings, self.beam, self.batch_tokens = inner.settings, inner.beam, inner.batch_tokens
-        self.batches: list[int] = []
-        self.calls: list[tuple[list[str], DecodingControls | None, list[Hypothesis]]] = []
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.inner.count_tokens(texts)
-
-    def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
-        self.batches.append(len(texts))
-        hypotheses = self.inner.translate_batch(texts, controls)
-        self.calls.append((list(texts), controls, hypotheses))
-        return hypotheses
+from translate.types import Hypothesis
 
 
 def test_seed_article_gives_the_twelve_expected_pairs(translator: Translator, seed_text, seed_pairs) -> None:

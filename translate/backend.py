@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol
 
-from translate.errors import ModelUnavailableError, TranslateError
+from translate.errors import ModelUnavailableError, TranslateError, describe
 from translate.registry import ResolvedModel, model_signature
 from translate.types import DecodingControls, Hypothesis, TranslationOptions
 
@@ -55,6 +55,7 @@ class MarianBackend:
 
     def __init__(self, model: ResolvedModel, options: TranslationOptions) -> None:
         import torch
+        from safetensors import SafetensorError
         from transformers import MarianMTModel, MarianTokenizer
 
         self.model = model
@@ -64,9 +65,9 @@ class MarianBackend:
         try:
             self._tokenizer = MarianTokenizer.from_pretrained(model.path)
             self._model = MarianMTModel.from_pretrained(model.path).to(self.device).eval()
-        except (OSError, ValueError, RuntimeError, KeyError) as exc:
+        except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
             raise ModelUnavailableError(
-                f"cannot load the model in {model.path} ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
+                f"cannot load the model in {model.path} ({describe(exc)}); "
                 f"re-download it with `tarjama download {model.model_id}` or pass --model DIR with a good copy"
             ) from exc
         self._torch = torch

@@ -21,6 +21,7 @@ from translate.ct2 import COMPUTE_TYPES
 from translate.errors import InputError, TranslateError, UnknownModelError
 from translate.files import STDIN, InputFile, atomic_output, expand_input, read_input, remove_partial_outputs
 from translate.memory import CachedBackend, TranslationMemory
+from translate.normalize import normalize_for_model
 from translate.segment import count_sentences
 from translate.types import AlignedPair, TranslationInfo, TranslationOptions
 from translate.version import __version__
@@ -187,6 +188,8 @@ def _translate(args: argparse.Namespace) -> int:
         raise UsageError("several inputs (or a folder) need --out-dir DIR: one output file per input")
     if args.resume and args.out_dir is None:
         raise UsageError("--resume needs --out-dir DIR")
+    if args.out_dir is not None and args.out_dir.exists() and not args.out_dir.is_dir():
+        raise UsageError(f"--out-dir {args.out_dir} is a file; give a folder (it is created if missing)")
     if not inputs:
         return 1
     skipped = 0
@@ -260,10 +263,10 @@ def _translate_one(
     translator: Translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: _Progress
 ) -> int:
     text = read_input(item)
+    if not normalize_for_model(text):
+        raise InputError(f"{item.name}: no text to translate (it is empty or holds only whitespace)")
     pairs, info = translator.translate(text)
-    if info.sentences == 0:
-        logger.warning("%s: no text to translate", item.name)
-    elif not info.has_arabic:
+    if not info.has_arabic:
         logger.warning("%s: no Arabic text found; translating it anyway", item.name)
     flagged: list[int] = []
     tracked = _noting_flags(progress.track(pairs, info, str(item.relative) if item.path else item.name), flagged)

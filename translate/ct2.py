@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from translate.backend import pick_device
-from translate.errors import ModelUnavailableError
+from translate.errors import ModelUnavailableError, describe
 from translate.paths import cache_dir
 from translate.registry import ResolvedModel, model_fingerprint, model_signature
 from translate.types import DecodingControls, Hypothesis, TranslationOptions
@@ -43,6 +43,7 @@ def convert(model: ResolvedModel, quantization: str) -> Path:
     if (target / "model.bin").is_file():
         return target
     import ctranslate2
+    from safetensors import SafetensorError
 
     target.parent.mkdir(parents=True, exist_ok=True)
     # Convert beside the target and rename into place, so that a concurrent or
@@ -56,9 +57,11 @@ def convert(model: ResolvedModel, quantization: str) -> Path:
         except OSError:
             if not (target / "model.bin").is_file():  # another process won the race otherwise
                 raise
-    except (OSError, ValueError, RuntimeError, KeyError) as exc:
+    except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
         raise ModelUnavailableError(
-            f"cannot convert {model.model_id} for CTranslate2 ({type(exc).__name__}: {exc}); use --backend torch"
+            f"cannot convert {model.model_id} for CTranslate2 ({describe(exc)}); "
+            f"re-download it with `tarjama download {model.model_id}` or pass --model DIR with a good copy, "
+            "or try --backend torch"
         ) from exc
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -17,3 +17,9 @@ class UnknownModelError(TranslateError):
 
 class ModelUnavailableError(TranslateError):
     """The model is known but its files cannot be had (not cached, offline, broken)."""
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: first line of the message``, for folding a library's exception into one line of ours."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

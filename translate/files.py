@@ -86,6 +86,12 @@ def remove_partial_outputs(path: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _plain_file_mode() -> int:
+    umask = os.umask(0o022)  # the only way to read the umask is to set it
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[TextIO]:
     """Write a text file so that it appears whole or not at all.
@@ -97,6 +103,8 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.fchmod(fd, _plain_file_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
             stream.flush()

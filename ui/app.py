@@ -123,7 +123,7 @@ class Reader:
         return [dataclasses.asdict(p) for p in pairs]
 
     def _stream(self, text: str, model: str, *, name: str, text_update: Any) -> Iterator[tuple[Any, ...]]:
-        if not text.strip():
+        if not normalize_for_model(text):
             yield self._failure("Nothing to translate: paste Arabic text, upload a file or give an article URL.")
             return
         started = time.monotonic()

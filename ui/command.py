@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from translate.errors import TranslateError
+from translate.registry import find_entry
 
 DEFAULT_PORT = 7860
 
@@ -42,10 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-m",
         "--model",
         action="append",
-        type=Path,
         default=[],
-        metavar="DIR",
-        help="a local model directory to offer (first one is the default); may be repeated",
+        metavar="MODEL",
+        help="a local model directory or a name from `tarjama models` to offer (the first is the default); repeatable",
     )
     parser.add_argument("--offline", action="store_true", help="never download models; use the local cache")
     parser.add_argument("--beam", type=int, help="beam size (default: the model's own)")
@@ -77,9 +77,16 @@ def run(args: argparse.Namespace) -> int:
         if not sep or not user or not password:
             raise TranslateError("--auth must look like USER:PASSWORD")
         auth = (user, password)
-    for model_dir in args.model:
-        if not model_dir.is_dir():
-            raise TranslateError(f"--model {model_dir}: no such directory")
+    local, named = [], []
+    for model in args.model:
+        if Path(model).is_dir():
+            local.append(Path(model))
+        elif (entry := find_entry(model)) is not None:
+            named.append(entry.name)
+        else:
+            raise TranslateError(
+                f"--model {model}: no such directory or model name; see `tarjama models` for the names"
+            )
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     try:
         from translate import TranslationOptions
@@ -92,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     from translate.cli import open_memory
 
     options = TranslationOptions(beam=args.beam, device=args.device, backend=args.backend)
-    pool = ModelPool(options, local_dirs=args.model, local_files_only=args.offline, memory=open_memory(args))
+    pool = ModelPool(options, local_dirs=local, first=named, local_files_only=args.offline, memory=open_memory(args))
     app = build_app(pool, allow_private_urls=args.allow_private_urls)
     launch(
         app,

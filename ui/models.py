@@ -15,7 +15,9 @@ class ModelPool:
 
     A per-model lock makes concurrent first requests wait for one load instead
     of loading the model twice. Models are named as ``--model`` takes them: a
-    local directory given at start-up, or a short name from ``models.txt``.
+    local directory given at start-up, or a short name from ``models.txt``;
+    local directories come first, then the registry names in ``first``, then
+    the rest of the registry.
     Every translator shares ``memory``, where the reader also keeps corrections.
     """
 
@@ -24,6 +26,7 @@ class ModelPool:
         options: TranslationOptions,
         *,
         local_dirs: list[Path] | None = None,
+        first: list[str] | None = None,
         local_files_only: bool = False,
         memory: TranslationMemory | None = None,
     ) -> None:
@@ -31,7 +34,9 @@ class ModelPool:
         self.local_files_only = local_files_only
         self.memory = memory
         self._local = [str(d) for d in local_dirs or []]
-        self._names = self._local + [e.name for e in load_registry() if e.name not in self._local]
+        registry = [e.name for e in load_registry()]
+        first = [name for name in first or [] if name in registry]
+        self._names = self._local + first + [name for name in registry if name not in first]
         self._translators: dict[str, Translator] = {}
         self._locks = {name: threading.Lock() for name in self._names}
 

@@ -22,6 +22,8 @@ from translate.files import decode_text
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
 MAX_PAGE_BYTES = 5_000_000
 FETCH_TIMEOUT = 15.0
+MIN_PROSE_WORDS = 6
+"""A page is an article only if some line of its main text has at least this many words."""
 
 
 def text_from_file(path: str | Path, name: str | None = None) -> str:
@@ -40,12 +42,21 @@ def text_from_file(path: str | Path, name: str | None = None) -> str:
 
 
 def text_from_html(html: bytes | str, *, source: str, url: str | None = None) -> str:
-    """The main article text of an HTML page (trafilatura), one paragraph per line."""
+    """The main article text of an HTML page (trafilatura), one paragraph per line.
+
+    A page whose extracted text has no line of :data:`MIN_PROSE_WORDS` words
+    (a home page's menus, a link list, an error page) is refused as having no article.
+    """
     import trafilatura
 
     text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_recall=True)
-    if not text or not text.strip():
-        raise InputError(f"{source}: no article text found in the page; paste the text instead")
+    if not text or not any(len(line.split()) >= MIN_PROSE_WORDS for line in text.splitlines()):
+        # Recall-favouring extraction returns the menus of a page with no article; those are
+        # lines of a word or two, never a sentence.
+        raise InputError(
+            f"{source}: no article text found in the page (only menus, links or headings); "
+            "open the article itself, or paste its text"
+        )
     return text
 
 

@@ -1,0 +1,28 @@
+"""A real backend wrapped to record what the translator asks of it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from translate.types import DecodingControls, Hypothesis
+
+
+class CountingBackend:
+    """The real backend, recording the batches it was asked to translate and with which controls."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.device, self.model = inner.name, inner.device, inner.model
+        self.max_source_tokens = inner.max_source_tokens
+        self.settings, self.beam, self.batch_tokens = inner.settings, inner.beam, inner.batch_tokens
+        self.batches: list[int] = []
+        self.calls: list[tuple[list[str], DecodingControls | None, list[Hypothesis]]] = []
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+    def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
+        self.batches.append(len(texts))
+        hypotheses = self.inner.translate_batch(texts, controls)
+        self.calls.append((list(texts), controls, hypotheses))
+        return hypotheses
