@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,12 +91,17 @@ def test_urls_that_are_refused(url: str, message: str) -> None:
     assert message in str(caught.value)
 
 
+SEEN: list[str] = []
+"""Paths the local site was asked for."""
+
+
 @pytest.fixture
 def site() -> Iterator[str]:
     """A tiny web site on loopback: /article.html, /empty.html, anything else 404."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            SEEN.append(self.path)
             pages = {"/article.html": PAGE, "/empty.html": "<html><body><nav>x</nav></body></html>"}
             if self.path == "/moved":
                 self.send_response(302)
@@ -131,3 +137,28 @@ def test_fetch_problems(site: str) -> None:
         text_from_url(site + "/article.html")  # loopback is refused unless allowed
     with pytest.raises(InputError, match="could not fetch the page"):
         text_from_url("http://127.0.0.1:1/", allow_private=True)
+
+
+def test_dns_rebinding_is_caught_at_connect_time(site: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The name resolves to a public address when checked, then to loopback when connected."""
+    port = int(site.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def rebinding(host, *args, **kwargs):
+        if host != "news.rebind.example":
+            return real(host, *args, **kwargs)
+        lookups.append(host)
+        address = "93.184.216.34" if len(lookups) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    requests_before = len(SEEN)
+    with pytest.raises(InputError) as caught:
+        text_from_url(f"http://news.rebind.example:{port}/article.html")
+    assert "news.rebind.example resolved to 127.0.0.1 on connecting: refusing to fetch" in str(caught.value)
+    assert len(lookups) == 2  # checked, then looked up again by the connection
+    assert len(SEEN) == requests_before  # no request reached the local server
+    # With private addresses allowed (no check first), the name's loopback answer fetches the page.
+    lookups[:] = ["answered public once already"]
+    assert ARTICLE[0] in text_from_url(f"http://news.rebind.example:{port}/article.html", allow_private=True)

@@ -8,6 +8,7 @@ message for the page.
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import socket
 import urllib.error
@@ -66,11 +67,18 @@ def text_from_url(url: str, *, allow_private: bool = False) -> str:
     Only ``http``/``https`` URLs are fetched, and unless ``allow_private`` is
     set, never one whose host resolves to a loopback, private, link-local or
     otherwise non-public address (this server must not become a way into the
-    network it runs in); redirects are checked the same way.
+    network it runs in); redirects are checked the same way, and so is the
+    address each connection actually reaches, which defeats DNS rebinding.
+    A proxy on a private address is refused too, unless ``allow_private``.
     """
     url = url.strip()
     check_url(url, allow_private=allow_private)
-    opener = urllib.request.build_opener(_CheckedRedirects(allow_private))
+    handlers: list[urllib.request.BaseHandler] = [_CheckedRedirects(allow_private)]
+    if not allow_private:
+        # check_url looked the name up, but the connection looks it up again: a DNS answer that
+        # changes in between (DNS rebinding) is caught by checking the address actually connected to.
+        handlers += [_PublicHTTPHandler(), _PublicHTTPSHandler()]
+    opener = urllib.request.build_opener(*handlers)
     request = urllib.request.Request(url, headers={"User-Agent": "tarjama-reader", "Accept": "text/html,*/*;q=0.5"})
     try:
         with opener.open(request, timeout=FETCH_TIMEOUT) as response:
@@ -101,11 +109,54 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
     except (socket.gaierror, ValueError) as exc:
         raise InputError(f"{url}: cannot resolve {parts.hostname} ({exc})") from None
     for address in addresses:
-        if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise InputError(
-                f"{url}: refusing to fetch from a private or local address ({address}); "
-                "start the reader with --allow-private-urls to allow it"
-            )
+        if not _is_public(address):
+            raise InputError(f"{url}: {_refusal(address)}")
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback too
+    return ip.is_global
+
+
+def _refusal(address: str) -> str:
+    return (
+        f"refusing to fetch from a private or local address ({address}); "
+        "start the reader with --allow-private-urls to allow it"
+    )
+
+
+def _public_connection(address: tuple[str, int], *args, **kwargs) -> socket.socket:
+    """``socket.create_connection``, closed again at once unless the peer is a public address."""
+    sock = socket.create_connection(address, *args, **kwargs)
+    peer = sock.getpeername()[0]
+    if not _is_public(peer):
+        sock.close()
+        raise InputError(f"{address[0]} resolved to {peer} on connecting: {_refusal(peer)}")
+    return sock
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
