@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from payloads import PAYLOADS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -94,17 +95,40 @@ def test_translate_hover_edit_download(page, seed_text, seed_pairs, tmp_path: Pa
     assert (tmp_path / "reader.png").stat().st_size > 50_000
 
 
-def test_hostile_text_stays_text(page) -> None:
-    payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+def test_hostile_text_and_corrections_stay_text(page, tmp_path: Path) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.locator("#tj-text textarea").fill(f"قال {payload} ثم سكت.")
+    page.locator("#tj-text textarea").fill("\n".join(f"قال {payload} ثم سكت." for payload in PAYLOADS))
     page.click("#tj-translate")
-    page.wait_for_selector("#tj-status:has-text('1 / 1 sentences')", timeout=60_000)
-    assert payload in page.locator(".tj-ar").inner_text()
-    assert page.evaluate("window.__pwned") is None
-    assert page.locator("#tj-view img").count() == 0
+    done = f"{len(PAYLOADS)} / {len(PAYLOADS)} sentences"
+    page.wait_for_selector(f"#tj-status:has-text('{done}')", timeout=60_000)
+    page.wait_for_selector(".tj-en[contenteditable]")
+    shown = page.locator(".tj-ar").all_inner_texts()
+    assert [" ".join(t.split()) for t in shown] == [" ".join(f"قال {p} ثم سكت.".split()) for p in PAYLOADS]
+
+    # Type three payloads in as corrections; each is saved and shown as text.
+    rows = page.locator(".tj-row")
+    for index in (0, 1, 7):
+        cell = rows.nth(index).locator(".tj-en")
+        cell.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(PAYLOADS[index])
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f"#tj-status:has-text('Correction saved (sentence {index + 1})')")
+        assert rows.nth(index).locator(".tj-en").inner_text() == PAYLOADS[index]
+    with page.expect_download() as download:
+        page.click("#tj-download-tsv")
+    tsv = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert [tsv[i + 1].split("\t")[3] for i in (0, 1, 7)] == [PAYLOADS[i] for i in (0, 1, 7)]
+
+    page.locator(".tj-ar").first.hover()
+    page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
     assert dialogs == []
+    assert page.evaluate("window.__pwned") is None
+    active = (
+        "#tj-view script, #tj-view img, #tj-view svg, #tj-view iframe, #tj-view style, #tj-view a, #tj-view details"
+    )
+    assert page.locator(active).count() == 0
 
 
 def test_bad_input_shows_a_message_and_the_page_keeps_working(page) -> None:

@@ -5,19 +5,10 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from payloads import PAYLOADS
 
 from translate import AlignedPair, segment_text
 from ui.render import EMPTY_VIEW, render_document, render_error, render_status
-
-PAYLOADS = [
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(1)">',
-    "<svg onload=alert(1)>",
-    '<a href="javascript:alert(1)">link</a>',
-    "&lt;b&gt; &amp; &#60;script&#62;",
-    "\u202eبالعكس\u202c",
-    "\" onmouseover='alert(1)' x=\"",
-]
 
 
 class _Collector(HTMLParser):
