@@ -164,7 +164,11 @@ def run_system(args: argparse.Namespace) -> dict:
         from translate import TranslationOptions, Translator
 
         options = TranslationOptions(
-            backend=args.backend, compute_type=args.compute_type, beam=args.beam, max_length=args.new_tokens + 1
+            backend=args.backend,
+            compute_type=args.compute_type,
+            beam=args.beam,
+            max_length=args.new_tokens + 1,
+            retry=False,  # random weights never end a sentence: every one would be retried
         )
         translator = Translator(args.model, options)
         translator.backend.min_new_tokens = args.new_tokens
@@ -203,7 +207,7 @@ def reader_first_row(model_dir: Path, new_tokens: int) -> dict:
     from ui.app import Reader
     from ui.models import ModelPool
 
-    pool = ModelPool(TranslationOptions(max_length=new_tokens + 1), local_dirs=[model_dir])
+    pool = ModelPool(TranslationOptions(max_length=new_tokens + 1, retry=False), local_dirs=[model_dir])
     reader = Reader(pool, downloads=Path(tempfile.mkdtemp(prefix="tarjama-bench-downloads-")))
     begin = time.perf_counter()
     for update in reader.translate_text(SEED.read_text(encoding="utf-8"), str(model_dir)):
@@ -219,9 +223,8 @@ def memory_speedup(model_dir: Path, new_tokens: int) -> dict:
     from translate.memory import TranslationMemory
 
     with tempfile.TemporaryDirectory() as folder:
-        translator = Translator(
-            model_dir, TranslationOptions(max_length=new_tokens + 1), memory=TranslationMemory(Path(folder) / "tm.db")
-        )
+        options = TranslationOptions(max_length=new_tokens + 1, retry=False)
+        translator = Translator(model_dir, options, memory=TranslationMemory(Path(folder) / "tm.db"))
         translator.backend.backend.min_new_tokens = new_tokens
         text = SEED.read_text(encoding="utf-8")
         times = []

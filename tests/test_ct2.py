@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from translate import TranslationOptions, Translator
 from translate.backend import MarianBackend, load_backend
-from translate.ct2 import CTranslate2Backend, converted_dir
+from translate.ct2 import CTranslate2Backend, _off_this_thread, converted_dir
 from translate.registry import resolve_model
 
 TEXTS = [
@@ -49,3 +51,15 @@ def test_auto_prefers_ctranslate2_when_installed(model_dir) -> None:
     assert isinstance(load_backend(model, TranslationOptions()), CTranslate2Backend)
     assert isinstance(load_backend(model, TranslationOptions(backend="torch")), MarianBackend)
     assert load_backend(model, TranslationOptions()).compute_type == "int8"  # int8 on CPU by default
+
+
+def test_models_are_loaded_on_a_thread_that_then_exits() -> None:
+    seen: list[threading.Thread] = []
+    assert _off_this_thread(lambda: seen.append(threading.current_thread()) or 7) == 7
+    assert seen[0] is not threading.main_thread() and not seen[0].is_alive()
+
+    def broken() -> None:
+        raise ValueError("bad model")
+
+    with pytest.raises(ValueError, match="bad model"):
+        _off_this_thread(broken)

@@ -73,6 +73,14 @@ def test_translation_stopped_at_the_length_limit_is_retried_then_flagged(model_d
     retries = [(texts, controls) for texts, controls, _ in counting.calls if controls is not None]
     assert retries == [(["قال د. أحمد إن الاجتماع كان مثمرا."], RETRY_CONTROLS)]  # once, the cut-off one only
 
+    counting.calls.clear()
+    no_retry = Translator(options=TranslationOptions(max_length=12, retry=False), backend=counting)
+    assert [p.truncated for p in no_retry.translate_text("مرحبا بكم. قال د. أحمد إن الاجتماع كان مثمرا.")] == [
+        False,
+        True,
+    ]
+    assert all(controls is None for _, controls, _ in counting.calls)
+
 
 def _word_soup(count: int = 30) -> str:
     """Sentences of seed-article words in random order: text the fixture model never learned."""

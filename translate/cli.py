@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="CTranslate2 precision (default auto: int8 on CPU, float16 on CUDA)",
     )
     tr.add_argument("--threads", type=_positive, metavar="N", help="CPU threads (default: all cores)")
+    tr.add_argument(
+        "--no-retry",
+        dest="retry",
+        action="store_false",
+        help="do not translate looping or cut-off sentences a second time (they are still flagged)",
+    )
     _add_cache_arguments(tr)
     tr.add_argument(
         "--resume",
@@ -215,6 +221,7 @@ def _translate(args: argparse.Namespace) -> int:
         backend=args.backend,
         compute_type=args.compute_type,
         threads=args.threads,
+        retry=args.retry,
     )
     _quiet_third_party()
     started = time.monotonic()

@@ -132,7 +132,7 @@ class Translator:
         """
         hypotheses = [_checked(h, text) for h, text in zip(self.backend.translate_batch(texts), texts, strict=True)]
         bad = [i for i, h in enumerate(hypotheses) if h.truncated or h.repetitive]
-        if not bad:
+        if not bad or not self.options.retry:
             return hypotheses
         retried = self.backend.translate_batch([texts[i] for i in bad], RETRY_CONTROLS)
         for i, again in zip(bad, retried, strict=True):

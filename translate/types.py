@@ -91,7 +91,8 @@ class TranslationOptions:
     ``backend`` is ``auto`` (CTranslate2 when installed, else torch),
     ``torch`` or ``ctranslate2``; ``compute_type`` is CTranslate2's precision
     (``auto``: int8 on CPU, float16 on CUDA); ``threads`` caps CPU threads
-    (default: all cores).
+    (default: all cores). ``retry``: translate a piece again, once, with
+    :class:`DecodingControls` when it looped or hit the length limit.
     """
 
     beam: int | None = None
@@ -103,6 +104,7 @@ class TranslationOptions:
     backend: str = "auto"
     compute_type: str = "auto"
     threads: int | None = None
+    retry: bool = True
 
     def __post_init__(self) -> None:
         for name in ("beam", "max_length", "max_piece_tokens", "threads", "batch_tokens"):
