@@ -107,6 +107,12 @@ def reader(model_dir: Path) -> Iterator[RunningReader]:
     app.close()
 
 
+@pytest.fixture
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on (yet)."""
+    return _free_port()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

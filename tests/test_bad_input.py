@@ -10,7 +10,6 @@ import codecs
 import http.server
 import os
 import shutil
-import socket
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -198,13 +197,6 @@ def test_reader_bad_uploads(reader, tmp_path: Path, name: str, data: bytes, mess
 
 
 @pytest.fixture(scope="module")
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
 def local_site() -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -242,9 +234,9 @@ URL_CASES: list[tuple[str, bool, str]] = [
 
 @pytest.mark.parametrize(("url", "allow_private", "message"), URL_CASES, ids=[c[0] or "empty" for c in URL_CASES])
 def test_reader_bad_urls(
-    reader, tmp_path: Path, closed_port: int, local_site: str, url: str, allow_private: bool, message: str
+    reader, tmp_path: Path, free_port: int, local_site: str, url: str, allow_private: bool, message: str
 ) -> None:
-    url = url.format(closed=closed_port, site=local_site)
+    url = url.format(closed=free_port, site=local_site)
     handler = Reader(reader.pool, downloads=tmp_path, allow_private_urls=allow_private)
     status = _last_status(handler.translate_url(url, reader.model))
     assert 'role="alert"' in status and message in status

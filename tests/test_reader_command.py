@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -29,12 +28,6 @@ def test_bad_reader_arguments(args: list[str], message: str, capsys) -> None:
     assert main(["reader", *args]) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
@@ -63,11 +56,11 @@ def _listening_addresses(port: int) -> set[str]:
     return found
 
 
-def test_tarjama_reader_serves_on_loopback_with_a_login(model_dir: Path) -> None:
+def test_tarjama_reader_serves_on_loopback_with_a_login(model_dir: Path, free_port: int) -> None:
     from gradio_client import Client
     from gradio_client.exceptions import AuthenticationError
 
-    port = _free_port()
+    port = free_port
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     command = [str(Path(sys.executable).with_name("tarjama")), "reader", "--model", str(model_dir), "--port", str(port)]
     process = subprocess.Popen(

@@ -7,6 +7,7 @@ writers and ``tarjama --help`` never pay for them.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import logging
 from collections.abc import Sequence
@@ -91,12 +92,7 @@ class MarianBackend:
     def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         if not texts:
             return []
-        extra = {}
-        if controls is not None:
-            extra = {
-                "no_repeat_ngram_size": controls.no_repeat_ngram_size,
-                "repetition_penalty": controls.repetition_penalty,
-            }
+        extra = dataclasses.asdict(controls) if controls is not None else {}
         batch = self._tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
         if batch["input_ids"].shape[1] > self.max_source_tokens:
             raise ValueError(f"input of {batch['input_ids'].shape[1]} tokens exceeds {self.max_source_tokens}")

@@ -10,6 +10,7 @@ start takes well under a second.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -129,12 +130,7 @@ class CTranslate2Backend:
             raise ValueError(f"input of {max(map(len, source))} tokens exceeds {self.max_source_tokens}")
         # transformers' max_length counts the decoder start token; CTranslate2's does not.
         max_new = self.max_length - 1
-        extra = {}
-        if controls is not None:
-            extra = {
-                "no_repeat_ngram_size": controls.no_repeat_ngram_size,
-                "repetition_penalty": controls.repetition_penalty,
-            }
+        extra = dataclasses.asdict(controls) if controls is not None else {}
         results = self._translator.translate_batch(
             source,
             beam_size=self.beam,

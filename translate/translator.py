@@ -131,7 +131,7 @@ class Translator:
         still bad after it keeps its ``truncated``/``repetitive`` flags.
         """
         hypotheses = [_checked(h, text) for h, text in zip(self.backend.translate_batch(texts), texts, strict=True)]
-        bad = [i for i, h in enumerate(hypotheses) if h.truncated or h.repetitive]
+        bad = [i for i, h in enumerate(hypotheses) if _badness(h)]
         if not bad or not self.options.retry:
             return hypotheses
         retried = self.backend.translate_batch([texts[i] for i in bad], RETRY_CONTROLS)
@@ -139,7 +139,7 @@ class Translator:
             again = _checked(again, texts[i])
             if _badness(again) <= _badness(hypotheses[i]):
                 hypotheses[i] = again
-        still = sum(1 for i in bad if hypotheses[i].truncated or hypotheses[i].repetitive)
+        still = sum(1 for i in bad if _badness(hypotheses[i]))
         logger.info("retried %d of %d pieces with repetition controls; %d still flagged", len(bad), len(texts), still)
         return hypotheses
 

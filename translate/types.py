@@ -42,7 +42,8 @@ class DecodingControls:
 
     ``no_repeat_ngram_size`` forbids any run of that many output tokens from
     appearing twice; ``repetition_penalty`` (above 1) makes tokens already
-    produced less likely. Both backends apply them the same way.
+    produced less likely. The field names are the keyword arguments both
+    transformers' ``generate()`` and CTranslate2's ``translate_batch()`` take.
     """
 
     no_repeat_ngram_size: int = 4
