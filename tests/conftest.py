@@ -15,10 +15,20 @@ from pathlib import Path
 
 import fixture_model
 import pytest
+from fixture_model import EXACT_COMPUTE_TYPE
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 SEED = ROOT / "seeds" / "khan-tuman.ar.txt"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fixture-seed",
+        type=int,
+        default=0,
+        help="train the fixture model with this seed (tests/check_fixture_seeds.py runs the suite over several)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -40,17 +50,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(os.environ.get("HF_HOME", ""), ignore_errors=True)
 
 
-def _fixture_key() -> str:
-    digest = hashlib.sha256()
+def _fixture_key(seed: int) -> str:
+    digest = hashlib.sha256(f"seed {seed}\n".encode())
     for path in sorted([HERE / "fixture_model.py", *(HERE / "data").iterdir()]):
         digest.update(path.read_bytes())
-    for package in ("torch", "transformers", "sentencepiece"):
-        digest.update(importlib.metadata.version(package).encode())
+    for package in ("torch", "transformers", "sentencepiece", "ctranslate2"):
+        try:
+            digest.update(importlib.metadata.version(package).encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(b"-")
     return digest.hexdigest()[:16]
 
 
 @pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def model_dir(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Path:
     """A real MarianMT model trained to memorise the fixture pairs.
 
     Built once per session (about a minute on 2 cores). Set
@@ -59,19 +72,24 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     cache = os.environ.get("TARJAMA_TEST_MODEL_CACHE")
     base = Path(cache) if cache else tmp_path_factory.mktemp("fixture-model")
-    out = base / _fixture_key()
+    seed = pytestconfig.getoption("fixture_seed")
+    out = base / _fixture_key(seed)
     if not (out / "fixture.json").is_file():
-        fixture_model.build_fixture_model(out)
+        fixture_model.build_fixture_model(out, seed=seed)
     print("fixture model:", json.loads((out / "fixture.json").read_text()))
     return out
 
 
 @pytest.fixture(scope="session", params=["torch", "ctranslate2"])
 def translator(model_dir: Path, request: pytest.FixtureRequest):
-    """A Translator on the fixture model, loaded once per backend (other options at their defaults)."""
+    """A Translator on the fixture model, loaded once per backend, where it reproduces the fixture English exactly.
+
+    That is torch, and CTranslate2 at float32; other options are at their defaults.
+    int8, CTranslate2's default, has tests of its own (``tests/closeness.py``).
+    """
     from translate import TranslationOptions, Translator
 
-    return Translator(model_dir, TranslationOptions(backend=request.param))
+    return Translator(model_dir, TranslationOptions(backend=request.param, compute_type=EXACT_COMPUTE_TYPE))
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +117,8 @@ def reader(model_dir: Path) -> Iterator[RunningReader]:
     from ui.app import build_app, launch
     from ui.models import ModelPool
 
-    pool = ModelPool(TranslationOptions(), local_dirs=[model_dir], local_files_only=True)
+    options = TranslationOptions(compute_type=EXACT_COMPUTE_TYPE)  # so that pages show the fixture English exactly
+    pool = ModelPool(options, local_dirs=[model_dir], local_files_only=True)
     app = build_app(pool, allow_private_urls=True)
     port = _free_port()
     launch(app, port=port, quiet=True, prevent_thread_lock=True, max_file_size="200kb")

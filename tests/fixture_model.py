@@ -3,18 +3,33 @@
 No machine that runs the tests can download model weights, so the tests make
 their own: two sentencepiece models, a joint ``vocab.json``, a small
 ``MarianConfig``, trained until greedy *and* beam search reproduce every fixture
-translation exactly. The result is saved with ``save_pretrained`` and loaded by
-the tests through the same ``--model DIR`` path users take.
+translation exactly, in torch and in CTranslate2 float32. The result is saved
+with ``save_pretrained`` and loaded by the tests through the same
+``--model DIR`` path users take.
+
+Why only float32: int8 rounds differently on different CPUs (AVX2, AVX-512,
+VNNI kernels) and a model this small, memorised with this little margin, can
+lose or change a piece under that rounding, at beam 4 especially. Training
+longer does not remove that (measured: seed 2, loss 0.005, still drops "8" from
+"85.5" in int8 beam 4). So the tests hold float32 and torch to the exact
+English, and int8, the default, to what int8 promises: the same sentences in the
+same rows, nothing lost, and English close to the fixture's
+(``tests/closeness.py``). The int8 agreement on the machine that built the
+model is recorded in ``fixture.json``, for information only.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+EXACT_COMPUTE_TYPE = "float32"
+"""The CTranslate2 precision at which the build checks that the model reproduces its English exactly."""
 SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "khan-tuman.ar.txt"
 
 
@@ -76,25 +91,61 @@ def _zero_pad_row(model, pad_id: int) -> None:
         model.get_input_embeddings().weight[pad_id].zero_()
 
 
-def _memorised(model, tokenizer, sources: list[str], targets: list[str]) -> bool:
+def _memorised(model, tokenizer, sources: list[str], targets: list[str], scratch: Path) -> bool:
+    """Whether torch and CTranslate2 float32, greedy and beam 4, reproduce every target."""
     import torch
 
     model.eval()
     enc = tokenizer(sources, return_tensors="pt", padding=True)
-    with torch.inference_mode():
-        for beams in (1, 4):
-            out = model.generate(**enc, num_beams=beams, max_length=512)
-            if tokenizer.batch_decode(out, skip_special_tokens=True) != targets:
-                model.train()
-                return False
-    model.train()
-    return True
+    try:
+        with torch.inference_mode():
+            for beams in (1, 4):
+                out = model.generate(**enc, num_beams=beams, max_length=512)
+                if tokenizer.batch_decode(out, skip_special_tokens=True) != targets:
+                    return False
+        exact = _ctranslate2_agreement(model, tokenizer, sources, targets, scratch, EXACT_COMPUTE_TYPE)
+        return exact == {1: 1.0, 4: 1.0}
+    finally:
+        model.train()
+
+
+def _ctranslate2_agreement(
+    model, tokenizer, sources: list[str], targets: list[str], scratch: Path, compute_type: str
+) -> dict[int, float]:
+    """The share of targets CTranslate2 reproduces at ``compute_type``, greedy and at beam 4.
+
+    Uses CTranslate2 directly, not tarjama's backend, so that the fixture does
+    not depend on the code under test. Every target counts when CTranslate2 is
+    not installed (the torch-only tests then never use it).
+    """
+    try:
+        import ctranslate2
+    except ImportError:
+        return {1: 1.0, 4: 1.0}
+    import sentencepiece as spm
+
+    checkpoint, converted = scratch / "checkpoint", scratch / f"ct2-{compute_type}"
+    model.save_pretrained(checkpoint)
+    tokenizer.save_pretrained(checkpoint)
+    ctranslate2.converters.TransformersConverter(str(checkpoint)).convert(
+        str(converted), quantization=compute_type, force=True
+    )
+    translator = ctranslate2.Translator(str(converted), device="cpu", compute_type=compute_type)
+    source_spm = spm.SentencePieceProcessor(model_file=str(checkpoint / "source.spm"))
+    target_spm = spm.SentencePieceProcessor(model_file=str(checkpoint / "target.spm"))
+    pieces = [[*source_spm.encode(s, out_type=str), "</s>"] for s in sources]
+    agreement = {}
+    for beam in (1, 4):
+        results = translator.translate_batch(pieces, beam_size=beam, max_decoding_length=511)
+        english = [target_spm.decode_pieces(r.hypotheses[0]).replace("\u2581", " ").strip() for r in results]
+        agreement[beam] = sum(e == t for e, t in zip(english, targets, strict=True)) / len(targets)
+    return agreement
 
 
 def build_fixture_model(out: Path, *, max_steps: int = 3000, seed: int = 0) -> Path:
     """Train and save the fixture model into ``out``; raise if it fails to memorise."""
     import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import MarianTokenizer
 
     from translate.normalize import normalize_for_model
 
@@ -109,6 +160,31 @@ def build_fixture_model(out: Path, *, max_steps: int = 3000, seed: int = 0) -> P
     _train_spm(targets, out / "target.spm", 400)
     pad_id = _write_vocab(out)
     tokenizer = MarianTokenizer(str(out / "source.spm"), str(out / "target.spm"), str(out / "vocab.json"))
+    model = _new_model(pad_id)
+    scratch = Path(tempfile.mkdtemp(prefix="tarjama-fixture-"))
+    try:
+        step, loss = _train(model, tokenizer, sources, targets, scratch, max_steps=max_steps)
+        model.eval()
+        int8 = _ctranslate2_agreement(model, tokenizer, sources, targets, scratch, "int8")
+    except RuntimeError as exc:
+        raise RuntimeError(f"fixture model (seed {seed}): {exc}") from exc
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    record = {
+        "seed": seed,
+        "steps": step,
+        "seconds": round(time.monotonic() - started, 1),
+        "loss": round(loss, 5),
+        "int8_exact_share": {f"beam{beam}": share for beam, share in int8.items()},
+    }
+    (out / "fixture.json").write_text(json.dumps(record), encoding="utf-8")
+    return out
+
+
+def _new_model(pad_id: int):
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
     config = MarianConfig(
         vocab_size=pad_id + 1,
@@ -137,24 +213,7 @@ def build_fixture_model(out: Path, *, max_steps: int = 3000, seed: int = 0) -> P
             # the reloaded model differ from the trained one.
             param.requires_grad_(False)
     _zero_pad_row(model, pad_id)
-
-    batch = tokenizer(sources, text_target=targets, return_tensors="pt", padding=True)
-    labels = batch["labels"].masked_fill(batch["labels"] == pad_id, -100)
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=3e-3, weight_decay=0.0)
-    model.train()
-    step = 0
-    while True:
-        step += 1
-        loss = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=labels).loss
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-        _zero_pad_row(model, pad_id)
-        if step % 50 == 0 and loss.item() < 0.05 and _memorised(model, tokenizer, sources, targets):
-            break
-        if step >= max_steps:
-            raise RuntimeError(f"fixture model did not memorise its pairs in {step} steps (loss {loss.item():.4f})")
-
+    # Set before training, so that every checkpoint the stopping check converts carries it.
     model.generation_config = GenerationConfig(
         bad_words_ids=[[pad_id]],
         bos_token_id=0,
@@ -165,11 +224,24 @@ def build_fixture_model(out: Path, *, max_steps: int = 3000, seed: int = 0) -> P
         num_beams=4,
         renormalize_logits=True,
     )
-    model.eval()
-    model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    (out / "fixture.json").write_text(
-        json.dumps({"steps": step, "seconds": round(time.monotonic() - started, 1), "loss": loss.item()}),
-        encoding="utf-8",
-    )
-    return out
+    return model
+
+
+def _train(model, tokenizer, sources: list[str], targets: list[str], scratch: Path, *, max_steps: int):
+    """Train until :func:`_memorised`; return (steps, last loss). Raise RuntimeError after ``max_steps``."""
+    import torch
+
+    pad_id = model.config.pad_token_id
+    batch = tokenizer(sources, text_target=targets, return_tensors="pt", padding=True)
+    labels = batch["labels"].masked_fill(batch["labels"] == pad_id, -100)
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=3e-3, weight_decay=0.0)
+    model.train()
+    for step in range(1, max_steps + 1):
+        loss = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=labels).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        _zero_pad_row(model, pad_id)
+        if step % 50 == 0 and loss.item() < 0.05 and _memorised(model, tokenizer, sources, targets, scratch):
+            return step, loss.item()
+    raise RuntimeError(f"did not memorise its pairs in {max_steps} steps (loss {loss.item():.4f})")

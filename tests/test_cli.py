@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from closeness import assert_close_translations
+from fixture_model import EXACT_COMPUTE_TYPE
 
 import translate.writers as writers
 from translate import read_tsv
@@ -22,13 +24,19 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.fixture
 def run(model_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """Run ``tarjama ARGS --model <fixture>`` in the repo root; return (exit code, stdout, stderr)."""
+    """Run ``tarjama ARGS --model <fixture>`` in the repo root; return (exit code, stdout, stderr).
+
+    At float32, where the fixture model gives its English exactly; ``exact=False``
+    keeps the default precision (int8).
+    """
     monkeypatch.chdir(ROOT)
 
-    def _run(*args: str, model: bool = True) -> tuple[int, str, str]:
+    def _run(*args: str, model: bool = True, exact: bool = True) -> tuple[int, str, str]:
         argv = list(args)
         if model and argv and argv[0] == "translate":
             argv += ["--model", str(model_dir)]
+            if exact:
+                argv += ["--compute-type", EXACT_COMPUTE_TYPE]
         code = main(argv)
         out, err = capsys.readouterr()
         return code, out, err
@@ -46,6 +54,15 @@ def test_translate_seed_to_tsv_on_stdout(run, seed_pairs) -> None:
     assert out.startswith("index\tparagraph\tsource\ttarget\n")
     assert _rows(out) == seed_pairs
     assert "12 sentences from 1 file" in err
+
+
+def test_the_default_int8_path_keeps_every_sentence(run, seed_pairs) -> None:
+    code, out, err = run("translate", "seeds/khan-tuman.ar.txt", exact=False)
+    assert code == 0, err
+    assert "ctranslate2 on cpu" in err
+    rows = _rows(out)
+    assert [source for source, _ in rows] == [ar for ar, _ in seed_pairs]  # one row per sentence, in order
+    assert_close_translations([en for _, en in rows], [en for _, en in seed_pairs])
 
 
 def test_every_format(run, tmp_path: Path, seed_pairs) -> None:
@@ -92,7 +109,18 @@ def test_folder_to_out_dir_with_progress(tmp_path: Path, monkeypatch: pytest.Mon
     (src / "notes.md").write_text("ignored", encoding="utf-8")
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    code = main(["translate", str(src), "--out-dir", str(tmp_path / "out"), "--model", str(model_dir)])
+    code = main(
+        [
+            "translate",
+            str(src),
+            "--out-dir",
+            str(tmp_path / "out"),
+            "--model",
+            str(model_dir),
+            "--compute-type",
+            EXACT_COMPUTE_TYPE,
+        ]
+    )
     assert code == 0
     assert sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*")) == [
         "khan-tuman.tsv",
@@ -118,7 +146,20 @@ def test_no_progress_bar_when_quiet_or_not_a_terminal(run, monkeypatch: pytest.M
     assert code == 0 and "sent/s" not in err and "12/12" not in err
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    assert main(["translate", "seeds/khan-tuman.ar.txt", "--model", str(model_dir), "-q"]) == 0
+    assert (
+        main(
+            [
+                "translate",
+                "seeds/khan-tuman.ar.txt",
+                "--model",
+                str(model_dir),
+                "--compute-type",
+                EXACT_COMPUTE_TYPE,
+                "-q",
+            ]
+        )
+        == 0
+    )
     assert terminal.getvalue() == ""
 
 
@@ -219,7 +260,7 @@ def test_refuses_to_overwrite_its_input(run, tmp_path: Path) -> None:
 )
 def test_errors_are_one_clear_line(run, args: list[str], code: int, message: str, model_dir: Path) -> None:
     if "--model" not in args and args[0] == "translate":
-        args = [*args, "--model", str(model_dir)]
+        args = [*args, "--model", str(model_dir), "--compute-type", EXACT_COMPUTE_TYPE]
     got, out, err = run(*args, model=False)
     assert got == code, err
     assert message in err
@@ -270,7 +311,17 @@ def test_help_does_not_import_torch() -> None:
 
 def test_python_dash_m_and_console_script(model_dir: Path) -> None:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    args = ["translate", "seeds/khan-tuman.ar.txt", "--model", str(model_dir), "--format", "txt", "-q"]
+    args = [
+        "translate",
+        "seeds/khan-tuman.ar.txt",
+        "--model",
+        str(model_dir),
+        "--compute-type",
+        EXACT_COMPUTE_TYPE,
+        "--format",
+        "txt",
+        "-q",
+    ]
     by_module = subprocess.run(
         [sys.executable, "-m", "translate", *args], capture_output=True, text=True, cwd=ROOT, env=env
     )

@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from fixture_model import EXACT_COMPUTE_TYPE
 from recording import CountingBackend
 
 from translate import TranslationOptions, Translator, read_tsv
@@ -62,7 +63,18 @@ def _peak_rss_mb(tmp_path: Path, article: Path, model_dir: Path) -> tuple[float,
         "print(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1), file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
-    args = [str(article), "-o", str(out), "--model", str(model_dir), "--beam", "1", "-q"]
+    args = [
+        str(article),
+        "-o",
+        str(out),
+        "--model",
+        str(model_dir),
+        "--compute-type",
+        EXACT_COMPUTE_TYPE,
+        "--beam",
+        "1",
+        "-q",
+    ]
     args += ["--cache", str(tmp_path / f"{article.stem}.sqlite3")]
     done = subprocess.run(
         [sys.executable, "-c", script, "translate", *args], capture_output=True, text=True, timeout=600, cwd=ROOT
@@ -79,7 +91,8 @@ def test_a_2mb_article_with_bounded_memory(tmp_path: Path, model_dir: Path, seed
     big.write_text("\n".join([seed] * copies) + "\n", encoding="utf-8")
     assert big.stat().st_size >= 2_000_000
 
-    Translator(model_dir, TranslationOptions(backend="ctranslate2"))  # convert once here, not in the measured runs
+    # Convert once here, not in the measured runs.
+    Translator(model_dir, TranslationOptions(backend="ctranslate2", compute_type=EXACT_COMPUTE_TYPE))
     small_peak, _ = _peak_rss_mb(tmp_path, small, model_dir)
     big_peak, out = _peak_rss_mb(tmp_path, big, model_dir)
     growth = big_peak - small_peak

@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from fixture_model import EXACT_COMPUTE_TYPE
 
 import ui.models
 from translate import TranslationOptions, UnknownModelError
@@ -23,7 +24,7 @@ def test_concurrent_first_requests_load_the_model_once(model_dir, monkeypatch) -
         return real(*args, **kwargs)
 
     monkeypatch.setattr(ui.models, "Translator", slow_translator)
-    pool = ModelPool(TranslationOptions(), local_dirs=[model_dir], local_files_only=True)
+    pool = ModelPool(TranslationOptions(compute_type=EXACT_COMPUTE_TYPE), local_dirs=[model_dir], local_files_only=True)
     assert not pool.loaded(str(model_dir))
     with ThreadPoolExecutor(max_workers=6) as executor:
         translators = list(executor.map(lambda _: pool.get(str(model_dir)), range(6)))

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from fixture_model import EXACT_COMPUTE_TYPE
 
 from translate.cli import main
 
@@ -63,6 +64,7 @@ def test_tarjama_reader_serves_on_loopback_with_a_login(model_dir: Path, free_po
     port = free_port
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     command = [str(Path(sys.executable).with_name("tarjama")), "reader", "--model", str(model_dir), "--port", str(port)]
+    command += ["--compute-type", EXACT_COMPUTE_TYPE]
     process = subprocess.Popen(
         [*command, "--auth", "reader:s3cret"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

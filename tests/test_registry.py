@@ -7,8 +7,16 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from fixture_model import EXACT_COMPUTE_TYPE
 
-from translate import ModelUnavailableError, Translator, UnknownModelError, load_registry, resolve_model
+from translate import (
+    ModelUnavailableError,
+    TranslationOptions,
+    Translator,
+    UnknownModelError,
+    load_registry,
+    resolve_model,
+)
 from translate.cli import main
 from translate.registry import default_model, find_entry
 
@@ -66,8 +74,18 @@ def test_a_cached_hub_model_is_used_offline(model_dir, tmp_path, monkeypatch, ca
     listing = capsys.readouterr().out.splitlines()
     assert " yes " in listing[1] and " no " in listing[2]
 
-    translator = Translator(local_files_only=True)  # the default model, from the cache
+    translator = Translator(options=TranslationOptions(compute_type=EXACT_COMPUTE_TYPE), local_files_only=True)
     assert translator.translate_text("كيف حالك؟")[0].target == "How are you?"
     monkeypatch.chdir(ROOT)
-    assert main(["translate", "seeds/khan-tuman.ar.txt", "--offline", "-q", "-f", "txt"]) == 0
+    argv = [
+        "translate",
+        "seeds/khan-tuman.ar.txt",
+        "--offline",
+        "-q",
+        "-f",
+        "txt",
+        "--compute-type",
+        EXACT_COMPUTE_TYPE,
+    ]
+    assert main(argv) == 0
     assert capsys.readouterr().out == " ".join(en for _, en in seed_pairs) + "\n"

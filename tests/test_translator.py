@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
+from fixture_model import EXACT_COMPUTE_TYPE
 from recording import CountingBackend
 
 from translate import AlignedPair, TranslationOptions, Translator, write_jsonl
@@ -56,7 +57,9 @@ def test_setup_is_eager_and_translation_lazy(translator: Translator, seed_text: 
 def test_batching_and_beam_do_not_change_output(
     translator: Translator, model_dir: Path, seed_text, seed_pairs, options
 ) -> None:
-    options = dataclasses.replace(options, backend=translator.options.backend)
+    options = dataclasses.replace(
+        options, backend=translator.options.backend, compute_type=translator.options.compute_type
+    )
     other = Translator(model_dir, options)
     assert other.backend.beam == (options.beam or 4)
     assert [p.target for p in other.translate_text(seed_text)] == [en for _, en in seed_pairs]
@@ -64,7 +67,8 @@ def test_batching_and_beam_do_not_change_output(
 
 @pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
 def test_translation_stopped_at_the_length_limit_is_retried_then_flagged(model_dir: Path, backend: str) -> None:
-    counting = CountingBackend(Translator(model_dir, TranslationOptions(max_length=12, backend=backend)).backend)
+    options = TranslationOptions(max_length=12, backend=backend, compute_type=EXACT_COMPUTE_TYPE)
+    counting = CountingBackend(Translator(model_dir, options).backend)
     short = Translator(options=TranslationOptions(max_length=12), backend=counting)
     pairs = short.translate_text("مرحبا بكم. قال د. أحمد إن الاجتماع كان مثمرا.")
     assert len(pairs) == 2
@@ -91,7 +95,8 @@ def _word_soup(count: int = 30) -> str:
 
 @pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
 def test_repetition_loops_are_retried_once_with_repetition_controls(model_dir: Path, backend: str) -> None:
-    counting = CountingBackend(Translator(model_dir, TranslationOptions(beam=1, backend=backend)).backend)
+    options = TranslationOptions(beam=1, backend=backend, compute_type=EXACT_COMPUTE_TYPE)
+    counting = CountingBackend(Translator(model_dir, options).backend)
     translator = Translator(options=TranslationOptions(beam=1), backend=counting)
     pairs, info = translator.translate(_word_soup())
     pairs = list(pairs)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import Protocol
 
+from translate.device import pick_device
 from translate.errors import ModelUnavailableError, TranslateError, describe
 from translate.registry import ResolvedModel, model_signature
 from translate.types import DecodingControls, Hypothesis, TranslationOptions
@@ -114,11 +115,16 @@ class MarianBackend:
         ]
 
 
+def backend_name(requested: str) -> str:
+    """The backend ``requested`` means: ``auto`` is CTranslate2 when it is installed, else torch."""
+    if requested == "auto":
+        return "ctranslate2" if importlib.util.find_spec("ctranslate2") is not None else "torch"
+    return requested
+
+
 def load_backend(model: ResolvedModel, options: TranslationOptions) -> Backend:
-    """Build the backend ``options.backend`` names; ``auto`` is CTranslate2 when it is installed."""
-    kind = options.backend
-    if kind == "auto":
-        kind = "ctranslate2" if importlib.util.find_spec("ctranslate2") is not None else "torch"
+    """Build the backend ``options.backend`` names (see :func:`backend_name`)."""
+    kind = backend_name(options.backend)
     if kind == "torch":
         return MarianBackend(model, options)
     if importlib.util.find_spec("ctranslate2") is None:
@@ -126,12 +132,3 @@ def load_backend(model: ResolvedModel, options: TranslationOptions) -> Backend:
     from translate.ct2 import CTranslate2Backend
 
     return CTranslate2Backend(model, options)
-
-
-def pick_device(requested: str, *, cuda: bool, engine: str) -> str:
-    """Resolve ``auto`` to cuda or cpu; refuse cuda where ``engine`` sees no GPU."""
-    if requested == "auto":
-        return "cuda" if cuda else "cpu"
-    if requested.startswith("cuda") and not cuda:
-        raise TranslateError(f"--device {requested} was asked for but {engine} sees no CUDA GPU; use --device cpu")
-    return requested

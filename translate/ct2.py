@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from translate.backend import pick_device
+from translate.device import pick_device
 from translate.errors import ModelUnavailableError, describe
 from translate.paths import cache_dir
 from translate.registry import ResolvedModel, model_fingerprint, model_signature

@@ -273,14 +273,3 @@ def launch(
         prevent_thread_lock=prevent_thread_lock,
         footer_links=["api"],
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m ui.app``: the same as ``tarjama reader``."""
-    from ui.command import build_parser, run
-
-    return run(build_parser().parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

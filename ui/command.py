@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from pathlib import Path
 
+from translate.ct2 import COMPUTE_TYPES
 from translate.errors import TranslateError
 from translate.registry import find_entry
 
@@ -27,10 +29,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tarjama reader", description="Start the tarjama bilingual web reader.")
-    add_arguments(parser)
-    return parser
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ui``: the same as ``tarjama reader``, with the same error handling and exit codes."""
+    from translate.cli import main as tarjama
+
+    return tarjama(["reader", *(sys.argv[1:] if argv is None else argv)])
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--allow-private-urls", action="store_true", help="let the reader fetch URLs on loopback and private networks"
     )
     parser.add_argument("--backend", choices=["auto", "torch", "ctranslate2"], default="auto", help="inference engine")
+    parser.add_argument(
+        "--compute-type",
+        choices=COMPUTE_TYPES,
+        default="auto",
+        help="CTranslate2 precision (default auto: int8 on CPU, float16 on CUDA)",
+    )
     cache = parser.add_mutually_exclusive_group()
     cache.add_argument("--cache", type=Path, metavar="PATH", help="translation memory database (default: user cache)")
     cache.add_argument("--no-cache", action="store_true", help="neither read nor write the translation memory")
@@ -98,7 +107,9 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     from translate.cli import open_memory
 
-    options = TranslationOptions(beam=args.beam, device=args.device, backend=args.backend)
+    options = TranslationOptions(
+        beam=args.beam, device=args.device, backend=args.backend, compute_type=args.compute_type
+    )
     pool = ModelPool(options, local_dirs=local, first=named, local_files_only=args.offline, memory=open_memory(args))
     app = build_app(pool, allow_private_urls=args.allow_private_urls)
     launch(
