@@ -82,23 +82,10 @@ def test_no_cache_leaves_no_database(model_dir, tmp_path, monkeypatch, capsys) -
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     source = tmp_path / "a.txt"
     source.write_text("مرحبا بكم.", encoding="utf-8")
-    assert (
-        main(
-            [
-                "translate",
-                str(source),
-                "--model",
-                str(model_dir),
-                "--compute-type",
-                EXACT_COMPUTE_TYPE,
-                "--no-cache",
-                "-q",
-            ]
-        )
-        == 0
-    )
+    args = ["translate", str(source), "--model", str(model_dir), "--compute-type", EXACT_COMPUTE_TYPE]
+    assert main([*args, "--no-cache", "-q"]) == 0
     assert not (tmp_path / "cache" / "tarjama" / "memory.sqlite3").exists()
-    assert main(["translate", str(source), "--model", str(model_dir), "--compute-type", EXACT_COMPUTE_TYPE, "-q"]) == 0
+    assert main([*args, "-q"]) == 0
     assert (tmp_path / "cache" / "tarjama" / "memory.sqlite3").exists()
 
 
