@@ -9,6 +9,7 @@ from pathlib import Path
 
 import gradio as gr
 import pytest
+from fixture_model import EXACT_COMPUTE_TYPE
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
@@ -58,7 +59,8 @@ def test_tsv_download_equals_the_cli_tsv(client: Client, reader, seed_text, caps
     assert "12 / 12 sentences" in status
     assert view.count('class="tj-row"') == 12 and "contenteditable" in view
     monkeypatch.chdir(ROOT)
-    assert main(["translate", "seeds/khan-tuman.ar.txt", "--model", reader.model, "-q"]) == 0
+    argv = ["translate", "seeds/khan-tuman.ar.txt", "--model", reader.model, "--compute-type", EXACT_COMPUTE_TYPE, "-q"]
+    assert main(argv) == 0
     cli_tsv = capsys.readouterr().out.encode("utf-8")
     assert _file_bytes(reader, tsv) == cli_tsv
     assert tsv["value"]["orig_name"] == "translation.tsv"
@@ -139,3 +141,7 @@ def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
     # An empty correction, a bad index or no document change nothing.
     for data in ({"index": 0, "text": "   "}, {"index": 7, "text": "x"}, {"index": 0, "text": "Welcome."}):
         assert handler.edit(new, gr.EventData(None, data)) == (gr.skip(),) * 5
+    # The same correction sent again (the page retries one it saw no answer to) is confirmed, not redone.
+    again = handler.edit(new, gr.EventData(None, {"index": 1, "text": "How are you doing?"}))
+    assert again[0] == gr.skip() and again[2:] == (gr.skip(),) * 3
+    assert 'data-saved="{&quot;1&quot;: &quot;How are you doing?&quot;}"' in again[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -82,3 +83,14 @@ def test_status_and_empty_view() -> None:
     assert 'value="5" max="12"' in status
     assert "".join(_parse(status).text).strip() == "5 / 12 sentences · 1.5 s"
     assert render_document([], {}) == EMPTY_VIEW
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_saved_corrections_round_trip_through_the_status(payload: str) -> None:
+    saved = {0: payload, 3: 'He said "no" & left.'}
+    status = render_status(12, 12, note="Correction saved.", saved=saved)
+    parsed = _parse(status)
+    (data,) = [value for name, value in parsed.attrs if name == "data-saved"]
+    assert json.loads(data) == {str(k): v for k, v in saved.items()}  # what the page's script reads
+    assert set(parsed.tags) <= {"div", "progress", "span"}
+    assert "data-saved" not in render_status(12, 12)

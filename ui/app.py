@@ -102,17 +102,22 @@ class Reader:
         if reading is None or not 0 <= index < len(reading.pairs) or not text:
             return (gr.skip(),) * 5
         pair = reading.pairs[index]
-        if text == pair.target:
+        if text == pair.target and not pair.edited:
             return (gr.skip(),) * 5
+        if text == pair.target:  # sent again (the page retries what it saw no answer to): confirm it again
+            saved = {p.index: p.target for p in reading.pairs if p.edited}
+            status = render_status(len(reading.pairs), len(reading.pairs), note="Correction saved.", saved=saved)
+            return gr.skip(), status, *[gr.skip()] * 3
         pairs = list(reading.pairs)
         pairs[index] = dataclasses.replace(pair, target=text, edited=True)
         if self.pool.memory is not None:
             # Next time this sentence appears, in the reader or the CLI, the correction wins.
             self.pool.memory.store_human(normalize_for_model(pair.source), text)
         reading = dataclasses.replace(reading, pairs=tuple(pairs))
-        edited = sum(p.edited for p in pairs)
-        note = f"Correction saved (sentence {index + 1}); {edited} edited in the downloads."
-        return reading, render_status(len(pairs), len(pairs), note=note), *self._downloads(reading)
+        saved = {p.index: p.target for p in pairs if p.edited}
+        note = f"Correction saved (sentence {index + 1}); {len(saved)} edited in the downloads."
+        status = render_status(len(pairs), len(pairs), note=note, saved=saved)
+        return reading, status, *self._downloads(reading)
 
     def api_translate(self, text: str, model: str) -> list[dict[str, Any]]:
         """Translate ``text`` and return the aligned pairs (one dict per source sentence)."""
@@ -239,8 +244,16 @@ def build_app(pool: ModelPool, *, allow_private_urls: bool = False, downloads: P
         upload.upload(reader.translate_file, [upload, model], outputs, api_visibility="private", **model_events)
         fetch.click(reader.translate_url, [url_box, model], outputs, api_visibility="private", **model_events)
         url_box.submit(reader.translate_url, [url_box, model], outputs, api_visibility="private", **model_events)
+        # Every correction is an event of its own, none dropped while another is in flight ("multiple"),
+        # handled one at a time so that each one starts from the state the previous one left.
         view.submit(
-            reader.edit, [reading], [reading, status, *downloads_row], api_visibility="private", concurrency_limit=None
+            reader.edit,
+            [reading],
+            [reading, status, *downloads_row],
+            api_visibility="private",
+            trigger_mode="multiple",
+            concurrency_limit=1,
+            concurrency_id="corrections",
         )
         gr.api(reader.api_translate, api_name="translate", concurrency_id="model")
     return app

@@ -8,6 +8,7 @@ markup: it is escaped, and each cell isolates its own bidirectional text.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from html import escape
 from itertools import groupby
@@ -62,14 +63,22 @@ def _flag_reason(pair: AlignedPair) -> str:
     return "The model repeated itself, even on a second try: check this translation against the Arabic."
 
 
-def render_status(done: int, total: int, *, seconds: float | None = None, note: str = "") -> str:
-    """A progress line: ``<progress>`` plus "done / total sentences"."""
+def render_status(
+    done: int, total: int, *, seconds: float | None = None, note: str = "", saved: Mapping[int, str] | None = None
+) -> str:
+    """A progress line: ``<progress>`` plus "done / total sentences".
+
+    ``saved`` (sentence index -> corrected English) is every correction the
+    server holds, as JSON in ``data-saved``: the page's script compares it with
+    the corrections it sent and shows each as saved only once it is there.
+    """
     if total == 0:
         return f'<div class="tj-status">{escape(note)}</div>' if note else '<div class="tj-status"></div>'
     timing = f" · {seconds:.1f} s" if seconds is not None else ""
     extra = f" · {escape(note)}" if note else ""
+    data = f' data-saved="{escape(json.dumps(saved, ensure_ascii=False))}"' if saved is not None else ""
     return (
-        f'<div class="tj-status" role="status">'
+        f'<div class="tj-status" role="status"{data}>'
         f'<progress value="{done}" max="{total}"></progress> '
         f'<span class="tj-count">{done} / {total} sentences</span>{timing}{extra}</div>'
     )
