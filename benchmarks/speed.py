@@ -13,7 +13,15 @@ process, so load times and peak memory are its own, and makes one short
 untimed warm-up call after loading (first calls pay for one-off kernel setup);
 the reader's cold start is measured separately, warm-up included.
 
-    python benchmarks/speed.py                 # 64 sentences, about 5 minutes on 2 cores
+Systems run interleaved (A B C, A B C, ...) for ``--rounds`` rounds (default
+3), and each ratio to the baseline is the median of the per-round ratios, with
+its min-max: on a shared machine load drifts, and a ratio of two runs minutes
+apart measures the drift. Each round also times a whole ``tarjama translate``
+process on one sentence (the console script, CTranslate2, model converted):
+the cold start a user waits for. The CPU's instruction sets (AVX2, AVX-512,
+VNNI) are printed with every table: int8 speed depends on them.
+
+    python benchmarks/speed.py                 # 64 sentences, 3 rounds, about 15 minutes on 2 cores
     python benchmarks/speed.py --quick --json results.json
 
 ``--json FILE`` writes the list of systems (``name``, ``backend``, ``beam``,
@@ -29,6 +37,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -240,6 +249,44 @@ def memory_speedup(model_dir: Path, new_tokens: int) -> dict:
     }
 
 
+def cpu_description() -> dict:
+    """The CPU's model and the instruction sets that decide int8 speed and rounding (from /proc/cpuinfo)."""
+    flags: set[str] = set()
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "flags" and not flags:
+                flags = set(value.split())
+            elif key.strip() == "model name" and model == "unknown CPU":
+                model = value.strip()
+    except OSError:
+        pass
+    named = {
+        "avx2": "AVX2",
+        "avx512f": "AVX-512",
+        "avx512_vnni": "AVX-512 VNNI",
+        "avx_vnni": "AVX-VNNI",
+        "avx512_bf16": "AVX-512 BF16",
+        "amx_int8": "AMX-INT8",
+    }
+    isa = [label for flag, label in named.items() if flag in flags]
+    forced = {k: os.environ[k] for k in ("CT2_FORCE_CPU_ISA", "ONEDNN_MAX_CPU_ISA") if os.environ.get(k)}
+    return {"model": model, "isa": isa, "forced": forced, "threads": len(os.sched_getaffinity(0))}
+
+
+def _tarjama_command(tree: Path | None) -> tuple[list[str], Path | None]:
+    """The console script, or ``python -m translate`` run in another source tree (for before/after runs).
+
+    In that tree's folder: ``-m`` puts the working folder first on the path, ahead of this
+    project's editable install.
+    """
+    if tree is None:
+        script = Path(sys.executable).with_name("tarjama")
+        return ([str(script)] if script.exists() else [sys.executable, "-m", "translate"]), None
+    return [sys.executable, "-m", "translate"], tree.resolve()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -250,16 +297,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
     parser.add_argument("--model", type=Path, help="benchmark this MarianMT directory instead of a random one")
     parser.add_argument("--big", action="store_true", help="the opus-mt-tc-big-ar-en architecture")
-    parser.add_argument("--sentences", type=int, help="how many sentences (default 64, 12 with --quick)")
+    parser.add_argument("--sentences", type=int, help="how many sentences (default 64, 8 with --quick)")
     parser.add_argument("--source-tokens", type=int, default=35)
     parser.add_argument("--new-tokens", type=int, help="output tokens per sentence (default 40, 24 with --quick)")
     parser.add_argument("--beams", help="comma-separated beam sizes (default 1,4; 4 with --quick)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of every system (default 3)")
+    parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        metavar="DIR",
+        help="also time the cold start of the tarjama source tree in DIR (an older checkout), interleaved",
+    )
     parser.add_argument("--system", help=argparse.SUPPRESS)  # internal: run one system in this process
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--compute-type", help=argparse.SUPPRESS)
     parser.add_argument("--beam", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--inputs", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     # Quiet transformers through the environment: importing it here would add its
@@ -280,10 +336,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.system:
         print(json.dumps(run_system(args)))
         return 0
+    return _benchmark(args)
 
+
+def _benchmark(args: argparse.Namespace) -> int:
     count = args.sentences or (8 if args.quick else 64)
     new_tokens = args.new_tokens or (24 if args.quick else 40)
     arch = "opus-mt-tc-big-ar-en" if args.big else "opus-mt-ar-en"
+    cpu = cpu_description()
     # The random model is deterministic, so it is built once and kept with the user's caches.
     from translate.paths import cache_dir
 
@@ -298,53 +358,54 @@ def main(argv: list[str] | None = None) -> int:
         inputs_file = scratch_dir / "inputs.json"
         inputs_file.write_text(json.dumps(inputs, ensure_ascii=False), encoding="utf-8")
         beams = [int(b) for b in (args.beams or ("4" if args.quick else "1,4")).split(",")]
+        systems = [
+            (name, backend, compute_type)
+            for name, backend, compute_type in SYSTEMS
+            if not (
+                backend == "ctranslate2" and (_missing("ctranslate2") or (args.quick and compute_type == "float32"))
+            )
+        ]
         # Convert for CTranslate2 once, in a process of its own, so that no measured
         # system pays for (or carries the memory of) the one-off conversion.
         conversions = {}
-        for compute_type in sorted({c for _, b, c in SYSTEMS if b == "ctranslate2"}):
-            if _missing("ctranslate2") or (args.quick and compute_type == "float32"):
-                continue
+        for compute_type in sorted({c for _, b, c in systems if b == "ctranslate2"}):
             command = [sys.executable, __file__, "--system", "convert", "--model", str(model_dir)]
             conversions[compute_type] = _child([*command, "--compute-type", compute_type], "conversion")["convert_s"]
         print(
             f"model: {args.model or arch + ' architecture, random weights'}; {count} sentences of about "
-            f"{args.source_tokens} tokens; {new_tokens} output tokens each; {os.cpu_count()} CPU threads",
+            f"{args.source_tokens} tokens; {new_tokens} output tokens each; {cpu['threads']} CPU threads; "
+            f"{args.rounds} interleaved rounds",
             file=sys.stderr,
         )
-        results = []
-        for beam in beams:
-            for name, backend, compute_type in SYSTEMS:
-                if backend == "ctranslate2" and _missing("ctranslate2"):
-                    continue
-                if args.quick and compute_type == "float32" and backend == "ctranslate2":
-                    continue  # --quick keeps to the systems the targets are about
-                command = [
-                    sys.executable,
-                    __file__,
-                    "--system",
-                    name,
-                    "--backend",
-                    backend,
-                    "--compute-type",
-                    compute_type,
-                    "--beam",
-                    str(beam),
-                    "--inputs",
-                    str(inputs_file),
-                    "--model",
-                    str(model_dir),
-                    "--new-tokens",
-                    str(new_tokens),
-                ]
-                measured = _child(command, f"{name} (beam {beam})")
-                results.append(
-                    {"name": name, "backend": backend, "compute_type": compute_type, "beam": beam, **measured}
-                )
-                print(f"  {name}, beam {beam}: {measured['sent_per_s']:.2f} sentences/s", file=sys.stderr)
-        for result in results:
-            baseline = next(r for r in results if r["backend"] == "naive" and r["beam"] == result["beam"])
-            result["ratio_to_baseline"] = result["sent_per_s"] / baseline["sent_per_s"]
-            result["rss_ratio_to_baseline"] = result["peak_rss_mb"] / baseline["peak_rss_mb"]
+        one_sentence = scratch_dir / "one.txt"
+        one_sentence.write_text(inputs[0] + "\n", encoding="utf-8")
+        starts = {"tarjama translate, this tree": _tarjama_command(None)}
+        if args.baseline_tree:
+            starts[f"tarjama translate, {args.baseline_tree}"] = _tarjama_command(args.baseline_tree)
+        measured: dict[tuple[str, int], list[dict]] = {}
+        cold: dict[str, list[float]] = {name: [] for name in starts}
+        # Interleaved (A B C, A B C, ...): load on a shared machine drifts, and each round's
+        # ratios compare systems measured moments apart.
+        for round_number in range(args.rounds):
+            for beam in beams:
+                for name, backend, compute_type in systems:
+                    command = [
+                        sys.executable, __file__, "--system", name, "--backend", backend,
+                        "--compute-type", compute_type, "--beam", str(beam), "--inputs", str(inputs_file),
+                        "--model", str(model_dir), "--new-tokens", str(new_tokens),
+                    ]  # fmt: skip
+                    result = _child(command, f"{name} (beam {beam})")
+                    measured.setdefault((name, beam), []).append(result)
+                    print(
+                        f"  round {round_number + 1}: {name}, beam {beam}: {result['sent_per_s']:.2f} sentences/s",
+                        file=sys.stderr,
+                    )
+            for name, (command, folder) in starts.items():
+                # As many output tokens as the other systems decode: random weights never end a sentence.
+                run = [*command, "translate", str(one_sentence), "--model", str(model_dir), "-q", "--no-cache"]
+                run += ["--max-length", str(new_tokens + 1), "--no-retry"]
+                cold[name].append(_cold_start_in(run, folder))
+        results = _summarise(systems, beams, measured)
         memory = memory_speedup(model_dir, new_tokens)
         reader = _child(
             [
@@ -359,16 +420,65 @@ def main(argv: list[str] | None = None) -> int:
             ],
             "reader",
         )
-    print_table(results, memory, reader)
+    starts_summary = {name: _spread(times) for name, times in cold.items()}
+    print_table(results, memory, reader, cpu, starts_summary, args.rounds)
     for compute_type, seconds in conversions.items():
         print(f"CTranslate2 conversion ({compute_type}, once per model): {seconds:.1f} s")
     if args.json:
         for result in results:
             result.update(sentences=count, new_tokens=new_tokens)
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
-        extras = {"memory": memory, "reader": reader, "ctranslate2_conversion_s": conversions}
+        extras = {
+            "cpu": cpu,
+            "rounds": args.rounds,
+            "memory": memory,
+            "reader": reader,
+            "cold_start_s": starts_summary,
+            "ctranslate2_conversion_s": conversions,
+        }
         args.json.with_suffix(".extras.json").write_text(json.dumps(extras, indent=2), encoding="utf-8")
     return 0
+
+
+def _cold_start_in(command: list[str], folder: Path | None) -> float:
+    begin = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder)
+    seconds = time.perf_counter() - begin
+    if done.returncode != 0:
+        raise SystemExit(f"cold start ({' '.join(command[:3])}) failed:\n{done.stderr}")
+    return seconds
+
+
+def _spread(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "values": values}
+
+
+def _summarise(systems: list[tuple[str, str, str]], beams: list[int], measured: dict) -> list[dict]:
+    """Per system and beam: medians over the rounds, and each ratio to the naive baseline per round."""
+    results = []
+    for beam in beams:
+        baseline = measured[(SYSTEMS[0][0], beam)]
+        for name, backend, compute_type in systems:
+            rounds = measured[(name, beam)]
+            ratios = [r["sent_per_s"] / b["sent_per_s"] for r, b in zip(rounds, baseline, strict=True)]
+            rss_ratios = [r["peak_rss_mb"] / b["peak_rss_mb"] for r, b in zip(rounds, baseline, strict=True)]
+            summary = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+            ratio = _spread(ratios)
+            results.append(
+                {
+                    "name": name,
+                    "backend": backend,
+                    "compute_type": compute_type,
+                    "beam": beam,
+                    **summary,
+                    "ratio_to_baseline": ratio["median"],
+                    "ratio_min": ratio["min"],
+                    "ratio_max": ratio["max"],
+                    "rss_ratio_to_baseline": statistics.median(rss_ratios),
+                    "rounds": rounds,
+                }
+            )
+    return results
 
 
 def _child(command: list[str], what: str) -> dict:
@@ -378,21 +488,33 @@ def _child(command: list[str], what: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def print_table(results: list[dict], memory: dict, reader: dict) -> None:
+def print_table(
+    results: list[dict], memory: dict, reader: dict, cpu: dict, starts: dict[str, dict], rounds: int
+) -> None:
+    forced = "".join(f", {k}={v}" for k, v in cpu["forced"].items())
+    print(f"CPU: {cpu['model']}; {', '.join(cpu['isa']) or 'no AVX2'}{forced}; {cpu['threads']} threads")
+    print(f"medians of {rounds} interleaved rounds; × naive: median of per-round ratios [min-max]")
     header = (
-        f"{'system':<48} {'beam':>4} {'sent/s':>8} {'tok/s':>8} {'× naive':>8} "
+        f"{'system':<48} {'beam':>4} {'sent/s':>8} {'tok/s':>8} {'× naive':>8} {'[min-max]':>13} "
         f"{'load s':>7} {'first s':>8} {'RSS MB':>7}"
     )
     print(header)
     print("-" * len(header))
     for r in results:
+        spread = f"[{r['ratio_min']:.1f}-{r['ratio_max']:.1f}]"
         print(
             f"{r['name']:<48} {r['beam']:>4} {r['sent_per_s']:>8.2f} {r['tokens_per_s']:>8.0f} "
-            f"{r['ratio_to_baseline']:>7.1f}× {r['load_s']:>7.2f} {r['first_sentence_s']:>8.2f} "
+            f"{r['ratio_to_baseline']:>7.1f}× {spread:>13} {r['load_s']:>7.2f} {r['first_sentence_s']:>8.2f} "
             f"{r['peak_rss_mb']:>7.0f}"
         )
+    print()
+    for name, spread in starts.items():
+        print(
+            f"cold start, one sentence, whole process ({name}; CTranslate2, converted model): "
+            f"{spread['median']:.2f} s [{spread['min']:.2f}-{spread['max']:.2f}]"
+        )
     print(
-        f"\ntranslation memory, seed article ({memory['backend']}): first {memory['first_s']:.2f} s, "
+        f"translation memory, seed article ({memory['backend']}): first {memory['first_s']:.2f} s, "
         f"second {memory['second_s']:.3f} s, {memory['speedup']:.0f}× faster"
     )
     print(f"reader, cold start to first translated row ({reader['backend']}): {reader['first_row_s']:.2f} s")
