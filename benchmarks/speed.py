@@ -14,14 +14,15 @@ untimed warm-up call after loading (first calls pay for one-off kernel setup);
 the reader's cold start is measured separately, warm-up included.
 
 Systems run interleaved (A B C, A B C, ...) for ``--rounds`` rounds (default
-3), and each ratio to the baseline is the median of the per-round ratios, with
+5: two runs of 3 rounds disagreed beyond their spreads on one ratio of six, two
+of 5 agreed on every one), and each ratio to the baseline is the median of the per-round ratios, with
 its min-max: on a shared machine load drifts, and a ratio of two runs minutes
 apart measures the drift. Each round also times a whole ``tarjama translate``
 process on one sentence (the console script, CTranslate2, model converted):
 the cold start a user waits for. The CPU's instruction sets (AVX2, AVX-512,
 VNNI) are printed with every table: int8 speed depends on them.
 
-    python benchmarks/speed.py                 # 64 sentences, 3 rounds, about 15 minutes on 2 cores
+    python benchmarks/speed.py                 # 64 sentences, 5 rounds, about 25 minutes on 2 cores
     python benchmarks/speed.py --quick --json results.json
 
 ``--json FILE`` writes the list of systems (``name``, ``backend``, ``beam``,
@@ -292,16 +293,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a smoke run in under a minute: 8 sentences, 24 tokens, beam 4, no CTranslate2 float32",
+        help="a smoke run in under a minute: 4 sentences, 16 tokens, beam 4, no CTranslate2 float32",
     )
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
     parser.add_argument("--model", type=Path, help="benchmark this MarianMT directory instead of a random one")
     parser.add_argument("--big", action="store_true", help="the opus-mt-tc-big-ar-en architecture")
-    parser.add_argument("--sentences", type=int, help="how many sentences (default 64, 8 with --quick)")
+    parser.add_argument("--sentences", type=int, help="how many sentences (default 64, 4 with --quick)")
     parser.add_argument("--source-tokens", type=int, default=35)
-    parser.add_argument("--new-tokens", type=int, help="output tokens per sentence (default 40, 24 with --quick)")
+    parser.add_argument("--new-tokens", type=int, help="output tokens per sentence (default 40, 16 with --quick)")
     parser.add_argument("--beams", help="comma-separated beam sizes (default 1,4; 4 with --quick)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of every system (default 3)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds of every system (default 5; 3 with --quick)")
     parser.add_argument(
         "--baseline-tree",
         type=Path,
@@ -314,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beam", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--inputs", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.rounds = args.rounds or (3 if args.quick else 5)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -340,8 +342,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _benchmark(args: argparse.Namespace) -> int:
-    count = args.sentences or (8 if args.quick else 64)
-    new_tokens = args.new_tokens or (24 if args.quick else 40)
+    count = args.sentences or (4 if args.quick else 64)
+    new_tokens = args.new_tokens or (16 if args.quick else 40)
     arch = "opus-mt-tc-big-ar-en" if args.big else "opus-mt-ar-en"
     cpu = cpu_description()
     # The random model is deterministic, so it is built once and kept with the user's caches.

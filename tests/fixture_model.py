@@ -33,6 +33,11 @@ EXACT_COMPUTE_TYPE = "float32"
 SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "khan-tuman.ar.txt"
 
 
+def exact_model_args(model_dir: Path) -> list[str]:
+    """``--model DIR`` at the precision where the fixture model gives its English exactly (for CLI tests)."""
+    return ["--model", str(model_dir), "--compute-type", EXACT_COMPUTE_TYPE]
+
+
 def _lines(name: str) -> list[str]:
     return (DATA / name).read_text(encoding="utf-8").splitlines()
 

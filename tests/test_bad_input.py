@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixture_model import EXACT_COMPUTE_TYPE
+from fixture_model import exact_model_args
 from gradio_client import Client
 
 from translate.cli import main
@@ -60,7 +60,7 @@ def cli(model_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest
 def test_cli_bad_files(cli, tmp_path: Path, model_dir: Path, case: str, data: bytes, code: int, message: str) -> None:
     path = tmp_path / f"{case}.txt"
     path.write_bytes(data)
-    got, out, err = cli("translate", str(path), "--model", str(model_dir), "--compute-type", EXACT_COMPUTE_TYPE, "-q")
+    got, out, err = cli("translate", str(path), *exact_model_args(model_dir), "-q")
     assert got == code, err
     if code:
         assert err.startswith(f"error: {path}: ") and message in err
@@ -81,17 +81,7 @@ def test_cli_batch_of_every_bad_file_still_translates_the_good_ones(
     unreadable.chmod(0)
     (src / "folder.txt").mkdir()  # a folder named like a text file is not a file to translate
     out = tmp_path / "out"
-    args = [
-        "translate",
-        str(src),
-        str(tmp_path / "missing.txt"),
-        "--out-dir",
-        str(out),
-        "--model",
-        str(model_dir),
-        "--compute-type",
-        EXACT_COMPUTE_TYPE,
-    ]
+    args = ["translate", str(src), str(tmp_path / "missing.txt"), "--out-dir", str(out), *exact_model_args(model_dir)]
     if os.geteuid() == 0:  # root reads mode-000 files; make this one fail the way it fails for a user
         _unreadable_for_root(unreadable, monkeypatch)
     code, _, err = cli(*args)
@@ -143,7 +133,7 @@ def test_cli_bad_usage_and_models(cli, tmp_path: Path, model_dir: Path, argv: li
     names["file"] = tmp_path / "file"
     argv = [a.format(**names) for a in argv]
     if "--model" not in argv:
-        argv += ["--model", str(model_dir), "--compute-type", EXACT_COMPUTE_TYPE]
+        argv += [*exact_model_args(model_dir)]
     for backend in ("torch", "ctranslate2"):
         got, out, err = cli(*argv, "--backend", backend)
         assert got == code, err
@@ -177,10 +167,7 @@ def test_cli_full_disk_fails_one_output_and_keeps_the_others(
         str(src),
         "--out-dir",
         str(tiny_disk),
-        "--model",
-        str(model_dir),
-        "--compute-type",
-        EXACT_COMPUTE_TYPE,
+        *exact_model_args(model_dir),
         "-q",
     )
     assert code == 1

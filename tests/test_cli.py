@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from closeness import assert_close_translations
-from fixture_model import EXACT_COMPUTE_TYPE
+from fixture_model import EXACT_COMPUTE_TYPE, exact_model_args
 
 import translate.writers as writers
 from translate import read_tsv
@@ -109,18 +109,7 @@ def test_folder_to_out_dir_with_progress(tmp_path: Path, monkeypatch: pytest.Mon
     (src / "notes.md").write_text("ignored", encoding="utf-8")
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    code = main(
-        [
-            "translate",
-            str(src),
-            "--out-dir",
-            str(tmp_path / "out"),
-            "--model",
-            str(model_dir),
-            "--compute-type",
-            EXACT_COMPUTE_TYPE,
-        ]
-    )
+    code = main(["translate", str(src), "--out-dir", str(tmp_path / "out"), *exact_model_args(model_dir)])
     assert code == 0
     assert sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*")) == [
         "khan-tuman.tsv",
@@ -146,20 +135,7 @@ def test_no_progress_bar_when_quiet_or_not_a_terminal(run, monkeypatch: pytest.M
     assert code == 0 and "sent/s" not in err and "12/12" not in err
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    assert (
-        main(
-            [
-                "translate",
-                "seeds/khan-tuman.ar.txt",
-                "--model",
-                str(model_dir),
-                "--compute-type",
-                EXACT_COMPUTE_TYPE,
-                "-q",
-            ]
-        )
-        == 0
-    )
+    assert main(["translate", "seeds/khan-tuman.ar.txt", *exact_model_args(model_dir), "-q"]) == 0
     assert terminal.getvalue() == ""
 
 
@@ -260,7 +236,7 @@ def test_refuses_to_overwrite_its_input(run, tmp_path: Path) -> None:
 )
 def test_errors_are_one_clear_line(run, args: list[str], code: int, message: str, model_dir: Path) -> None:
     if "--model" not in args and args[0] == "translate":
-        args = [*args, "--model", str(model_dir), "--compute-type", EXACT_COMPUTE_TYPE]
+        args = [*args, *exact_model_args(model_dir)]
     got, out, err = run(*args, model=False)
     assert got == code, err
     assert message in err
@@ -311,17 +287,7 @@ def test_help_does_not_import_torch() -> None:
 
 def test_python_dash_m_and_console_script(model_dir: Path) -> None:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    args = [
-        "translate",
-        "seeds/khan-tuman.ar.txt",
-        "--model",
-        str(model_dir),
-        "--compute-type",
-        EXACT_COMPUTE_TYPE,
-        "--format",
-        "txt",
-        "-q",
-    ]
+    args = ["translate", "seeds/khan-tuman.ar.txt", *exact_model_args(model_dir), "--format", "txt", "-q"]
     by_module = subprocess.run(
         [sys.executable, "-m", "translate", *args], capture_output=True, text=True, cwd=ROOT, env=env
     )

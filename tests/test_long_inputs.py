@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from fixture_model import EXACT_COMPUTE_TYPE
+from fixture_model import EXACT_COMPUTE_TYPE, exact_model_args
 from recording import CountingBackend
 
 from translate import TranslationOptions, Translator, read_tsv
@@ -63,18 +63,7 @@ def _peak_rss_mb(tmp_path: Path, article: Path, model_dir: Path) -> tuple[float,
         "print(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1), file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
-    args = [
-        str(article),
-        "-o",
-        str(out),
-        "--model",
-        str(model_dir),
-        "--compute-type",
-        EXACT_COMPUTE_TYPE,
-        "--beam",
-        "1",
-        "-q",
-    ]
+    args = [str(article), "-o", str(out), *exact_model_args(model_dir), "--beam", "1", "-q"]
     args += ["--cache", str(tmp_path / f"{article.stem}.sqlite3")]
     done = subprocess.run(
         [sys.executable, "-c", script, "translate", *args], capture_output=True, text=True, timeout=600, cwd=ROOT

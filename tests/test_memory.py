@@ -6,7 +6,7 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
-from fixture_model import EXACT_COMPUTE_TYPE
+from fixture_model import exact_model_args
 
 from translate import TranslationOptions, Translator
 from translate.cli import main
@@ -53,18 +53,7 @@ def test_cli_uses_the_memory_and_prefers_human_translations(model_dir, tmp_path,
     db = tmp_path / "tm.sqlite3"
     source = tmp_path / "a.txt"
     source.write_text("مرحبا بكم. كيف حالك؟", encoding="utf-8")
-    args = [
-        "translate",
-        str(source),
-        "--model",
-        str(model_dir),
-        "--compute-type",
-        EXACT_COMPUTE_TYPE,
-        "--cache",
-        str(db),
-        "-f",
-        "txt",
-    ]
+    args = ["translate", str(source), *exact_model_args(model_dir), "--cache", str(db), "-f", "txt"]
     assert main(args) == 0
     assert capsys.readouterr().out == "Welcome. How are you?\n"
     TranslationMemory(db).store_human("كيف حالك؟", "How do you do?")
@@ -82,7 +71,7 @@ def test_no_cache_leaves_no_database(model_dir, tmp_path, monkeypatch, capsys) -
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     source = tmp_path / "a.txt"
     source.write_text("مرحبا بكم.", encoding="utf-8")
-    args = ["translate", str(source), "--model", str(model_dir), "--compute-type", EXACT_COMPUTE_TYPE]
+    args = ["translate", str(source), *exact_model_args(model_dir)]
     assert main([*args, "--no-cache", "-q"]) == 0
     assert not (tmp_path / "cache" / "tarjama" / "memory.sqlite3").exists()
     assert main([*args, "-q"]) == 0
@@ -126,19 +115,7 @@ def test_reader_corrections_are_remembered_for_the_cli(model_dir, memory, tmp_pa
     assert [(p.target, p.edited) for p in again[3].pairs] == [("How have you been?", True), ("Welcome.", False)]
     source = tmp_path / "a.txt"
     source.write_text("كيف حالك؟", encoding="utf-8")
-    args = [
-        "translate",
-        str(source),
-        "--model",
-        str(model_dir),
-        "--compute-type",
-        EXACT_COMPUTE_TYPE,
-        "--cache",
-        str(memory.path),
-        "-f",
-        "jsonl",
-        "-q",
-    ]
+    args = ["translate", str(source), *exact_model_args(model_dir), "--cache", str(memory.path), "-f", "jsonl", "-q"]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert '"en": "How have you been?"' in out and '"edited": true' in out

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fixture_model import EXACT_COMPUTE_TYPE
+from fixture_model import exact_model_args
 
 from translate import read_tsv
 from translate.cli import main
@@ -49,57 +49,18 @@ def test_sigkill_leaves_no_partial_output_and_resume_finishes(corpus, model_dir,
     assert 3 <= len(finished) < 24, "the run should have been killed part-way"
     assert all(_complete(path) for path in finished)  # every visible output is whole
 
-    code = main(
-        [
-            "translate",
-            str(corpus),
-            "--out-dir",
-            str(out),
-            "--model",
-            str(model_dir),
-            "--compute-type",
-            EXACT_COMPUTE_TYPE,
-            "--resume",
-        ]
-    )
+    code = main(["translate", str(corpus), "--out-dir", str(out), *exact_model_args(model_dir), "--resume"])
     err = capsys.readouterr().err
     assert code == 0, err
     assert f"from {24 - len(finished)} file(s)" in err and f"skipped {len(finished)} already translated" in err
     assert sorted(p.name for p in out.iterdir()) == sorted(f"article-{n:02d}.tsv" for n in range(24))  # no leftovers
 
     fresh = tmp_path / "fresh"
-    assert (
-        main(
-            [
-                "translate",
-                str(corpus),
-                "--out-dir",
-                str(fresh),
-                "--model",
-                str(model_dir),
-                "--compute-type",
-                EXACT_COMPUTE_TYPE,
-                "-q",
-            ]
-        )
-        == 0
-    )
+    assert main(["translate", str(corpus), "--out-dir", str(fresh), *exact_model_args(model_dir), "-q"]) == 0
     for path in fresh.iterdir():
         assert (out / path.name).read_bytes() == path.read_bytes()
 
-    code = main(
-        [
-            "translate",
-            str(corpus),
-            "--out-dir",
-            str(out),
-            "--model",
-            str(model_dir),
-            "--compute-type",
-            EXACT_COMPUTE_TYPE,
-            "--resume",
-        ]
-    )
+    code = main(["translate", str(corpus), "--out-dir", str(out), *exact_model_args(model_dir), "--resume"])
     assert code == 0 and "nothing to do; all 24 outputs exist" in capsys.readouterr().err
 
 
@@ -112,16 +73,7 @@ def test_unwritable_out_dir_is_a_clear_error(corpus, model_dir, tmp_path, capsys
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     code = main(
-        [
-            "translate",
-            str(corpus / "article-00.txt"),
-            "--out-dir",
-            str(blocker / "out"),
-            "--model",
-            str(model_dir),
-            "--compute-type",
-            EXACT_COMPUTE_TYPE,
-        ]
+        ["translate", str(corpus / "article-00.txt"), "--out-dir", str(blocker / "out"), *exact_model_args(model_dir)]
     )
     err = capsys.readouterr().err
     assert code == 1 and "error: cannot write output for" in err and "Traceback" not in err
