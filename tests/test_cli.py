@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from closeness import assert_close_translations
-from fixture_model import EXACT_COMPUTE_TYPE, exact_model_args
+from fixture_model import exact_model_args
 
 import translate.writers as writers
 from translate import read_tsv
@@ -34,9 +34,7 @@ def run(model_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest
     def _run(*args: str, model: bool = True, exact: bool = True) -> tuple[int, str, str]:
         argv = list(args)
         if model and argv and argv[0] == "translate":
-            argv += ["--model", str(model_dir)]
-            if exact:
-                argv += ["--compute-type", EXACT_COMPUTE_TYPE]
+            argv += exact_model_args(model_dir) if exact else ["--model", str(model_dir)]
         code = main(argv)
         out, err = capsys.readouterr()
         return code, out, err

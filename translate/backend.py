@@ -115,16 +115,11 @@ class MarianBackend:
         ]
 
 
-def backend_name(requested: str) -> str:
-    """The backend ``requested`` means: ``auto`` is CTranslate2 when it is installed, else torch."""
-    if requested == "auto":
-        return "ctranslate2" if importlib.util.find_spec("ctranslate2") is not None else "torch"
-    return requested
-
-
 def load_backend(model: ResolvedModel, options: TranslationOptions) -> Backend:
-    """Build the backend ``options.backend`` names (see :func:`backend_name`)."""
-    kind = backend_name(options.backend)
+    """Build the backend ``options.backend`` names; ``auto`` is CTranslate2 when it is installed."""
+    kind = options.backend
+    if kind == "auto":
+        kind = "ctranslate2" if importlib.util.find_spec("ctranslate2") is not None else "torch"
     if kind == "torch":
         return MarianBackend(model, options)
     if importlib.util.find_spec("ctranslate2") is None:

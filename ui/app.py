@@ -105,19 +105,14 @@ class Reader:
         if text == pair.target and not pair.edited:
             return (gr.skip(),) * 5
         if text == pair.target:  # sent again (the page retries what it saw no answer to): confirm it again
-            saved = {p.index: p.target for p in reading.pairs if p.edited}
-            status = render_status(len(reading.pairs), len(reading.pairs), note="Correction saved.", saved=saved)
-            return gr.skip(), status, *[gr.skip()] * 3
+            return gr.skip(), _saved_status(reading, index), *[gr.skip()] * 3
         pairs = list(reading.pairs)
         pairs[index] = dataclasses.replace(pair, target=text, edited=True)
         if self.pool.memory is not None:
             # Next time this sentence appears, in the reader or the CLI, the correction wins.
             self.pool.memory.store_human(normalize_for_model(pair.source), text)
         reading = dataclasses.replace(reading, pairs=tuple(pairs))
-        saved = {p.index: p.target for p in pairs if p.edited}
-        note = f"Correction saved (sentence {index + 1}); {len(saved)} edited in the downloads."
-        status = render_status(len(pairs), len(pairs), note=note, saved=saved)
-        return reading, status, *self._downloads(reading)
+        return reading, _saved_status(reading, index), *self._downloads(reading)
 
     def api_translate(self, text: str, model: str) -> list[dict[str, Any]]:
         """Translate ``text`` and return the aligned pairs (one dict per source sentence)."""
@@ -185,6 +180,13 @@ class Reader:
     @staticmethod
     def _no_downloads() -> list[gr.DownloadButton]:
         return [gr.DownloadButton(value=None, interactive=False) for _ in range(3)]
+
+
+def _saved_status(reading: Reading, index: int) -> str:
+    """The status after a correction of sentence ``index``, listing every correction held (the page's receipt)."""
+    saved = {p.index: p.target for p in reading.pairs if p.edited}
+    note = f"Correction saved (sentence {index + 1}); {len(saved)} edited in the downloads."
+    return render_status(len(reading.pairs), len(reading.pairs), note=note, saved=saved)
 
 
 def build_app(pool: ModelPool, *, allow_private_urls: bool = False, downloads: Path | None = None) -> gr.Blocks:
