@@ -20,7 +20,7 @@ from fixture_model import exact_model_args
 from gradio_client import Client
 
 from translate.cli import main
-from ui.app import Reader
+from ui.handlers import Reader
 
 ROOT = Path(__file__).parent.parent
 GOOD = "مرحبا بكم."
@@ -36,7 +36,8 @@ FILE_CASES = [
     ("empty", b"", 1, "no text to translate (it is empty or holds only whitespace)"),
     ("whitespace", b" \n\t\r\n\xe2\x80\x8b\n", 1, "no text to translate"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "looks like a binary file (NUL byte at offset 8)"),
-    ("invalid-utf8", "مرحبا".encode("cp1256"), 1, "not valid UTF-8 (byte 0xe3 at offset 0)"),
+    ("invalid-utf8", "café".encode("latin-1"), 1, "not valid UTF-8 (byte 0xe9 at offset 3)"),
+    ("windows-1256", "مرحبا بكم.".encode("cp1256"), 0, ""),
     ("utf16-bom", GOOD.encode("utf-16"), 0, ""),
     ("utf16-bom-broken", codecs.BOM_UTF16_LE + b"\x00\xd8", 1, "not valid UTF-16"),
     ("utf8-bom", codecs.BOM_UTF8 + GOOD.encode(), 0, ""),

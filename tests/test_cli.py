@@ -141,7 +141,7 @@ def test_bad_files_are_reported_and_the_rest_translated(run, tmp_path: Path) -> 
     src = tmp_path / "in"
     src.mkdir()
     (src / "a-good.txt").write_text("مرحبا بكم.", encoding="utf-8")
-    (src / "b-cp1256.txt").write_bytes("مرحبا".encode("cp1256"))
+    (src / "b-latin1.txt").write_bytes("café".encode("latin-1"))
     (src / "c-binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (src / "d-good.txt").write_text("كيف حالك؟", encoding="utf-8")
     out = tmp_path / "out"
@@ -149,7 +149,7 @@ def test_bad_files_are_reported_and_the_rest_translated(run, tmp_path: Path) -> 
     assert code == 1
     errors = [line for line in err.splitlines() if line.startswith("error:")]
     assert len(errors) == 3, err
-    assert any("b-cp1256.txt: not valid UTF-8 (byte 0xe3 at offset 0)" in e for e in errors)
+    assert any("b-latin1.txt: not valid UTF-8 (byte 0xe9 at offset 3)" in e for e in errors)
     assert any("c-binary.txt: looks like a binary file (NUL byte at offset 8)" in e for e in errors)
     assert any("missing.txt: no such file" in e for e in errors)
     assert "Traceback" not in err

@@ -51,13 +51,51 @@ def test_docx(tmp_path: Path) -> None:
     assert text_from_file(path) == "\n".join(ARTICLE)
 
 
+def test_docx_keeps_table_text_in_document_order(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("عنوان الخبر")
+    table = document.add_table(rows=3, cols=2)
+    header = table.cell(0, 0).merge(table.cell(0, 1))  # one cell spanning both columns
+    header.text = "حلب - وكالات"
+    table.cell(1, 0).text = ARTICLE[0]
+    body = table.cell(1, 1)
+    body.text = ARTICLE[1]
+    body.add_paragraph("وتستمر المعارك.")
+    nested = body.add_table(rows=1, cols=2)
+    nested.cell(0, 0).text = "الجدول الداخلي"
+    nested.cell(0, 1).text = "خلية ثانية"
+    side = table.cell(2, 0).merge(table.cell(1, 0))  # a vertical merge: row 2 continues row 1
+    assert side.text == ARTICLE[0]
+    document.add_paragraph("انتهى الخبر.")
+    path = tmp_path / "news.docx"
+    document.save(str(path))
+    assert text_from_file(path).splitlines() == [
+        "عنوان الخبر",
+        "حلب - وكالات",
+        ARTICLE[0],
+        ARTICLE[1],
+        "وتستمر المعارك.",
+        "الجدول الداخلي",
+        "خلية ثانية",
+        "انتهى الخبر.",
+    ]
+
+
+def test_txt_in_windows_1256(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("\r\n".join(ARTICLE).encode("cp1256"))
+    assert text_from_file(path) == "\r\n".join(ARTICLE)
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
         ("scan.pdf", b"%PDF-1.4", "scan.pdf: unsupported file type; upload a .txt, .html, .htm, .docx file"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx: not a readable .docx file"),
         ("fake.docx", "نص عادي".encode(), "fake.docx: not a readable .docx file"),
-        ("latin1.txt", "café".encode("latin-1"), "latin1.txt: not valid UTF-8"),
+        ("latin1.txt", "café".encode("latin-1"), "latin1.txt: not valid UTF-8 (byte 0xe9 at offset 3), nor Arabic"),
         ("empty.html", b"<html><body><script>var a = 1;</script></body></html>", "empty.html: no article text found"),
     ],
 )

@@ -1,7 +1,8 @@
 """Get the article text out of what a reader is given: a file or a URL.
 
 Plain text is decoded like the CLI does; HTML pages are reduced to their main
-article text with trafilatura; ``.docx`` files are read with python-docx.
+article text with trafilatura; ``.docx`` files are read with python-docx,
+table cells included.
 Every failure is an :class:`~translate.errors.InputError` with a one-line
 message for the page.
 """
@@ -14,11 +15,17 @@ import socket
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from translate.errors import InputError
 from translate.files import decode_text
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.table import _Cell
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
 MAX_PAGE_BYTES = 5_000_000
@@ -177,4 +184,26 @@ def _text_from_docx(path: Path, name: str) -> str:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{name}: not a readable .docx file ({type(exc).__name__}); save it again as .docx") from None
-    return "\n".join(p.text for p in document.paragraphs if p.text.strip())
+    return "\n".join(line for line in _docx_lines(document) if line.strip())
+
+
+def _docx_lines(container: DocxDocument | _Cell) -> Iterator[str]:
+    """The paragraphs of a document body or table cell in document order, those in tables included.
+
+    Arabic news sites often export the article body inside a layout table, so
+    each cell's paragraphs (and nested tables') count as lines of the text.
+    """
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if not isinstance(block, Table):
+            yield block.text
+            continue
+        seen = set()
+        for row in block.rows:
+            for cell in row.cells:
+                # python-docx returns a merged cell once per grid column and row it spans;
+                # its text must come out once.
+                if cell._tc not in seen:
+                    seen.add(cell._tc)
+                    yield from _docx_lines(cell)
