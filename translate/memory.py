@@ -15,9 +15,10 @@ import hashlib
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from translate.backend import Backend
 from translate.paths import cache_dir
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS human (
 );
 """
 BUSY_TIMEOUT_S = 60.0
+_T = TypeVar("_T")
 
 
 def default_memory_path() -> Path:
@@ -53,6 +55,21 @@ class MemoryStats:
     machine: int
     human: int
     bytes: int
+
+
+@dataclass(frozen=True)
+class HumanTranslation:
+    """A person's translation of one normalized source sentence, as stored.
+
+    ``id`` is the row's SQLite rowid. Storing a new translation of the same
+    source replaces the row, which gives it a new id: list again before
+    removing by id.
+    """
+
+    id: int
+    source: str
+    target: str
+    updated: float  # seconds since the epoch
 
 
 class TranslationMemory:
@@ -108,6 +125,43 @@ class TranslationMemory:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO human VALUES (?, ?, ?)", (source, target, time.time()))
 
+    def human_translations(self) -> list[HumanTranslation]:
+        """Every human translation, oldest first (by ``updated``, then ``id``)."""
+        with self._lock:
+            rows = self._db.execute("SELECT rowid, source, target, updated FROM human ORDER BY updated, rowid")
+            return [HumanTranslation(*row) for row in rows.fetchall()]
+
+    def forget_human_ids(self, ids: Iterable[int]) -> int:
+        """Remove the human translations with these ids, in one transaction; return how many were removed.
+
+        Ids that are not stored are ignored (compare with :meth:`human_translations` to name them).
+        """
+        removed = 0
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for chunk in _chunks(sorted(set(ids))):
+                    marks = ",".join("?" * len(chunk))
+                    removed += self._db.execute(f"DELETE FROM human WHERE rowid IN ({marks})", chunk).rowcount
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return removed
+
+    def forget_human(self, source: str) -> bool:
+        """Remove the human translation of this normalized source sentence, so machine output is used again.
+
+        Returns whether there was one.
+        """
+        with self._lock:
+            return self._db.execute("DELETE FROM human WHERE source = ?", (source,)).rowcount > 0
+
+    def clear_human(self) -> int:
+        """Remove every human translation, keeping machine ones; return how many were removed."""
+        with self._lock:
+            return self._db.execute("DELETE FROM human").rowcount
+
     def stats(self) -> MemoryStats:
         with self._lock:
             machine = self._db.execute("SELECT COUNT(*) FROM machine").fetchone()[0]
@@ -127,7 +181,7 @@ class TranslationMemory:
             self._db.close()
 
 
-def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+def _chunks(items: list[_T], size: int = 500) -> list[list[_T]]:
     # SQLite limits the number of parameters in one statement.
     return [items[i : i + size] for i in range(0, len(items), size)]
 
