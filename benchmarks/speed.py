@@ -214,15 +214,15 @@ def peak_rss_mb() -> float:
 def reader_first_row(model_dir: Path, new_tokens: int) -> dict:
     """Cold start in the reader: from a request on a fresh process to the first translated row on screen."""
     from translate import TranslationOptions
-    from ui.app import Reader
+    from ui.handlers import Reader
     from ui.models import ModelPool
 
     pool = ModelPool(TranslationOptions(max_length=new_tokens + 1, retry=False), local_dirs=[model_dir])
     reader = Reader(pool, downloads=Path(tempfile.mkdtemp(prefix="tarjama-bench-downloads-")))
     begin = time.perf_counter()
     for update in reader.translate_text(SEED.read_text(encoding="utf-8"), str(model_dir)):
-        view = update[2]
-        if isinstance(view, str) and view.count('class="tj-row') > view.count("tj-pending"):  # a translated row
+        shown = "".join(part for part in update[2:4] if isinstance(part, str))  # the view, or a patch of rows
+        if shown.count('class="tj-row') > shown.count("tj-pending"):  # a translated row
             return {"first_row_s": time.perf_counter() - begin, "backend": pool.get(str(model_dir)).backend.name}
     raise AssertionError("the reader showed no translated row")
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import logging
 import os
 import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,16 @@ from fixture_model import EXACT_COMPUTE_TYPE
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 SEED = ROOT / "seeds" / "khan-tuman.ar.txt"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+"""Debian's chromium: the browser tests drive it with Playwright, which never downloads a browser here."""
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -110,20 +122,60 @@ class RunningReader:
     pool: object
 
 
-@pytest.fixture(scope="session")
-def reader(model_dir: Path) -> Iterator[RunningReader]:
-    """The reader app, served on a free loopback port with the fixture model."""
+@contextmanager
+def _serve_reader(model_dir: Path, **options) -> Iterator[RunningReader]:
     from translate import TranslationOptions
     from ui.app import build_app, launch
     from ui.models import ModelPool
 
-    options = TranslationOptions(compute_type=EXACT_COMPUTE_TYPE)  # so that pages show the fixture English exactly
-    pool = ModelPool(options, local_dirs=[model_dir], local_files_only=True)
-    app = build_app(pool, allow_private_urls=True)
+    memory = options.pop("memory", None)
+    translation = TranslationOptions(compute_type=EXACT_COMPUTE_TYPE)  # so that pages show the fixture English exactly
+    pool = ModelPool(translation, local_dirs=[model_dir], local_files_only=True, memory=memory)
+    app = build_app(pool, allow_private_urls=True, max_text_bytes=200_000, **options)
     port = _free_port()
     launch(app, port=port, quiet=True, prevent_thread_lock=True, max_file_size="200kb")
-    yield RunningReader(f"http://127.0.0.1:{port}/", str(model_dir), pool)
-    app.close()
+    try:
+        yield RunningReader(f"http://127.0.0.1:{port}/", str(model_dir), pool)
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="session")
+def reader(model_dir: Path) -> Iterator[RunningReader]:
+    """The reader app, served on a free loopback port with the fixture model (no translation memory)."""
+    with _serve_reader(model_dir) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shared_reader(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningReader]:
+    """A reader as served to several people: a translation memory, and corrections kept per session."""
+    from translate.memory import TranslationMemory
+
+    memory = TranslationMemory(tmp_path_factory.mktemp("shared-memory") / "memory.sqlite3")
+    with _serve_reader(model_dir, memory=memory, remember_corrections=False) as running:
+        yield running
+    memory.close()
+
+
+@pytest.fixture(autouse=True)
+def _restore_tarjama_logger() -> Iterator[None]:
+    """``cli.main`` sets up the "tarjama" logger on the stderr of its test; the next test must not inherit it."""
+    logger = logging.getLogger("tarjama")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    yield
+    logger.handlers, logger.level, logger.propagate = saved[0], saved[1], saved[2]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium, headless, shared by the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -59,5 +59,5 @@ def test_model_and_memory_files_are_refused_but_downloads_are_served(reader, tmp
         assert _status(f"{reader.url}gradio_api/file={urllib.parse.quote(secret)}")[0] in (403, 404)
     client = Client(reader.url, verbose=False, download_files=False)
     outputs = client.predict("مرحبا بكم.", reader.model, api_name="/reader_translate")
-    status, body = _status(outputs[3]["value"]["url"])
+    status, body = _status(outputs[4]["value"]["url"])  # the TSV download
     assert status == 200 and body.startswith(b"index\tparagraph\tsource\ttarget\n")

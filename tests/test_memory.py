@@ -103,16 +103,16 @@ def test_concurrent_writers(tmp_path: Path) -> None:
 def test_reader_corrections_are_remembered_for_the_cli(model_dir, memory, tmp_path, capsys) -> None:
     import gradio as gr
 
-    from ui.app import Reader
+    from ui.handlers import Reader
     from ui.models import ModelPool
 
     pool = ModelPool(TranslationOptions(), local_dirs=[model_dir], local_files_only=True, memory=memory)
     reader = Reader(pool, downloads=tmp_path / "downloads")
     *_, last = reader.translate_text("مرحبا بكم. كيف حالك؟", str(model_dir))
-    reading = last[3]
+    reading = last[4]
     reader.edit(reading, gr.EventData(None, {"index": 1, "text": "How have you been?"}))
     *_, again = reader.translate_text("كيف حالك؟ مرحبا بكم.", str(model_dir))
-    assert [(p.target, p.edited) for p in again[3].pairs] == [("How have you been?", True), ("Welcome.", False)]
+    assert [(p.target, p.edited) for p in again[4].pairs] == [("How have you been?", True), ("Welcome.", False)]
     source = tmp_path / "a.txt"
     source.write_text("كيف حالك؟", encoding="utf-8")
     args = ["translate", str(source), *exact_model_args(model_dir), "--cache", str(memory.path), "-f", "jsonl", "-q"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import urllib.request
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from gradio_client.exceptions import AppError
 
 from translate import AlignedPair, read_tsv
 from translate.cli import main
-from ui.app import Reader, Reading
+from ui.handlers import Reader, Reading
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "seeds" / "khan-tuman.ar.txt"
@@ -53,19 +54,23 @@ def test_api_is_documented_with_a_stable_name(client: Client) -> None:
     assert [p["parameter_name"] for p in api["named_endpoints"]["/translate"]["parameters"]] == ["text", "model"]
 
 
-def test_tsv_download_equals_the_cli_tsv(client: Client, reader, seed_text, capsys, monkeypatch) -> None:
+def test_tsv_download_equals_the_cli_tsv(client: Client, reader, seed_text, seed_pairs, capsys, monkeypatch) -> None:
     outputs = client.predict(seed_text, reader.model, api_name="/reader_translate")
-    _, status, view, tsv, jsonl, tmx = outputs
+    _, status, view, patch, tsv, jsonl, tmx, txt = outputs
     assert "12 / 12 sentences" in status
     assert view.count('class="tj-row"') == 12 and "contenteditable" in view
+    assert patch == ""  # the finished document is whole in the view; no rows are left to patch in
     monkeypatch.chdir(ROOT)
     argv = ["translate", "seeds/khan-tuman.ar.txt", "--model", reader.model, "--compute-type", EXACT_COMPUTE_TYPE, "-q"]
     assert main(argv) == 0
     cli_tsv = capsys.readouterr().out.encode("utf-8")
     assert _file_bytes(reader, tsv) == cli_tsv
-    assert tsv["value"]["orig_name"] == "translation.tsv"
+    # Downloads are named after the article (its first words), not "translation".
+    assert tsv["value"]["orig_name"] == "خان-طومان-قرية-صغيرة-تقع-على.tsv"
     assert b'<tmx version="1.4">' in _file_bytes(reader, tmx)
     assert _file_bytes(reader, jsonl).count(b"\n") == 12
+    assert txt["value"]["orig_name"].endswith(".en.txt")
+    assert _file_bytes(reader, txt).decode("utf-8").split("\n")[0].startswith(seed_pairs[0][1])
 
 
 @pytest.mark.parametrize(
@@ -98,7 +103,7 @@ def test_upload_extracts_and_translates(reader, tmp_path: Path) -> None:
     handler = Reader(reader.pool, downloads=tmp_path / "out")
     first, *_, last = handler.translate_file(str(path), reader.model)
     assert first[0] == "مرحبا بكم. كيف حالك؟\nهذا نص قصير."  # the text box shows what is translated
-    reading = last[3]
+    reading = last[4]
     assert reading.name == "note"
     assert [(p.paragraph, p.target) for p in reading.pairs] == [
         (0, "Welcome."),
@@ -111,18 +116,41 @@ def test_upload_extracts_and_translates(reader, tmp_path: Path) -> None:
     assert "unsupported file type" in only[1]
 
 
-def test_rows_stream_in_before_the_article_is_done(reader, seed_text, monkeypatch, tmp_path) -> None:
-    import ui.app
+def test_rows_stream_in_as_patches_of_new_rows_only(reader, seed_text, monkeypatch, tmp_path) -> None:
+    import ui.handlers
 
-    monkeypatch.setattr(ui.app, "STREAM_INTERVAL", 0.0)
+    monkeypatch.setattr(ui.handlers, "STREAM_INTERVAL", 0.0)
     handler = Reader(reader.pool, downloads=tmp_path)
     updates = list(handler.translate_text("\n".join([seed_text] * 3), reader.model))
     views = [u[2] for u in updates if isinstance(u[2], str)]
-    pending = [v.count("tj-pending") for v in views]
-    assert pending[0] == 36  # the Arabic is shown at once, every row waiting
-    assert pending[-1] == 0
-    assert any(0 < p < 36 for p in pending)  # and some rows arrived while others were still waiting
-    assert pending == sorted(pending, reverse=True)
+    assert len(views) == 2  # the whole document twice: every row waiting at the start, all done at the end
+    assert views[0].count("tj-pending") == 36 and 'aria-busy="true"' in views[0]
+    assert views[-1].count("tj-pending") == 0 and 'aria-busy="false"' in views[-1]
+    patches = [u[3] for u in updates[1:-1]]
+    assert len(patches) >= 2 and all(isinstance(p, str) and p for p in patches)  # rows came in several updates
+    # Each patch carries only rows new since the one before, in order, and never the Arabic again.
+    indices = [int(i) for p in patches for i in re.findall(r'class="tj-row[^"]*" data-pair="(\d+)"', p)]
+    assert indices == list(range(36))
+    assert all('class="tj-ar"' not in p for p in patches)
+    doc = re.search(r'data-doc="(\w+)"', views[0]).group(1)
+    assert all(f'data-doc="{doc}"' in p for p in patches) and f'data-doc="{doc}"' in views[-1]
+    # So the bytes sent grow with the article, not with its square.
+    assert sum(len(p) for p in patches) < len(views[-1])
+
+
+def test_text_over_the_size_limit_is_refused_in_one_line(reader, client: Client, tmp_path) -> None:
+    handler = Reader(reader.pool, downloads=tmp_path, max_text_bytes=1_000)
+    (only,) = list(handler.translate_text("مرحبا بكم. " * 100, reader.model))  # 2,000 bytes of UTF-8
+    assert 'role="alert"' in only[1] and "The text is 2 kB; the reader translates at most 1 kB" in only[1]
+    assert "--max-text-size" in only[1] and "tarjama translate" in only[1]
+    assert len(list(handler.translate_text("مرحبا بكم. " * 40, reader.model))) > 1  # 880 bytes: translated
+    # The served reader (limit 200 kB in the fixture) refuses a bigger paste and API call the same way.
+    big = "مرحبا بكم. " * 12_000  # 264 kB
+    status = client.predict(big, reader.model, api_name="/reader_translate")[1]
+    assert 'role="alert"' in status and "--max-text-size" in status
+    with pytest.raises(AppError, match="--max-text-size"):
+        client.predict(big, reader.model, api_name="/translate")
+    assert client.predict("مرحبا بكم.", reader.model, api_name="/translate")[0]["target"] == "Welcome."
 
 
 def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
@@ -130,7 +158,7 @@ def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
     handler = Reader(reader.pool, downloads=tmp_path)
     reading = Reading(name="doc", model=reader.model, pairs=pairs)
     event = gr.EventData(None, {"index": 1, "text": "  How   are you doing?\n"})
-    new, status, tsv, jsonl, tmx = handler.edit(reading, event)
+    new, status, patch, tsv, jsonl, tmx, txt = handler.edit(reading, event)
     assert new.pairs[1] == dataclasses.replace(pairs[1], target="How are you doing?", edited=True)
     assert new.pairs[0] == pairs[0]
     assert "Correction saved (sentence 2)" in status
@@ -138,10 +166,54 @@ def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
     assert [(r.target, r.edited) for r in rows] == [("Welcome.", False), ("How are you doing?", True)]
     assert '"edited": true' in Path(jsonl.value["path"]).read_text(encoding="utf-8")
     assert '<prop type="x-origin">human</prop>' in Path(tmx.value["path"]).read_text(encoding="utf-8")
+    assert Path(txt.value["path"]).read_text(encoding="utf-8") == "Welcome. How are you doing?\n"
+    assert patch == gr.skip()  # the sentence occurs once: nothing else on the page changes
     # An empty correction, a bad index or no document change nothing.
-    for data in ({"index": 0, "text": "   "}, {"index": 7, "text": "x"}, {"index": 0, "text": "Welcome."}):
-        assert handler.edit(new, gr.EventData(None, data)) == (gr.skip(),) * 5
+    for data in ({"index": 0, "text": "   "}, {"index": 7, "text": "x"}, {"index": 0, "text": "Welcome."}, {}):
+        assert handler.edit(new, gr.EventData(None, data)) == (gr.skip(),) * 7
     # The same correction sent again (the page retries one it saw no answer to) is confirmed, not redone.
     again = handler.edit(new, gr.EventData(None, {"index": 1, "text": "How are you doing?"}))
-    assert again[0] == gr.skip() and again[2:] == (gr.skip(),) * 3
+    assert again[0] == gr.skip() and again[2:] == (gr.skip(),) * 5
     assert 'data-saved="{&quot;1&quot;: &quot;How are you doing?&quot;}"' in again[1]
+
+
+@pytest.mark.parametrize("remember", [True, False])
+def test_correction_scope_and_revert(reader, tmp_path: Path, remember: bool) -> None:
+    """A correction covers its document; the shared memory gets it only when the reader remembers corrections."""
+    from translate import TranslationOptions
+    from translate.memory import TranslationMemory
+    from ui.models import ModelPool
+
+    memory = TranslationMemory(tmp_path / "memory.sqlite3")
+    pool = ModelPool(
+        TranslationOptions(compute_type=EXACT_COMPUTE_TYPE), local_dirs=[Path(reader.model)], memory=memory
+    )
+    handler = Reader(pool, downloads=tmp_path / "out", remember_corrections=remember)
+    *_, last = handler.translate_text("مرحبا بكم. كيف حالك؟ مرحبا بكم.", reader.model)
+    reading = last[4]
+    new, status, patch, *_ = handler.edit(reading, gr.EventData(None, {"index": 2, "text": "Hello there."}))
+    assert [(p.target, p.edited) for p in new.pairs] == [
+        ("Hello there.", True),
+        ("How are you?", False),
+        ("Hello there.", True),
+    ]
+    assert "sentence 3 and 1 more like it" in status
+    assert re.findall(r'data-pair="(\d+)"', patch) == ["0"]  # the other occurrence, for the page to update
+    assert ("also remembered for next time" in status) is remember
+    assert [h.target for h in memory.human_translations()] == (["Hello there."] if remember else [])
+    # Another visitor (a new translation) sees it only when corrections are remembered.
+    *_, other = handler.translate_text("مرحبا بكم.", reader.model)
+    assert other[4].pairs[0].target == ("Hello there." if remember else "Welcome.")
+
+    # Revert: every occurrence goes back to the machine translation, and the memory forgets it.
+    back, status, patch, tsv, *_ = handler.edit(new, gr.EventData(None, {"index": 0, "revert": True}))
+    assert [(p.target, p.edited) for p in back.pairs] == [
+        ("Welcome.", False),
+        ("How are you?", False),
+        ("Welcome.", False),
+    ]
+    assert "Sentence 1 reverted to the machine translation" in status
+    assert re.findall(r'data-pair="(\d+)"', patch) == ["0", "2"]
+    assert memory.human_translations() == []
+    assert "\tedited" not in Path(tsv.value["path"]).read_text(encoding="utf-8")
+    memory.close()

@@ -21,6 +21,7 @@ from translate.cli import main
     [
         (["--auth", "nopassword"], "--auth must look like USER:PASSWORD"),
         (["--max-file-size", "lots"], "--max-file-size 'lots': use a size such as 5mb"),
+        (["--max-text-size", "5 megs"], "--max-text-size '5 megs': use a size such as 5mb"),
         (["--model", "/no/such/model"], "--model /no/such/model: no such directory or model name"),
         (["--model", "no-such-model"], "see `tarjama models` for the names"),
     ],
@@ -29,6 +30,32 @@ def test_bad_reader_arguments(args: list[str], message: str, capsys) -> None:
     assert main(["reader", *args]) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "shared"),
+    [
+        ([], False),
+        (["--host", "localhost"], False),
+        (["--host", "::1"], False),
+        (["--host", "0.0.0.0"], True),
+        (["--host", "192.168.1.5"], True),
+        (["--auth", "a:b"], True),
+        (["--share"], True),
+    ],
+)
+def test_corrections_are_remembered_only_when_the_reader_is_not_shared(args: list[str], shared: bool) -> None:
+    from translate.cli import build_parser
+    from ui.command import is_shared
+
+    assert is_shared(build_parser().parse_args(["reader", *args])) is shared
+
+
+@pytest.mark.parametrize(("text", "size"), [("5mb", 5_000_000), ("500kb", 500_000), ("1.5 GB", 1_500_000_000)])
+def test_sizes(text: str, size: int) -> None:
+    from ui.command import parse_size
+
+    assert parse_size("--max-text-size", text) == size
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
@@ -75,6 +102,9 @@ def test_tarjama_reader_serves_on_loopback_with_a_login(model_dir: Path, free_po
             Client(url, verbose=False)
         client = Client(url, auth=("reader", "s3cret"), verbose=False)
         assert client.predict("مرحبا بكم.", str(model_dir), api_name="/translate")[0]["target"] == "Welcome."
+        # Behind a login, visitors are told their corrections stay in their own session.
+        (scope,) = [c for c in client.config["components"] if c.get("props", {}).get("elem_id") == "tj-scope"]
+        assert "stay in this browser session" in scope["props"]["value"]
         assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only, not 0.0.0.0 or ::
     finally:
         process.terminate()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
 from payloads import PAYLOADS
 
 from translate import AlignedPair, segment_text
-from ui.render import EMPTY_VIEW, render_document, render_error, render_status
+from ui.render import EMPTY_VIEW, render_document, render_error, render_patch, render_status
 
 
 class _Collector(HTMLParser):
@@ -44,22 +45,43 @@ def test_rows_pair_english_left_with_arabic_right() -> None:
     parsed = _parse(html)
     assert parsed.tags.count("section") == 2  # one per paragraph
     assert html.count('class="tj-row"') == 3
-    assert html.index('class="tj-en" dir="ltr" lang="en" data-pair="0"') < html.index('class="tj-ar" dir="rtl"')
-    assert 'dir="rtl" lang="ar" data-pair="1">كيف حالك؟<' in html
+    assert html.index('data-pair="0"') < html.index('class="tj-en" dir="ltr" lang="en"') < html.index('dir="rtl"')
+    assert '<div class="tj-ar" dir="rtl" lang="ar">كيف حالك؟</div>' in html
     assert "contenteditable" not in html
+    # Rows are numbered and labelled for screen readers; the number pins the row from the keyboard.
+    assert 'role="group" aria-label="Sentence 2"' in html and 'aria-label="English, sentence 2"' in html
+    assert '<button type="button" class="tj-num" aria-pressed="false" title="Pin sentence 3">3</button>' in html
+    assert 'aria-busy="false"' in html and 'role="toolbar"' in html
 
 
 def test_pending_rows_show_the_arabic_and_a_placeholder() -> None:
     html = _doc("مرحبا بكم. كيف حالك؟", {0: "Welcome."})
     assert html.count("tj-pending") == 1
-    assert 'data-pair="1"><span class="tj-placeholder"' in html
+    assert 'aria-label="English, sentence 2"><span class="tj-placeholder">' in html
     assert "كيف حالك؟" in html
+    assert 'aria-busy="true"' in html  # rows still to come
+
+
+def test_a_patch_carries_the_changed_rows_without_their_arabic() -> None:
+    segments = segment_text("مرحبا بكم. كيف حالك؟ هذا نص قصير.")
+    pairs = [AlignedPair(i, 0, segments[i].text, t) for i, t in ((0, "Welcome."), (2, "This is a short text."))]
+    patch = render_patch("d1", pairs, seq=3)
+    assert patch.startswith('<div class="tj-patch" data-doc="d1" data-seq="3" hidden>')
+    assert re.findall(r'data-pair="(\d+)"', patch) == ["0", "2"]
+    assert "Welcome." in patch and "This is a short text." in patch
+    assert "tj-ar" not in patch and "مرحبا" not in patch
+    full = render_document(segments, {0: pairs[0], 2: pairs[1]}, doc="d1")
+    assert len(patch) < len(full) / 2
 
 
 def test_editable_and_flags() -> None:
     html = _doc("مرحبا بكم.", {0: "Welcome."}, editable=True, edited=True, truncated=True)
     assert 'contenteditable="plaintext-only"' in html
     assert "tj-edited" in html and "tj-flagged" in html and "length limit" in html
+    # The warning is focusable and carries its reason as text, not only as a mouse tooltip.
+    assert 'class="tj-flag" tabindex="0" role="img" aria-label="Warning: The model stopped' in html
+    assert 'class="tj-revert"' in html  # an edited row can go back to the machine translation
+    assert 'class="tj-revert"' not in _doc("مرحبا بكم.", {0: "Welcome."}, editable=True)
     looping = _doc("مرحبا بكم.", {0: "Welcome welcome welcome welcome."}, repetitive=True)
     assert "tj-flagged" in looping and "repeated itself" in looping
     assert "tj-flagged" not in _doc("مرحبا بكم.", {0: "Welcome."})
@@ -69,7 +91,7 @@ def test_editable_and_flags() -> None:
 def test_payloads_are_text_not_markup(payload: str) -> None:
     html = _doc(f"قال {payload} ثم سكت.", {0: f"He said {payload} then fell silent."}, editable=True)
     parsed = _parse(html)
-    assert set(parsed.tags) <= {"div", "section", "span"}
+    assert set(parsed.tags) <= {"div", "section", "span", "button"}
     assert all(not name.startswith("on") and name != "href" for name, _ in parsed.attrs)
     text = "".join(parsed.text)
     assert payload in text  # shown to the reader exactly as written

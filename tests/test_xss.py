@@ -17,7 +17,7 @@ from gradio_client import Client
 from payloads import PAYLOADS
 
 from translate import read_tsv
-from ui.app import Reader
+from ui.handlers import Reader
 
 TEXT = "\n".join(f"قال {payload} ثم سكت." for payload in PAYLOADS)
 
@@ -31,10 +31,10 @@ def test_api_returns_hostile_source_as_plain_data(reader) -> None:
 def test_hostile_corrections_reach_every_download_unchanged(reader, tmp_path: Path) -> None:
     handler = Reader(reader.pool, downloads=tmp_path)
     *_, last = handler.translate_text(TEXT, reader.model)
-    reading = last[3]
+    reading = last[4]
     assert len(reading.pairs) == len(PAYLOADS)
     for index, payload in enumerate(PAYLOADS):
-        reading, _, tsv, jsonl, tmx = handler.edit(reading, gr.EventData(None, {"index": index, "text": payload}))
+        reading, _, _, tsv, jsonl, tmx, _ = handler.edit(reading, gr.EventData(None, {"index": index, "text": payload}))
     corrected = [" ".join(p.split()) for p in PAYLOADS]  # corrections are folded to single spaces
     sources = [f"قال {payload} ثم سكت." for payload in PAYLOADS]
     expected = list(zip(sources, corrected, strict=True))

@@ -61,17 +61,20 @@ class Translator:
         requested = self.options.max_piece_tokens or QUALITY_PIECE_TOKENS
         self.max_piece_tokens = min(requested, backend.max_source_tokens)
 
-    def translate(self, text: str) -> tuple[Iterator[AlignedPair], TranslationInfo]:
+    def translate(self, text: str, *, use_human: bool = True) -> tuple[Iterator[AlignedPair], TranslationInfo]:
         """Segment ``text`` now; translate it lazily.
 
         Returns ``(pairs, info)``. Segmentation, token counting and batch
         planning happen before this returns, so ``info.sentences`` can size a
         progress bar; the model runs only while ``pairs`` is iterated, and pairs
         come out in source order as their batches finish, one per sentence.
+        ``use_human=False`` ignores the memory's human translations (the
+        machine's own, for a "revert", or a reader whose visitors must not
+        see each other's corrections).
         """
         segments = segment_text(text)
         texts = [normalize_for_model(s.text) for s in segments]
-        human = self._human_translations(texts)
+        human = self._human_translations(texts) if use_human else {}
         pieces, spans = self._pieces([t if i not in human else "" for i, t in enumerate(texts)])
         info = TranslationInfo(
             model=self.backend.model.model_id,
@@ -88,9 +91,9 @@ class Translator:
         )
         return self._run(segments, pieces, spans, human), info
 
-    def translate_text(self, text: str) -> list[AlignedPair]:
+    def translate_text(self, text: str, *, use_human: bool = True) -> list[AlignedPair]:
         """Translate ``text`` and return all pairs at once."""
-        pairs, _ = self.translate(text)
+        pairs, _ = self.translate(text, use_human=use_human)
         return list(pairs)
 
     def _human_translations(self, texts: list[str]) -> dict[int, str]:

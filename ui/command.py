@@ -54,6 +54,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--beam", type=int, help="beam size (default: the model's own)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
     parser.add_argument("--max-file-size", default="5mb", help="largest upload accepted (default 5mb)")
+    parser.add_argument(
+        "--max-text-size",
+        default="5mb",
+        help="largest text translated at once, pasted, uploaded, fetched or sent to the API (UTF-8; default 5mb)",
+    )
+    parser.add_argument(
+        "--remember-corrections",
+        choices=["auto", "yes", "no"],
+        default="auto",
+        help="also keep corrections in the translation memory, for every visitor and the CLI "
+        "(default auto: yes on this machine only, no when shared with --auth, --share or a non-loopback --host)",
+    )
     parser.add_argument("--concurrency", type=int, default=1, help="translations run at once (default 1)")
     parser.add_argument(
         "--allow-private-urls", action="store_true", help="let the reader fetch URLs on loopback and private networks"
@@ -76,10 +88,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def parse_size(option: str, value: str) -> int:
+    """Bytes in a size such as ``5mb``, ``500kb`` or ``1.5gb`` (decimal units, like Gradio's)."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?", value.strip().lower())
+    if not match:
+        raise TranslateError(f"{option} {value!r}: use a size such as 5mb or 500kb")
+    unit = {"b": 1, "kb": 1_000, "mb": 1_000_000, "gb": 1_000_000_000}[match.group(2) or "b"]
+    return int(float(match.group(1)) * unit)
+
+
+def is_shared(args: argparse.Namespace) -> bool:
+    """Whether people other than the one at this machine can reach the reader."""
+    loopback = args.host in ("localhost", "::1") or args.host.startswith("127.")
+    return bool(args.auth or args.share or not loopback)
+
+
 def run(args: argparse.Namespace) -> int:
     """Build and serve the reader until interrupted."""
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(b|kb|mb|gb)?", args.max_file_size.strip().lower()):
-        raise TranslateError(f"--max-file-size {args.max_file_size!r}: use a size such as 5mb or 500kb")
+    parse_size("--max-file-size", args.max_file_size)
+    max_text_bytes = parse_size("--max-text-size", args.max_text_size)
     auth = None
     if args.auth:
         user, sep, password = args.auth.partition(":")
@@ -111,7 +138,13 @@ def run(args: argparse.Namespace) -> int:
         beam=args.beam, device=args.device, backend=args.backend, compute_type=args.compute_type
     )
     pool = ModelPool(options, local_dirs=local, first=named, local_files_only=args.offline, memory=open_memory(args))
-    app = build_app(pool, allow_private_urls=args.allow_private_urls)
+    remember = args.remember_corrections == "yes" or (args.remember_corrections == "auto" and not is_shared(args))
+    app = build_app(
+        pool,
+        allow_private_urls=args.allow_private_urls,
+        max_text_bytes=max_text_bytes,
+        remember_corrections=remember,
+    )
     launch(
         app,
         host=args.host,

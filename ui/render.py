@@ -1,15 +1,19 @@
 """Pure rendering: sentences and pairs to HTML for the reader. Everything is escaped.
 
-One row per source sentence: English on the left, Arabic on the right, rows
-grouped by paragraph. A row whose translation has not arrived yet shows its
-Arabic with a placeholder. Text from the user or the model never becomes
-markup: it is escaped, and each cell isolates its own bidirectional text.
+One row per source sentence, numbered: English, then Arabic, rows grouped by
+paragraph. A row whose translation has not arrived yet shows its Arabic with a
+placeholder. Text from the user or the model never becomes markup: it is
+escaped, and each cell isolates its own bidirectional text.
+
+The whole document is rendered when a translation starts and when it ends;
+in between, :func:`render_patch` carries only the rows that changed, without
+their Arabic, and the page's script (``static/reader.js``) puts them in place.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from itertools import groupby
 
@@ -21,26 +25,58 @@ EMPTY_VIEW = (
     "to correct it.</p></div>"
 )
 
+TOOLBAR = (
+    '<div class="tj-tools" role="toolbar" aria-label="View">'
+    '<button type="button" data-tool="both" aria-pressed="true">Both</button>'
+    '<button type="button" data-tool="en" aria-pressed="false">English only</button>'
+    '<button type="button" data-tool="ar" aria-pressed="false">Arabic only</button>'
+    '<button type="button" data-tool="swap" aria-pressed="false" title="Arabic first (right/top)">⇄ Swap sides</button>'
+    '<button type="button" data-tool="copy">Copy English</button>'
+    '<span class="tj-tool-note" role="status"></span></div>'
+)
 
-def render_document(segments: Sequence[Segment], pairs: Mapping[int, AlignedPair], *, editable: bool = False) -> str:
-    """The aligned view: every segment as a row, translated where ``pairs`` has it."""
+
+def render_document(
+    segments: Sequence[Segment], pairs: Mapping[int, AlignedPair], *, editable: bool = False, doc: str = ""
+) -> str:
+    """The aligned view: every segment as a row, translated where ``pairs`` has it.
+
+    ``doc`` names this document for the page's script, which applies a patch
+    only to the document it was made for. A document with rows still to come
+    is ``aria-busy``.
+    """
     if not segments:
         return EMPTY_VIEW
-    parts = ['<div class="tj-doc" lang="en">']
+    busy = "true" if len(pairs) < len(segments) else "false"
+    parts = [f'<div class="tj-doc" lang="en" data-doc="{escape(doc)}" aria-busy="{busy}">', TOOLBAR]
     for paragraph, rows in groupby(segments, key=lambda s: s.paragraph):
         parts.append(f'<section class="tj-para" data-paragraph="{paragraph}">')
-        parts.extend(_row(segment, pairs.get(segment.index), editable) for segment in rows)
+        parts.extend(_row(segment.index, pairs.get(segment.index), editable, segment.text) for segment in rows)
         parts.append("</section>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def _row(segment: Segment, pair: AlignedPair | None, editable: bool) -> str:
-    index = segment.index
+def render_patch(
+    doc: str, pairs: Iterable[AlignedPair], *, editable: bool = False, seq: int = 0, nonce: str = ""
+) -> str:
+    """Rows of document ``doc`` that changed, for the page's script to swap in; their Arabic is not resent.
+
+    ``seq`` numbers the patches of one streaming translation from 1; a patch
+    answering a correction has ``seq`` 0 and a ``nonce``, so that two alike
+    in a row are still two updates.
+    """
+    rows = "".join(_row(pair.index, pair, editable, None) for pair in pairs)
+    marks = f'data-doc="{escape(doc)}" data-seq="{seq}"' + (f' data-nonce="{escape(nonce)}"' if nonce else "")
+    return f'<div class="tj-patch" {marks} hidden>{rows}</div>'
+
+
+def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | None) -> str:
+    number = index + 1
     classes = ["tj-row"]
     if pair is None:
         classes.append("tj-pending")
-        english = '<span class="tj-placeholder" aria-label="translating">…</span>'
+        english = '<span class="tj-placeholder">…</span>'
     else:
         english = escape(pair.target)
         if pair.edited:
@@ -48,12 +84,23 @@ def _row(segment: Segment, pair: AlignedPair | None, editable: bool) -> str:
         if pair.flagged:
             classes.append("tj-flagged")
     edit = ' contenteditable="plaintext-only" spellcheck="true" role="textbox"' if editable and pair else ""
-    flag = f'<span class="tj-flag" title="{_flag_reason(pair)}">⚠</span>' if pair is not None and pair.flagged else ""
+    marks = ""
+    if pair is not None and pair.flagged:
+        reason = escape(_flag_reason(pair))
+        marks += (
+            f'<span class="tj-flag" tabindex="0" role="img" aria-label="Warning: {reason}" '
+            f'data-reason="{reason}">⚠</span>'
+        )
+    if editable and pair is not None and pair.edited:
+        title = f"Revert sentence {number} to the machine translation"
+        marks += f'<button type="button" class="tj-revert" title="{title}" aria-label="{title}">↺</button>'
+    extras = f'<span class="tj-marks">{marks}</span>' if marks else ""
+    source = "" if arabic is None else f'<div class="tj-ar" dir="rtl" lang="ar">{escape(arabic)}</div>'
     return (
-        f'<div class="{" ".join(classes)}" data-pair="{index}">'
-        f'<div class="tj-en" dir="ltr" lang="en" data-pair="{index}"{edit}>{english}</div>{flag}'
-        f'<div class="tj-ar" dir="rtl" lang="ar" data-pair="{index}">{escape(segment.text)}</div>'
-        "</div>"
+        f'<div class="{" ".join(classes)}" data-pair="{index}" role="group" aria-label="Sentence {number}">'
+        f'<button type="button" class="tj-num" aria-pressed="false" title="Pin sentence {number}">{number}</button>'
+        f'<div class="tj-en" dir="ltr" lang="en" aria-label="English, sentence {number}"{edit}>{english}</div>'
+        f"{extras}{source}</div>"
     )
 
 

@@ -1,7 +1,13 @@
 // tarjama reader: runs once when the aligned view loads (gr.HTML js_on_load).
 // `element` is the view's root, which survives re-renders of its content, so
-// every listener is delegated from it. `trigger` sends an event to Python.
+// every listener is delegated from it and view settings live on it.
+// `trigger` sends an event to Python.
+//
+// The server renders the whole document when a translation starts and when it
+// ends. In between it sends patches (#tj-patch): only the rows that arrived,
+// without their Arabic, which this script moves into place.
 const rowOf = (node) => (node instanceof Element ? node.closest(".tj-row") : null);
+const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 let hovered = null;
 
 function highlight(row) {
@@ -11,23 +17,169 @@ function highlight(row) {
   if (row) row.classList.add("tj-hl");
 }
 
+// ---- the document on screen, its rows by index, and the patches for it ----
+// Gradio morphs the view's DOM into each new render, so a document is known by its
+// data-doc id rather than by its element, and rows are looked up again when replaced.
+let shownId = null;
+let rows = [];
+const applied = new Set(); // seq numbers of the streaming patches applied to the document shown
+const waiting = []; // patches that arrived before their document
+
+function indexRows(doc) {
+  rows = [];
+  if (doc) for (const row of doc.querySelectorAll(".tj-row")) rows[Number(row.dataset.pair)] = row;
+}
+
+function currentDoc() {
+  const doc = element.querySelector(".tj-doc");
+  const id = doc?.dataset.doc || null;
+  if (id !== shownId) {
+    shownId = id;
+    indexRows(doc);
+    hovered = null;
+    onNewDocument(doc);
+  }
+  return doc;
+}
+
+function applyRow(fresh) {
+  const index = Number(fresh.dataset.pair);
+  if (!rows[index]?.isConnected) indexRows(element.querySelector(".tj-doc"));
+  const row = rows[index];
+  if (!row) return;
+  const cell = row.querySelector(".tj-en");
+  if (cell && cell === document.activeElement) return; // never overwrite what a person is typing
+  const keep = ["tj-pinned", "tj-hl"].filter((name) => row.classList.contains(name));
+  row.className = fresh.className;
+  row.classList.add(...keep);
+  const arabic = row.querySelector(".tj-ar");
+  for (const child of [...row.children]) if (child !== arabic) child.remove();
+  for (const child of [...fresh.children]) row.insertBefore(child, arabic);
+}
+
+function applyPatch(patch) {
+  const doc = currentDoc();
+  if (!doc || doc.dataset.doc !== patch.dataset.doc) {
+    waiting.push(patch);
+    if (waiting.length > 64) waiting.shift();
+    return;
+  }
+  const seq = Number(patch.dataset.seq);
+  if (seq > 0) {
+    if (applied.has(seq)) return;
+    applied.add(seq);
+  }
+  for (const fresh of [...patch.querySelectorAll(":scope > .tj-row")]) applyRow(fresh);
+}
+
+function onNewDocument(doc) {
+  applied.clear();
+  if (!doc || !doc.dataset.doc) return;
+  for (const patch of waiting.splice(0)) if (patch.dataset.doc === doc.dataset.doc) applyPatch(patch);
+  syncTools();
+  // A translation just started: bring the rows into view (on a phone they start well below the fold).
+  if (doc.getAttribute("aria-busy") === "true" && element.getBoundingClientRect().top > window.innerHeight * 0.6) {
+    element.scrollIntoView({ block: "start", behavior: reducedMotion() ? "auto" : "smooth" });
+  }
+}
+
+function restorePin() {
+  const pinned = rows[Number(element.dataset.pinned)];
+  if (element.dataset.pinned !== undefined && pinned?.isConnected && !pinned.classList.contains("tj-pinned")) {
+    pin(pinned, true);
+  }
+}
+
+new MutationObserver(() => {
+  currentDoc();
+  restorePin();
+}).observe(element, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-doc"] });
+currentDoc();
+
+// The patch component (#tj-patch) renders nothing; its own script hands each new value over as an event.
+document.addEventListener("tj-patch", (event) => {
+  const template = document.createElement("template");
+  template.innerHTML = event.detail;
+  const patch = template.content.firstElementChild;
+  if (patch?.matches(".tj-patch")) applyPatch(patch);
+});
+
+// ---- highlight and pin ----
 element.addEventListener("mouseover", (event) => highlight(rowOf(event.target)));
 element.addEventListener("mouseleave", () => highlight(null));
-element.addEventListener("focusin", (event) => {
-  highlight(rowOf(event.target));
-  const cell = event.target.closest(".tj-en[contenteditable]");
-  if (cell) cell.dataset.before = cell.innerText;
-});
 
-element.addEventListener("click", (event) => {
-  const row = rowOf(event.target);
+function pin(row, on) {
   if (!row) return;
-  const wasPinned = row.classList.contains("tj-pinned");
-  element.querySelectorAll(".tj-row.tj-pinned").forEach((r) => r.classList.remove("tj-pinned"));
-  if (!wasPinned) row.classList.add("tj-pinned");
-});
+  for (const other of element.querySelectorAll(".tj-row.tj-pinned")) {
+    other.classList.remove("tj-pinned");
+    other.querySelector(".tj-num")?.setAttribute("aria-pressed", "false");
+  }
+  if (on) {
+    row.classList.add("tj-pinned");
+    row.querySelector(".tj-num")?.setAttribute("aria-pressed", "true");
+    element.dataset.pinned = row.dataset.pair;
+  } else {
+    delete element.dataset.pinned;
+  }
+}
 
-// Corrections sent and not yet confirmed, by sentence index: {cell, text, tries, timer}.
+// ---- view tools: one language, sides swapped, copy the English ----
+const LAYOUTS = { both: "", en: "tj-only-en", ar: "tj-only-ar" };
+
+function syncTools() {
+  const layout = element.dataset.layout || "both";
+  for (const button of element.querySelectorAll(".tj-tools [data-tool]")) {
+    const tool = button.dataset.tool;
+    if (tool in LAYOUTS) button.setAttribute("aria-pressed", String(tool === layout));
+    if (tool === "swap") button.setAttribute("aria-pressed", String(element.classList.contains("tj-swap")));
+  }
+}
+
+function englishText() {
+  const paragraphs = [];
+  for (const section of element.querySelectorAll(".tj-para")) {
+    const sentences = [...section.querySelectorAll(".tj-row:not(.tj-pending) .tj-en")].map((cell) => cell.innerText.trim());
+    if (sentences.length) paragraphs.push(sentences.join(" "));
+  }
+  return paragraphs.join("\n\n");
+}
+
+async function copyEnglish(note) {
+  const text = englishText();
+  if (!text) {
+    note.textContent = "Nothing translated yet.";
+    return;
+  }
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // The clipboard API needs a secure context (https or localhost); fall back to a selection copy.
+    const area = document.createElement("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  note.textContent = `Copied the English (${text.length.toLocaleString()} characters).`;
+}
+
+function useTool(button) {
+  const tool = button.dataset.tool;
+  if (tool in LAYOUTS) {
+    element.classList.remove(...Object.values(LAYOUTS).filter(Boolean));
+    if (LAYOUTS[tool]) element.classList.add(LAYOUTS[tool]);
+    element.dataset.layout = tool;
+  } else if (tool === "swap") {
+    element.classList.toggle("tj-swap");
+  } else if (tool === "copy") {
+    copyEnglish(button.parentElement.querySelector(".tj-tool-note"));
+  }
+  syncTools();
+}
+
+// ---- corrections ----
+// Sent and not yet confirmed, by sentence index: {cell, text, tries, timer}.
 // A row shows "saving" until the server's status lists its text among the saved
 // corrections (data-saved), is sent once more if no confirmation comes, and then
 // says "not saved" rather than pretend.
@@ -35,18 +187,21 @@ const unconfirmed = new Map();
 const CONFIRM_MS = 10000;
 const squash = (text) => text.replace(/\s+/g, " ").trim();
 
+function markUnsaved(row, why) {
+  row.classList.remove("tj-saving");
+  row.classList.add("tj-unsaved");
+  row.title = why;
+}
+
 function send(index, entry) {
   entry.tries += 1;
   clearTimeout(entry.timer);
   entry.timer = setTimeout(() => {
-    if (unconfirmed.get(index) !== entry || !entry.cell.isConnected) return;  // confirmed, or a new document
+    if (unconfirmed.get(index) !== entry || !entry.cell.isConnected) return; // confirmed, or a new document
     if (entry.tries < 2) {
       send(index, entry);
     } else {
-      const row = entry.cell.closest(".tj-row");
-      row.classList.remove("tj-saving");
-      row.classList.add("tj-unsaved");
-      row.title = "Not saved: the server did not confirm this correction. Edit the sentence again to retry.";
+      markUnsaved(entry.cell.closest(".tj-row"), "Not saved: the server did not confirm this correction. Edit the sentence again to retry.");
     }
   }, CONFIRM_MS);
   trigger("submit", { index: index, text: entry.text });
@@ -64,6 +219,20 @@ function confirmSaved(saved) {
       row.classList.remove("tj-saving", "tj-unsaved");
       row.classList.add("tj-edited");
       row.removeAttribute("title");
+      if (!row.querySelector(".tj-revert")) {
+        let marks = row.querySelector(".tj-marks");
+        if (!marks) {
+          marks = document.createElement("span");
+          marks.className = "tj-marks";
+          row.insertBefore(marks, row.querySelector(".tj-ar"));
+        }
+        const revert = document.createElement("button");
+        revert.type = "button";
+        revert.className = "tj-revert";
+        revert.title = `Revert sentence ${index + 1} to the machine translation`;
+        revert.textContent = "↺";
+        marks.append(revert);
+      }
     }
   }
 }
@@ -76,6 +245,54 @@ if (statusBox) {
   }).observe(statusBox, { childList: true, subtree: true, attributes: true, characterData: true });
 }
 
+function revert(row) {
+  const index = Number(row.dataset.pair);
+  clearTimeout(unconfirmed.get(index)?.timer);
+  unconfirmed.delete(index);
+  row.classList.add("tj-saving");
+  // The server answers with a patch that replaces this row (and its classes).
+  setTimeout(() => {
+    if (row.isConnected && row.classList.contains("tj-saving")) markUnsaved(row, "Not reverted: the server did not answer. Try again.");
+  }, CONFIRM_MS);
+  trigger("submit", { index: index, revert: true });
+}
+
+element.addEventListener("click", (event) => {
+  const tool = event.target instanceof Element ? event.target.closest(".tj-tools [data-tool]") : null;
+  if (tool) {
+    useTool(tool);
+    return;
+  }
+  const row = rowOf(event.target);
+  if (!row) return;
+  if (event.target.closest(".tj-revert")) {
+    revert(row);
+    return;
+  }
+  pin(row, !row.classList.contains("tj-pinned"));
+});
+
+function caretAtEnd(cell) {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  range.collapse(false);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+
+let pointerDown = false;
+element.addEventListener("pointerdown", () => (pointerDown = true));
+element.addEventListener("pointerup", () => setTimeout(() => (pointerDown = false)));
+
+element.addEventListener("focusin", (event) => {
+  highlight(rowOf(event.target));
+  const cell = event.target.closest(".tj-en[contenteditable]");
+  if (!cell) return;
+  cell.dataset.before = cell.innerText;
+  if (!pointerDown) caretAtEnd(cell); // a click puts the caret where it clicked; the keyboard, at the end
+});
+
 element.addEventListener("focusout", (event) => {
   const cell = event.target.closest(".tj-en[contenteditable]");
   if (!cell || cell.dataset.before === undefined) return;
@@ -83,12 +300,12 @@ element.addEventListener("focusout", (event) => {
   const before = squash(cell.dataset.before);
   delete cell.dataset.before;
   if (!text) {
-    cell.innerText = before;  // an emptied sentence is put back, not saved
+    cell.innerText = before; // an emptied sentence is put back, not saved
     return;
   }
   if (text === before) return;
-  const index = Number(cell.dataset.pair);
   const row = cell.closest(".tj-row");
+  const index = Number(row.dataset.pair);
   row.classList.remove("tj-edited", "tj-unsaved");
   row.classList.add("tj-saving");
   clearTimeout(unconfirmed.get(index)?.timer);

@@ -1,0 +1,272 @@
+"""The reader in Chromium, for long articles and real reading: streaming patches, Stop, leaving the page,
+size limits, correction scope and revert, the view tools, keyboard use, themes and phones."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CHROMIUM
+from recording import CountingBackend
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
+
+COPIES = 30
+"""Seed articles in a long text: 360 sentences (176 kB, under the test reader's 200 kB limit)."""
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open the reader at ``url`` in a fresh browser context; every page must end without script errors."""
+    contexts, errors = [], []
+
+    def open_(url: str, **options):
+        context = browser.new_context(
+            **{"viewport": {"width": 1280, "height": 900}, "accept_downloads": True, **options}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(url)
+        page.wait_for_selector("#tj-translate")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert errors == [], errors
+
+
+@pytest.fixture
+def counted(reader):
+    """The reader's translator, counting the sentences it is asked to translate."""
+    translator = reader.pool.get(reader.model)
+    inner = translator.backend
+    translator.backend = CountingBackend(inner)
+    yield translator.backend
+    translator.backend = inner
+
+
+def _translate(page, text: str) -> None:
+    page.locator("#tj-text textarea").fill(text)
+    page.click("#tj-translate")
+
+
+def _done(page, total: int, timeout: float = 120_000) -> None:
+    page.wait_for_selector(f"#tj-status:has-text('{total} / {total} sentences')", timeout=timeout)
+    page.wait_for_selector(".tj-en[contenteditable]")
+
+
+def _download(page, fmt: str) -> list[list[str]]:
+    with page.expect_download() as download:
+        page.click(f"#tj-download-{fmt}")
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines[1:]]
+
+
+def _slow_network(page, latency_ms: int = 300) -> None:
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+
+def test_a_long_article_streams_in_as_patches_every_one_applied(open_page, reader, seed_text, seed_pairs) -> None:
+    """300 sentences over a 300 ms network: every patch reaches the page in order and fills its rows."""
+    page = open_page(reader.url)
+    _slow_network(page)
+    # Record each patch the server sends, the way the view's own script sees them.
+    page.evaluate(
+        """() => {
+        window.seen = [];
+        document.addEventListener('tj-patch', (event) => {
+          window.seen.push(Number(event.detail.match(/data-seq="(\\d+)"/)[1]));
+        });
+        }"""
+    )
+    _translate(page, "\n".join([seed_text] * 25))
+    page.wait_for_selector(".tj-doc[aria-busy=true] .tj-row:not(.tj-pending)", timeout=60_000)
+    # Rows arrive while others wait, and the waiting rows burn no animation frames.
+    assert page.locator(".tj-row.tj-pending").count() > 0
+    assert page.evaluate("document.getAnimations().filter(a => a.playState === 'running').length") == 0
+    _done(page, 300)
+    seen = page.evaluate("window.seen")
+    assert len(seen) >= 2 and seen == list(range(1, len(seen) + 1))  # none lost, none out of order
+    english = page.locator(".tj-en").all_inner_texts()
+    assert english == [en for _, en in seed_pairs] * 25
+    assert page.locator(".tj-doc[aria-busy=false]").count() == 1
+
+
+def test_stop_ends_a_long_translation(open_page, reader, counted, seed_text) -> None:
+    page = open_page(reader.url)
+    total = 12 * COPIES
+    _translate(page, "\n".join([seed_text] * COPIES))
+    page.wait_for_selector(".tj-row:not(.tj-pending)", timeout=60_000)
+    page.click("#tj-stop")
+    page.wait_for_selector("#tj-status:has-text('stopped')")
+    time.sleep(1.0)  # the batch in flight finishes; no other starts
+    asked = sum(counted.batches)
+    time.sleep(2.0)
+    assert sum(counted.batches) == asked < total
+    assert page.locator(".tj-row:not(.tj-pending)").count() < total
+    # The page still works: the next translation runs to the end.
+    _translate(page, "مرحبا بكم. كيف حالك؟")
+    _done(page, 2)
+    assert page.locator(".tj-en").all_inner_texts() == ["Welcome.", "How are you?"]
+
+
+def test_leaving_the_page_stops_its_translation(open_page, reader, counted, seed_text) -> None:
+    page = open_page(reader.url)
+    _translate(page, "\n".join([seed_text] * COPIES))
+    page.wait_for_selector(".tj-row:not(.tj-pending)", timeout=60_000)
+    page.close()
+    deadline = time.monotonic() + 20
+    asked = -1
+    while time.monotonic() < deadline and sum(counted.batches) != asked:
+        asked = sum(counted.batches)
+        time.sleep(2.0)
+    assert sum(counted.batches) == asked < 12 * COPIES  # stopped well before the end, not run to completion
+
+
+def test_text_over_the_limit_is_refused_in_the_page(open_page, reader) -> None:
+    page = open_page(reader.url)
+    _translate(page, "مرحبا بكم. " * 12_000)  # 264 kB; the test reader takes 200 kB
+    alert = page.wait_for_selector("#tj-status [role=alert]")
+    assert "The text is 228 kB; the reader translates at most 200 kB" in alert.inner_text()
+    _translate(page, "مرحبا بكم.")
+    _done(page, 1)
+
+
+def test_corrections_cover_the_document_stay_in_their_session_and_revert(
+    open_page, shared_reader, seed_text, seed_pairs
+) -> None:
+    page = open_page(shared_reader.url)
+    _translate(page, f"{seed_text}\n{seed_text}")
+    _done(page, 24)
+    scope = page.locator("#tj-scope").inner_text()
+    assert "stay in this browser session" in scope
+    rows = page.locator(".tj-row")
+    rows.nth(2).locator(".tj-en").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("So why all this fuss?")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tj-status:has-text('Correction saved (sentence 3 and 1 more like it)')")
+    # The same sentence further down changes too, and both are corrections in the downloads.
+    page.wait_for_function("document.querySelectorAll('.tj-row.tj-edited').length === 2")
+    assert rows.nth(14).locator(".tj-en").inner_text() == "So why all this fuss?"
+    tsv = _download(page, "tsv")
+    assert [(r[0], r[3]) for r in tsv if r[4] == "1"] == [(i, "So why all this fuss?") for i in ("2", "14")]
+
+    # Another visitor translating the same article sees the machine translation, not this correction.
+    other = open_page(shared_reader.url)
+    _translate(other, seed_text)
+    _done(other, 12)
+    assert other.locator(".tj-en").nth(2).inner_text() == seed_pairs[2][1]
+    assert other.locator(".tj-row.tj-edited").count() == 0
+
+    # Revert: back to the machine translation everywhere in the document, and out of the downloads.
+    rows.nth(14).locator(".tj-revert").click()
+    page.wait_for_selector("#tj-status:has-text('Sentence 15 reverted to the machine translation')")
+    page.wait_for_function("document.querySelectorAll('.tj-row.tj-edited, .tj-row.tj-saving').length === 0")
+    assert [rows.nth(i).locator(".tj-en").inner_text() for i in (2, 14)] == [seed_pairs[2][1]] * 2
+    assert all(len(r) == 4 for r in _download(page, "tsv"))  # no corrections left: no "edited" column
+
+
+def test_view_tools_keyboard_and_copy(open_page, reader, seed_text, seed_pairs) -> None:
+    page = open_page(reader.url)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _translate(page, seed_text)
+    _done(page, 12)
+    row = page.locator(".tj-row").nth(3)
+    assert row.locator(".tj-num").inner_text() == "4"
+
+    def x(selector: str) -> float:
+        return row.locator(selector).bounding_box()["x"]
+
+    assert x(".tj-en") < x(".tj-ar")
+    page.click(".tj-tools [data-tool=swap]")
+    assert x(".tj-ar") < x(".tj-en")  # Arabic first
+    page.click(".tj-tools [data-tool=en]")
+    assert not row.locator(".tj-ar").is_visible() and row.locator(".tj-en").is_visible()
+    page.click(".tj-tools [data-tool=ar]")
+    assert row.locator(".tj-ar").is_visible() and not row.locator(".tj-en").is_visible()
+    page.click(".tj-tools [data-tool=both]")
+    page.click(".tj-tools [data-tool=swap]")
+    assert x(".tj-en") < x(".tj-ar")
+
+    page.click(".tj-tools [data-tool=copy]")
+    page.wait_for_selector(".tj-tool-note:has-text('Copied the English')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.split() == " ".join(en for _, en in seed_pairs).split()
+
+    # Pin a row from the keyboard: its number is a toggle button.
+    row.locator(".tj-num").focus()
+    page.keyboard.press("Enter")
+    assert "tj-pinned" in row.get_attribute("class") and row.locator(".tj-num").get_attribute("aria-pressed") == "true"
+    page.keyboard.press("Space")
+    assert "tj-pinned" not in row.get_attribute("class")
+    # Tab into the English: the caret lands at the end, ready to add to the sentence.
+    page.keyboard.press("Tab")
+    page.keyboard.type(" Indeed.")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tj-status:has-text('Correction saved (sentence 4)')")
+    assert row.locator(".tj-en").inner_text().startswith(seed_pairs[3][1] + " Indeed.")
+
+
+def _contrast(page, selector: str) -> float:
+    """WCAG contrast ratio of an element's text colour against the background it is painted on."""
+    return page.evaluate(
+        """(selector) => {
+        const el = document.querySelector(selector);
+        const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
+        const background = (node) => {
+          for (; node; node = node.parentElement) {
+            const c = rgb(getComputedStyle(node).backgroundColor);
+            if (c.length < 4 || c[3] > 0) return c;
+          }
+          return [255, 255, 255];
+        };
+        const lum = ([r, g, b]) => {
+          const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize(("theme", "system"), [("dark", "light"), ("light", "dark"), ("dark", "dark")])
+def test_text_stays_legible_in_either_theme(open_page, reader, theme: str, system: str, tmp_path: Path) -> None:
+    """Gradio's theme switch (``?__theme=``) and the system setting disagreeing must not hide text."""
+    page = open_page(f"{reader.url}?__theme={theme}", color_scheme=system)
+    _translate(page, "مرحبا بكم. كيف حالك؟")
+    _done(page, 2)
+    page.locator(".tj-row").nth(0).hover()
+    assert _contrast(page, ".tj-row.tj-hl .tj-en") >= 4.5
+    assert _contrast(page, ".tj-row.tj-hl .tj-ar") >= 4.5
+    page.locator(".tj-row").nth(1).locator(".tj-en").click()
+    assert _contrast(page, ".tj-en:focus") >= 4.5
+    page.screenshot(path=str(tmp_path / f"{theme}-{system}.png"))
+
+
+def test_on_a_phone_the_rows_come_into_view(open_page, reader, seed_text) -> None:
+    page = open_page(reader.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.locator("#tj-text textarea").fill(seed_text)
+    page.locator("#tj-translate").scroll_into_view_if_needed()
+    page.click("#tj-translate")
+    page.wait_for_selector(".tj-row", timeout=60_000)
+    page.wait_for_function(
+        "(() => { const top = document.querySelector('.tj-doc').getBoundingClientRect().top;"
+        " return top >= -1 && top < window.innerHeight / 2; })()",
+        timeout=5_000,
+    )
+    _done(page, 12)
+    # One column: each English sentence above its Arabic, nothing wider than the screen.
+    row = page.locator(".tj-row").nth(1)
+    assert row.locator(".tj-en").bounding_box()["y"] < row.locator(".tj-ar").bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,0 +1,364 @@
+"""The reader's event handlers: translate (streaming), correct, revert, stop.
+
+Handlers that translate are generators. The first update shows the whole
+article with every row waiting; later updates carry only the rows that
+arrived since the one before (``render_patch``), so a long article costs
+linear time and bytes, not quadratic; the last update shows the finished
+document once more, editable, with the downloads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import gradio as gr
+
+from translate import AlignedPair, TranslateError, write_pairs, write_tsv
+from translate.normalize import normalize_for_model
+from ui.models import ModelPool
+from ui.render import render_document, render_error, render_patch, render_status
+from ui.sources import text_from_file, text_from_url
+
+logger = logging.getLogger("tarjama")
+
+STREAM_INTERVAL = 0.25
+"""Seconds between view updates while a translation streams in."""
+
+DOWNLOAD_FORMATS = ("tsv", "jsonl", "tmx", "txt")
+DOWNLOAD_ENDINGS = {"tsv": ".tsv", "jsonl": ".jsonl", "tmx": ".tmx", "txt": ".en.txt"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A translated document in one browser session.
+
+    ``doc`` identifies it to the page's script; ``name`` is the stem of its downloads.
+    """
+
+    name: str
+    model: str
+    pairs: tuple[AlignedPair, ...]
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the translation running in one browser session has got."""
+
+    done: int
+    total: int
+    started: float
+
+
+def _skip() -> Any:
+    return gr.skip()
+
+
+class Reader:
+    """The app's handlers, bound to a model pool and a folder for downloads.
+
+    ``max_text_bytes`` bounds the UTF-8 size of any text translated, however it
+    came (pasted, uploaded, fetched, the API). With ``remember_corrections``
+    a correction is also stored in the pool's shared translation memory and
+    comes back wherever the sentence appears again; without it a correction
+    belongs to its document only, and the memory's corrections are not shown
+    either, so visitors of a shared reader never see each other's.
+    """
+
+    def __init__(
+        self,
+        pool: ModelPool,
+        *,
+        downloads: Path,
+        allow_private_urls: bool = False,
+        max_text_bytes: int = 5_000_000,
+        remember_corrections: bool = True,
+    ) -> None:
+        self.pool = pool
+        self.downloads = downloads
+        self.allow_private_urls = allow_private_urls
+        self.max_text_bytes = max_text_bytes
+        self.remember_corrections = remember_corrections and pool.memory is not None
+        self._running: dict[str, Progress] = {}
+        self._running_lock = threading.Lock()
+
+    # Translate handlers yield: text box, status, view, patch, reading, and the downloads.
+    def translate_text(self, text: str, model: str, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
+        """Translate pasted text, streaming rows into the view."""
+        text = text or ""
+        yield from self._stream(text, model, name=name_from_text(text), text_update=_skip(), request=request)
+
+    def translate_file(
+        self, path: str | None, model: str, request: gr.Request | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Extract an uploaded file's text, show it in the text box, and translate it."""
+        if not path:
+            yield self._failure("No file received: upload a .txt, .html or .docx file.")
+            return
+        name = Path(path).name
+        try:
+            text = text_from_file(path, name)
+        except TranslateError as exc:
+            yield self._failure(str(exc))
+            return
+        yield from self._stream(text, model, name=_safe_name(Path(name).stem), text_update=text, request=request)
+
+    def translate_url(self, url: str, model: str, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
+        """Fetch an article page, show its main text in the text box, and translate it."""
+        yield _outputs(status=render_status(0, 0, note=f"Fetching {url.strip()} …"))
+        try:
+            text = text_from_url(url or "", allow_private=self.allow_private_urls)
+        except TranslateError as exc:
+            yield self._failure(str(exc))
+            return
+        yield from self._stream(text, model, name=name_from_url(url), text_update=text, request=request)
+
+    def edit(self, reading: Reading | None, event: gr.EventData) -> tuple[Any, ...]:
+        """Store a correction of one English sentence, or revert it; refresh the downloads.
+
+        Yields: reading, status, patch, downloads. A correction applies to every
+        occurrence of the sentence in the document; the patch carries the
+        other occurrences (the page already shows the one typed).
+        """
+        data = event._data or {}
+        try:
+            index = int(data.get("index", -1))
+        except (TypeError, ValueError):
+            index = -1
+        if reading is None or not 0 <= index < len(reading.pairs):
+            return (_skip(),) * (3 + len(DOWNLOAD_FORMATS))
+        if data.get("revert"):
+            return self._revert(reading, index)
+        text = " ".join(str(data.get("text", "")).split())
+        pair = reading.pairs[index]
+        if not text or (text == pair.target and not pair.edited):
+            return (_skip(),) * (3 + len(DOWNLOAD_FORMATS))
+        if text == pair.target:  # sent again (the page retries what it saw no answer to): confirm it again
+            return (
+                _skip(),
+                self._saved_status(reading, f"Correction saved (sentence {index + 1})"),
+                _skip(),
+                *[_skip()] * len(DOWNLOAD_FORMATS),
+            )
+        key = normalize_for_model(pair.source)
+        same = [p.index for p in reading.pairs if normalize_for_model(p.source) == key]
+        pairs = list(reading.pairs)
+        for i in same:
+            pairs[i] = dataclasses.replace(pairs[i], target=text, edited=True)
+        if self.remember_corrections:
+            # Next time this sentence appears, in the reader or the CLI, the correction wins.
+            self.pool.memory.store_human(key, text)
+        reading = dataclasses.replace(reading, pairs=tuple(pairs))
+        others = [pairs[i] for i in same if i != index]
+        where = f"sentence {index + 1}" + (f" and {len(others)} more like it" if others else "")
+        patch = render_patch(reading.doc, others, editable=True, nonce=uuid.uuid4().hex[:8]) if others else _skip()
+        return reading, self._saved_status(reading, f"Correction saved ({where})"), patch, *self._downloads(reading)
+
+    def _revert(self, reading: Reading, index: int) -> tuple[Any, ...]:
+        pair = reading.pairs[index]
+        key = normalize_for_model(pair.source)
+        if self.remember_corrections:
+            self.pool.memory.forget_human(key)
+        try:
+            machine = self.pool.get(reading.model).translate_text(pair.source, use_human=False)
+        except TranslateError as exc:
+            return _skip(), render_error(str(exc)), *[_skip()] * (1 + len(DOWNLOAD_FORMATS))
+        target = " ".join(p.target for p in machine if p.target)
+        flags = {
+            "truncated": any(p.truncated for p in machine),
+            "repetitive": any(p.repetitive for p in machine),
+            "pieces": sum(p.pieces for p in machine),
+        }
+        pairs = list(reading.pairs)
+        same = [p.index for p in reading.pairs if normalize_for_model(p.source) == key]
+        for i in same:
+            pairs[i] = dataclasses.replace(pairs[i], target=target, edited=False, **flags)
+        reading = dataclasses.replace(reading, pairs=tuple(pairs))
+        note = f"Sentence {index + 1} reverted to the machine translation"
+        patch = render_patch(reading.doc, [pairs[i] for i in same], editable=True, nonce=uuid.uuid4().hex[:8])
+        return reading, self._saved_status(reading, note), patch, *self._downloads(reading)
+
+    def stop(self, request: gr.Request | None = None) -> str:
+        """The status after the Stop button (the running translation itself is cancelled by Gradio)."""
+        with self._running_lock:
+            progress = self._running.pop(_session(request), None)
+        if progress is None:
+            return render_status(0, 0, note="Nothing is being translated.")
+        seconds = time.monotonic() - progress.started
+        note = "stopped; press Translate to finish (sentences already translated come back at once)"
+        return render_status(progress.done, progress.total, seconds=seconds, note=note)
+
+    def api_translate(self, text: str, model: str) -> list[dict[str, Any]]:
+        """Translate ``text`` and return the aligned pairs (one dict per source sentence)."""
+        text = text or ""
+        if (problem := self._too_large(text)) is not None:
+            raise gr.Error(problem)
+        try:
+            translator = self.pool.get(model or self.pool.default())
+            pairs = translator.translate_text(text, use_human=self.remember_corrections)
+        except TranslateError as exc:
+            raise gr.Error(str(exc)) from None
+        return [dataclasses.asdict(p) for p in pairs]
+
+    def _too_large(self, text: str) -> str | None:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size <= self.max_text_bytes:
+            return None
+        return (
+            f"The text is {_megabytes(size)}; the reader translates at most {_megabytes(self.max_text_bytes)} "
+            "at a time (--max-text-size). Split it, or use `tarjama translate FILE` for long texts."
+        )
+
+    def _stream(
+        self, text: str, model: str, *, name: str, text_update: Any, request: gr.Request | None
+    ) -> Iterator[tuple[Any, ...]]:
+        if (problem := self._too_large(text)) is not None:
+            yield self._failure(problem)
+            return
+        if not normalize_for_model(text):
+            yield self._failure("Nothing to translate: paste Arabic text, upload a file or give an article URL.")
+            return
+        started = time.monotonic()
+        try:
+            if not self.pool.loaded(model):
+                yield _outputs(text=text_update, status=render_status(0, 0, note=f"Loading {model} (first use only) …"))
+            pairs, info = self.pool.get(model).translate(text, use_human=self.remember_corrections)
+        except TranslateError as exc:
+            yield self._failure(str(exc))
+            return
+        session = _session(request)
+        note = "" if info.has_arabic else "no Arabic letters found; translating anyway"
+        doc = uuid.uuid4().hex[:12]
+        done: dict[int, AlignedPair] = {}
+        fresh: list[AlignedPair] = []
+        self._track(session, Progress(0, info.sentences, started))
+        yield _outputs(
+            text=text_update,
+            status=render_status(0, info.sentences, seconds=0.0, note=note),
+            view=render_document(info.segments, done, doc=doc),
+            patch="",
+            reading=None,
+            downloads=self._no_downloads(),
+        )
+        try:
+            last, seq = time.monotonic(), 0
+            for pair in pairs:
+                done[pair.index] = pair
+                fresh.append(pair)
+                if seq == 0 or time.monotonic() - last >= STREAM_INTERVAL:  # the first row at once, then in batches
+                    last, seq = time.monotonic(), seq + 1
+                    self._track(session, Progress(len(done), info.sentences, started))
+                    status = render_status(len(done), info.sentences, seconds=last - started, note=note)
+                    yield _outputs(status=status, patch=render_patch(doc, fresh, seq=seq))
+                    fresh = []
+        finally:
+            # Also reached when the browser went away or Stop was pressed: Gradio closes this generator,
+            # and the translation (which runs only while ``pairs`` is iterated) stops with it.
+            self._track(session, None)
+        reading = Reading(name=name, model=model, pairs=tuple(done[i] for i in range(info.sentences)), doc=doc)
+        seconds = time.monotonic() - started
+        yield _outputs(
+            status=render_status(info.sentences, info.sentences, seconds=seconds, note=note or "done"),
+            view=render_document(info.segments, done, editable=True, doc=doc),
+            patch="",
+            reading=reading,
+            downloads=self._downloads(reading),
+        )
+
+    def _track(self, session: str, progress: Progress | None) -> None:
+        with self._running_lock:
+            if progress is None:
+                self._running.pop(session, None)
+            else:
+                self._running[session] = progress
+
+    def _saved_status(self, reading: Reading, what: str) -> str:
+        """The status after a correction or a revert, listing every correction held (the page's receipt)."""
+        saved = {p.index: p.target for p in reading.pairs if p.edited}
+        scope = "also remembered for next time" if self.remember_corrections else "kept in this document only"
+        note = f"{what}; {len(saved)} corrected in the downloads, {scope}."
+        return render_status(len(reading.pairs), len(reading.pairs), note=note, saved=saved)
+
+    def _failure(self, message: str) -> tuple[Any, ...]:
+        return _outputs(status=render_error(message))
+
+    def _downloads(self, reading: Reading) -> list[gr.DownloadButton]:
+        folder = self.downloads / uuid.uuid4().hex
+        folder.mkdir(parents=True)
+        buttons = []
+        for fmt in DOWNLOAD_FORMATS:
+            path = folder / f"{reading.name}{DOWNLOAD_ENDINGS[fmt]}"
+            with path.open("w", encoding="utf-8", newline="") as out:
+                if fmt == "tsv":  # the one format that needs telling to mark corrections
+                    write_tsv(reading.pairs, out, mark_edits=any(p.edited for p in reading.pairs))
+                else:
+                    write_pairs(reading.pairs, out, fmt)
+            buttons.append(gr.DownloadButton(value=str(path), interactive=True))
+        return buttons
+
+    @staticmethod
+    def _no_downloads() -> list[gr.DownloadButton]:
+        return [gr.DownloadButton(value=None, interactive=False) for _ in DOWNLOAD_FORMATS]
+
+
+def _outputs(
+    *,
+    text: Any = None,
+    status: Any = None,
+    view: Any = None,
+    patch: Any = None,
+    reading: Any = ...,
+    downloads: list[Any] | None = None,
+) -> tuple[Any, ...]:
+    """One update of the translate handlers' outputs; whatever is not given stays as it is."""
+
+    def keep(value: Any) -> Any:
+        return _skip() if value is None else value
+
+    return (
+        keep(text),
+        keep(status),
+        keep(view),
+        keep(patch),
+        _skip() if reading is ... else reading,
+        *(downloads or [_skip()] * len(DOWNLOAD_FORMATS)),
+    )
+
+
+def _session(request: gr.Request | None) -> str:
+    return getattr(request, "session_hash", None) or ""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1_000))} kB"
+
+
+_UNSAFE = re.compile(r"[^\w\-]+")
+
+
+def _safe_name(text: str, fallback: str = "translation") -> str:
+    """A file name stem made of ``text``'s words (any script), joined by hyphens, at most 60 characters."""
+    name = _UNSAFE.sub("-", text).strip("-_")[:60].rstrip("-_")
+    return name or fallback
+
+
+def name_from_text(text: str) -> str:
+    """Download name for pasted text: its first words (``خان-طومان-...``)."""
+    return _safe_name("-".join(text.split()[:6]))
+
+
+def name_from_url(url: str) -> str:
+    """Download name for an article fetched from ``url``: the last part of its path, else its host."""
+    parts = urlsplit((url or "").strip())
+    stem = Path(parts.path.rstrip("/")).stem
+    return _safe_name(stem, fallback=_safe_name(parts.hostname or "", fallback="article"))
