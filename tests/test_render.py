@@ -45,19 +45,21 @@ def test_rows_pair_english_left_with_arabic_right() -> None:
     parsed = _parse(html)
     assert parsed.tags.count("section") == 2  # one per paragraph
     assert html.count('class="tj-row"') == 3
-    assert html.index('data-pair="0"') < html.index('class="tj-en" dir="ltr" lang="en"') < html.index('dir="rtl"')
+    assert html.index('data-pair="0"') < html.index('class="tj-en"') < html.index('dir="rtl"')
+    assert '<div class="tj-doc" lang="en" dir="ltr"' in html  # the English cells inherit both
     assert '<div class="tj-ar" dir="rtl" lang="ar">كيف حالك؟</div>' in html
     assert "contenteditable" not in html
     # Rows are numbered and labelled for screen readers; the number pins the row from the keyboard.
-    assert 'role="group" aria-label="Sentence 2"' in html and 'aria-label="English, sentence 2"' in html
-    assert '<button type="button" class="tj-num" aria-pressed="false" title="Pin sentence 3">3</button>' in html
+    assert 'role="group" aria-label="Sentence 2"' in html
+    assert '<button type="button" class="tj-num" aria-pressed="false">3</button>' in html
     assert 'aria-busy="false"' in html and 'role="toolbar"' in html
 
 
 def test_pending_rows_show_the_arabic_and_a_placeholder() -> None:
     html = _doc("مرحبا بكم. كيف حالك؟", {0: "Welcome."})
     assert html.count("tj-pending") == 1
-    assert 'aria-label="English, sentence 2"><span class="tj-placeholder">' in html
+    assert 'data-pair="1" role="group" aria-label="Sentence 2"><button' in html
+    assert '<div class="tj-en"><span class="tj-placeholder">…</span></div><div class="tj-ar"' in html
     assert "كيف حالك؟" in html
     assert 'aria-busy="true"' in html  # rows still to come
 
@@ -76,7 +78,7 @@ def test_a_patch_carries_the_changed_rows_without_their_arabic() -> None:
 
 def test_editable_and_flags() -> None:
     html = _doc("مرحبا بكم.", {0: "Welcome."}, editable=True, edited=True, truncated=True)
-    assert 'contenteditable="plaintext-only"' in html
+    assert 'contenteditable="plaintext-only"' in html and 'aria-label="English, sentence 1"' in html
     assert "tj-edited" in html and "tj-flagged" in html and "length limit" in html
     # The warning is focusable and carries its reason as text, not only as a mouse tooltip.
     assert 'class="tj-flag" tabindex="0" role="img" aria-label="Warning: The model stopped' in html

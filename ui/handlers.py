@@ -1,10 +1,10 @@
 """The reader's event handlers: translate (streaming), correct, revert, stop.
 
 Handlers that translate are generators. The first update shows the whole
-article with every row waiting; later updates carry only the rows that
-arrived since the one before (``render_patch``), so a long article costs
-linear time and bytes, not quadratic; the last update shows the finished
-document once more, editable, with the downloads.
+article with every row waiting; later updates carry only the English of the
+rows that arrived since the one before (``render_patch``), so a long article
+costs linear time and bytes, not quadratic; the last patch carries every row,
+editable, with the downloads.
 """
 
 from __future__ import annotations
@@ -267,13 +267,12 @@ class Reader:
             self._track(session, None)
         reading = Reading(name=name, model=model, pairs=tuple(done[i] for i in range(info.sentences)), doc=doc)
         seconds = time.monotonic() - started
-        yield _outputs(
-            status=render_status(info.sentences, info.sentences, seconds=seconds, note=note or "done"),
-            view=render_document(info.segments, done, editable=True, doc=doc),
-            patch="",
-            reading=reading,
-            downloads=self._downloads(reading),
-        )
+        status = render_status(info.sentences, info.sentences, seconds=seconds, note=note or "done")
+        # The last patch holds every row, now editable: it also mends any patch the page missed.
+        yield _outputs(status=status, patch=render_patch(doc, reading.pairs, editable=True, seq=seq + 1, final=True))
+        # Gradio ends a streamed run by sending the last value of every output once more: the
+        # downloads come in an update whose patch is empty, so that every row is not sent twice.
+        yield _outputs(status=status, patch="", reading=reading, downloads=self._downloads(reading))
 
     def _track(self, session: str, progress: Progress | None) -> None:
         with self._running_lock:

@@ -3,11 +3,10 @@
 // every listener is delegated from it and view settings live on it.
 // `trigger` sends an event to Python.
 //
-// The server renders the whole document when a translation starts and when it
-// ends. In between it sends patches (#tj-patch): only the rows that arrived,
-// without their Arabic, which this script moves into place.
+// The server renders the whole document when a translation starts, every row
+// waiting. Then it sends patches (#tj-patch): only the rows that arrived, without
+// their Arabic, which this script moves into place; the last one has every row.
 const rowOf = (node) => (node instanceof Element ? node.closest(".tj-row") : null);
-const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 let hovered = null;
 
 function highlight(row) {
@@ -70,6 +69,7 @@ function applyPatch(patch) {
     applied.add(seq);
   }
   for (const fresh of [...patch.querySelectorAll(":scope > .tj-row")]) applyRow(fresh);
+  if (patch.dataset.final) doc.setAttribute("aria-busy", "false");
 }
 
 function onNewDocument(doc) {
@@ -77,10 +77,21 @@ function onNewDocument(doc) {
   if (!doc || !doc.dataset.doc) return;
   for (const patch of waiting.splice(0)) if (patch.dataset.doc === doc.dataset.doc) applyPatch(patch);
   syncTools();
-  // A translation just started: bring the rows into view (on a phone they start well below the fold).
+  // A translation just started: bring the progress and the first rows into view (on a phone they
+  // start well below the fold).
   if (doc.getAttribute("aria-busy") === "true" && element.getBoundingClientRect().top > window.innerHeight * 0.6) {
-    element.scrollIntoView({ block: "start", behavior: reducedMotion() ? "auto" : "smooth" });
+    bringToTop(document.getElementById("tj-status") || element);
   }
+}
+
+// Paragraphs off screen are laid out only when near it (content-visibility), so the page is shorter
+// than it will be and a scroll can stop short: scroll again, frame by frame, until the target is up.
+function bringToTop(target, frames = 10) {
+  requestAnimationFrame(() => {
+    const before = window.scrollY;
+    target.scrollIntoView({ block: "start" });
+    if (frames > 1 && target.getBoundingClientRect().top > 1 && window.scrollY !== before) bringToTop(target, frames - 1);
+  });
 }
 
 function restorePin() {
@@ -138,7 +149,7 @@ function syncTools() {
 function englishText() {
   const paragraphs = [];
   for (const section of element.querySelectorAll(".tj-para")) {
-    const sentences = [...section.querySelectorAll(".tj-row:not(.tj-pending) .tj-en")].map((cell) => cell.innerText.trim());
+    const sentences = [...section.querySelectorAll(".tj-row:not(.tj-pending) .tj-en")].map((cell) => cell.textContent.trim());
     if (sentences.length) paragraphs.push(sentences.join(" "));
   }
   return paragraphs.join("\n\n");
