@@ -201,6 +201,9 @@ def test_correction_scope_and_revert(reader, tmp_path: Path, remember: bool) -> 
         ("Hello there.", True),
     ]
     assert "sentence 3 and 1 more like it" in status
+    # Each correction writes the downloads afresh and drops the previous ones: the folder does not grow.
+    assert not Path(reading.downloads).exists() and Path(new.downloads).is_dir()
+    assert len(list((tmp_path / "out").iterdir())) == 1
     assert re.findall(r'data-pair="(\d+)"', patch) == ["0"]  # the other occurrence, for the page to update
     assert ("also remembered for next time" in status) is remember
     assert [h.target for h in memory.human_translations()] == (["Hello there."] if remember else [])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import shutil
 import threading
 import time
 import uuid
@@ -42,13 +43,15 @@ DOWNLOAD_ENDINGS = {"tsv": ".tsv", "jsonl": ".jsonl", "tmx": ".tmx", "txt": ".en
 class Reading:
     """A translated document in one browser session.
 
-    ``doc`` identifies it to the page's script; ``name`` is the stem of its downloads.
+    ``doc`` identifies it to the page's script; ``name`` is the stem of its
+    downloads, and ``downloads`` the folder that holds their current version.
     """
 
     name: str
     model: str
     pairs: tuple[AlignedPair, ...]
     doc: str = ""
+    downloads: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,11 +161,11 @@ class Reader:
         if self.remember_corrections:
             # Next time this sentence appears, in the reader or the CLI, the correction wins.
             self.pool.memory.store_human(key, text)
-        reading = dataclasses.replace(reading, pairs=tuple(pairs))
+        reading, downloads = self._downloads(dataclasses.replace(reading, pairs=tuple(pairs)))
         others = [pairs[i] for i in same if i != index]
         where = f"sentence {index + 1}" + (f" and {len(others)} more like it" if others else "")
         patch = render_patch(reading.doc, others, editable=True, nonce=uuid.uuid4().hex[:8]) if others else _skip()
-        return reading, self._saved_status(reading, f"Correction saved ({where})"), patch, *self._downloads(reading)
+        return reading, self._saved_status(reading, f"Correction saved ({where})"), patch, *downloads
 
     def _revert(self, reading: Reading, index: int) -> tuple[Any, ...]:
         pair = reading.pairs[index]
@@ -183,10 +186,10 @@ class Reader:
         same = [p.index for p in reading.pairs if normalize_for_model(p.source) == key]
         for i in same:
             pairs[i] = dataclasses.replace(pairs[i], target=target, edited=False, **flags)
-        reading = dataclasses.replace(reading, pairs=tuple(pairs))
+        reading, downloads = self._downloads(dataclasses.replace(reading, pairs=tuple(pairs)))
         note = f"Sentence {index + 1} reverted to the machine translation"
         patch = render_patch(reading.doc, [pairs[i] for i in same], editable=True, nonce=uuid.uuid4().hex[:8])
-        return reading, self._saved_status(reading, note), patch, *self._downloads(reading)
+        return reading, self._saved_status(reading, note), patch, *downloads
 
     def stop(self, request: gr.Request | None = None) -> str:
         """The status after the Stop button (the running translation itself is cancelled by Gradio)."""
@@ -272,7 +275,8 @@ class Reader:
         yield _outputs(status=status, patch=render_patch(doc, reading.pairs, editable=True, seq=seq + 1, final=True))
         # Gradio ends a streamed run by sending the last value of every output once more: the
         # downloads come in an update whose patch is empty, so that every row is not sent twice.
-        yield _outputs(status=status, patch="", reading=reading, downloads=self._downloads(reading))
+        reading, downloads = self._downloads(reading)
+        yield _outputs(status=status, patch="", reading=reading, downloads=downloads)
 
     def _track(self, session: str, progress: Progress | None) -> None:
         with self._running_lock:
@@ -291,7 +295,14 @@ class Reader:
     def _failure(self, message: str) -> tuple[Any, ...]:
         return _outputs(status=render_error(message))
 
-    def _downloads(self, reading: Reading) -> list[gr.DownloadButton]:
+    def _downloads(self, reading: Reading) -> tuple[Reading, list[gr.DownloadButton]]:
+        """Write the downloads afresh (a correction changes them) and drop the reading's previous ones.
+
+        Gradio serves a copy from its own cache, so the files written for the
+        last update are no longer needed once the next one exists.
+        """
+        if reading.downloads:
+            shutil.rmtree(reading.downloads, ignore_errors=True)
         folder = self.downloads / uuid.uuid4().hex
         folder.mkdir(parents=True)
         buttons = []
@@ -303,7 +314,7 @@ class Reader:
                 else:
                     write_pairs(reading.pairs, out, fmt)
             buttons.append(gr.DownloadButton(value=str(path), interactive=True))
-        return buttons
+        return dataclasses.replace(reading, downloads=str(folder)), buttons
 
     @staticmethod
     def _no_downloads() -> list[gr.DownloadButton]:

@@ -1,0 +1,97 @@
+"""Take the README's screenshots of the reader: desktop and phone, on the sample article.
+
+Serves the reader on loopback with a local model (the test suite's fixture model works: see
+``tests/fixture_model.py``), drives Debian's chromium with Playwright, corrects one sentence so that
+the correction controls show, and writes ``docs/reader.png`` and ``docs/reader-phone.png``.
+
+    python docs/screenshots.py --model DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def serve(model: Path, memory_path: Path) -> str:
+    from translate import TranslationOptions
+    from translate.memory import TranslationMemory
+    from ui.app import build_app, launch
+    from ui.models import ModelPool
+
+    pool = ModelPool(
+        TranslationOptions(compute_type="float32"),
+        local_dirs=[model],
+        local_files_only=True,
+        memory=TranslationMemory(memory_path),
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    launch(build_app(pool), port=port, quiet=True, prevent_thread_lock=True)
+    return f"http://127.0.0.1:{port}/"
+
+
+def translate_sample(page) -> None:
+    page.get_by_text("Sample article: khan-tuman.ar").click()
+    page.click("#tj-translate")
+    page.wait_for_selector("#tj-status:has-text('12 / 12 sentences')", timeout=120_000)
+    page.wait_for_selector(".tj-en[contenteditable]")
+
+
+def correct(page, index: int, text: str) -> None:
+    page.locator(".tj-row").nth(index).locator(".tj-en").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#tj-status:has-text('Correction saved (sentence {index + 1})')")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, required=True, help="a local MarianMT model directory")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = serve(args.model, Path(tmp) / "memory.sqlite3")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=args.chromium, args=FLAGS)
+            desktop = browser.new_page(viewport={"width": 1280, "height": 1300})
+            desktop.goto(url)
+            translate_sample(desktop)
+            correct(desktop, 2, "So why all this fuss about Khan Tuman?")
+            desktop.locator(".tj-row").nth(3).locator(".tj-num").click()  # pinned
+            desktop.evaluate("window.scrollTo(0, 0)")
+            desktop.locator(".tj-row").nth(1).locator(".tj-ar").hover()  # highlighted with its partner
+            desktop.screenshot(path=str(args.out / "reader.png"))
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+            phone.goto(url)
+            translate_sample(phone)  # the page scrolls the progress and the first rows into view
+            phone.mouse.move(1, 1)  # no hover on a phone
+            phone.screenshot(path=str(args.out / "reader-phone.png"))
+            browser.close()
+    print(f"wrote {args.out / 'reader.png'} and {args.out / 'reader-phone.png'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
