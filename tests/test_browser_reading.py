@@ -246,6 +246,11 @@ def _contrast(page, selector: str) -> float:
 def test_text_stays_legible_in_either_theme(open_page, reader, theme: str, system: str, tmp_path: Path) -> None:
     """Gradio's theme switch (``?__theme=``) and the system setting disagreeing must not hide text."""
     page = open_page(f"{reader.url}?__theme={theme}", color_scheme=system)
+    # The theme's fonts are the system's: none fetched, and no Montserrat (its "E" reads as "Ǝ").
+    font = page.evaluate("getComputedStyle(document.querySelector('#tj-translate')).fontFamily")
+    assert font.startswith("system-ui") and "montserrat" not in font.lower()
+    elsewhere = "performance.getEntriesByType('resource').filter(r => !r.name.startsWith(location.origin))"
+    assert page.evaluate(f"{elsewhere}.length") == 0
     _translate(page, "مرحبا بكم. كيف حالك؟")
     _done(page, 2)
     page.locator(".tj-row").nth(0).hover()
@@ -272,3 +277,23 @@ def test_on_a_phone_the_rows_come_into_view(open_page, reader, seed_text) -> Non
     row = page.locator(".tj-row").nth(1)
     assert row.locator(".tj-en").bounding_box()["y"] < row.locator(".tj-ar").bounding_box()["y"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_warning_tells_its_reason_to_the_keyboard(browser) -> None:
+    """The ⚠ of a flagged translation is reachable with Tab and shows its reason on focus."""
+    from translate import AlignedPair, segment_text
+    from ui.app import asset
+    from ui.render import render_document
+
+    segments = segment_text("مرحبا بكم. كيف حالك؟")
+    pairs = {0: AlignedPair(0, 0, segments[0].text, "Welcome.", truncated=True)}
+    pairs[1] = AlignedPair(1, 0, segments[1].text, "How are you?")
+    page = browser.new_page()
+    page.set_content(f"<style>{asset('reader.css')}</style>{render_document(segments, pairs, editable=True)}")
+    page.locator(".tj-row").nth(0).locator(".tj-en").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "tj-flag"
+    shown = page.evaluate("getComputedStyle(document.activeElement, '::after').content")
+    assert "stopped at its length limit" in shown
+    assert page.get_attribute(".tj-flag", "aria-label").startswith("Warning: The model stopped at its length limit")
+    page.close()
