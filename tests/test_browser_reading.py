@@ -109,6 +109,7 @@ def test_stop_ends_a_long_translation(open_page, reader, counted, seed_text) -> 
     page.wait_for_selector(".tj-row:not(.tj-pending)", timeout=60_000)
     page.click("#tj-stop")
     page.wait_for_selector("#tj-status:has-text('stopped')")
+    page.wait_for_selector(".tj-doc[aria-busy=false]")  # no longer announced as loading
     time.sleep(1.0)  # the batch in flight finishes; no other starts
     asked = sum(counted.batches)
     time.sleep(2.0)
@@ -215,6 +216,9 @@ def test_view_tools_keyboard_and_copy(open_page, reader, seed_text, seed_pairs) 
     page.keyboard.type(" Indeed.")
     page.keyboard.press("Enter")
     page.wait_for_selector("#tj-status:has-text('Correction saved (sentence 4)')")
+    # Saving leaves the focus visible on the row's number, not lost to the page.
+    assert page.evaluate("document.activeElement.closest('.tj-row')?.dataset.pair") == "3"
+    assert page.evaluate("document.activeElement.className") == "tj-num"
     assert row.locator(".tj-en").inner_text().startswith(seed_pairs[3][1] + " Indeed.")
 
 
@@ -258,14 +262,14 @@ def test_text_stays_legible_in_either_theme(open_page, reader, theme: str, syste
     assert _contrast(page, ".tj-row.tj-hl .tj-ar") >= 4.5
     page.locator(".tj-row").nth(1).locator(".tj-en").click()
     assert _contrast(page, ".tj-en:focus") >= 4.5
+    for quiet in (".tj-row:not(.tj-hl) .tj-num", "#tj-scope .tj-scope"):  # small grey text is text too
+        assert _contrast(page, quiet) >= 4.5, quiet
     page.screenshot(path=str(tmp_path / f"{theme}-{system}.png"))
 
 
-def test_on_a_phone_the_rows_come_into_view(open_page, reader, seed_text) -> None:
+def test_on_a_phone_the_rows_come_into_view(open_page, reader) -> None:
     page = open_page(reader.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page.locator("#tj-text textarea").fill(seed_text)
-    page.locator("#tj-translate").scroll_into_view_if_needed()
-    page.click("#tj-translate")
+    page.get_by_text("Sample article: khan-tuman.ar").click()  # picking a sample translates it at once
     page.wait_for_selector(".tj-row", timeout=60_000)
     page.wait_for_function(
         "(() => { const top = document.querySelector('.tj-doc').getBoundingClientRect().top;"

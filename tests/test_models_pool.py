@@ -10,7 +10,7 @@ import pytest
 from fixture_model import EXACT_COMPUTE_TYPE
 
 import ui.models
-from translate import TranslationOptions, UnknownModelError
+from translate import ModelUnavailableError, TranslationOptions, UnknownModelError
 from ui.models import ModelPool
 
 
@@ -36,11 +36,17 @@ def test_concurrent_first_requests_load_the_model_once(model_dir, monkeypatch) -
 
 def test_choices_and_unknown_names(model_dir) -> None:
     pool = ModelPool(TranslationOptions(), local_dirs=[model_dir])
+    # Nothing is in the tests' (empty) Hugging Face cache: the page says a pick means a download.
     assert pool.choices() == [
         (f"{model_dir.name} (local)", str(model_dir)),
-        ("opus-mt-ar-en", "opus-mt-ar-en"),
-        ("opus-mt-tc-big-ar-en", "opus-mt-tc-big-ar-en"),
+        ("opus-mt-ar-en (downloads on first use)", "opus-mt-ar-en"),
+        ("opus-mt-tc-big-ar-en (downloads on first use)", "opus-mt-tc-big-ar-en"),
     ]
+    # Offline (reader --offline), only what can load is offered; nothing at all is a clear error.
+    offline = ModelPool(TranslationOptions(), local_dirs=[model_dir], local_files_only=True)
+    assert offline.choices() == [(f"{model_dir.name} (local)", str(model_dir))]
+    with pytest.raises(ModelUnavailableError, match=r"no model to offer.*tarjama download opus-mt-ar-en"):
+        ModelPool(TranslationOptions(), local_files_only=True)
     assert pool.default() == str(model_dir)
     assert ModelPool(TranslationOptions()).default() == "opus-mt-ar-en"
     big_first = ModelPool(TranslationOptions(), first=["opus-mt-tc-big-ar-en"])  # reader -m opus-mt-tc-big-ar-en

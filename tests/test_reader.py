@@ -145,7 +145,7 @@ def test_text_over_the_size_limit_is_refused_in_one_line(reader, client: Client,
     handler = Reader(reader.pool, downloads=tmp_path, max_text_bytes=1_000)
     (only,) = list(handler.translate_text("مرحبا بكم. " * 100, reader.model))  # 2,000 bytes of UTF-8
     assert 'role="alert"' in only[1] and "The text is 2 kB; the reader translates at most 1 kB" in only[1]
-    assert "--max-text-size" in only[1] and "tarjama translate" in only[1]
+    assert "--max-text-size" in only[1] and "translate it with: tarjama translate FILE" in only[1]
     assert len(list(handler.translate_text("مرحبا بكم. " * 40, reader.model))) > 1  # 880 bytes: translated
     # The served reader (limit 200 kB in the fixture) refuses a bigger paste and API call the same way.
     big = "مرحبا بكم. " * 12_000  # 264 kB

@@ -106,7 +106,7 @@ def build_app(
                     elem_id="tj-text",
                 )
                 examples = seed_examples()
-                gr.Examples(
+                samples = gr.Examples(
                     examples=[[text] for _, text in examples],
                     example_labels=[f"Sample article: {label}" for label, _ in examples],
                     inputs=[text_box],
@@ -158,8 +158,10 @@ def build_app(
             upload.upload(reader.translate_file, [upload, model], outputs, **private),
             fetch.click(reader.translate_url, [url_box, model], outputs, **private),
             url_box.submit(reader.translate_url, [url_box, model], outputs, **private),
+            # A sample translates as soon as it is picked (on a phone, Translate is a long way down).
+            samples.load_input_event.then(reader.translate_text, [text_box, model], outputs, **private),
         ]
-        stop.click(reader.stop, None, [status], cancels=runs, api_visibility="private", queue=False)
+        stop.click(reader.stop, None, [status, patch], cancels=runs, api_visibility="private", queue=False)
         # Every correction is an event of its own, none dropped while another is in flight ("multiple"),
         # handled one at a time so that each one starts from the state the previous one left.
         view.submit(

@@ -56,11 +56,12 @@ class Reading:
 
 @dataclass(frozen=True)
 class Progress:
-    """How far the translation running in one browser session has got."""
+    """How far the translation of document ``doc`` running in one browser session has got."""
 
     done: int
     total: int
     started: float
+    doc: str
 
 
 def _skip() -> Any:
@@ -191,15 +192,19 @@ class Reader:
         patch = render_patch(reading.doc, [pairs[i] for i in same], editable=True, nonce=uuid.uuid4().hex[:8])
         return reading, self._saved_status(reading, note), patch, *downloads
 
-    def stop(self, request: gr.Request | None = None) -> str:
-        """The status after the Stop button (the running translation itself is cancelled by Gradio)."""
+    def stop(self, request: gr.Request | None = None) -> tuple[str, Any]:
+        """Status and patch after the Stop button (the running translation itself is cancelled by Gradio).
+
+        The patch, with no rows, ends the document: it is no longer busy.
+        """
         with self._running_lock:
             progress = self._running.pop(_session(request), None)
         if progress is None:
-            return render_status(0, 0, note="Nothing is being translated.")
+            return render_status(0, 0, note="Nothing is being translated."), _skip()
         seconds = time.monotonic() - progress.started
         note = "stopped; press Translate to finish (sentences already translated come back at once)"
-        return render_status(progress.done, progress.total, seconds=seconds, note=note)
+        ended = render_patch(progress.doc, [], final=True, nonce=uuid.uuid4().hex[:8])
+        return render_status(progress.done, progress.total, seconds=seconds, note=note), ended
 
     def api_translate(self, text: str, model: str) -> list[dict[str, Any]]:
         """Translate ``text`` and return the aligned pairs (one dict per source sentence)."""
@@ -219,7 +224,7 @@ class Reader:
             return None
         return (
             f"The text is {_megabytes(size)}; the reader translates at most {_megabytes(self.max_text_bytes)} "
-            "at a time (--max-text-size). Split it, or use `tarjama translate FILE` for long texts."
+            "at a time (--max-text-size). Split it, or translate it with: tarjama translate FILE"
         )
 
     def _stream(
@@ -244,7 +249,7 @@ class Reader:
         doc = uuid.uuid4().hex[:12]
         done: dict[int, AlignedPair] = {}
         fresh: list[AlignedPair] = []
-        self._track(session, Progress(0, info.sentences, started))
+        self._track(session, Progress(0, info.sentences, started, doc))
         yield _outputs(
             text=text_update,
             status=render_status(0, info.sentences, seconds=0.0, note=note),
@@ -260,7 +265,7 @@ class Reader:
                 fresh.append(pair)
                 if seq == 0 or time.monotonic() - last >= STREAM_INTERVAL:  # the first row at once, then in batches
                     last, seq = time.monotonic(), seq + 1
-                    self._track(session, Progress(len(done), info.sentences, started))
+                    self._track(session, Progress(len(done), info.sentences, started, doc))
                     status = render_status(len(done), info.sentences, seconds=last - started, note=note)
                     yield _outputs(status=status, patch=render_patch(doc, fresh, seq=seq))
                     fresh = []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from translate import TranslationOptions, Translator, UnknownModelError
+from translate import ModelUnavailableError, TranslationOptions, Translator, UnknownModelError
 from translate.memory import TranslationMemory
-from translate.registry import load_registry
+from translate.registry import is_cached, load_registry
 
 
 class ModelPool:
@@ -34,15 +34,28 @@ class ModelPool:
         self.local_files_only = local_files_only
         self.memory = memory
         self._local = [str(d) for d in local_dirs or []]
-        registry = [e.name for e in load_registry()]
+        entries = load_registry()
+        # Offline, a model that is not downloaded cannot load: it is not offered.
+        registry = [e.name for e in entries if not local_files_only or is_cached(e)]
+        self._missing = {e.name for e in entries if not is_cached(e)}
         first = [name for name in first or [] if name in registry]
         self._names = self._local + first + [name for name in registry if name not in first]
+        if not self._names:
+            raise ModelUnavailableError(
+                "no model to offer: none is downloaded and --offline forbids downloading; "
+                "run `tarjama download opus-mt-ar-en` once, or pass --model DIR"
+            )
         self._translators: dict[str, Translator] = {}
         self._locks = {name: threading.Lock() for name in self._names}
 
     def choices(self) -> list[tuple[str, str]]:
         """(label, name) of the models to offer: local directories first, then ``models.txt`` in order."""
-        return [(f"{Path(name).name} (local)" if name in self._local else name, name) for name in self._names]
+        return [(self._label(name), name) for name in self._names]
+
+    def _label(self, name: str) -> str:
+        if name in self._local:
+            return f"{Path(name).name} (local)"
+        return f"{name} (downloads on first use)" if name in self._missing else name
 
     def default(self) -> str:
         """The model selected when the page opens."""

@@ -49,11 +49,14 @@ function applyRow(fresh) {
   const cell = row.querySelector(".tj-en");
   if (cell && cell === document.activeElement) return; // never overwrite what a person is typing
   const keep = ["tj-pinned", "tj-hl"].filter((name) => row.classList.contains(name));
+  const hadFocus = row.contains(document.activeElement); // e.g. on ↺, which the patch replaces
   row.className = fresh.className;
   row.classList.add(...keep);
   const arabic = row.querySelector(".tj-ar");
   for (const child of [...row.children]) if (child !== arabic) child.remove();
   for (const child of [...fresh.children]) row.insertBefore(child, arabic);
+  if (hadFocus) row.querySelector(".tj-num")?.focus({ preventScroll: true });
+  if (row.classList.contains("tj-pinned")) row.querySelector(".tj-num")?.setAttribute("aria-pressed", "true");
 }
 
 function applyPatch(patch) {
@@ -325,14 +328,21 @@ element.addEventListener("focusout", (event) => {
   send(index, entry);
 });
 
+// Done editing: the focus moves to the row's number, so that it stays visible and Tab goes on from here.
+function leave(cell) {
+  const number = cell.closest(".tj-row")?.querySelector(".tj-num");
+  if (number) number.focus({ preventScroll: true });
+  else cell.blur();
+}
+
 element.addEventListener("keydown", (event) => {
   const cell = event.target.closest(".tj-en[contenteditable]");
   if (!cell) return;
   if (event.key === "Enter" && !event.shiftKey) {
     event.preventDefault();
-    cell.blur();
+    leave(cell);
   } else if (event.key === "Escape") {
     cell.innerText = cell.dataset.before ?? cell.innerText;
-    cell.blur();
+    leave(cell);
   }
 });
