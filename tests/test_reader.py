@@ -223,3 +223,32 @@ def test_correction_scope_and_revert(reader, tmp_path: Path, remember: bool) -> 
     assert memory.human_translations() == []
     assert "\tedited" not in Path(tsv.value["path"]).read_text(encoding="utf-8")
     memory.close()
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ("خان طومان قرية صغيرة تقع على الطريق الدولي", "خان-طومان-قرية-صغيرة-تقع-على"),
+        ("كَتَبَ الوَلَدُ الرِّسالَةَ.", "كَتَبَ-الوَلَدُ-الرِّسالَةَ"),  # vowel signs stay in the name
+        ('<script>"../../etc/passwd"', "script-etc-passwd"),
+        ("   ...   ", "translation"),
+    ],
+)
+def test_download_names_come_from_the_text(source: str, name: str) -> None:
+    from ui.handlers import name_from_text
+
+    assert name_from_text(source) == name
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("https://example.com/news/2016/khan-tuman.html", "khan-tuman"),
+        ("https://example.com/", "example-com"),
+        ("https://example.com/%D8%AE%D8%A8%D8%B1", "خبر"),  # percent-encoded Arabic, decoded
+    ],
+)
+def test_download_names_come_from_the_url(url: str, name: str) -> None:
+    from ui.handlers import name_from_url
+
+    assert name_from_url(url) == name

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import gradio as gr
 
@@ -358,7 +358,8 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1_000))} kB"
 
 
-_UNSAFE = re.compile(r"[^\w\-]+")
+# Letters and digits of any script, hyphens, and Arabic's combining marks (vowel signs), which \w leaves out.
+_UNSAFE = re.compile(r"[^\w\-\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]+")
 
 
 def _safe_name(text: str, fallback: str = "translation") -> str:
@@ -375,5 +376,5 @@ def name_from_text(text: str) -> str:
 def name_from_url(url: str) -> str:
     """Download name for an article fetched from ``url``: the last part of its path, else its host."""
     parts = urlsplit((url or "").strip())
-    stem = Path(parts.path.rstrip("/")).stem
+    stem = Path(unquote(parts.path).rstrip("/")).stem
     return _safe_name(stem, fallback=_safe_name(parts.hostname or "", fallback="article"))
