@@ -21,6 +21,9 @@ class CountingBackend:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.inner.count_tokens(texts)
 
+    def explain(self, sources: Sequence[str], targets: Sequence[str]):
+        return self.inner.explain(sources, targets)
+
     def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         self.batches.append(len(texts))
         hypotheses = self.inner.translate_batch(texts, controls)

@@ -16,7 +16,7 @@ from typing import Protocol
 from translate.device import pick_device
 from translate.errors import ModelUnavailableError, TranslateError, describe
 from translate.registry import ResolvedModel, model_signature
-from translate.types import DecodingControls, Hypothesis, TranslationOptions
+from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 logger = logging.getLogger("tarjama")
 
@@ -43,6 +43,14 @@ class Backend(Protocol):
         """Translate each text; one hypothesis per text, in order. ``controls`` constrain a retry."""
         ...
 
+    def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
+        """Force the model through each (source, translation) pair: pieces, log-probs, alignment-head attention.
+
+        The translation may be the model's own or a person's correction; it is
+        split into pieces the way the model's tokenizer splits text.
+        """
+        ...
+
 
 class MarianBackend:
     """MarianMT through transformers and torch.
@@ -66,7 +74,8 @@ class MarianBackend:
             torch.set_num_threads(options.threads)
         try:
             self._tokenizer = MarianTokenizer.from_pretrained(model.path)
-            self._model = MarianMTModel.from_pretrained(model.path).to(self.device).eval()
+            # Eager attention: the default (sdpa) computes no attention weights, and explain() needs them.
+            self._model = MarianMTModel.from_pretrained(model.path, attn_implementation="eager").to(self.device).eval()
         except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
             raise ModelUnavailableError(
                 f"cannot load the model in {model.path} ({describe(exc)}); "
@@ -113,6 +122,35 @@ class MarianBackend:
             Hypothesis(text=text.strip(), tokens=n, truncated=not done)
             for text, n, done in zip(texts_out, lengths, finished, strict=True)
         ]
+
+    def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
+        if not sources:
+            return []
+        torch = self._torch
+        batch = self._tokenizer(list(sources), return_tensors="pt", padding=True).to(self.device)
+        labels = self._tokenizer(text_target=list(targets), return_tensors="pt", padding=True)["input_ids"]
+        labels = labels.to(self.device)
+        start = torch.full_like(labels[:, :1], self._model.config.decoder_start_token_id)
+        with torch.inference_mode():
+            output = self._model(
+                **batch, decoder_input_ids=torch.cat([start, labels[:, :-1]], dim=1), output_attentions=True
+            )
+        log_probs = torch.log_softmax(output.logits.float(), dim=-1).gather(-1, labels.unsqueeze(-1)).squeeze(-1)
+        heads = output.cross_attentions[-1][:, 0]  # the first head of the last layer: [batch, target, source]
+        details = []
+        for i in range(len(sources)):
+            source_ids = batch["input_ids"][i][batch["attention_mask"][i].bool()].tolist()
+            target_ids = [t for t in labels[i].tolist() if t != self._pad]
+            n_target, n_source = len(target_ids) - 1, len(source_ids)  # the target's end-of-sentence is dropped
+            details.append(
+                TokenDetail(
+                    source=tuple(self._tokenizer.convert_ids_to_tokens(source_ids)),
+                    target=tuple(self._tokenizer.convert_ids_to_tokens(target_ids[:n_target])),
+                    log_probs=tuple(log_probs[i, :n_target].tolist()),
+                    attention=tuple(tuple(row) for row in heads[i, :n_target, :n_source].float().tolist()),
+                )
+            )
+        return details
 
 
 def load_backend(model: ResolvedModel, options: TranslationOptions) -> Backend:

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from translate.backend import Backend
 from translate.paths import cache_dir
-from translate.types import DecodingControls, Hypothesis
+from translate.types import DecodingControls, Hypothesis, TokenDetail
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS machine (
@@ -213,6 +213,9 @@ class CachedBackend:
     def key(self, text: str, controls: DecodingControls | None = None) -> str:
         settings = self.settings if controls is None else f"{self.settings} {controls}"
         return hashlib.sha256(f"{settings}\n{text}".encode()).hexdigest()
+
+    def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
+        return self.backend.explain(sources, targets)
 
     def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         keys = [self.key(t, controls) for t in texts]

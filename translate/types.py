@@ -37,6 +37,25 @@ class Hypothesis:
 
 
 @dataclass(frozen=True)
+class TokenDetail:
+    """A translation seen piece by piece, from one teacher-forced pass of the model over it.
+
+    ``source`` holds the source pieces as the model read them, end-of-sentence
+    last; ``target`` the translation's pieces (no end-of-sentence);
+    ``log_probs[t]`` is the model's log-probability of ``target[t]``; and
+    ``attention[t][s]`` is the weight from target piece ``t`` to source piece
+    ``s`` in the first head of the last decoder layer, the head Marian's
+    guided alignment trains (the attention at the step that predicts a piece
+    aligns that piece).
+    """
+
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    log_probs: tuple[float, ...]
+    attention: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
 class DecodingControls:
     """Constraints for a second attempt at a translation that looped or ran to the length limit.
 

@@ -1,0 +1,80 @@
+"""Backend.explain: pieces, log-probs and alignment-head attention from a forced pass, on the fixture model."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from fixture_model import EXACT_COMPUTE_TYPE
+
+from translate import TranslationOptions, Translator
+from translate.align import sentence_score
+from translate.memory import TranslationMemory
+from translate.normalize import normalize_for_model
+
+
+@pytest.fixture(scope="module")
+def backends(model_dir):
+    """The torch backend and the CTranslate2 one at float32: the two that must agree."""
+    torch = Translator(model_dir, TranslationOptions(backend="torch")).backend
+    ct2 = Translator(model_dir, TranslationOptions(backend="ctranslate2", compute_type=EXACT_COMPUTE_TYPE)).backend
+    return torch, ct2
+
+
+@pytest.fixture(scope="module")
+def batch(seed_pairs):
+    """Seed sentences of different lengths, and a person's correction the model never produced."""
+    sources = [normalize_for_model(ar) for ar, _ in seed_pairs[:4]] + ["مرحبا بكم."]
+    targets = [en for _, en in seed_pairs[:4]] + ["Hello there, friends."]
+    return sources, targets
+
+
+def test_torch_and_ctranslate2_see_the_same_pieces_probabilities_and_attention(backends, batch) -> None:
+    sources, targets = batch
+    torch_details, ct2_details = (backend.explain(sources, targets) for backend in backends)
+    assert len(torch_details) == len(ct2_details) == len(sources)
+    for a, b in zip(torch_details, ct2_details, strict=True):
+        assert a.source == b.source and a.target == b.target
+        np.testing.assert_allclose(a.log_probs, b.log_probs, atol=1e-3)
+        np.testing.assert_allclose(a.attention, b.attention, atol=1e-4)
+
+
+def test_shapes_follow_the_pieces(backends, batch) -> None:
+    sources, targets = batch
+    for backend in backends:
+        for detail, target in zip(backend.explain(sources, targets), targets, strict=True):
+            assert detail.source[-1] == "</s>" and "</s>" not in detail.target
+            assert "".join(detail.target).replace("▁", " ").strip() == target  # the pieces spell the text
+            assert len(detail.log_probs) == len(detail.attention) == len(detail.target)
+            assert all(len(row) == len(detail.source) for row in detail.attention)
+            assert all(math.isclose(sum(row), 1.0, abs_tol=1e-4) for row in detail.attention)  # a distribution
+            assert all(p <= 0.0 for p in detail.log_probs)
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["torch", "ctranslate2"])
+def test_a_sentence_gets_the_same_answer_alone_or_in_a_batch(backends, batch, which: int) -> None:
+    """Batching pads sentences to each other's length; padding must change nothing."""
+    sources, targets = batch
+    together = backends[which].explain(sources, targets)
+    for i in (2, 4):  # the shortest seed sentence, and the correction
+        (alone,) = backends[which].explain([sources[i]], [targets[i]])
+        assert alone.target == together[i].target
+        np.testing.assert_allclose(alone.log_probs, together[i].log_probs, atol=1e-4)
+        np.testing.assert_allclose(alone.attention, together[i].attention, atol=1e-4)
+
+
+def test_a_memorised_translation_scores_far_above_a_wrong_one(backends, seed_pairs) -> None:
+    source = normalize_for_model(seed_pairs[2][0])
+    right, wrong = backends[1].explain([source, source], [seed_pairs[2][1], seed_pairs[5][1]])
+    assert sentence_score(right.log_probs) > math.log(0.9)  # the fixture learned it by heart
+    assert sentence_score(wrong.log_probs) < sentence_score(right.log_probs) - 1.0
+
+
+def test_the_translation_memory_passes_explain_through(model_dir, tmp_path, batch) -> None:
+    options = TranslationOptions(backend="ctranslate2", compute_type=EXACT_COMPUTE_TYPE)
+    cached = Translator(model_dir, options, memory=TranslationMemory(tmp_path / "memory.sqlite3")).backend
+    sources, targets = batch
+    (detail,) = cached.explain(sources[:1], targets[:1])
+    assert detail.target and len(detail.attention) == len(detail.target)
+    assert cached.explain([], []) == []
