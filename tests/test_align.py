@@ -9,6 +9,7 @@ import pytest
 from translate.align import (
     LOW_SENTENCE_SCORE,
     LOW_WORD_LOGPROB,
+    align_pair,
     link_words,
     parse_pharaoh,
     pharaoh,
@@ -17,6 +18,7 @@ from translate.align import (
     word_scores,
     word_spans,
 )
+from translate.types import TokenDetail
 
 
 @pytest.mark.parametrize(
@@ -110,3 +112,21 @@ def test_pharaoh_text_round_trips(text: str) -> None:
 def test_bad_pharaoh_text_is_refused(bad: str) -> None:
     with pytest.raises(ValueError, match="not a Pharaoh link"):
         parse_pharaoh(bad)
+
+
+def test_a_pair_is_aligned_word_by_word_with_offsets() -> None:
+    detail = TokenDetail(
+        source=("▁في", "▁البي", "ت", "</s>"),
+        target=("▁in", "▁the", "▁house"),
+        log_probs=(-0.1, -0.2, -2.0),
+        attention=((0.9, 0.05, 0.0, 0.05), (0.2, 0.3, 0.3, 0.2), (0.1, 0.4, 0.45, 0.05)),
+    )
+    alignment = align_pair("في  البيت", "in the house", detail)  # two spaces in the source as written
+    assert alignment is not None
+    assert alignment.source_words == ((0, 2), (4, 9)) and alignment.target_words == ((0, 2), (3, 6), (7, 12))
+    assert alignment.links == ((0, 0), (1, 1), (1, 2))
+    assert alignment.word_scores == (-0.1, -0.2, -2.0)
+    assert alignment.score == pytest.approx(-2.3 / 3)
+    # Pieces that do not spell the texts' words give no alignment, never a shifted one.
+    assert align_pair("في البيت الكبير", "in the house", detail) is None
+    assert align_pair("في البيت", "in the big house", detail) is None

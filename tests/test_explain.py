@@ -78,3 +78,18 @@ def test_the_translation_memory_passes_explain_through(model_dir, tmp_path, batc
     (detail,) = cached.explain(sources[:1], targets[:1])
     assert detail.target and len(detail.attention) == len(detail.target)
     assert cached.explain([], []) == []
+
+
+def test_the_fixture_pairs_align_word_by_word(backends, seed_pairs) -> None:
+    """Through the real model: every English word of a seed sentence gets one link, inside both sentences."""
+    from translate.align import align_pair
+
+    arabic, english = seed_pairs[2]
+    (detail,) = backends[1].explain([normalize_for_model(arabic)], [english])
+    alignment = align_pair(arabic, english, detail)
+    assert alignment is not None
+    assert [english[a:b] for a, b in alignment.target_words] == english.split()
+    assert [arabic[a:b] for a, b in alignment.source_words] == arabic.split()
+    assert [t for _, t in alignment.links] == list(range(len(english.split())))
+    assert all(0 <= s < len(alignment.source_words) for s, _ in alignment.links)
+    assert len(alignment.word_scores) == len(english.split()) and alignment.score > math.log(0.9)

@@ -25,6 +25,7 @@ import math
 from collections.abc import Sequence
 
 from translate.normalize import INVISIBLE
+from translate.types import TokenDetail, WordAlignment
 
 WORD_START = "▁"
 """SentencePiece's mark for a piece that begins a word."""
@@ -130,6 +131,26 @@ def word_scores(log_probs: Sequence[float], target_words: Sequence[int]) -> tupl
 def sentence_score(log_probs: Sequence[float]) -> float:
     """The mean log-probability of a translation's pieces (0.0 for none)."""
     return sum(log_probs) / len(log_probs) if log_probs else 0.0
+
+
+def align_pair(source: str, target: str, detail: TokenDetail) -> WordAlignment | None:
+    """Word alignment of ``target`` (a translation of ``source``, as written) from the model's pass over them.
+
+    ``None`` when the pieces do not add up to the words of the texts (the two
+    were not the pair the model saw): no alignment rather than a shifted one.
+    """
+    source_spans, target_spans = word_spans(source), word_spans(target)
+    source_words, target_words = piece_words(detail.source), piece_words(detail.target)
+    words_seen = (max(source_words, default=-1) + 1, max(target_words, default=-1) + 1)
+    if words_seen != (len(source_spans), len(target_spans)):
+        return None
+    return WordAlignment(
+        source_words=source_spans,
+        target_words=target_spans,
+        links=link_words(detail.attention, source_words, target_words),
+        word_scores=word_scores(detail.log_probs, target_words),
+        score=sentence_score(detail.log_probs),
+    )
 
 
 def pharaoh(links: Sequence[tuple[int, int]]) -> str:

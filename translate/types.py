@@ -56,6 +56,24 @@ class TokenDetail:
 
 
 @dataclass(frozen=True)
+class WordAlignment:
+    """Which source word each word of a translation came from, and how sure the model was.
+
+    Words are whitespace tokens, given as ``(start, end)`` character spans of
+    the source sentence as written and of the translation. ``links`` are
+    (source word, target word) index pairs, the Pharaoh convention;
+    ``word_scores`` holds each target word's lowest piece log-probability and
+    ``score`` the mean log-probability of the whole translation.
+    """
+
+    source_words: tuple[tuple[int, int], ...]
+    target_words: tuple[tuple[int, int], ...]
+    links: tuple[tuple[int, int], ...]
+    word_scores: tuple[float, ...]
+    score: float
+
+
+@dataclass(frozen=True)
 class DecodingControls:
     """Constraints for a second attempt at a translation that looped or ran to the length limit.
 
