@@ -10,6 +10,7 @@ from translate.align import (
     LOW_SENTENCE_SCORE,
     LOW_WORD_LOGPROB,
     align_pair,
+    join_alignments,
     link_words,
     parse_pharaoh,
     pharaoh,
@@ -130,3 +131,18 @@ def test_a_pair_is_aligned_word_by_word_with_offsets() -> None:
     # Pieces that do not spell the texts' words give no alignment, never a shifted one.
     assert align_pair("في البيت الكبير", "in the house", detail) is None
     assert align_pair("في البيت", "in the big house", detail) is None
+
+
+def test_a_sentence_translated_in_parts_joins_its_alignments() -> None:
+    first = TokenDetail(("▁قال", "▁إن", "ه", "</s>"), ("▁he", "▁said"), (-0.1, -0.3), ((0.2, 0.4, 0.3, 0.1),) * 2)
+    second = TokenDetail(("▁في", "▁البيت", "</s>"), ("▁at", "▁home"), (-0.5, -0.9), ((0.7, 0.2, 0.1), (0.1, 0.8, 0.1)))
+    parts = [align_pair("قال إنه", "he said", first), align_pair("في البيت", "at home", second)]
+    joined = join_alignments("قال  إنه،\u200f في البيت", "he said at home", parts)
+    assert joined is not None
+    assert joined.links == ((1, 0), (1, 1), (2, 2), (3, 3))  # the second part's words come after the first's
+    assert joined.source_words == ((0, 3), (5, 10), (11, 13), (14, 19))  # spans of the sentence as written
+    assert joined.word_scores == (-0.1, -0.3, -0.5, -0.9)
+    assert joined.score == pytest.approx(-0.45) and joined.pieces == 4
+    assert join_alignments("قال إنه في البيت", "he said at home", [parts[0], None]) is None  # a part unaligned
+    assert join_alignments("قال إنه في", "he said at home", parts) is None  # words do not add up
+    assert join_alignments("", "", []) is None

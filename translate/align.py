@@ -150,6 +150,42 @@ def align_pair(source: str, target: str, detail: TokenDetail) -> WordAlignment |
         links=link_words(detail.attention, source_words, target_words),
         word_scores=word_scores(detail.log_probs, target_words),
         score=sentence_score(detail.log_probs),
+        pieces=len(detail.target),
+    )
+
+
+def join_alignments(source: str, target: str, parts: Sequence[WordAlignment | None]) -> WordAlignment | None:
+    """The alignment of a sentence translated in parts (too long for the model in one), over the whole texts.
+
+    ``parts`` align consecutive stretches of ``source`` to the stretches of
+    ``target`` they were translated into (the translation is the parts'
+    English joined by spaces): word indices are shifted past the words of the
+    parts before, and the sentence score is the mean over all pieces. ``None``
+    if a part is missing or the words do not add up.
+    """
+    links: list[tuple[int, int]] = []
+    scores: list[float] = []
+    source_seen = target_seen = pieces = 0
+    total = 0.0
+    for part in parts:
+        if part is None:
+            return None
+        links.extend((s + source_seen, t + target_seen) for s, t in part.links)
+        scores.extend(part.word_scores)
+        source_seen += len(part.source_words)
+        target_seen += len(part.target_words)
+        pieces += part.pieces
+        total += part.score * part.pieces
+    source_spans, target_spans = word_spans(source), word_spans(target)
+    if not parts or (source_seen, target_seen) != (len(source_spans), len(target_spans)):
+        return None
+    return WordAlignment(
+        source_words=source_spans,
+        target_words=target_spans,
+        links=tuple(links),
+        word_scores=tuple(scores),
+        score=total / pieces if pieces else 0.0,
+        pieces=pieces,
     )
 
 

@@ -63,7 +63,7 @@ class WordAlignment:
     the source sentence as written and of the translation. ``links`` are
     (source word, target word) index pairs, the Pharaoh convention;
     ``word_scores`` holds each target word's lowest piece log-probability and
-    ``score`` the mean log-probability of the whole translation.
+    ``score`` the mean log-probability of the translation's ``pieces`` model pieces.
     """
 
     source_words: tuple[tuple[int, int], ...]
@@ -71,6 +71,7 @@ class WordAlignment:
     links: tuple[tuple[int, int], ...]
     word_scores: tuple[float, ...]
     score: float
+    pieces: int = 0
 
 
 @dataclass(frozen=True)
