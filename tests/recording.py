@@ -21,6 +21,9 @@ class CountingBackend:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.inner.count_tokens(texts)
 
+    def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_target_tokens(texts)
+
     def explain(self, sources: Sequence[str], targets: Sequence[str]):
         return self.inner.explain(sources, targets)
 

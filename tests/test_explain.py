@@ -93,3 +93,37 @@ def test_the_fixture_pairs_align_word_by_word(backends, seed_pairs) -> None:
     assert [t for _, t in alignment.links] == list(range(len(english.split())))
     assert all(0 <= s < len(alignment.source_words) for s, _ in alignment.links)
     assert len(alignment.word_scores) == len(english.split()) and alignment.score > math.log(0.9)
+
+
+@pytest.mark.parametrize("backend", ["torch", "ctranslate2"])
+def test_the_translator_aligns_its_pairs_and_corrections(model_dir, seed_text, backend: str) -> None:
+    import dataclasses
+
+    translator = Translator(model_dir, TranslationOptions(backend=backend, compute_type=EXACT_COMPUTE_TYPE))
+    pairs = translator.translate_text(seed_text + "\nمرحبا بكم.")
+    # A person's correction is aligned as it stands; a pair with no English is left unaligned.
+    pairs[12] = dataclasses.replace(pairs[12], target="Hello, and welcome to you all.", edited=True)
+    pairs.append(dataclasses.replace(pairs[0], index=13, target=""))
+    alignments = translator.align(pairs)
+    assert len(alignments) == len(pairs) and alignments[13] is None
+    for pair, alignment in zip(pairs[:13], alignments, strict=False):
+        assert alignment is not None, pair.target
+        assert [pair.target[a:b] for a, b in alignment.target_words] == pair.target.split()
+        assert sorted(t for _, t in alignment.links) == list(range(len(pair.target.split())))
+    # The model is sure of what it learned by heart, and far less of the correction.
+    assert min(a.score for a in alignments[:12]) > math.log(0.9) > alignments[12].score
+
+
+def test_what_cannot_be_aligned_in_one_pass_is_left_unaligned(model_dir, seed_pairs) -> None:
+    """A correction longer than the model's positions, or a source taken in parts: None, not a crash."""
+    import dataclasses
+
+    from translate import AlignedPair
+
+    translator = Translator(model_dir, TranslationOptions(backend="ctranslate2", compute_type=EXACT_COMPUTE_TYPE))
+    arabic, english = seed_pairs[2]
+    pair = AlignedPair(0, 0, arabic, english)
+    long_english = dataclasses.replace(pair, target="and " * 600, edited=True)
+    in_parts = dataclasses.replace(pair, pieces=2)
+    assert translator.align([long_english, in_parts, pair])[:2] == [None, None]
+    assert translator.align([pair])[0] is not None

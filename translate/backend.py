@@ -43,6 +43,10 @@ class Backend(Protocol):
         """Translate each text; one hypothesis per text, in order. ``controls`` constrain a retry."""
         ...
 
+    def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Length of each translation in model tokens, end-of-sentence included (for ``explain``)."""
+        ...
+
     def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
         """Force the model through each (source, translation) pair: pieces, log-probs, alignment-head attention.
 
@@ -122,6 +126,11 @@ class MarianBackend:
             Hypothesis(text=text.strip(), tokens=n, truncated=not done)
             for text, n, done in zip(texts_out, lengths, finished, strict=True)
         ]
+
+    def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        return [len(ids) for ids in self._tokenizer(text_target=list(texts))["input_ids"]]
 
     def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
         if not sources:

@@ -148,6 +148,9 @@ class CTranslate2Backend:
             hypotheses.append(Hypothesis(text=self._pieces.decode(words), tokens=len(words), truncated=not finished))
         return hypotheses
 
+    def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(self._pieces.encode_target(text)) + 1 for text in texts]
+
     def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
         if not sources:
             return []

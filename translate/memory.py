@@ -214,6 +214,9 @@ class CachedBackend:
         settings = self.settings if controls is None else f"{self.settings} {controls}"
         return hashlib.sha256(f"{settings}\n{text}".encode()).hexdigest()
 
+    def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.backend.count_target_tokens(texts)
+
     def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
         return self.backend.explain(sources, targets)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from translate.align import align_pair
 from translate.backend import Backend, load_backend
 from translate.batching import plan_batches
 from translate.memory import CachedBackend, TranslationMemory
@@ -15,7 +16,15 @@ from translate.normalize import contains_arabic, normalize_for_model
 from translate.quality import is_repetitive
 from translate.registry import default_model, resolve_model
 from translate.segment import segment_text, split_to_fit
-from translate.types import AlignedPair, DecodingControls, Hypothesis, Segment, TranslationInfo, TranslationOptions
+from translate.types import (
+    AlignedPair,
+    DecodingControls,
+    Hypothesis,
+    Segment,
+    TranslationInfo,
+    TranslationOptions,
+    WordAlignment,
+)
 
 logger = logging.getLogger("tarjama")
 
@@ -95,6 +104,43 @@ class Translator:
         """Translate ``text`` and return all pairs at once."""
         pairs, _ = self.translate(text, use_human=use_human)
         return list(pairs)
+
+    def align(self, pairs: Sequence[AlignedPair]) -> list[WordAlignment | None]:
+        """Word alignments and confidence of these pairs, as their English stands (the model's or a person's).
+
+        One teacher-forced pass of the model over each pair (``Backend.explain``),
+        in batches. ``None`` for a pair with no English, for one whose source the
+        model took in several parts, or whose source or English does not fit
+        the model in one pass.
+        """
+        jobs = [
+            i
+            for i, pair in enumerate(pairs)
+            if pair.pieces == 1 and pair.target.strip() and normalize_for_model(pair.source)
+        ]
+        sources = [normalize_for_model(pairs[i].source) for i in jobs]
+        lengths = self.backend.count_tokens(sources)
+        english = self.backend.count_target_tokens([pairs[i].target for i in jobs])
+        limit = self.backend.max_source_tokens  # the decoder's positions are bounded like the encoder's
+        fits = [
+            k
+            for k, (n, m) in enumerate(zip(lengths, english, strict=True))
+            if n <= self.max_piece_tokens and m <= limit
+        ]
+        alignments: list[WordAlignment | None] = [None] * len(pairs)
+        batches = plan_batches(
+            [lengths[k] for k in fits],
+            max_items=self.options.batch_size,
+            max_tokens=self.options.batch_tokens or self.backend.batch_tokens,
+        )
+        for batch in batches:
+            chosen = [jobs[fits[b]] for b in batch]
+            details = self.backend.explain(
+                [normalize_for_model(pairs[i].source) for i in chosen], [pairs[i].target for i in chosen]
+            )
+            for i, detail in zip(chosen, details, strict=True):
+                alignments[i] = align_pair(pairs[i].source, pairs[i].target, detail)
+        return alignments
 
     def _human_translations(self, texts: list[str]) -> dict[int, str]:
         if self.memory is None:
