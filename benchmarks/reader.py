@@ -43,16 +43,9 @@ SEED = ROOT / "seeds" / "khan-tuman.ar.txt"
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from speed import cpu_description  # noqa: E402
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 QUIET_ENV = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
@@ -226,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mb", type=float, default=2.0, help="article size in MB (default 2)")
     parser.add_argument("--attempt-mb", type=float, default=20.0, help="size of the refused paste (default 20)")
     parser.add_argument("--no-cache", action="store_true", help="no translation memory on either side")
-    parser.add_argument("--chromium", default="/usr/bin/chromium", help="the browser to drive")
+    parser.add_argument("--chromium", default=CHROMIUM, help="the browser to drive")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     cache = not args.no_cache

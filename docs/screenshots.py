@@ -17,14 +17,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 
 
 def serve(model: Path, memory_path: Path) -> str:
@@ -63,7 +58,7 @@ def correct(page, index: int, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, required=True, help="a local MarianMT model directory")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     args = parser.parse_args(argv)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -73,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = serve(args.model, Path(tmp) / "memory.sqlite3")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=args.chromium, args=FLAGS)
+            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS)
             desktop = browser.new_page(viewport={"width": 1280, "height": 1300})
             desktop.goto(url)
             translate_sample(desktop)

@@ -17,21 +17,12 @@ from pathlib import Path
 
 import fixture_model
 import pytest
+from chromium import CHROMIUM, CHROMIUM_FLAGS
 from fixture_model import EXACT_COMPUTE_TYPE
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 SEED = ROOT / "seeds" / "khan-tuman.ar.txt"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-"""Debian's chromium: the browser tests drive it with Playwright, which never downloads a browser here."""
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

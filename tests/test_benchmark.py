@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM
+from chromium import CHROMIUM
 
 ROOT = Path(__file__).parent.parent
 FIELDS = {"name", "backend", "beam", "sent_per_s", "ratio_to_baseline", "load_s", "first_sentence_s", "peak_rss_mb"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM
+from chromium import CHROMIUM
 from payloads import PAYLOADS
 
 pytestmark = pytest.mark.skipif(
