@@ -26,6 +26,7 @@ import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
 from translate.normalize import normalize_for_model
+from translate.writers import EXTENSIONS
 from ui.models import ModelPool
 from ui.render import render_document, render_error, render_patch, render_status
 from ui.sources import text_from_file, text_from_url
@@ -36,7 +37,6 @@ STREAM_INTERVAL = 0.25
 """Seconds between view updates while a translation streams in."""
 
 DOWNLOAD_FORMATS = ("tsv", "jsonl", "tmx", "txt")
-DOWNLOAD_ENDINGS = {"tsv": ".tsv", "jsonl": ".jsonl", "tmx": ".tmx", "txt": ".en.txt"}
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class Reader:
     def edit(self, reading: Reading | None, event: gr.EventData) -> tuple[Any, ...]:
         """Store a correction of one English sentence, or revert it; refresh the downloads.
 
-        Yields: reading, status, patch, downloads. A correction applies to every
+        Returns: reading, status, patch, downloads. A correction applies to every
         occurrence of the sentence in the document; the patch carries the
         other occurrences (the page already shows the one typed).
         """
@@ -140,57 +140,55 @@ class Reader:
         except (TypeError, ValueError):
             index = -1
         if reading is None or not 0 <= index < len(reading.pairs):
-            return (_skip(),) * (3 + len(DOWNLOAD_FORMATS))
+            return _edit_outputs()
         if data.get("revert"):
             return self._revert(reading, index)
         text = " ".join(str(data.get("text", "")).split())
         pair = reading.pairs[index]
         if not text or (text == pair.target and not pair.edited):
-            return (_skip(),) * (3 + len(DOWNLOAD_FORMATS))
+            return _edit_outputs()
         if text == pair.target:  # sent again (the page retries what it saw no answer to): confirm it again
-            return (
-                _skip(),
-                self._saved_status(reading, f"Correction saved (sentence {index + 1})"),
-                _skip(),
-                *[_skip()] * len(DOWNLOAD_FORMATS),
-            )
-        key = normalize_for_model(pair.source)
-        same = [p.index for p in reading.pairs if normalize_for_model(p.source) == key]
-        pairs = list(reading.pairs)
-        for i in same:
-            pairs[i] = dataclasses.replace(pairs[i], target=text, edited=True)
+            return _edit_outputs(status=self._saved_status(reading, f"Correction saved (sentence {index + 1})"))
         if self.remember_corrections:
             # Next time this sentence appears, in the reader or the CLI, the correction wins.
-            self.pool.memory.store_human(key, text)
-        reading, downloads = self._downloads(dataclasses.replace(reading, pairs=tuple(pairs)))
-        others = [pairs[i] for i in same if i != index]
+            self.pool.memory.store_human(normalize_for_model(pair.source), text)
+        changed, same = _every_occurrence(reading, index, target=text, edited=True)
+        reading, downloads = self._downloads(changed)
+        others = [reading.pairs[i] for i in same if i != index]
         where = f"sentence {index + 1}" + (f" and {len(others)} more like it" if others else "")
-        patch = render_patch(reading.doc, others, editable=True, nonce=uuid.uuid4().hex[:8]) if others else _skip()
-        return reading, self._saved_status(reading, f"Correction saved ({where})"), patch, *downloads
+        return _edit_outputs(
+            reading=reading,
+            status=self._saved_status(reading, f"Correction saved ({where})"),
+            patch=render_patch(reading.doc, others, editable=True, nonce=uuid.uuid4().hex[:8]) if others else None,
+            downloads=downloads,
+        )
 
     def _revert(self, reading: Reading, index: int) -> tuple[Any, ...]:
         pair = reading.pairs[index]
-        key = normalize_for_model(pair.source)
         if self.remember_corrections:
-            self.pool.memory.forget_human(key)
+            self.pool.memory.forget_human(normalize_for_model(pair.source))
         try:
             machine = self.pool.get(reading.model).translate_text(pair.source, use_human=False)
         except TranslateError as exc:
-            return _skip(), render_error(str(exc)), *[_skip()] * (1 + len(DOWNLOAD_FORMATS))
-        target = " ".join(p.target for p in machine if p.target)
-        flags = {
-            "truncated": any(p.truncated for p in machine),
-            "repetitive": any(p.repetitive for p in machine),
-            "pieces": sum(p.pieces for p in machine),
-        }
-        pairs = list(reading.pairs)
-        same = [p.index for p in reading.pairs if normalize_for_model(p.source) == key]
-        for i in same:
-            pairs[i] = dataclasses.replace(pairs[i], target=target, edited=False, **flags)
-        reading, downloads = self._downloads(dataclasses.replace(reading, pairs=tuple(pairs)))
-        note = f"Sentence {index + 1} reverted to the machine translation"
-        patch = render_patch(reading.doc, [pairs[i] for i in same], editable=True, nonce=uuid.uuid4().hex[:8])
-        return reading, self._saved_status(reading, note), patch, *downloads
+            return _edit_outputs(status=render_error(str(exc)))
+        changed, same = _every_occurrence(
+            reading,
+            index,
+            target=" ".join(p.target for p in machine if p.target),
+            edited=False,
+            truncated=any(p.truncated for p in machine),
+            repetitive=any(p.repetitive for p in machine),
+            pieces=sum(p.pieces for p in machine),
+        )
+        reading, downloads = self._downloads(changed)
+        return _edit_outputs(
+            reading=reading,
+            status=self._saved_status(reading, f"Sentence {index + 1} reverted to the machine translation"),
+            patch=render_patch(
+                reading.doc, [reading.pairs[i] for i in same], editable=True, nonce=uuid.uuid4().hex[:8]
+            ),
+            downloads=downloads,
+        )
 
     def stop(self, request: gr.Request | None = None) -> tuple[str, Any]:
         """Status and patch after the Stop button (the running translation itself is cancelled by Gradio).
@@ -312,7 +310,7 @@ class Reader:
         folder.mkdir(parents=True)
         buttons = []
         for fmt in DOWNLOAD_FORMATS:
-            path = folder / f"{reading.name}{DOWNLOAD_ENDINGS[fmt]}"
+            path = folder / f"{reading.name}{EXTENSIONS[fmt]}"
             with path.open("w", encoding="utf-8", newline="") as out:
                 if fmt == "tsv":  # the one format that needs telling to mark corrections
                     write_tsv(reading.pairs, out, mark_edits=any(p.edited for p in reading.pairs))
@@ -348,6 +346,27 @@ def _outputs(
         _skip() if reading is ... else reading,
         *(downloads or [_skip()] * len(DOWNLOAD_FORMATS)),
     )
+
+
+def _edit_outputs(
+    *, reading: Any = None, status: Any = None, patch: Any = None, downloads: list[Any] | None = None
+) -> tuple[Any, ...]:
+    """One answer to a correction: reading, status, patch, downloads; whatever is not given stays as it is."""
+    keep = [_skip() if value is None else value for value in (reading, status, patch)]
+    return (*keep, *(downloads or [_skip()] * len(DOWNLOAD_FORMATS)))
+
+
+def _every_occurrence(reading: Reading, index: int, **changes: Any) -> tuple[Reading, list[int]]:
+    """``reading`` with ``changes`` made to sentence ``index`` and every other occurrence of it, and their indices.
+
+    Occurrences are the sentences the model sees as the same: equal once normalized.
+    """
+    key = normalize_for_model(reading.pairs[index].source)
+    same = [p.index for p in reading.pairs if normalize_for_model(p.source) == key]
+    pairs = list(reading.pairs)
+    for i in same:
+        pairs[i] = dataclasses.replace(pairs[i], **changes)
+    return dataclasses.replace(reading, pairs=tuple(pairs)), same
 
 
 def _session(request: gr.Request | None) -> str:
