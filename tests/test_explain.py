@@ -127,3 +127,6 @@ def test_what_cannot_be_aligned_in_one_pass_is_left_unaligned(model_dir, seed_pa
     in_parts = dataclasses.replace(pair, pieces=2)
     assert translator.align([long_english, in_parts, pair])[:2] == [None, None]
     assert translator.align([pair])[0] is not None
+    # A correction the translation memory supplied has no model pieces (0), and is aligned all the same.
+    remembered = dataclasses.replace(pair, target="Why all this fuss, then?", edited=True, pieces=0)
+    assert translator.align([remembered])[0] is not None

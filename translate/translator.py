@@ -113,13 +113,10 @@ class Translator:
         model took in several parts, or whose source or English does not fit
         the model in one pass.
         """
-        jobs = [
-            i
-            for i, pair in enumerate(pairs)
-            if pair.pieces == 1 and pair.target.strip() and normalize_for_model(pair.source)
-        ]
-        sources = [normalize_for_model(pairs[i].source) for i in jobs]
-        lengths = self.backend.count_tokens(sources)
+        sources = [normalize_for_model(pair.source) for pair in pairs]
+        # pieces is 0 for a correction the memory supplied: the model never took that source in parts.
+        jobs = [i for i, pair in enumerate(pairs) if pair.pieces <= 1 and pair.target.strip() and sources[i]]
+        lengths = self.backend.count_tokens([sources[i] for i in jobs])
         english = self.backend.count_target_tokens([pairs[i].target for i in jobs])
         limit = self.backend.max_source_tokens  # the decoder's positions are bounded like the encoder's
         fits = [
@@ -135,9 +132,7 @@ class Translator:
         )
         for batch in batches:
             chosen = [jobs[fits[b]] for b in batch]
-            details = self.backend.explain(
-                [normalize_for_model(pairs[i].source) for i in chosen], [pairs[i].target for i in chosen]
-            )
+            details = self.backend.explain([sources[i] for i in chosen], [pairs[i].target for i in chosen])
             for i, detail in zip(chosen, details, strict=True):
                 alignments[i] = align_pair(pairs[i].source, pairs[i].target, detail)
         return alignments
