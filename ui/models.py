@@ -35,9 +35,9 @@ class ModelPool:
         self.memory = memory
         self._local = [str(d) for d in local_dirs or []]
         entries = load_registry()
-        # Offline, a model that is not downloaded cannot load: it is not offered.
-        registry = [e.name for e in entries if not local_files_only or is_cached(e)]
         self._missing = {e.name for e in entries if not is_cached(e)}
+        # Offline, a model that is not downloaded cannot load: it is not offered.
+        registry = [e.name for e in entries if not (local_files_only and e.name in self._missing)]
         first = [name for name in first or [] if name in registry]
         self._names = self._local + first + [name for name in registry if name not in first]
         if not self._names:
