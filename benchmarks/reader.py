@@ -18,7 +18,8 @@ neither uses one, so every sentence goes through the model). No download:
 unless ``--model DIR`` is given it trains the test suite's small fixture model
 (about a minute); with it the translation is fast, so the reader's own costs
 weigh more than they would with opus-mt. The CPU's instruction sets are printed
-with the numbers. Loopback only: Chromium runs with networking features off.
+with the numbers. Loopback only: it runs itself in ``tests/offline.sh``'s private network
+namespace, and Chromium runs with its networking features off.
 
     python benchmarks/reader.py                       # about 3 minutes on 2 cores
     python benchmarks/reader.py --model DIR --json reader.json
@@ -44,6 +45,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from loopback import stay_on_loopback  # noqa: E402
 from speed import cpu_description  # noqa: E402
 
 QUIET_ENV = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
@@ -214,6 +216,10 @@ def oversize_attempt(url: str, model: Path, size_mb: float, rss: RssSampler) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        stay_on_loopback()
+    for name, value in QUIET_ENV.items():  # gradio_client, in this process, too
+        os.environ.setdefault(name, value)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, help="a local Marian model directory (default: train the fixture)")
     parser.add_argument("--size-mb", type=float, default=2.0, help="article size in MB (default 2)")
