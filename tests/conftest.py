@@ -55,7 +55,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def _fixture_key(seed: int) -> str:
     digest = hashlib.sha256(f"seed {seed}\n".encode())
-    for path in sorted([HERE / "fixture_model.py", *(HERE / "data").iterdir()]):
+    for path in sorted([HERE / "fixture_model.py", HERE / "synthetic.py", *(HERE / "data").iterdir()]):
         digest.update(path.read_bytes())
     for package in ("torch", "transformers", "sentencepiece", "ctranslate2"):
         try:
