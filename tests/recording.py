@@ -24,8 +24,8 @@ class CountingBackend:
     def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.inner.count_target_tokens(texts)
 
-    def explain(self, sources: Sequence[str], targets: Sequence[str]):
-        return self.inner.explain(sources, targets)
+    def explain(self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()):
+        return self.inner.explain(sources, targets, pieces)
 
     def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         self.batches.append(len(texts))

@@ -8,8 +8,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from translate.align import alignment_from_links
 from translate.types import AlignedPair
 from translate.writers import (
+    read_jsonl,
     read_tsv,
     tsv_escape,
     tsv_unescape,
@@ -96,6 +98,9 @@ def test_jsonl_uses_the_translation_convention() -> None:
         "truncated": False,
         "repetitive": False,
         "edited": False,
+        "alignment": None,
+        "score": None,
+        "word_scores": None,
     }
     assert records[1]["translation"] == {"ar": NASTY[0], "en": NASTY[1]}
     assert records[1]["truncated"] is True and records[1]["repetitive"] is True
@@ -143,3 +148,80 @@ def test_write_pairs_dispatches_and_rejects_unknown_formats() -> None:
     assert write_pairs([AlignedPair(0, 0, "a", "b")], out, "txt") == 1
     with pytest.raises(ValueError, match="unknown format"):
         write_pairs([], io.StringIO(), "docx")
+
+
+def _aligned() -> list[AlignedPair]:
+    """Pairs with word alignments, one with hostile text; one without."""
+    pairs = []
+    for i, (source, target, links) in enumerate(
+        [
+            ("قرأ الولد الكتاب", "the boy read the book", ((1, 0), (1, 1), (0, 2), (2, 3), (2, 4))),
+            (f"قال {NASTY[0]}", f"he said {NASTY[0]}", ((0, 0), (0, 1), (1, 2))),
+        ]
+    ):
+        alignment = alignment_from_links(
+            source, target, links, word_scores=[-0.01 * (k + 1) for k in range(len(target.split()))], score=-0.25
+        )
+        pairs.append(AlignedPair(i, 0, source, target, alignment=alignment))
+    pairs.append(AlignedPair(2, 1, "مرحبا", "Hello"))
+    return pairs
+
+
+def test_alignments_round_trip_through_jsonl_and_tsv() -> None:
+    pairs = _aligned()
+    out = io.StringIO()
+    write_jsonl(pairs, out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert records[0]["alignment"] == "1-0 1-1 0-2 2-3 2-4"  # Pharaoh, source-target, in English order
+    assert records[0]["score"] == -0.25 and records[0]["word_scores"] == [-0.01, -0.02, -0.03, -0.04, -0.05]
+    assert records[2]["alignment"] is None and records[2]["score"] is None
+    back = list(read_jsonl(io.StringIO(out.getvalue())))
+    assert [set(p.alignment.links) if p.alignment else None for p in back] == [
+        set(p.alignment.links) if p.alignment else None for p in pairs
+    ]
+    assert [p.score for p in back] == [p.score for p in pairs]
+    assert back[0].alignment.word_scores == pairs[0].alignment.word_scores
+    assert back[1].alignment.source_words == pairs[1].alignment.source_words
+
+    tsv = io.StringIO()
+    write_pairs(pairs, tsv, "tsv", alignments=True)
+    lines = tsv.getvalue().splitlines()
+    assert lines[0] == "index\tparagraph\tsource\ttarget\talignment"
+    assert lines[1].split("\t")[4] == "1-0 1-1 0-2 2-3 2-4" and lines[3].split("\t")[4] == ""
+    again = list(read_tsv(io.StringIO(tsv.getvalue())))
+    assert [p.alignment.links if p.alignment else None for p in again] == [
+        tuple(sorted(p.alignment.links, key=lambda link: (link[1], link[0]))) if p.alignment else None for p in pairs
+    ]
+    assert again[0].alignment.score is None  # TSV keeps the links, not the scores
+    # Both optional columns, in the order the writer puts them.
+    both = io.StringIO()
+    write_tsv(pairs, both, alignments=True, mark_edits=True)
+    assert both.getvalue().splitlines()[0].endswith("\talignment\tedited")
+    assert [p.alignment is not None for p in read_tsv(io.StringIO(both.getvalue()))] == [True, True, False]
+    # Without alignments asked for, TSV stays four columns.
+    plain = io.StringIO()
+    write_pairs(pairs, plain, "tsv")
+    assert all(len(line.split("\t")) == 4 for line in plain.getvalue().splitlines())
+
+
+def test_tmx_carries_alignment_and_score() -> None:
+    out = io.StringIO()
+    write_tmx(_aligned(), out)
+    units = ET.fromstring(out.getvalue().encode("utf-8")).findall("body/tu")
+    props = [{p.get("type"): p.text for p in unit.iter("prop")} for unit in units]
+    assert props[0]["x-alignment"] == "1-0 1-1 0-2 2-3 2-4" and props[0]["x-score"] == "-0.25"
+    assert "x-alignment" not in props[2]
+
+
+@pytest.mark.parametrize(
+    "line, problem",
+    [
+        ('{"index": 0, "paragraph": 0, "translation": {"ar": "أ ب", "en": "a b"}, "alignment": "0-5"}', "past the"),
+        ('{"index": 0, "paragraph": 0, "translation": {"ar": "أ ب", "en": "a b"}, "alignment": "x"}', "Pharaoh"),
+        ('{"index": 0, "translation": {"ar": "أ", "en": "a"}}', "not a tarjama JSONL"),
+        ("not json", "not a tarjama JSONL"),
+    ],
+)
+def test_read_jsonl_names_the_bad_line(line: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=f"line 2: .*{problem}"):
+        list(read_jsonl(['{"index": 0, "paragraph": 0, "translation": {"ar": "أ", "en": "a"}}\n', line]))

@@ -13,9 +13,9 @@ from translate.errors import InputError, ModelUnavailableError, TranslateError, 
 from translate.registry import ModelEntry, ResolvedModel, load_registry, resolve_model
 from translate.segment import segment_text
 from translate.translator import Translator
-from translate.types import AlignedPair, Hypothesis, Segment, TranslationInfo, TranslationOptions
+from translate.types import AlignedPair, Hypothesis, Segment, TranslationInfo, TranslationOptions, WordAlignment
 from translate.version import __version__
-from translate.writers import read_tsv, write_jsonl, write_pairs, write_text, write_tmx, write_tsv
+from translate.writers import read_jsonl, read_tsv, write_jsonl, write_pairs, write_text, write_tmx, write_tsv
 
 __all__ = [
     "AlignedPair",
@@ -30,8 +30,10 @@ __all__ = [
     "TranslationOptions",
     "Translator",
     "UnknownModelError",
+    "WordAlignment",
     "__version__",
     "load_registry",
+    "read_jsonl",
     "read_tsv",
     "resolve_model",
     "segment_text",

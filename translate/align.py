@@ -175,7 +175,7 @@ def join_alignments(source: str, target: str, parts: Sequence[WordAlignment | No
         source_seen += len(part.source_words)
         target_seen += len(part.target_words)
         pieces += part.pieces
-        total += part.score * part.pieces
+        total += (part.score or 0.0) * part.pieces
     source_spans, target_spans = word_spans(source), word_spans(target)
     if not parts or (source_seen, target_seen) != (len(source_spans), len(target_spans)):
         return None
@@ -186,6 +186,36 @@ def join_alignments(source: str, target: str, parts: Sequence[WordAlignment | No
         word_scores=tuple(scores),
         score=total / pieces if pieces else 0.0,
         pieces=pieces,
+    )
+
+
+def alignment_from_links(
+    source: str,
+    target: str,
+    links: Sequence[tuple[int, int]],
+    *,
+    word_scores: Sequence[float] = (),
+    score: float | None = None,
+) -> WordAlignment:
+    """A :class:`WordAlignment` of ``source`` and ``target`` from links read back (an export, an API call).
+
+    Raise ``ValueError`` if a link names a word the texts do not have, or the
+    word scores are not one per English word.
+    """
+    source_words, target_words = word_spans(source), word_spans(target)
+    for s, t in links:
+        if s >= len(source_words) or t >= len(target_words):
+            raise ValueError(
+                f"link {s}-{t} is past the {len(source_words)} source and {len(target_words)} target words"
+            )
+    if word_scores and len(word_scores) != len(target_words):
+        raise ValueError(f"{len(word_scores)} word scores for {len(target_words)} target words")
+    return WordAlignment(
+        source_words=source_words,
+        target_words=target_words,
+        links=tuple(links),
+        word_scores=tuple(float(x) for x in word_scores),
+        score=None if score is None else float(score),
     )
 
 

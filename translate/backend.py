@@ -47,11 +47,15 @@ class Backend(Protocol):
         """Length of each translation in model tokens, end-of-sentence included (for ``explain``)."""
         ...
 
-    def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
+    def explain(
+        self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
+    ) -> list[TokenDetail]:
         """Force the model through each (source, translation) pair: pieces, log-probs, alignment-head attention.
 
-        The translation may be the model's own or a person's correction; it is
-        split into pieces the way the model's tokenizer splits text.
+        The translation may be the model's own or a person's correction. Its
+        pieces are ``pieces[i]`` where given and not empty (the model's own, as
+        it produced them); otherwise the text is split the way the model's
+        tokenizer splits it.
         """
         ...
 
@@ -122,9 +126,13 @@ class MarianBackend:
         finished = (generated == self._eos).any(dim=1).tolist()
         lengths = ((generated != self._pad) & (generated != self._eos)).sum(dim=1).tolist()
         texts_out = self._tokenizer.batch_decode(output, skip_special_tokens=True)
+        pieces = [
+            tuple(self._tokenizer.convert_ids_to_tokens([t for t in row if t not in (self._pad, self._eos)]))
+            for row in generated.tolist()
+        ]
         return [
-            Hypothesis(text=text.strip(), tokens=n, truncated=not done)
-            for text, n, done in zip(texts_out, lengths, finished, strict=True)
+            Hypothesis(text=text.strip(), tokens=n, truncated=not done, pieces=p)
+            for text, n, done, p in zip(texts_out, lengths, finished, pieces, strict=True)
         ]
 
     def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -132,13 +140,19 @@ class MarianBackend:
             return []
         return [len(ids) for ids in self._tokenizer(text_target=list(texts))["input_ids"]]
 
-    def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
+    def explain(
+        self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
+    ) -> list[TokenDetail]:
         if not sources:
             return []
         torch = self._torch
         batch = self._tokenizer(list(sources), return_tensors="pt", padding=True).to(self.device)
-        labels = self._tokenizer(text_target=list(targets), return_tensors="pt", padding=True)["input_ids"]
-        labels = labels.to(self.device)
+        given = list(pieces) + [()] * (len(targets) - len(pieces))
+        unsplit = [t for t, p in zip(targets, given, strict=True) if not p]
+        texts = iter(self._tokenizer(text_target=unsplit)["input_ids"] if unsplit else [])
+        rows = [[*self._tokenizer.convert_tokens_to_ids(list(p)), self._eos] if p else next(texts) for p in given]
+        width = max(map(len, rows))
+        labels = torch.tensor([row + [self._pad] * (width - len(row)) for row in rows], device=self.device)
         start = torch.full_like(labels[:, :1], self._model.config.decoder_start_token_id)
         with torch.inference_mode():
             output = self._model(

@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not translate looping or cut-off sentences a second time (they are still flagged)",
     )
+    tr.add_argument(
+        "--alignments",
+        action="store_true",
+        help="word alignment and confidence for every sentence, from one more pass of the model "
+        "(JSONL: alignment, score, word_scores; TMX: x-alignment, x-score; TSV: an alignment column)",
+    )
     _add_cache_arguments(tr)
     tr.add_argument(
         "--resume",
@@ -237,6 +243,7 @@ def _translate(args: argparse.Namespace) -> int:
         compute_type=args.compute_type,
         threads=args.threads,
         retry=args.retry,
+        alignments=args.alignments,
     )
     _quiet_third_party()
     started = time.monotonic()
@@ -294,12 +301,12 @@ def _translate_one(
     tracked = _noting_flags(progress.track(pairs, info, str(item.relative) if item.path else item.name), flagged)
     destination = _destination(item, args, fmt)
     if destination is None:
-        count = write_pairs(tracked, _utf8(sys.stdout), fmt)
+        count = write_pairs(tracked, _utf8(sys.stdout), fmt, alignments=args.alignments)
     else:
         if item.path is not None and destination.resolve() == item.path.resolve():
             raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
         with atomic_output(destination) as out:
-            count = write_pairs(tracked, out, fmt)
+            count = write_pairs(tracked, out, fmt, alignments=args.alignments)
         logger.info("%s -> %s", item.name, destination)
     if flagged:
         shown = ", ".join(str(i + 1) for i in flagged[:10]) + (", ..." if len(flagged) > 10 else "")

@@ -145,17 +145,24 @@ class CTranslate2Backend:
             tokens = result.hypotheses[0]
             finished = bool(tokens) and tokens[-1] == self._pieces.eos
             words = tokens[:-1] if finished else tokens
-            hypotheses.append(Hypothesis(text=self._pieces.decode(words), tokens=len(words), truncated=not finished))
+            hypotheses.append(
+                Hypothesis(
+                    text=self._pieces.decode(words), tokens=len(words), truncated=not finished, pieces=tuple(words)
+                )
+            )
         return hypotheses
 
     def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(self._pieces.encode_target(text)) + 1 for text in texts]
 
-    def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
+    def explain(
+        self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
+    ) -> list[TokenDetail]:
         if not sources:
             return []
         source = [self._pieces.encode(text) for text in sources]
-        target = [self._pieces.encode_target(text) for text in targets]
+        given = list(pieces) + [()] * (len(targets) - len(pieces))
+        target = [list(p) if p else self._pieces.encode_target(text) for text, p in zip(targets, given, strict=True)]
         # Greedy decoding forced through the target: its attention is exact (the beam > 1 batched
         # first-row error of CTranslate2 4.8 does not arise at beam 1); one step past the longest
         # target covers every row. Log-probs come from scoring, a teacher-forced pass.

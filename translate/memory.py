@@ -217,8 +217,10 @@ class CachedBackend:
     def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.backend.count_target_tokens(texts)
 
-    def explain(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenDetail]:
-        return self.backend.explain(sources, targets)
+    def explain(
+        self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
+    ) -> list[TokenDetail]:
+        return self.backend.explain(sources, targets, pieces)
 
     def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         keys = [self.key(t, controls) for t in texts]

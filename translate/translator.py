@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.align import align_pair
+from translate.align import align_pair, join_alignments
 from translate.backend import Backend, load_backend
 from translate.batching import plan_batches
 from translate.memory import CachedBackend, TranslationMemory
@@ -21,6 +21,7 @@ from translate.types import (
     DecodingControls,
     Hypothesis,
     Segment,
+    TokenDetail,
     TranslationInfo,
     TranslationOptions,
     WordAlignment,
@@ -98,7 +99,7 @@ class Translator:
             has_arabic=contains_arabic(text),
             segments=tuple(segments),
         )
-        return self._run(segments, pieces, spans, human), info
+        return self._run(segments, texts, pieces, spans, human), info
 
     def translate_text(self, text: str, *, use_human: bool = True) -> list[AlignedPair]:
         """Translate ``text`` and return all pairs at once."""
@@ -113,18 +114,35 @@ class Translator:
         model took in several parts, or whose source or English does not fit
         the model in one pass.
         """
-        sources = [normalize_for_model(pair.source) for pair in pairs]
         # pieces is 0 for a correction the memory supplied: the model never took that source in parts.
-        jobs = [i for i, pair in enumerate(pairs) if pair.pieces <= 1 and pair.target.strip() and sources[i]]
+        sources = [normalize_for_model(pair.source) if pair.pieces <= 1 else "" for pair in pairs]
+        details = self._details(sources, [pair.target for pair in pairs])
+        return [
+            align_pair(pair.source, pair.target, detail) if detail is not None else None
+            for pair, detail in zip(pairs, details, strict=True)
+        ]
+
+    def _details(
+        self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
+    ) -> list[TokenDetail | None]:
+        """``Backend.explain`` over these (source, English) pairs, in batches; ``None`` where it cannot run.
+
+        ``pieces`` are the English's pieces as the model produced them, where
+        known. It cannot run for an empty source or English, or for one longer
+        than the model takes in one pass (the decoder's positions are bounded like the encoder's).
+        """
+        given = list(pieces) + [()] * (len(targets) - len(pieces))
+        jobs = [i for i, (source, target) in enumerate(zip(sources, targets, strict=True)) if source and target.strip()]
         lengths = self.backend.count_tokens([sources[i] for i in jobs])
-        english = self.backend.count_target_tokens([pairs[i].target for i in jobs])
-        limit = self.backend.max_source_tokens  # the decoder's positions are bounded like the encoder's
+        counted = iter(self.backend.count_target_tokens([targets[i] for i in jobs if not given[i]]))
+        english = [len(given[i]) + 1 if given[i] else next(counted) for i in jobs]
+        limit = self.backend.max_source_tokens
         fits = [
             k
             for k, (n, m) in enumerate(zip(lengths, english, strict=True))
             if n <= self.max_piece_tokens and m <= limit
         ]
-        alignments: list[WordAlignment | None] = [None] * len(pairs)
+        details: list[TokenDetail | None] = [None] * len(sources)
         batches = plan_batches(
             [lengths[k] for k in fits],
             max_items=self.options.batch_size,
@@ -132,10 +150,12 @@ class Translator:
         )
         for batch in batches:
             chosen = [jobs[fits[b]] for b in batch]
-            details = self.backend.explain([sources[i] for i in chosen], [pairs[i].target for i in chosen])
-            for i, detail in zip(chosen, details, strict=True):
-                alignments[i] = align_pair(pairs[i].source, pairs[i].target, detail)
-        return alignments
+            found = self.backend.explain(
+                [sources[i] for i in chosen], [targets[i] for i in chosen], [given[i] for i in chosen]
+            )
+            for i, detail in zip(chosen, found, strict=True):
+                details[i] = detail
+        return details
 
     def _human_translations(self, texts: list[str]) -> dict[int, str]:
         if self.memory is None:
@@ -188,9 +208,21 @@ class Translator:
         return hypotheses
 
     def _run(
-        self, segments: list[Segment], pieces: list[_Piece], spans: list[range], human: dict[int, str]
+        self,
+        segments: list[Segment],
+        texts: list[str],
+        pieces: list[_Piece],
+        spans: list[range],
+        human: dict[int, str],
     ) -> Iterator[AlignedPair]:
+        aligning = self.options.alignments
         done: list[Hypothesis | None] = [None] * len(pieces)
+        details: list[TokenDetail | None] = [None] * len(pieces)
+        human_details: dict[int, TokenDetail | None] = {}
+        if aligning and human:
+            order = sorted(human)
+            found = self._details([texts[i] for i in order], [human[i] for i in order])
+            human_details = dict(zip(order, found, strict=True))
         batches = plan_batches(
             [p.tokens for p in pieces],
             max_items=self.options.batch_size,
@@ -200,16 +232,53 @@ class Translator:
         # The empty batch at the end flushes trailing sentences with nothing to translate.
         for batch in [*batches, []]:
             if batch:
-                hypotheses = self._translate_checked([pieces[i].text for i in batch])
-                for i, hypothesis in zip(batch, hypotheses, strict=True):
+                sources = [pieces[i].text for i in batch]
+                hypotheses = self._translate_checked(sources)
+                explained = (
+                    self._details(sources, [h.text for h in hypotheses], [h.pieces for h in hypotheses])
+                    if aligning
+                    else []
+                )
+                for k, (i, hypothesis) in enumerate(zip(batch, hypotheses, strict=True)):
                     done[i] = hypothesis
+                    if aligning:
+                        details[i] = explained[k]
             while next_segment < len(segments) and all(done[i] is not None for i in spans[next_segment]):
                 segment = segments[next_segment]
+                span = spans[next_segment]
                 if segment.index in human:
-                    yield _pair(segment, [], edited=True, target=human[segment.index])
+                    pair = _pair(segment, [], edited=True, target=human[segment.index])
+                    if aligning:
+                        detail = human_details.pop(segment.index, None)
+                        alignment = align_pair(pair.source, pair.target, detail) if detail else None
+                        pair = dataclasses.replace(pair, alignment=alignment)
                 else:
-                    yield _pair(segment, [done[i] for i in spans[next_segment]])
+                    pair = _pair(segment, [h for i in span if (h := done[i]) is not None])
+                    if aligning:
+                        pair = dataclasses.replace(pair, alignment=self._joined(pair, pieces, done, details, span))
+                for i in span:  # attention matrices are large: keep none past its sentence
+                    details[i] = None
+                yield pair
                 next_segment += 1
+
+    @staticmethod
+    def _joined(
+        pair: AlignedPair,
+        pieces: list[_Piece],
+        done: list[Hypothesis | None],
+        details: list[TokenDetail | None],
+        span: range,
+    ) -> WordAlignment | None:
+        """The alignment of a translated sentence, from the passes over its parts (usually one)."""
+        parts: list[WordAlignment | None] = []
+        for i in span:
+            hypothesis, detail = done[i], details[i]
+            if hypothesis is None or detail is None:
+                return None
+            if len(span) == 1:
+                return align_pair(pair.source, pair.target, detail)
+            parts.append(align_pair(pieces[i].text, hypothesis.text, detail))
+        return join_alignments(pair.source, pair.target, parts)
 
 
 def _pair(segment: Segment, hypotheses: list[Hypothesis], *, edited: bool = False, target: str = "") -> AlignedPair:

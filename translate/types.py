@@ -34,6 +34,10 @@ class Hypothesis:
     """True when decoding stopped at the length limit instead of at end-of-sentence."""
     repetitive: bool = False
     """True when the text repeats itself in a way its source does not (a decoding loop)."""
+    pieces: tuple[str, ...] = ()
+    """The translation's pieces as the model produced them, end-of-sentence left out; empty when
+    not known (a translation from the memory). Decoding them to text and splitting the text again
+    does not always give the same pieces, so word alignment uses these where it can."""
 
 
 @dataclass(frozen=True)
@@ -56,25 +60,6 @@ class TokenDetail:
 
 
 @dataclass(frozen=True)
-class WordAlignment:
-    """Which source word each word of a translation came from, and how sure the model was.
-
-    Words are whitespace tokens, given as ``(start, end)`` character spans of
-    the source sentence as written and of the translation. ``links`` are
-    (source word, target word) index pairs, the Pharaoh convention;
-    ``word_scores`` holds each target word's lowest piece log-probability and
-    ``score`` the mean log-probability of the translation's ``pieces`` model pieces.
-    """
-
-    source_words: tuple[tuple[int, int], ...]
-    target_words: tuple[tuple[int, int], ...]
-    links: tuple[tuple[int, int], ...]
-    word_scores: tuple[float, ...]
-    score: float
-    pieces: int = 0
-
-
-@dataclass(frozen=True)
 class DecodingControls:
     """Constraints for a second attempt at a translation that looped or ran to the length limit.
 
@@ -89,6 +74,27 @@ class DecodingControls:
 
 
 @dataclass(frozen=True)
+class WordAlignment:
+    """Which source word each word of a translation came from, and how sure the model was.
+
+    Words are whitespace tokens, given as ``(start, end)`` character spans of
+    the source sentence as written and of the translation. ``links`` are
+    (source word, target word) index pairs, the Pharaoh convention;
+    ``word_scores`` holds each target word's lowest piece log-probability and
+    ``score`` the mean log-probability of the translation's ``pieces`` model
+    pieces; both are empty/``None`` for links read back from a file that does
+    not keep them (TSV).
+    """
+
+    source_words: tuple[tuple[int, int], ...]
+    target_words: tuple[tuple[int, int], ...]
+    links: tuple[tuple[int, int], ...]
+    word_scores: tuple[float, ...]
+    score: float | None
+    pieces: int = 0
+
+
+@dataclass(frozen=True)
 class AlignedPair:
     """One source sentence and its translation.
 
@@ -97,7 +103,9 @@ class AlignedPair:
     model was translated in; ``truncated`` flags a translation cut off at the
     length limit; ``edited`` marks a target a person corrected. ``start``/``end``
     are offsets into the translated text, or ``None`` when the pair was read
-    back from a file that does not keep them.
+    back from a file that does not keep them. ``alignment`` links the words of
+    the two sentences and carries the model's confidence in the English, when
+    it was asked for (``TranslationOptions.alignments``) and could be made.
     """
 
     index: int
@@ -110,11 +118,17 @@ class AlignedPair:
     truncated: bool = False
     edited: bool = False
     repetitive: bool = False
+    alignment: WordAlignment | None = None
 
     @property
     def flagged(self) -> bool:
         """Whether the machine translation is suspect: cut off or looping."""
         return self.truncated or self.repetitive
+
+    @property
+    def score(self) -> float | None:
+        """The model's confidence in the English: mean log-probability of its pieces (``None``: not aligned)."""
+        return self.alignment.score if self.alignment is not None else None
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,8 @@ class TranslationOptions:
     (``auto``: int8 on CPU, float16 on CUDA); ``threads`` caps CPU threads
     (default: all cores). ``retry``: translate a piece again, once, with
     :class:`DecodingControls` when it looped or hit the length limit.
+    ``alignments``: give each pair its word alignment and confidence
+    (:class:`WordAlignment`), from one more forced pass of the model over it.
     """
 
     beam: int | None = None
@@ -144,6 +160,7 @@ class TranslationOptions:
     compute_type: str = "auto"
     threads: int | None = None
     retry: bool = True
+    alignments: bool = False
 
     def __post_init__(self) -> None:
         for name in ("beam", "max_length", "max_piece_tokens", "threads", "batch_tokens"):

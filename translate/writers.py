@@ -6,16 +6,19 @@ so output streams while the model works. Text is UTF-8.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
+from translate.align import alignment_from_links, parse_pharaoh, pharaoh
 from translate.types import AlignedPair
 from translate.version import __version__
 
 TSV_HEADER = ("index", "paragraph", "source", "target")
+_TSV_OPTIONAL = frozenset({"alignment", "edited"})
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _TSV_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _TSV_SPECIAL = re.compile(r"[\\\t\n\r]")
@@ -34,40 +37,66 @@ def tsv_unescape(field: str) -> str:
     return _TSV_ESCAPE.sub(lambda m: _TSV_UNESCAPES.get(m.group(1), m.group()), field)
 
 
-def write_tsv(pairs: Iterable[AlignedPair], out: TextIO, *, mark_edits: bool = False) -> int:
+def write_tsv(pairs: Iterable[AlignedPair], out: TextIO, *, mark_edits: bool = False, alignments: bool = False) -> int:
     """Aligned TSV: a header, then ``index paragraph source target`` per sentence.
 
-    With ``mark_edits`` a fifth column, ``edited``, holds 1 for a target a
-    person corrected and 0 for machine output.
+    With ``alignments`` a column ``alignment`` holds the word alignment in
+    Pharaoh format (``0-0 1-2``: Arabic word - English word; empty when the
+    pair has none). With ``mark_edits`` a column ``edited`` holds 1 for a
+    target a person corrected and 0 for machine output.
     """
-    out.write("\t".join(TSV_HEADER + (("edited",) if mark_edits else ())) + "\n")
+    header = TSV_HEADER + (("alignment",) if alignments else ()) + (("edited",) if mark_edits else ())
+    out.write("\t".join(header) + "\n")
     count = 0
     for pair in pairs:
         row = f"{pair.index}\t{pair.paragraph}\t{tsv_escape(pair.source)}\t{tsv_escape(pair.target)}"
-        out.write(row + (f"\t{int(pair.edited)}\n" if mark_edits else "\n"))
+        if alignments:
+            row += "\t" + (pharaoh(pair.alignment.links) if pair.alignment is not None else "")
+        if mark_edits:
+            row += f"\t{int(pair.edited)}"
+        out.write(row + "\n")
         count += 1
     return count
 
 
 def read_tsv(lines: Iterable[str]) -> Iterator[AlignedPair]:
-    """Read pairs back from :func:`write_tsv` output (offsets are not kept in TSV)."""
+    """Read pairs back from :func:`write_tsv` output (offsets and confidence are not kept in TSV).
+
+    Raise ``ValueError`` naming the line on anything that is not such a file.
+    """
     rows = iter(lines)
     header = tuple(next(rows, "").rstrip("\r\n").split("\t"))
-    if header not in (TSV_HEADER, (*TSV_HEADER, "edited")):
-        raise ValueError(f"not a tarjama TSV: header is {list(header)!r}, expected {list(TSV_HEADER)!r}")
+    extra = header[len(TSV_HEADER) :]
+    if header[: len(TSV_HEADER)] != TSV_HEADER or len(set(extra)) != len(extra) or not set(extra) <= _TSV_OPTIONAL:
+        raise ValueError(
+            f"not a tarjama TSV: header is {list(header)!r}, expected {list(TSV_HEADER)!r} "
+            f"and optionally {sorted(_TSV_OPTIONAL)!r}"
+        )
     for number, line in enumerate(rows, start=2):
         fields = line.rstrip("\r\n").split("\t")
         if len(fields) != len(header):
             raise ValueError(f"line {number}: expected {len(header)} tab-separated fields, got {len(fields)}")
         index, paragraph, source, target = fields[:4]
-        edited = len(fields) == 5 and fields[4] == "1"
-        yield AlignedPair(int(index), int(paragraph), tsv_unescape(source), tsv_unescape(target), edited=edited)
+        named = dict(zip(extra, fields[4:], strict=True))
+        pair = AlignedPair(
+            int(index), int(paragraph), tsv_unescape(source), tsv_unescape(target), edited=named.get("edited") == "1"
+        )
+        if named.get("alignment"):
+            pair = _with_alignment(pair, named["alignment"], None, (), where=f"line {number}")
+        yield pair
 
 
 def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
-    """One JSON object per pair, with the Hugging Face ``translation`` convention."""
+    """One JSON object per pair, with the Hugging Face ``translation`` convention.
+
+    ``alignment`` is the word alignment in Pharaoh format, ``score`` the
+    model's confidence in the English (mean piece log-probability) and
+    ``word_scores`` each English word's (lowest piece log-probability); all
+    three are null for a pair without an alignment.
+    """
     count = 0
     for pair in pairs:
+        alignment = pair.alignment
         record = {
             "index": pair.index,
             "paragraph": pair.paragraph,
@@ -78,18 +107,71 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
             "truncated": pair.truncated,
             "repetitive": pair.repetitive,
             "edited": pair.edited,
+            "alignment": pharaoh(alignment.links) if alignment is not None else None,
+            "score": _rounded(alignment.score) if alignment is not None and alignment.score is not None else None,
+            "word_scores": [_rounded(x) for x in alignment.word_scores] if alignment is not None else None,
         }
         out.write(_one_line(json.dumps(record, ensure_ascii=False)) + "\n")
         count += 1
     return count
 
 
+def read_jsonl(lines: Iterable[str]) -> Iterator[AlignedPair]:
+    """Read pairs back from :func:`write_jsonl` output, alignments and scores included.
+
+    Raise ``ValueError`` naming the line on anything that is not such a record.
+    """
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            record = json.loads(line)
+            translation = record["translation"]
+            pair = AlignedPair(
+                index=int(record["index"]),
+                paragraph=int(record["paragraph"]),
+                source=str(translation["ar"]),
+                target=str(translation["en"]),
+                start=record.get("start"),
+                end=record.get("end"),
+                pieces=int(record.get("pieces", 1)),
+                truncated=bool(record.get("truncated", False)),
+                edited=bool(record.get("edited", False)),
+                repetitive=bool(record.get("repetitive", False)),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{where}: not a tarjama JSONL record ({exc})") from None
+        if record.get("alignment") is not None:
+            scores = record.get("word_scores") or ()
+            pair = _with_alignment(pair, record["alignment"], record.get("score"), scores, where=where)
+        yield pair
+
+
+def _with_alignment(
+    pair: AlignedPair, links: str, score: float | None, word_scores: Sequence[float], *, where: str
+) -> AlignedPair:
+    try:
+        alignment = alignment_from_links(
+            pair.source, pair.target, parse_pharaoh(links), word_scores=word_scores, score=score
+        )
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{where}: bad alignment ({exc})") from None
+    return dataclasses.replace(pair, alignment=alignment)
+
+
+def _rounded(value: float) -> float:
+    # Four decimals are far finer than any threshold on these, and keep lines short.
+    return round(value, 4)
+
+
 def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
     """A TMX 1.4 translation memory (Arabic source, English target), one ``<tu>`` per pair.
 
     Each unit carries ``x-paragraph`` and ``x-origin`` (machine or human)
-    properties, and ``x-flags`` (``truncated``, ``repetitive``) on a suspect
-    machine translation.
+    properties, ``x-flags`` (``truncated``, ``repetitive``) on a suspect
+    machine translation, and ``x-alignment`` (Pharaoh word links) and
+    ``x-score`` (mean piece log-probability) on an aligned pair.
     """
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">\n')
     out.write(
@@ -102,7 +184,7 @@ def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
             f'    <tu tuid="{pair.index + 1}">\n'
             f'      <prop type="x-paragraph">{pair.paragraph}</prop>\n'
             f'      <prop type="x-origin">{"human" if pair.edited else "machine"}</prop>\n'
-            f"{_tmx_flags(pair)}"
+            f"{_tmx_flags(pair)}{_tmx_alignment(pair)}"
             f'      <tuv xml:lang="ar"><seg>{_xml_text(pair.source)}</seg></tuv>\n'
             f'      <tuv xml:lang="en"><seg>{_xml_text(pair.target)}</seg></tuv>\n'
             "    </tu>\n"
@@ -115,6 +197,15 @@ def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
 def _tmx_flags(pair: AlignedPair) -> str:
     flags = [name for name in ("truncated", "repetitive") if getattr(pair, name)]
     return f'      <prop type="x-flags">{" ".join(flags)}</prop>\n' if flags else ""
+
+
+def _tmx_alignment(pair: AlignedPair) -> str:
+    if pair.alignment is None:
+        return ""
+    props = f'      <prop type="x-alignment">{pharaoh(pair.alignment.links)}</prop>\n'
+    if pair.alignment.score is not None:
+        props += f'      <prop type="x-score">{_rounded(pair.alignment.score)}</prop>\n'
+    return props
 
 
 def write_text(pairs: Iterable[AlignedPair], out: TextIO) -> int:
@@ -155,10 +246,16 @@ EXTENSIONS = {"tsv": ".tsv", "jsonl": ".jsonl", "tmx": ".tmx", "txt": ".en.txt"}
 """Output format name -> file name ending used with ``--out-dir``."""
 
 
-def write_pairs(pairs: Iterable[AlignedPair], out: TextIO, fmt: str) -> int:
-    """Write ``pairs`` to ``out`` in format ``fmt``; return how many were written."""
+def write_pairs(pairs: Iterable[AlignedPair], out: TextIO, fmt: str, *, alignments: bool = False) -> int:
+    """Write ``pairs`` to ``out`` in format ``fmt``; return how many were written.
+
+    ``alignments`` adds TSV's alignment column; JSONL and TMX always carry
+    the alignments the pairs have.
+    """
     try:
         writer = WRITERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(WRITERS)}") from None
+    if fmt == "tsv" and alignments:
+        return write_tsv(pairs, out, alignments=True)
     return writer(pairs, out)
