@@ -1,8 +1,10 @@
-"""Take the README's screenshots of the reader: desktop and phone, on the sample article.
+"""Take the README's screenshots of the reader: desktop and phone on the sample article, and word level.
 
 Serves the reader on loopback with a local model (the test suite's fixture model works: see
 ``tests/fixture_model.py``), drives Debian's chromium with Playwright, corrects one sentence so that
-the correction controls show, and writes ``docs/reader.png`` and ``docs/reader-phone.png``.
+the correction controls show, points at an Arabic word, and writes ``docs/reader.png``,
+``docs/reader-phone.png`` and ``docs/reader-words.png`` (two sentences of the sample and one the
+model never saw, with its unsure words marked).
 
     python docs/screenshots.py --model DIR
 """
@@ -42,6 +44,14 @@ def serve(model: Path, memory_path: Path) -> str:
     return f"http://127.0.0.1:{port}/"
 
 
+def _sentences(*indices: int) -> list[str]:
+    """Sentences of the sample article, by index."""
+    from translate import segment_text
+
+    segments = segment_text((ROOT / "seeds" / "khan-tuman.ar.txt").read_text(encoding="utf-8"))
+    return [segments[i].text for i in indices]
+
+
 def translate_sample(page) -> None:
     page.get_by_text("Sample article: khan-tuman.ar").click()  # a sample translates at once
     page.wait_for_selector("#tj-status:has-text('12 / 12 sentences')", timeout=120_000)
@@ -54,6 +64,24 @@ def correct(page, index: int, text: str) -> None:
     page.keyboard.type(text)
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#tj-status:has-text('Correction saved (sentence {index + 1})')")
+
+
+UNSEEN = "شجرة زرقاء تطير فوق المحيط"
+"""A sentence ("a blue tree flies over the ocean") that no small test model has seen: it guesses, and says so."""
+
+
+def words(browser, url: str, sample: list[str], out: Path) -> None:
+    page = browser.new_page(viewport={"width": 1100, "height": 700})
+    page.goto(url)
+    page.locator("#tj-text textarea").fill("\n\n".join([*sample, UNSEEN]))
+    page.click("#tj-translate")
+    page.wait_for_selector(f"#tj-status:has-text('{len(sample) + 1} / {len(sample) + 1} sentences')")
+    page.wait_for_selector(".tj-doc[aria-busy='false'] .tj-en[contenteditable]")
+    row = page.locator(".tj-row").nth(1)
+    row.locator(".tj-ar").hover()
+    row.locator(".tj-ar .tj-w[data-w='3']").hover()  # معركة: "the ... battle"
+    page.locator(".tj-doc").screenshot(path=str(out))
+    page.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,13 +100,16 @@ def main(argv: list[str] | None = None) -> int:
         url = serve(args.model, Path(tmp) / "memory.sqlite3")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS)
+            words(browser, url, _sentences(2, 3), args.out / "reader-words.png")  # before any correction
             desktop = browser.new_page(viewport={"width": 1280, "height": 1300})
             desktop.goto(url)
             translate_sample(desktop)
             correct(desktop, 2, "So why all this fuss about Khan Tuman?")
-            desktop.locator(".tj-row").nth(3).locator(".tj-num").click()  # pinned
+            desktop.locator(".tj-row").nth(1).locator(".tj-num").click()  # pinned
             desktop.evaluate("window.scrollTo(0, 0)")
-            desktop.locator(".tj-row").nth(1).locator(".tj-ar").hover()  # highlighted with its partner
+            arabic = desktop.locator(".tj-row").nth(3).locator(".tj-ar")
+            arabic.hover()  # the row is highlighted with its partner ...
+            arabic.locator(".tj-w[data-w='7']").hover()  # ... and إيران with "Iran"
             desktop.screenshot(path=str(args.out / "reader.png"))
             phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
             phone.goto(url)
@@ -86,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             phone.mouse.move(1, 1)  # no hover on a phone
             phone.screenshot(path=str(args.out / "reader-phone.png"))
             browser.close()
-    print(f"wrote {args.out / 'reader.png'} and {args.out / 'reader-phone.png'}", file=sys.stderr)
+    print(f"wrote reader.png, reader-phone.png and reader-words.png in {args.out}", file=sys.stderr)
     return 0
 
 

@@ -39,7 +39,15 @@ def test_api_translates_the_seed_article(client: Client, reader, seed_text, seed
     pairs = client.predict(seed_text, reader.model, api_name="/translate")
     assert [(p["source"], p["target"]) for p in pairs] == seed_pairs
     assert [p["index"] for p in pairs] == list(range(12))
-    assert set(pairs[0]) == {f.name for f in dataclasses.fields(AlignedPair)}
+    assert set(pairs[0]) == {f.name for f in dataclasses.fields(AlignedPair)} | {"score"}
+    # The word alignment and confidence come with every pair: spans, links, scores.
+    for pair in pairs:
+        alignment = pair["alignment"]
+        assert [pair["target"][a:b] for a, b in alignment["target_words"]] == pair["target"].split()
+        assert [pair["source"][a:b] for a, b in alignment["source_words"]] == pair["source"].split()
+        assert sorted(t for _, t in alignment["links"]) == list(range(len(pair["target"].split())))
+        assert len(alignment["word_scores"]) == len(pair["target"].split())
+        assert pair["score"] == alignment["score"] and pair["score"] <= 0
 
 
 def test_no_telemetry(reader) -> None:
@@ -162,7 +170,13 @@ def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
     reading = Reading(name="doc", model=reader.model, pairs=pairs)
     event = gr.EventData(None, {"index": 1, "text": "  How   are you doing?\n"})
     new, status, patch, tsv, jsonl, tmx, txt = handler.edit(reading, event)
-    assert new.pairs[1] == dataclasses.replace(pairs[1], target="How are you doing?", edited=True)
+    corrected = new.pairs[1]
+    assert dataclasses.replace(corrected, alignment=None) == dataclasses.replace(
+        pairs[1], target="How are you doing?", edited=True, alignment=None
+    )
+    # The correction is aligned as it stands: every word of the new English is linked.
+    assert corrected.alignment is not None and len(corrected.alignment.target_words) == 4
+    assert sorted(t for _, t in corrected.alignment.links) == [0, 1, 2, 3]
     assert new.pairs[0] == pairs[0]
     assert "Correction saved (sentence 2)" in status
     rows = list(read_tsv(io.StringIO(Path(tsv.value["path"]).read_text(encoding="utf-8"))))
@@ -170,7 +184,8 @@ def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
     assert '"edited": true' in Path(jsonl.value["path"]).read_text(encoding="utf-8")
     assert '<prop type="x-origin">human</prop>' in Path(tmx.value["path"]).read_text(encoding="utf-8")
     assert Path(txt.value["path"]).read_text(encoding="utf-8") == "Welcome. How are you doing?\n"
-    assert patch == gr.skip()  # the sentence occurs once: nothing else on the page changes
+    # The corrected row comes back with its new word links (the page keeps what was typed until it is saved).
+    assert re.findall(r'data-pair="(\d+)"', patch) == ["1"] and 'data-links="' in patch
     # An empty correction, a bad index or no document change nothing.
     for data in ({"index": 0, "text": "   "}, {"index": 7, "text": "x"}, {"index": 0, "text": "Welcome."}, {}):
         assert handler.edit(new, gr.EventData(None, data)) == (gr.skip(),) * 7
@@ -204,7 +219,7 @@ def test_correction_scope_and_revert(reader, tmp_path: Path, remember: bool) -> 
     # Each correction writes the downloads afresh and drops the previous ones: the folder does not grow.
     assert not Path(reading.downloads).exists() and Path(new.downloads).is_dir()
     assert len(list((tmp_path / "out").iterdir())) == 1
-    assert re.findall(r'data-pair="(\d+)"', patch) == ["0"]  # the other occurrence, for the page to update
+    assert re.findall(r'data-pair="(\d+)"', patch) == ["0", "2"]  # every occurrence, for the page to update
     assert ("also remembered for next time" in status) is remember
     assert [h.target for h in memory.human_translations()] == (["Hello there."] if remember else [])
     # Another visitor (a new translation) sees it only when corrections are remembered.

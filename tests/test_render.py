@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -118,3 +119,47 @@ def test_saved_corrections_round_trip_through_the_status(payload: str) -> None:
     assert json.loads(data) == {str(k): v for k, v in saved.items()}  # what the page's script reads
     assert set(parsed.tags) <= {"div", "progress", "span"}
     assert "data-saved" not in render_status(12, 12)
+
+
+def _aligned_pair(source: str, target: str, scores: list[float], links) -> AlignedPair:
+    from translate.align import alignment_from_links
+
+    alignment = alignment_from_links(source, target, links, word_scores=scores, score=sum(scores) / len(scores))
+    return AlignedPair(0, 0, source, target, alignment=alignment)
+
+
+def test_aligned_rows_carry_word_spans_links_and_confidence() -> None:
+    import math
+
+    from translate.align import LOW_WORD_LOGPROB
+
+    pair = _aligned_pair(
+        "قرأ الولد الكتاب",
+        "the boy read  the book",
+        [-0.01, -0.02, -3.0, -0.01, -0.5],
+        [(1, 0), (1, 1), (0, 2), (2, 3), (2, 4)],
+    )
+    html = render_patch("d", [pair], editable=True)
+    assert 'data-links="1-0 1-1 0-2 2-3 2-4"' in html
+    assert 'data-sw="0:3 4:9 10:16"' in html  # Arabic words by code point, for the page to wrap
+    words = re.findall(r'<span class="tj-w( tj-low)?" data-w="(\d)"[^>]*>([^<]*)</span>', html)
+    assert [w for _, _, w in words] == ["the", "boy", "read", "the", "book"]
+    assert [int(i) for low, i, _ in words if low] == [2]  # only the word under the threshold
+    assert math.exp(LOW_WORD_LOGPROB) > math.exp(-3.0)
+    assert 'title="Low confidence: the model gave this word a 5% chance"' in html
+    assert "".join(_parse(html).text) == "1the boy read  the book49%"  # number, English as written, score
+    assert 'class="tj-score tj-score-low"' in html  # mean log-prob -0.708: 49%, under LOW_SENTENCE_SCORE
+    # A person's correction keeps its word links, but the model's confidence is not shown against it.
+    edited = render_patch("d", [dataclasses.replace(pair, edited=True)], editable=True)
+    assert 'data-links="1-0 1-1 0-2 2-3 2-4"' in edited and edited.count('class="tj-w"') == 5
+    assert "tj-low" not in edited and "tj-score" not in edited
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_aligned_words_stay_text(payload: str) -> None:
+    words = len(f"he said {payload} x".split())
+    pair = _aligned_pair(f"قال {payload}", f"he said {payload} x", [-2.0] * words, [(0, t) for t in range(words)])
+    parsed = _parse(render_patch("d", [pair], editable=True))
+    assert set(parsed.tags) <= {"div", "span", "button"}
+    assert all(not name.startswith("on") and name != "href" for name, _ in parsed.attrs)
+    assert "".join(parsed.text).startswith(f"1he said {payload} x")

@@ -39,8 +39,9 @@ PATCH_JS = (
 HEADER = (
     '<div class="tj-header"><h1 style="margin-bottom:0.2em">tarjama '
     '<span lang="ar" dir="rtl" style="font-weight:400">ترجمة</span></h1>'
-    '<p style="margin-top:0">Arabic → English, sentence by sentence. Hover a sentence to see its partner, '
-    "click it or its number to pin it; click an English sentence to correct it; download the aligned pairs.</p></div>"
+    '<p style="margin-top:0">Arabic → English, sentence by sentence. Hover a sentence or a word to see its '
+    "partner, click a sentence or its number to pin it; click an English sentence to correct it; download the "
+    "aligned pairs.</p></div>"
 )
 
 

@@ -131,8 +131,8 @@ class Reader:
         """Store a correction of one English sentence, or revert it; refresh the downloads.
 
         Returns: reading, status, patch, downloads. A correction applies to every
-        occurrence of the sentence in the document; the patch carries the
-        other occurrences (the page already shows the one typed).
+        occurrence of the sentence in the document; the patch carries them all,
+        aligned word by word (the page keeps the text typed, takes the links).
         """
         data = event._data or {}
         try:
@@ -153,13 +153,15 @@ class Reader:
             # Next time this sentence appears, in the reader or the CLI, the correction wins.
             self.pool.memory.store_human(normalize_for_model(pair.source), text)
         changed, same = _every_occurrence(reading, index, target=text, edited=True)
-        reading, downloads = self._downloads(changed)
-        others = [reading.pairs[i] for i in same if i != index]
-        where = f"sentence {index + 1}" + (f" and {len(others)} more like it" if others else "")
+        reading, downloads = self._downloads(self._realigned(changed, same))
+        others = len(same) - 1
+        where = f"sentence {index + 1}" + (f" and {others} more like it" if others else "")
+        # Every occurrence, the one typed included: the page gets their new word links.
+        rows = [reading.pairs[i] for i in same]
         return _edit_outputs(
             reading=reading,
             status=self._saved_status(reading, f"Correction saved ({where})"),
-            patch=render_patch(reading.doc, others, editable=True, nonce=uuid.uuid4().hex[:8]) if others else None,
+            patch=render_patch(reading.doc, rows, editable=True, nonce=uuid.uuid4().hex[:8]),
             downloads=downloads,
         )
 
@@ -180,7 +182,7 @@ class Reader:
             repetitive=any(p.repetitive for p in machine),
             pieces=sum(p.pieces for p in machine),
         )
-        reading, downloads = self._downloads(changed)
+        reading, downloads = self._downloads(self._realigned(changed, same))
         return _edit_outputs(
             reading=reading,
             status=self._saved_status(reading, f"Sentence {index + 1} reverted to the machine translation"),
@@ -189,6 +191,22 @@ class Reader:
             ),
             downloads=downloads,
         )
+
+    def _realigned(self, reading: Reading, indices: list[int]) -> Reading:
+        """``reading`` with these sentences aligned word by word as their English now stands.
+
+        A correction is aligned by forcing the model through it. Each
+        occurrence is aligned on its own: they are equal once normalized, not
+        necessarily as written. Left unaligned if the model cannot run.
+        """
+        pairs = list(reading.pairs)
+        try:
+            found = self.pool.get(reading.model).align([dataclasses.replace(pairs[i], pieces=1) for i in indices])
+        except TranslateError:
+            found = [None] * len(indices)
+        for i, alignment in zip(indices, found, strict=True):
+            pairs[i] = dataclasses.replace(pairs[i], alignment=alignment)
+        return dataclasses.replace(reading, pairs=tuple(pairs))
 
     def stop(self, request: gr.Request | None = None) -> tuple[str, Any]:
         """Status and patch after the Stop button (the running translation itself is cancelled by Gradio).
@@ -205,7 +223,12 @@ class Reader:
         return render_status(progress.done, progress.total, seconds=seconds, note=note), ended
 
     def api_translate(self, text: str, model: str) -> list[dict[str, Any]]:
-        """Translate ``text`` and return the aligned pairs (one dict per source sentence)."""
+        """Translate ``text`` and return the aligned pairs (one dict per source sentence).
+
+        Each has its word ``alignment`` (character spans of the words on both
+        sides, the links between them, each English word's score) and the
+        sentence's ``score``, or ``None`` for both where there is none.
+        """
         text = text or ""
         if (problem := self._too_large(text)) is not None:
             raise gr.Error(problem)
@@ -214,7 +237,7 @@ class Reader:
             pairs = translator.translate_text(text, use_human=self.remember_corrections)
         except TranslateError as exc:
             raise gr.Error(str(exc)) from None
-        return [dataclasses.asdict(p) for p in pairs]
+        return [{**dataclasses.asdict(p), "score": p.score} for p in pairs]
 
     def _too_large(self, text: str) -> str | None:
         size = len(text.encode("utf-8", "surrogatepass"))

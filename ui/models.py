@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -30,7 +31,8 @@ class ModelPool:
         local_files_only: bool = False,
         memory: TranslationMemory | None = None,
     ) -> None:
-        self.options = options
+        # The reader always shows word alignment and confidence.
+        self.options = dataclasses.replace(options, alignments=True)
         self.local_files_only = local_files_only
         self.memory = memory
         self._local = [str(d) for d in local_dirs or []]

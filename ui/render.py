@@ -13,15 +13,17 @@ their Arabic, and the page's script (``static/reader.js``) puts them in place.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from itertools import groupby
 
-from translate.types import AlignedPair, Segment
+from translate.align import LOW_SENTENCE_SCORE, LOW_WORD_LOGPROB, pharaoh
+from translate.types import AlignedPair, Segment, WordAlignment
 
 EMPTY_VIEW = (
     '<div class="tj-doc tj-empty"><p>Paste Arabic text, upload a file or give an article URL, '
-    "then press <b>Translate</b>. Hover a sentence to see its partner; click an English sentence "
+    "then press <b>Translate</b>. Hover a sentence or a word to see its partner; click an English sentence "
     "to correct it.</p></div>"
 )
 
@@ -87,7 +89,11 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
         classes.append("tj-pending")
         english = '<span class="tj-placeholder">…</span>'
     else:
-        english = escape(pair.target)
+        english = (
+            _english_words(pair.target, pair.alignment, judged=not pair.edited)
+            if pair.alignment
+            else escape(pair.target)
+        )
         if pair.edited:
             classes.append("tj-edited")
         if pair.flagged:
@@ -109,14 +115,52 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
     if editable and pair is not None and pair.edited:
         title = f"Revert sentence {number} to the machine translation"
         marks += f'<button type="button" class="tj-revert" title="{title}" aria-label="{title}">↺</button>'
+    words = ""
+    if pair is not None and pair.alignment is not None:
+        if not pair.edited:  # a person's English is theirs: the model's confidence is shown for its own
+            marks = _score_mark(pair.alignment) + marks
+        spans = " ".join(f"{a}:{b}" for a, b in pair.alignment.source_words)
+        words = f' data-links="{pharaoh(pair.alignment.links)}" data-sw="{spans}"'
     extras = f'<span class="tj-marks">{marks}</span>' if marks else ""
     source = "" if arabic is None else f'<div class="tj-ar" dir="rtl" lang="ar">{escape(arabic)}</div>'
     return (
-        f'<div class="{" ".join(classes)}" data-pair="{index}" role="group" aria-label="Sentence {number}">'
+        f'<div class="{" ".join(classes)}" data-pair="{index}"{words} role="group" aria-label="Sentence {number}">'
         f'<button type="button" class="tj-num" aria-pressed="false">{number}</button>'
         f'<div class="tj-en"{edit}>{english}</div>'
         f"{extras}{source}</div>"
     )
+
+
+def _english_words(text: str, alignment: WordAlignment, *, judged: bool) -> str:
+    """The English with each word in a span the page can light up; if ``judged``, low-confidence words marked."""
+    parts, at = [], 0
+    for i, (start, end) in enumerate(alignment.target_words):
+        parts.append(escape(text[at:start]))
+        score = alignment.word_scores[i] if judged and i < len(alignment.word_scores) else None
+        if score is not None and score < LOW_WORD_LOGPROB:
+            title = f"Low confidence: the model gave this word a {_percent(score)} chance"
+            parts.append(f'<span class="tj-w tj-low" data-w="{i}" title="{title}">{escape(text[start:end])}</span>')
+        else:
+            parts.append(f'<span class="tj-w" data-w="{i}">{escape(text[start:end])}</span>')
+        at = end
+    parts.append(escape(text[at:]))
+    return "".join(parts)
+
+
+def _score_mark(alignment: WordAlignment) -> str:
+    """The sentence's confidence beside it: the model's mean probability per piece (geometric mean)."""
+    if alignment.score is None:
+        return ""
+    low = alignment.score < LOW_SENTENCE_SCORE
+    title = f"Model confidence {_percent(alignment.score)} (mean probability of its pieces)" + (
+        ": low, check this sentence" if low else ""
+    )
+    classes = "tj-score tj-score-low" if low else "tj-score"
+    return f'<span class="{classes}" title="{title}" aria-label="{title}">{_percent(alignment.score)}</span>'
+
+
+def _percent(log_prob: float) -> str:
+    return f"{math.exp(log_prob):.0%}"
 
 
 def _flag_reason(pair: AlignedPair) -> str:

@@ -52,6 +52,10 @@ function applyRow(fresh) {
   const hadFocus = row.contains(document.activeElement); // e.g. on ↺, which the patch replaces
   row.className = fresh.className;
   row.classList.add(...keep);
+  for (const name of ["links", "sw"]) {
+    if (fresh.dataset[name] === undefined) delete row.dataset[name];
+    else row.dataset[name] = fresh.dataset[name];
+  }
   const arabic = row.querySelector(".tj-ar");
   for (const child of [...row.children]) if (child !== arabic) child.remove();
   for (const child of [...fresh.children]) row.insertBefore(child, arabic);
@@ -119,8 +123,89 @@ document.addEventListener("tj-patch", (event) => {
 });
 
 // ---- highlight and pin ----
-element.addEventListener("mouseover", (event) => highlight(rowOf(event.target)));
-element.addEventListener("mouseleave", () => highlight(null));
+element.addEventListener("mouseover", (event) => {
+  const row = rowOf(event.target);
+  highlight(row);
+  if (row?.dataset.sw) arabicWords(row);
+  lightWord(event.target.closest(".tj-w"));
+});
+element.addEventListener("mouseleave", () => {
+  highlight(null);
+  lightWord(null);
+});
+
+// ---- words: which Arabic word gave which English word ----
+// A row with a word alignment carries data-links (Pharaoh "s-t" pairs: Arabic word - English
+// word) and data-sw (each Arabic word's start:end, in code points). Its English words come as
+// spans; its Arabic is wrapped into word spans only when first needed, so a long article carries
+// no per-word markup for rows nobody points at.
+const linksCache = new WeakMap();
+
+function linksOf(row) {
+  const text = row?.dataset.links;
+  if (text === undefined) return null;
+  let links = linksCache.get(row);
+  if (links?.text !== text) {
+    links = { text: text, toEnglish: new Map(), toArabic: new Map() };
+    for (const item of text.split(" ")) {
+      if (!item) continue;
+      const [s, t] = item.split("-").map(Number);
+      links.toEnglish.set(s, [...(links.toEnglish.get(s) || []), t]);
+      links.toArabic.set(t, [...(links.toArabic.get(t) || []), s]);
+    }
+    linksCache.set(row, links);
+  }
+  return links;
+}
+
+function arabicWords(row) {
+  const cell = row.querySelector(".tj-ar");
+  if (!cell || !row.dataset.sw || cell.dataset.words === row.dataset.sw) return cell;
+  const chars = Array.from(cell.textContent);
+  const words = document.createDocumentFragment();
+  let at = 0;
+  row.dataset.sw.split(" ").forEach((span, k) => {
+    const [start, end] = span.split(":").map(Number);
+    words.append(chars.slice(at, start).join(""));
+    const word = document.createElement("span");
+    word.className = "tj-w";
+    word.dataset.w = String(k);
+    word.textContent = chars.slice(start, end).join("");
+    words.append(word);
+    at = end;
+  });
+  words.append(chars.slice(at).join(""));
+  cell.replaceChildren(words);
+  cell.dataset.words = row.dataset.sw;
+  return cell;
+}
+
+let litWords = [];
+
+function lightWord(word) {
+  for (const lit of litWords) lit.classList.remove("tj-lit");
+  litWords = [];
+  const row = rowOf(word);
+  const links = linksOf(row);
+  if (!word || !links) return;
+  const k = Number(word.dataset.w);
+  const fromEnglish = Boolean(word.closest(".tj-en"));
+  const partners = fromEnglish
+    ? (links.toArabic.get(k) || []).map((s) => arabicWords(row)?.querySelector(`.tj-w[data-w="${s}"]`))
+    : (links.toEnglish.get(k) || []).map((t) => row.querySelector(`.tj-en .tj-w[data-w="${t}"]`));
+  litWords = [word, ...partners.filter(Boolean)];
+  for (const lit of litWords) lit.classList.add("tj-lit");
+}
+
+// The keyboard: moving the caret through an English sentence lights each word and its Arabic.
+document.addEventListener("selectionchange", () => {
+  const selection = window.getSelection();
+  let node = selection?.anchorNode;
+  if (node instanceof Element) node = node.childNodes[Math.max(0, selection.anchorOffset - 1)] || node; // the word before the caret
+  const at = node instanceof Element ? node : node?.parentElement;
+  if (!at || !element.contains(at) || !at.closest(".tj-en")) return;
+  lightWord(at.closest(".tj-w"));
+});
 
 function pin(row, on) {
   if (!row) return;
