@@ -11,7 +11,10 @@ system is forced to decode the same number of tokens (min = max new tokens):
 the work is equal and only the speed differs. Each system runs in its own
 process, so load times and peak memory are its own, and makes one short
 untimed warm-up call after loading (first calls pay for one-off kernel setup);
-the reader's cold start is measured separately, warm-up included.
+the reader's cold start is measured separately, warm-up included. One more
+row runs the default path (CTranslate2 int8) with word alignment and scores on
+(``--alignments``: one forced pass of the model over each translation), and
+the table says what that costs.
 
 Systems run interleaved (A B C, A B C, ...) for ``--rounds`` rounds (default
 5: two runs of 3 rounds disagreed beyond their spreads on one ratio of six, two
@@ -48,6 +51,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "khan-tuman.ar.txt"
 
+ALIGNED = "tarjama ctranslate2 int8, --alignments"
+"""The default path with word alignment and scores on: the row that shows what they cost."""
+
 ARCHITECTURES = {
     # opus-mt-ar-en: transformer-base Marian
     "opus-mt-ar-en": {"d_model": 512, "heads": 8, "ffn": 2048, "layers": 6, "vocab": 62834},
@@ -61,6 +67,7 @@ SYSTEMS = [
     ("tarjama torch", "torch", "float32"),
     ("tarjama ctranslate2 int8", "ctranslate2", "int8"),
     ("tarjama ctranslate2 float32", "ctranslate2", "float32"),
+    (ALIGNED, "ctranslate2", "int8"),
 ]
 
 
@@ -179,6 +186,7 @@ def run_system(args: argparse.Namespace) -> dict:
             beam=args.beam,
             max_length=args.new_tokens + 1,
             retry=False,  # random weights never end a sentence: every one would be retried
+            alignments=args.system == ALIGNED,
         )
         translator = Translator(args.model, options)
         translator.backend.min_new_tokens = args.new_tokens
@@ -188,9 +196,10 @@ def run_system(args: argparse.Namespace) -> dict:
         pairs, _ = translator.translate("\n".join(sentences))
         first = None
         count = 0
-        for _pair in pairs:
+        for pair in pairs:
             first = first or time.perf_counter() - begin
             count += 1
+            assert (pair.alignment is not None) == options.alignments or not pair.target.strip()
         assert count == len(sentences), f"{count} pairs for {len(sentences)} sentences"
     seconds = time.perf_counter() - begin
     return {
@@ -432,6 +441,7 @@ def _benchmark(args: argparse.Namespace) -> int:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
         extras = {
             "cpu": cpu,
+            "alignment_cost": alignment_costs(results),
             "rounds": args.rounds,
             "memory": memory,
             "reader": reader,
@@ -483,6 +493,16 @@ def _summarise(systems: list[tuple[str, str, str]], beams: list[int], measured: 
     return results
 
 
+def alignment_costs(results: list[dict]) -> dict[int, dict]:
+    """Per beam: the extra time --alignments takes on CTranslate2 int8, median of the per-round ratios."""
+    costs = {}
+    for aligned in (r for r in results if r["name"] == ALIGNED):
+        plain = next(r for r in results if r["name"] == "tarjama ctranslate2 int8" and r["beam"] == aligned["beam"])
+        extra = [p["sent_per_s"] / a["sent_per_s"] - 1 for p, a in zip(plain["rounds"], aligned["rounds"], strict=True)]
+        costs[aligned["beam"]] = _spread(extra)
+    return costs
+
+
 def _child(command: list[str], what: str) -> dict:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -508,6 +528,11 @@ def print_table(
             f"{r['name']:<48} {r['beam']:>4} {r['sent_per_s']:>8.2f} {r['tokens_per_s']:>8.0f} "
             f"{r['ratio_to_baseline']:>7.1f}× {spread:>13} {r['load_s']:>7.2f} {r['first_sentence_s']:>8.2f} "
             f"{r['peak_rss_mb']:>7.0f}"
+        )
+    for beam, cost in alignment_costs(results).items():
+        print(
+            f"word alignment and scores (--alignments) on CTranslate2 int8, beam {beam}: "
+            f"{cost['median']:+.0%} time [{cost['min']:+.0%} to {cost['max']:+.0%}]"
         )
     print()
     for name, spread in starts.items():

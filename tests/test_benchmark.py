@@ -20,7 +20,8 @@ def test_quick_benchmark_writes_json(tmp_path: Path) -> None:
     done = subprocess.run([*command, "--json", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr
     systems = json.loads(out.read_text())
-    assert [s["backend"] for s in systems] == ["naive", "torch", "ctranslate2"]
+    assert [s["backend"] for s in systems] == ["naive", "torch", "ctranslate2", "ctranslate2"]
+    assert systems[3]["name"].endswith("--alignments")
     for system in systems:
         assert FIELDS <= set(system)
         assert system["beam"] == 4 and system["sent_per_s"] > 0 and system["peak_rss_mb"] > 0
@@ -29,6 +30,7 @@ def test_quick_benchmark_writes_json(tmp_path: Path) -> None:
     assert extras["memory"]["second_s"] < extras["memory"]["first_s"]
     assert extras["reader"]["first_row_s"] > 0
     assert "× naive" in done.stdout and "translation memory" in done.stdout
+    assert "word alignment and scores (--alignments)" in done.stdout and 4 in {int(b) for b in extras["alignment_cost"]}
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
