@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -130,3 +131,27 @@ def test_what_cannot_be_aligned_in_one_pass_is_left_unaligned(model_dir, seed_pa
     # A correction the translation memory supplied has no model pieces (0), and is aligned all the same.
     remembered = dataclasses.replace(pair, target="Why all this fuss, then?", edited=True, pieces=0)
     assert translator.align([remembered])[0] is not None
+
+
+def test_ctranslate2_details_from_a_batched_beam_search_match_a_forced_pass(model_dir, seed_pairs) -> None:
+    """With alignments on, CTranslate2 takes the attention from its beam search and fixes its first row.
+
+    CTranslate2 4.8 gets that row wrong for each hypothesis of a batched beam
+    search; a batch of sentences of different lengths at beam 4 is where it
+    shows. The details must equal those of a forced pass over the same pieces.
+    """
+    options = TranslationOptions(backend="ctranslate2", compute_type="float32", beam=4, alignments=True)
+    backend = Translator(model_dir, options).backend
+    sources = [normalize_for_model(arabic) for arabic, _ in [seed_pairs[2], seed_pairs[0], seed_pairs[3]]]
+    hypotheses = backend.translate_batch(sources)
+    forced = backend.explain(sources, [h.text for h in hypotheses], [h.pieces for h in hypotheses])
+    for hypothesis, expected in zip(hypotheses, forced, strict=True):
+        detail = hypothesis.detail
+        assert detail is not None and detail.target == expected.target == hypothesis.pieces
+        assert detail.source == expected.source
+        assert detail.log_probs == pytest.approx(expected.log_probs, abs=1e-4)
+        for row, want in zip(detail.attention, expected.attention, strict=True):
+            assert row == pytest.approx(want, abs=1e-4)
+    # Without alignments the backend does no extra work.
+    plain = Translator(model_dir, dataclasses.replace(options, alignments=False)).backend
+    assert all(h.detail is None for h in plain.translate_batch(sources))

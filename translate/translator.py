@@ -234,15 +234,19 @@ class Translator:
             if batch:
                 sources = [pieces[i].text for i in batch]
                 hypotheses = self._translate_checked(sources)
-                explained = (
-                    self._details(sources, [h.text for h in hypotheses], [h.pieces for h in hypotheses])
-                    if aligning
-                    else []
-                )
-                for k, (i, hypothesis) in enumerate(zip(batch, hypotheses, strict=True)):
-                    done[i] = hypothesis
-                    if aligning:
-                        details[i] = explained[k]
+                for i, hypothesis in zip(batch, hypotheses, strict=True):
+                    # The detail (attention matrices) is kept only until its sentence is out.
+                    done[i] = dataclasses.replace(hypothesis, detail=None) if hypothesis.detail else hypothesis
+                    details[i] = hypothesis.detail
+                if aligning:  # what the backend did not explain while translating (or the memory answered)
+                    missing = [k for k, h in enumerate(hypotheses) if h.detail is None]
+                    explained = self._details(
+                        [sources[k] for k in missing],
+                        [hypotheses[k].text for k in missing],
+                        [hypotheses[k].pieces for k in missing],
+                    )
+                    for k, detail in zip(missing, explained, strict=True):
+                        details[batch[k]] = detail
             while next_segment < len(segments) and all(done[i] is not None for i in spans[next_segment]):
                 segment = segments[next_segment]
                 span = spans[next_segment]

@@ -38,11 +38,19 @@ class Hypothesis:
     """The translation's pieces as the model produced them, end-of-sentence left out; empty when
     not known (a translation from the memory). Decoding them to text and splitting the text again
     does not always give the same pieces, so word alignment uses these where it can."""
+    detail: TokenDetail | None = None
+    """The pieces' log-probabilities and alignment-head attention, when the backend computed them
+    while translating (CTranslate2 with ``TranslationOptions.alignments``); otherwise word
+    alignment gets them from ``Backend.explain``."""
 
 
 @dataclass(frozen=True)
 class TokenDetail:
-    """A translation seen piece by piece, from one teacher-forced pass of the model over it.
+    """A translation seen piece by piece: its log-probabilities and the alignment head's attention.
+
+    It comes from a teacher-forced pass of the model over the translation
+    (``Backend.explain``), or from the decoding itself where the backend can
+    give it (CTranslate2).
 
     ``source`` holds the source pieces as the model read them, end-of-sentence
     last; ``target`` the translation's pieces (no end-of-sentence);
