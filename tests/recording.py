@@ -27,6 +27,12 @@ class CountingBackend:
     def explain(self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()):
         return self.inner.explain(sources, targets, pieces)
 
+    def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]):
+        return self.inner.continue_batch(texts, prefixes)
+
+    def target_pieces(self, text: str):
+        return self.inner.target_pieces(text)
+
     def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         self.batches.append(len(texts))
         hypotheses = self.inner.translate_batch(texts, controls)

@@ -47,6 +47,18 @@ class Backend(Protocol):
         """Length of each translation in model tokens, end-of-sentence included (for ``explain``)."""
         ...
 
+    def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
+        """Translate each text with its translation forced to begin with ``prefixes[i]`` (target pieces).
+
+        The model continues from the prefix with the backend's beam; each
+        hypothesis holds the whole translation, prefix included.
+        """
+        ...
+
+    def target_pieces(self, text: str) -> tuple[str, ...]:
+        """English text as the model's target pieces, end-of-sentence left out."""
+        ...
+
     def explain(
         self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
     ) -> list[TokenDetail]:
@@ -122,6 +134,30 @@ class MarianBackend:
                 min_new_tokens=self.min_new_tokens,
                 **extra,
             )
+        return self._hypotheses(output)
+
+    def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
+        hypotheses = []
+        start = self._model.config.decoder_start_token_id
+        # One at a time: generate() takes decoder inputs of one length per batch, and prefixes differ.
+        for text, prefix in zip(texts, prefixes, strict=True):
+            batch = self._tokenizer([text], return_tensors="pt").to(self.device)
+            forced = self._torch.tensor([[start, *self._tokenizer.convert_tokens_to_ids(list(prefix))]])
+            with self._torch.inference_mode():
+                output = self._model.generate(
+                    **batch,
+                    decoder_input_ids=forced.to(self.device),
+                    num_beams=self.beam,
+                    max_length=self.max_length,
+                )
+            hypotheses.extend(self._hypotheses(output))
+        return hypotheses
+
+    def target_pieces(self, text: str) -> tuple[str, ...]:
+        ids = self._tokenizer(text_target=[text])["input_ids"][0][:-1]  # without end-of-sentence
+        return tuple(self._tokenizer.convert_ids_to_tokens(ids))
+
+    def _hypotheses(self, output) -> list[Hypothesis]:
         generated = output[:, 1:]  # drop the decoder start token
         finished = (generated == self._eos).any(dim=1).tolist()
         lengths = ((generated != self._pad) & (generated != self._eos)).sum(dim=1).tolist()

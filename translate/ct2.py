@@ -142,19 +142,34 @@ class CTranslate2Backend:
             return_attention=self.details,
             **extra,
         )
-        hypotheses = []
-        for result in results:
-            tokens = result.hypotheses[0]
-            finished = bool(tokens) and tokens[-1] == self._pieces.eos
-            words = tokens[:-1] if finished else tokens
-            hypotheses.append(
-                Hypothesis(
-                    text=self._pieces.decode(words), tokens=len(words), truncated=not finished, pieces=tuple(words)
-                )
-            )
+        hypotheses = [self._hypothesis(result.hypotheses[0]) for result in results]
         if self.details:
             hypotheses = self._with_details(source, hypotheses, [r.attention[0] for r in results])
         return hypotheses
+
+    def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
+        if not texts:
+            return []
+        source = [self._pieces.encode(text) for text in texts]
+        results = self._translator.translate_batch(
+            source,
+            target_prefix=[list(prefix) for prefix in prefixes],
+            beam_size=self.beam,
+            max_decoding_length=self.max_length - 1,
+            max_input_length=0,
+            return_end_token=True,
+        )
+        return [self._hypothesis(result.hypotheses[0]) for result in results]
+
+    def target_pieces(self, text: str) -> tuple[str, ...]:
+        return tuple(self._pieces.encode_target(text))
+
+    def _hypothesis(self, tokens: list[str]) -> Hypothesis:
+        finished = bool(tokens) and tokens[-1] == self._pieces.eos
+        words = tokens[:-1] if finished else tokens
+        return Hypothesis(
+            text=self._pieces.decode(words), tokens=len(words), truncated=not finished, pieces=tuple(words)
+        )
 
     def _with_details(
         self, source: list[list[str]], hypotheses: list[Hypothesis], attention: list[list[list[float]]]

@@ -222,6 +222,12 @@ class CachedBackend:
     ) -> list[TokenDetail]:
         return self.backend.explain(sources, targets, pieces)
 
+    def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
+        return self.backend.continue_batch(texts, prefixes)  # a forced prefix is not what the memory keys
+
+    def target_pieces(self, text: str) -> tuple[str, ...]:
+        return self.backend.target_pieces(text)
+
     def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         keys = [self.key(t, controls) for t in texts]
         found = self.memory.machine(keys)

@@ -1,0 +1,31 @@
+"""Decoding from a forced prefix: the ground the alternatives and the glossary build on (issue 12)."""
+
+from __future__ import annotations
+
+from translate.normalize import normalize_for_model
+
+ARABIC = "وأضاف أن النتائج ستعلن غدا."
+ENGLISH = "He added that the results will be announced tomorrow."
+
+
+def test_a_prefix_of_the_models_own_translation_continues_to_the_same_english(translator) -> None:
+    backend = translator.backend
+    source = normalize_for_model(ARABIC)
+    (plain,) = backend.translate_batch([source])
+    assert plain.text == ENGLISH
+    pieces = backend.target_pieces(ENGLISH)
+    assert pieces == plain.pieces  # the model's own pieces, as text splits them
+    # Forced through its first two pieces, or all of them, the model gives its own English.
+    continued = backend.continue_batch([source, source], [pieces[:2], pieces])
+    assert [h.text for h in continued] == [ENGLISH, ENGLISH]
+    assert all(h.pieces[: len(p)] == p for h, p in zip(continued, [pieces[:2], pieces], strict=True))
+
+
+def test_a_different_prefix_is_kept_and_the_model_finishes_the_sentence(translator) -> None:
+    backend = translator.backend
+    source = normalize_for_model(ARABIC)
+    prefix = backend.target_pieces("He said")
+    (continued,) = backend.continue_batch([source], [prefix])
+    assert continued.pieces[: len(prefix)] == prefix
+    assert continued.text.startswith("He said") and len(continued.text) > len("He said")
+    assert not continued.truncated
