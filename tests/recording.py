@@ -30,6 +30,9 @@ class CountingBackend:
     def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]):
         return self.inner.continue_batch(texts, prefixes)
 
+    def alternatives(self, text: str, prefix: Sequence[str], count: int):
+        return self.inner.alternatives(text, prefix, count)
+
     def target_pieces(self, text: str):
         return self.inner.target_pieces(text)
 

@@ -29,3 +29,17 @@ def test_a_different_prefix_is_kept_and_the_model_finishes_the_sentence(translat
     assert continued.pieces[: len(prefix)] == prefix
     assert continued.text.startswith("He said") and len(continued.text) > len("He said")
     assert not continued.truncated
+
+
+def test_alternatives_differ_in_the_piece_after_the_prefix_and_the_first_is_the_models(translator) -> None:
+    backend = translator.backend
+    source = normalize_for_model(ARABIC)
+    pieces = backend.target_pieces(ENGLISH)
+    for at in (0, 1, 3):
+        found = backend.alternatives(source, pieces[:at], 4)
+        assert len(found) == 4
+        assert found[0].text == ENGLISH  # the model's own choice comes first
+        assert all(h.pieces[:at] == pieces[:at] for h in found)  # every one keeps the prefix
+        following = [h.pieces[at] for h in found]
+        assert len(set(following)) == 4  # and differs in the piece after it
+        assert all(h.text and not h.truncated for h in found)

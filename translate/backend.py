@@ -55,6 +55,14 @@ class Backend(Protocol):
         """
         ...
 
+    def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
+        """Up to ``count`` translations of ``text`` that begin with ``prefix`` and differ in the piece after it.
+
+        Ordered by the model's probability for that piece, each finished by the
+        model; the first is the model's own choice.
+        """
+        ...
+
     def target_pieces(self, text: str) -> tuple[str, ...]:
         """English text as the model's target pieces, end-of-sentence left out."""
         ...
@@ -152,6 +160,20 @@ class MarianBackend:
                 )
             hypotheses.extend(self._hypotheses(output))
         return hypotheses
+
+    def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
+        torch = self._torch
+        start = self._model.config.decoder_start_token_id
+        batch = self._tokenizer([text], return_tensors="pt").to(self.device)
+        forced = torch.tensor([[start, *self._tokenizer.convert_tokens_to_ids(list(prefix))]], device=self.device)
+        with torch.inference_mode():
+            logits = self._model(**batch, decoder_input_ids=forced).logits[0, -1].float()
+            logits[self._pad] = -float("inf")  # never a piece of text (the model's generation config bans it too)
+            if not prefix:
+                logits[self._eos] = -float("inf")  # an empty translation is no alternative
+            following = torch.topk(logits, k=min(count, logits.shape[0])).indices.tolist()
+        pieces = self._tokenizer.convert_ids_to_tokens(following)
+        return self.continue_batch([text] * len(pieces), [[*prefix, piece] for piece in pieces])
 
     def target_pieces(self, text: str) -> tuple[str, ...]:
         ids = self._tokenizer(text_target=[text])["input_ids"][0][:-1]  # without end-of-sentence

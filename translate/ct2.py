@@ -161,6 +161,20 @@ class CTranslate2Backend:
         )
         return [self._hypothesis(result.hypotheses[0]) for result in results]
 
+    def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
+        source = [self._pieces.encode(text)]
+        (result,) = self._translator.translate_batch(
+            source,
+            target_prefix=[list(prefix)],
+            beam_size=max(self.beam, count),
+            num_hypotheses=count,
+            return_alternatives=True,
+            max_decoding_length=self.max_length - 1,
+            max_input_length=0,
+            return_end_token=True,
+        )
+        return [self._hypothesis(tokens) for tokens in result.hypotheses]
+
     def target_pieces(self, text: str) -> tuple[str, ...]:
         return tuple(self._pieces.encode_target(text))
 

@@ -225,6 +225,9 @@ class CachedBackend:
     def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
         return self.backend.continue_batch(texts, prefixes)  # a forced prefix is not what the memory keys
 
+    def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
+        return self.backend.alternatives(text, prefix, count)
+
     def target_pieces(self, text: str) -> tuple[str, ...]:
         return self.backend.target_pieces(text)
 
