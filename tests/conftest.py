@@ -170,6 +170,20 @@ def browser():
 
 
 @pytest.fixture
+def page(browser, reader):
+    """A fresh page on the shared reader, which must raise no script error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(reader.url)
+    page.wait_for_selector("#tj-translate")
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+@pytest.fixture
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on (yet)."""
     return _free_port()

@@ -13,19 +13,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def page(browser, reader):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(reader.url)
-    page.wait_for_selector("#tj-translate")
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
 def _background(locator) -> str:
     return locator.evaluate("el => getComputedStyle(el.closest('.tj-row')).backgroundColor")
 

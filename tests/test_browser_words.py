@@ -25,19 +25,6 @@ GIBBERISH = "مرحبا بكم في الاجتماع الكبير\n\nشجرة ز
 """Arabic the fixture model never saw: it guesses, and says so in its word scores."""
 
 
-@pytest.fixture
-def page(browser, reader):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(reader.url)
-    page.wait_for_selector("#tj-translate")
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
 def _translate(page, text: str, total: int) -> None:
     page.locator("#tj-text textarea").fill(text)
     page.click("#tj-translate")

@@ -146,15 +146,13 @@ class MarianBackend:
 
     def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
         hypotheses = []
-        start = self._model.config.decoder_start_token_id
         # One at a time: generate() takes decoder inputs of one length per batch, and prefixes differ.
         for text, prefix in zip(texts, prefixes, strict=True):
             batch = self._tokenizer([text], return_tensors="pt").to(self.device)
-            forced = self._torch.tensor([[start, *self._tokenizer.convert_tokens_to_ids(list(prefix))]])
             with self._torch.inference_mode():
                 output = self._model.generate(
                     **batch,
-                    decoder_input_ids=forced.to(self.device),
+                    decoder_input_ids=self._forced(prefix),
                     num_beams=self.beam,
                     max_length=self.max_length,
                 )
@@ -163,17 +161,20 @@ class MarianBackend:
 
     def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
         torch = self._torch
-        start = self._model.config.decoder_start_token_id
         batch = self._tokenizer([text], return_tensors="pt").to(self.device)
-        forced = torch.tensor([[start, *self._tokenizer.convert_tokens_to_ids(list(prefix))]], device=self.device)
         with torch.inference_mode():
-            logits = self._model(**batch, decoder_input_ids=forced).logits[0, -1].float()
+            logits = self._model(**batch, decoder_input_ids=self._forced(prefix)).logits[0, -1].float()
             logits[self._pad] = -float("inf")  # never a piece of text (the model's generation config bans it too)
             if not prefix:
                 logits[self._eos] = -float("inf")  # an empty translation is no alternative
             following = torch.topk(logits, k=min(count, logits.shape[0])).indices.tolist()
         pieces = self._tokenizer.convert_ids_to_tokens(following)
         return self.continue_batch([text] * len(pieces), [[*prefix, piece] for piece in pieces])
+
+    def _forced(self, prefix: Sequence[str]):
+        """Decoder input for one sentence: the decoder start token, then ``prefix``'s pieces."""
+        ids = [self._model.config.decoder_start_token_id, *self._tokenizer.convert_tokens_to_ids(list(prefix))]
+        return self._torch.tensor([ids], device=self.device)
 
     def target_pieces(self, text: str) -> tuple[str, ...]:
         ids = self._tokenizer(text_target=[text])["input_ids"][0][:-1]  # without end-of-sentence
@@ -205,7 +206,7 @@ class MarianBackend:
             return []
         torch = self._torch
         batch = self._tokenizer(list(sources), return_tensors="pt", padding=True).to(self.device)
-        given = list(pieces) + [()] * (len(targets) - len(pieces))
+        given = list(pieces) or [()] * len(targets)
         unsplit = [t for t, p in zip(targets, given, strict=True) if not p]
         texts = iter(self._tokenizer(text_target=unsplit)["input_ids"] if unsplit else [])
         rows = [[*self._tokenizer.convert_tokens_to_ids(list(p)), self._eos] if p else next(texts) for p in given]

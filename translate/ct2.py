@@ -230,7 +230,7 @@ class CTranslate2Backend:
         if not sources:
             return []
         source = [self._pieces.encode(text) for text in sources]
-        given = list(pieces) + [()] * (len(targets) - len(pieces))
+        given = list(pieces) or [()] * len(targets)
         target = [list(p) if p else self._pieces.encode_target(text) for text, p in zip(targets, given, strict=True)]
         # Greedy decoding forced through the target: its attention is exact (the beam > 1 batched
         # first-row error of CTranslate2 4.8 does not arise at beam 1); one step past the longest

@@ -131,7 +131,7 @@ class Translator:
         known. It cannot run for an empty source or English, or for one longer
         than the model takes in one pass (the decoder's positions are bounded like the encoder's).
         """
-        given = list(pieces) + [()] * (len(targets) - len(pieces))
+        given = list(pieces) or [()] * len(targets)
         jobs = [i for i, (source, target) in enumerate(zip(sources, targets, strict=True)) if source and target.strip()]
         lengths = self.backend.count_tokens([sources[i] for i in jobs])
         counted = iter(self.backend.count_target_tokens([targets[i] for i in jobs if not given[i]]))
