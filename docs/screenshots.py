@@ -4,7 +4,9 @@ Serves the reader on loopback with a local model (the test suite's fixture model
 ``tests/fixture_model.py``), drives Debian's chromium with Playwright, corrects one sentence so that
 the correction controls show, points at an Arabic word, and writes ``docs/reader.png``,
 ``docs/reader-phone.png`` and ``docs/reader-words.png`` (two sentences of the sample and one the
-model never saw, with its unsure words marked).
+model never saw, with its unsure words marked), ``docs/reader-alternatives.png`` (the menu of
+the model's other choices at a word) and ``docs/reader-glossary.png`` (a term added from a
+selection, applied to the article).
 
     python docs/screenshots.py --model DIR
 """
@@ -27,6 +29,7 @@ from loopback import stay_on_loopback  # noqa: E402
 
 def serve(model: Path, memory_path: Path) -> str:
     from translate import TranslationOptions
+    from translate.glossary import glossary_beside
     from translate.memory import TranslationMemory
     from ui.app import build_app, launch
     from ui.models import ModelPool
@@ -36,6 +39,7 @@ def serve(model: Path, memory_path: Path) -> str:
         local_dirs=[model],
         local_files_only=True,
         memory=TranslationMemory(memory_path),
+        glossary_path=glossary_beside(memory_path),
     )
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -66,8 +70,8 @@ def correct(page, index: int, text: str) -> None:
     page.wait_for_selector(f"#tj-status:has-text('Correction saved (sentence {index + 1})')")
 
 
-UNSEEN = "شجرة زرقاء تطير فوق المحيط"
-"""A sentence ("a blue tree flies over the ocean") that no small test model has seen: it guesses, and says so."""
+UNSEEN = "الطقس جميل اليوم في بيروت"
+"""A sentence ("the weather is nice in Beirut today") that no small test model has seen: it guesses, and says so."""
 
 
 def words(browser, url: str, sample: list[str], out: Path) -> None:
@@ -81,6 +85,48 @@ def words(browser, url: str, sample: list[str], out: Path) -> None:
     row.locator(".tj-ar").hover()
     row.locator(".tj-ar .tj-w[data-w='3']").hover()  # معركة: "the ... battle"
     page.locator(".tj-doc").screenshot(path=str(out))
+    page.close()
+
+
+def alternatives(browser, url: str, sample: list[str], out: Path) -> None:
+    page = browser.new_page(viewport={"width": 1100, "height": 520})
+    page.goto(url)
+    page.locator("#tj-text textarea").fill("\n\n".join(sample))
+    page.click("#tj-translate")
+    page.wait_for_selector(f"#tj-status:has-text('{len(sample)} / {len(sample)} sentences')")
+    page.wait_for_selector(".tj-doc[aria-busy='false'] .tj-en[contenteditable]")
+    page.locator(".tj-row").nth(0).locator(".tj-en .tj-w[data-w='4']").click()  # "fuss"
+    page.locator(".tj-menu").wait_for()
+    page.keyboard.press("ArrowDown")
+    page.locator("#tj-view").screenshot(path=str(out))
+    page.close()
+
+
+def glossary(browser, url: str, sample: list[str], out: Path) -> None:
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(url)
+    page.locator("#tj-text textarea").fill("\n\n".join(sample))
+    page.click("#tj-translate")
+    page.wait_for_selector(f"#tj-status:has-text('{len(sample)} / {len(sample)} sentences')")
+    page.wait_for_selector(".tj-doc[aria-busy='false'] .tj-en[contenteditable]")
+    page.evaluate(
+        """() => {
+          const cell = document.querySelector(".tj-row .tj-ar");
+          const start = cell.textContent.indexOf("خان طومان");
+          const range = document.createRange();
+          range.setStart(cell.firstChild, start);
+          range.setEnd(cell.firstChild, start + "خان طومان".length);
+          window.getSelection().removeAllRanges();
+          window.getSelection().addRange(range);
+          cell.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+        }"""
+    )
+    page.locator(".tj-add-term").click()
+    page.locator("#tj-term-en input, #tj-term-en textarea").first.type("Khan Touman")
+    page.click("#tj-term-add")
+    page.wait_for_selector("#tj-glossary-note:has-text('translated again')")
+    page.evaluate("document.querySelector('#tj-glossary-panel').scrollIntoView()")
+    page.screenshot(path=str(out))
     page.close()
 
 
@@ -101,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS)
             words(browser, url, _sentences(2, 3), args.out / "reader-words.png")  # before any correction
+            alternatives(browser, url, _sentences(2, 3), args.out / "reader-alternatives.png")
             desktop = browser.new_page(viewport={"width": 1280, "height": 1300})
             desktop.goto(url)
             translate_sample(desktop)
@@ -116,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
             translate_sample(phone)  # the page scrolls the progress and the first rows into view
             phone.mouse.move(1, 1)  # no hover on a phone
             phone.screenshot(path=str(args.out / "reader-phone.png"))
+            news = ["قصفت الطائرات خان طومان ليلا.", "وقالت المعارضة إن خان طومان محاصرة."]
+            glossary(browser, url, [*_sentences(2, 3), *news], args.out / "reader-glossary.png")  # edits the glossary
             browser.close()
-    print(f"wrote reader.png, reader-phone.png and reader-words.png in {args.out}", file=sys.stderr)
+    print(f"wrote the reader's screenshots in {args.out}", file=sys.stderr)
     return 0
 
 

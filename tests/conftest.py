@@ -120,8 +120,9 @@ def _serve_reader(model_dir: Path, **options) -> Iterator[RunningReader]:
     from ui.models import ModelPool
 
     memory = options.pop("memory", None)
+    glossary = options.pop("glossary_path", None)
     translation = TranslationOptions(compute_type=EXACT_COMPUTE_TYPE)  # so that pages show the fixture English exactly
-    pool = ModelPool(translation, local_dirs=[model_dir], local_files_only=True, memory=memory)
+    pool = ModelPool(translation, local_dirs=[model_dir], local_files_only=True, memory=memory, glossary_path=glossary)
     app = build_app(pool, allow_private_urls=True, max_text_bytes=200_000, **options)
     port = _free_port()
     launch(app, port=port, quiet=True, prevent_thread_lock=True, max_file_size="200kb")
@@ -145,6 +146,18 @@ def shared_reader(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
     memory = TranslationMemory(tmp_path_factory.mktemp("shared-memory") / "memory.sqlite3")
     with _serve_reader(model_dir, memory=memory, remember_corrections=False) as running:
+        yield running
+    memory.close()
+
+
+@pytest.fixture(scope="module")
+def own_reader(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningReader]:
+    """One person's reader: a translation memory that keeps corrections, and a glossary beside it they can edit."""
+    from translate.glossary import glossary_beside
+    from translate.memory import TranslationMemory
+
+    memory = TranslationMemory(tmp_path_factory.mktemp("own-memory") / "memory.sqlite3")
+    with _serve_reader(model_dir, memory=memory, glossary_path=glossary_beside(memory.path)) as running:
         yield running
     memory.close()
 

@@ -21,8 +21,17 @@ pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install -y chromium fonts-noto-core)"
 )
 
-GIBBERISH = "مرحبا بكم في الاجتماع الكبير\n\nشجرة زرقاء تطير فوق المحيط"
-"""Arabic the fixture model never saw: it guesses, and says so in its word scores."""
+GIBBERISH = "\n\n".join(
+    [
+        "مرحبا بكم في الاجتماع الكبير",
+        "شجرة زرقاء تطير فوق المحيط",
+        "الطقس جميل اليوم في بيروت",
+        "يلعب الأطفال كرة القدم في الشارع",
+        "زرقاء زرقاء زرقاء زرقاء",
+    ]
+)
+"""Arabic the fixture model never saw: it guesses, often confidently (as small models do), and on some
+of these says so in its word scores."""
 
 
 def _translate(page, text: str, total: int) -> None:

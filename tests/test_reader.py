@@ -58,8 +58,10 @@ def test_no_telemetry(reader) -> None:
 
 def test_api_is_documented_with_a_stable_name(client: Client) -> None:
     api = client.view_api(print_info=False, return_format="dict")
-    assert list(api["named_endpoints"]) == ["/translate"]
+    assert list(api["named_endpoints"]) == ["/translate", "/alternatives"]
     assert [p["parameter_name"] for p in api["named_endpoints"]["/translate"]["parameters"]] == ["text", "model"]
+    parameters = api["named_endpoints"]["/alternatives"]["parameters"]
+    assert [p["parameter_name"] for p in parameters] == ["text", "translation", "word", "model"]
 
 
 def test_tsv_download_equals_the_cli_tsv(client: Client, reader, seed_text, seed_pairs, capsys, monkeypatch) -> None:

@@ -163,3 +163,26 @@ def test_aligned_words_stay_text(payload: str) -> None:
     assert set(parsed.tags) <= {"div", "span", "button"}
     assert all(not name.startswith("on") and name != "href" for name, _ in parsed.attrs)
     assert "".join(parsed.text).startswith(f"1he said {payload} x")
+
+
+def test_glossary_words_are_marked_as_the_glossarys_and_missing_terms_flagged() -> None:
+    from translate.types import TermUse
+
+    pair = _aligned_pair(
+        "قصفت الطائرات خان طومان ليلا.",
+        "The planes shelled Khan Touman at night.",
+        [-0.01, -0.01, -0.01, -3.0, -4.0, -0.01, -0.01],
+        [(1, 0), (1, 1), (0, 2), (2, 3), (3, 4), (4, 5), (4, 6)],
+    )
+    applied = TermUse("خان طومان", "Khan Touman", (14, 23), (19, 30), True)
+    html = render_patch("d", [dataclasses.replace(pair, terms=(applied,))], editable=True)
+    marked = re.findall(r'<span class="tj-w tj-term" data-w="(\d)" title="([^"]*)">', html)
+    assert [(int(i), t) for i, t in marked] == [
+        (3, "Glossary: خان طومان → Khan Touman"),
+        (4, "Glossary: خان طومان → Khan Touman"),
+    ]
+    assert "tj-low" not in html and "tj-flag" not in html  # the glossary chose these words, not the model
+    missing = dataclasses.replace(applied, english="Ḥmeimīm", target=None, applied=False)
+    flagged = render_patch("d", [dataclasses.replace(pair, terms=(missing,))], editable=True)
+    assert "tj-flagged" in flagged and "tj-term" not in flagged
+    assert "The glossary&#x27;s English is not in this translation (خان طومان → Ḥmeimīm)" in flagged

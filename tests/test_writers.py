@@ -101,10 +101,33 @@ def test_jsonl_uses_the_translation_convention() -> None:
         "alignment": None,
         "score": None,
         "word_scores": None,
+        "terms": [],
     }
     assert records[1]["translation"] == {"ar": NASTY[0], "en": NASTY[1]}
     assert records[1]["truncated"] is True and records[1]["repetitive"] is True
     assert "مرحبا" in out.getvalue()  # UTF-8, not \u escapes
+
+
+def test_jsonl_terms_round_trip() -> None:
+    from translate import TermUse, read_jsonl
+
+    uses = (
+        TermUse("خان طومان", "Khan Touman", (4, 13), (11, 22), True),
+        TermUse("حميميم", "Hmeimim", (20, 26), None, False),
+    )
+    pair = AlignedPair(0, 0, "في خان طومان ثم حميميم", "Fighting in Khan Touman.", terms=uses)
+    out = io.StringIO()
+    write_jsonl([pair], out)
+    record = json.loads(out.getvalue())
+    assert record["terms"][1] == {
+        "arabic": "حميميم",
+        "english": "Hmeimim",
+        "source": [20, 26],
+        "target": None,
+        "applied": False,
+    }
+    (back,) = read_jsonl(out.getvalue().splitlines())
+    assert back == pair and back.flagged and back.missing_terms == uses[1:]
 
 
 def test_tmx_is_well_formed_tmx_14() -> None:

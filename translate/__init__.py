@@ -10,21 +10,36 @@ Importing this package is cheap: torch and transformers load only when a
 """
 
 from translate.errors import InputError, ModelUnavailableError, TranslateError, UnknownModelError
+from translate.glossary import Glossary, load_glossary
 from translate.registry import ModelEntry, ResolvedModel, load_registry, resolve_model
 from translate.segment import segment_text
 from translate.translator import Translator
-from translate.types import AlignedPair, Hypothesis, Segment, TranslationInfo, TranslationOptions, WordAlignment
+from translate.types import (
+    AlignedPair,
+    Alternative,
+    GlossaryTerm,
+    Hypothesis,
+    Segment,
+    TermUse,
+    TranslationInfo,
+    TranslationOptions,
+    WordAlignment,
+)
 from translate.version import __version__
 from translate.writers import read_jsonl, read_tsv, write_jsonl, write_pairs, write_text, write_tmx, write_tsv
 
 __all__ = [
     "AlignedPair",
+    "Alternative",
+    "Glossary",
+    "GlossaryTerm",
     "Hypothesis",
     "InputError",
     "ModelEntry",
     "ModelUnavailableError",
     "ResolvedModel",
     "Segment",
+    "TermUse",
     "TranslateError",
     "TranslationInfo",
     "TranslationOptions",
@@ -32,6 +47,7 @@ __all__ = [
     "UnknownModelError",
     "WordAlignment",
     "__version__",
+    "load_glossary",
     "load_registry",
     "read_jsonl",
     "read_tsv",

@@ -210,9 +210,20 @@ class CachedBackend:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.backend.count_tokens(texts)
 
-    def key(self, text: str, controls: DecodingControls | None = None) -> str:
-        settings = self.settings if controls is None else f"{self.settings} {controls}"
+    def key(self, text: str, extra: DecodingControls | str | None = None) -> str:
+        """The memory's key for ``text``: the output settings, anything else that shaped it (``extra``), the text."""
+        settings = self.settings if extra is None else f"{self.settings} {extra}"
         return hashlib.sha256(f"{settings}\n{text}".encode()).hexdigest()
+
+    def recall(self, items: Sequence[tuple[str, str]]) -> dict[int, Hypothesis]:
+        """Stored translations of (text, tag) items, by item index; ``tag`` names what else shaped them."""
+        keys = [self.key(text, tag) for text, tag in items]
+        found = self.memory.machine(keys)
+        return {i: found[key] for i, key in enumerate(keys) if key in found}
+
+    def remember(self, items: Sequence[tuple[str, str, Hypothesis]]) -> None:
+        """Store (text, tag, translation) items: a translation shaped by more than the model (a glossary)."""
+        self.memory.store_machine(self.model.model_id, [(self.key(text, tag), text, h) for text, tag, h in items])
 
     def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.backend.count_target_tokens(texts)

@@ -8,19 +8,24 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.align import align_pair, join_alignments
+from translate.align import align_pair, join_alignments, word_spans
 from translate.backend import Backend, load_backend
 from translate.batching import plan_batches
+from translate.errors import InputError
+from translate.glossary import Glossary
 from translate.memory import CachedBackend, TranslationMemory
 from translate.normalize import contains_arabic, normalize_for_model
 from translate.quality import is_repetitive
 from translate.registry import default_model, resolve_model
 from translate.segment import segment_text, split_to_fit
+from translate.steer import Steering
 from translate.types import (
     AlignedPair,
+    Alternative,
     DecodingControls,
     Hypothesis,
     Segment,
+    TermUse,
     TokenDetail,
     TranslationInfo,
     TranslationOptions,
@@ -49,7 +54,10 @@ class Translator:
     it once if it is not cached and ``local_files_only`` is false), so a
     missing model fails here, before any input is read. With a ``memory``,
     sentences translated before are not translated again, and a human
-    translation stored there is used instead of the model's.
+    translation stored there is used instead of the model's. With a
+    ``glossary``, its terms' English is spliced into the translations that lack
+    it (:mod:`translate.steer`), and every pair reports the terms of its source
+    (``AlignedPair.terms``). ``glossary`` may be replaced between translations.
     """
 
     def __init__(
@@ -61,8 +69,10 @@ class Translator:
         local_files_only: bool = False,
         backend: Backend | None = None,
         memory: TranslationMemory | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         self.options = options or TranslationOptions()
+        self.glossary = glossary
         if backend is None:
             resolved = resolve_model(model or default_model(), revision=revision, local_files_only=local_files_only)
             backend = load_backend(resolved, self.options)
@@ -99,12 +109,45 @@ class Translator:
             has_arabic=contains_arabic(text),
             segments=tuple(segments),
         )
-        return self._run(segments, texts, pieces, spans, human), info
+        return self._run(segments, texts, pieces, spans, human, self.glossary), info
 
     def translate_text(self, text: str, *, use_human: bool = True) -> list[AlignedPair]:
         """Translate ``text`` and return all pairs at once."""
         pairs, _ = self.translate(text, use_human=use_human)
         return list(pairs)
+
+    def terms(self, source: str, target: str) -> tuple[TermUse, ...]:
+        """The glossary's terms in ``source`` and whether ``target`` carries their English (none: no glossary)."""
+        return self.glossary.report(source, target) if self.glossary is not None else ()
+
+    def alternatives(self, source: str, target: str, word: int, count: int = 5) -> list[Alternative]:
+        """Up to ``count`` other translations of ``source`` that keep ``target`` up to its word ``word``.
+
+        The model is forced through the English before that word, takes its
+        most likely next pieces there, and finishes each (prefix decoding);
+        most likely first. One that equals ``target`` is left out. Words are whitespace tokens, counted
+        from 0. Raises :class:`InputError` for a word that is not there or a
+        source the model takes in more than one part.
+        """
+        spans = word_spans(target)
+        if not 0 <= word < len(spans):
+            raise InputError(f"the translation has {len(spans)} words; there is no word {word}")
+        text = normalize_for_model(source)
+        if not text or self.backend.count_tokens([text])[0] > self.max_piece_tokens:
+            raise InputError("this sentence is translated in parts; alternatives are offered for shorter sentences")
+        kept = target[: spans[word][0]].rstrip()
+        prefix = self.backend.target_pieces(kept) if kept else ()
+        found: list[Alternative] = []
+        # A few more than asked: some continue the word before instead of starting a new one.
+        for hypothesis in self.backend.alternatives(text, prefix, count + 3):
+            english = " ".join(hypothesis.text.split())
+            start = len(kept) + 1 if kept else 0
+            if english[:start] != (kept + " " if kept else "") or not english[start:].strip():
+                continue  # not a new word at this place
+            if english == target.strip() or any(a.text == english for a in found):
+                continue
+            found.append(Alternative(english, start, english[start:].split()[0]))
+        return found[:count]
 
     def align(self, pairs: Sequence[AlignedPair]) -> list[WordAlignment | None]:
         """Word alignments and confidence of these pairs, as their English stands (the model's or a person's).
@@ -214,8 +257,10 @@ class Translator:
         pieces: list[_Piece],
         spans: list[range],
         human: dict[int, str],
+        glossary: Glossary | None,
     ) -> Iterator[AlignedPair]:
         aligning = self.options.alignments
+        steering = Steering(self.backend, glossary, self._details) if glossary else None
         done: list[Hypothesis | None] = [None] * len(pieces)
         details: list[TokenDetail | None] = [None] * len(pieces)
         human_details: dict[int, TokenDetail | None] = {}
@@ -234,6 +279,8 @@ class Translator:
             if batch:
                 sources = [pieces[i].text for i in batch]
                 hypotheses = self._translate_checked(sources)
+                if steering is not None:
+                    hypotheses = steering.steer(sources, hypotheses)
                 for i, hypothesis in zip(batch, hypotheses, strict=True):
                     # The detail (attention matrices) is kept only until its sentence is out.
                     done[i] = dataclasses.replace(hypothesis, detail=None) if hypothesis.detail else hypothesis
@@ -262,8 +309,12 @@ class Translator:
                         pair = dataclasses.replace(pair, alignment=self._joined(pair, pieces, done, details, span))
                 for i in span:  # attention matrices are large: keep none past its sentence
                     details[i] = None
+                if glossary:
+                    pair = dataclasses.replace(pair, terms=glossary.report(pair.source, pair.target))
                 yield pair
                 next_segment += 1
+        if steering is not None and steering.spliced:
+            logger.info("glossary: decoded %d sentence piece(s) again to put in a term's English", steering.spliced)
 
     @staticmethod
     def _joined(

@@ -103,6 +103,45 @@ class WordAlignment:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another translation of a sentence, which departs from the current one at a chosen word.
+
+    ``text`` is the whole sentence: the current English up to character
+    ``start``, then the model's other choice (``word``) and what the model
+    writes after it.
+    """
+
+    text: str
+    start: int
+    word: str
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """An Arabic term and the English it must always have (one line of a glossary)."""
+
+    arabic: str
+    english: str
+
+
+@dataclass(frozen=True)
+class TermUse:
+    """A glossary term found in a source sentence, and where its English stands in the translation.
+
+    ``source`` is the character span of the term in the source sentence as
+    written; ``target`` the span of its English in the translation, or
+    ``None`` when the translation does not have it (``applied`` is false: the
+    pair is flagged).
+    """
+
+    arabic: str
+    english: str
+    source: tuple[int, int]
+    target: tuple[int, int] | None
+    applied: bool
+
+
+@dataclass(frozen=True)
 class AlignedPair:
     """One source sentence and its translation.
 
@@ -114,6 +153,8 @@ class AlignedPair:
     back from a file that does not keep them. ``alignment`` links the words of
     the two sentences and carries the model's confidence in the English, when
     it was asked for (``TranslationOptions.alignments``) and could be made.
+    ``terms`` are the glossary terms found in the source, each with whether
+    the translation carries its English.
     """
 
     index: int
@@ -127,11 +168,17 @@ class AlignedPair:
     edited: bool = False
     repetitive: bool = False
     alignment: WordAlignment | None = None
+    terms: tuple[TermUse, ...] = ()
 
     @property
     def flagged(self) -> bool:
-        """Whether the machine translation is suspect: cut off or looping."""
-        return self.truncated or self.repetitive
+        """Whether the translation is suspect: cut off, looping, or missing a glossary term's English."""
+        return self.truncated or self.repetitive or not all(t.applied for t in self.terms)
+
+    @property
+    def missing_terms(self) -> tuple[TermUse, ...]:
+        """The glossary terms of the source whose English the translation does not carry."""
+        return tuple(t for t in self.terms if not t.applied)
 
     @property
     def score(self) -> float | None:

@@ -14,7 +14,7 @@ from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from translate.align import alignment_from_links, parse_pharaoh, pharaoh
-from translate.types import AlignedPair
+from translate.types import AlignedPair, TermUse
 from translate.version import __version__
 
 TSV_HEADER = ("index", "paragraph", "source", "target")
@@ -92,7 +92,10 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
     ``alignment`` is the word alignment in Pharaoh format, ``score`` the
     model's confidence in the English (mean piece log-probability) and
     ``word_scores`` each English word's (lowest piece log-probability); all
-    three are null for a pair without an alignment.
+    three are null for a pair without an alignment. ``terms`` lists the
+    glossary terms found in the source: ``arabic``, ``english``, ``source``
+    and ``target`` (character spans; ``target`` null when the English is not
+    there) and ``applied``; empty without a glossary.
     """
     count = 0
     for pair in pairs:
@@ -110,6 +113,7 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
             "alignment": pharaoh(alignment.links) if alignment is not None else None,
             "score": _rounded(alignment.score) if alignment is not None and alignment.score is not None else None,
             "word_scores": [_rounded(x) for x in alignment.word_scores] if alignment is not None else None,
+            "terms": [dataclasses.asdict(term) for term in pair.terms],
         }
         out.write(_one_line(json.dumps(record, ensure_ascii=False)) + "\n")
         count += 1
@@ -139,6 +143,7 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[AlignedPair]:
                 truncated=bool(record.get("truncated", False)),
                 edited=bool(record.get("edited", False)),
                 repetitive=bool(record.get("repetitive", False)),
+                terms=tuple(_term(item) for item in record.get("terms") or ()),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{where}: not a tarjama JSONL record ({exc})") from None
@@ -146,6 +151,17 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[AlignedPair]:
             scores = record.get("word_scores") or ()
             pair = _with_alignment(pair, record["alignment"], record.get("score"), scores, where=where)
         yield pair
+
+
+def _term(item: dict) -> TermUse:
+    target = item["target"]
+    return TermUse(
+        arabic=str(item["arabic"]),
+        english=str(item["english"]),
+        source=(int(item["source"][0]), int(item["source"][1])),
+        target=(int(target[0]), int(target[1])) if target is not None else None,
+        applied=bool(item["applied"]),
+    )
 
 
 def _with_alignment(

@@ -8,6 +8,7 @@ English fills in row by row as batches finish.
 from __future__ import annotations
 
 import tempfile
+from html import escape
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ui.handlers import DOWNLOAD_FORMATS, Reader, Reading
 from ui.models import ModelPool
 from ui.render import EMPTY_VIEW, render_status
 from ui.sources import SUPPORTED_SUFFIXES
+from ui.steering import SteeringHandlers
 
 __all__ = ["Reader", "Reading", "build_app", "launch"]
 
@@ -29,6 +31,12 @@ def reader_theme() -> gr.themes.Base:
     )
 
 
+GLOSSARY_JS = (
+    # The ✕ of a glossary term asks the server to remove it.
+    'element.addEventListener("click", (event) => { const button = event.target.closest(".tj-term-remove"); '
+    'if (button) trigger("submit", { remove: button.dataset.arabic }); });'
+)
+
 PATCH_JS = (
     # Every value the server sends, in order, as an event for the view's script; the watch callback
     # runs once per update of the component's value.
@@ -40,8 +48,8 @@ HEADER = (
     '<div class="tj-header"><h1 style="margin-bottom:0.2em">tarjama '
     '<span lang="ar" dir="rtl" style="font-weight:400">ترجمة</span></h1>'
     '<p style="margin-top:0">Arabic → English, sentence by sentence. Hover a sentence or a word to see its '
-    "partner, click a sentence or its number to pin it; click an English sentence to correct it; download the "
-    "aligned pairs.</p></div>"
+    "partner; click an English word for the model's alternatives, or type to correct the sentence; select Arabic "
+    "words to add them to the glossary; download the aligned pairs.</p></div>"
 )
 
 
@@ -71,6 +79,21 @@ def scope_note(reader: Reader) -> str:
     )
 
 
+def glossary_help(steering: SteeringHandlers) -> str:
+    """What the glossary does, said where people edit it."""
+    if not steering.glossary_editable:
+        return (
+            "The glossary is read-only in this reader (its corrections are not remembered either); "
+            "edit it with <code>tarjama reader</code> on your own machine or pass <code>--glossary FILE</code>."
+        )
+    where = escape(str(steering.reader.pool.glossary_path))
+    return (
+        "Every translation, here and in <code>tarjama translate</code>, puts the term's English where the model "
+        "translated the Arabic term (also with و ف ب ل ال attached); a sentence where it cannot is marked ⚠. "
+        f"Saved in <code>{where}</code>."
+    )
+
+
 def build_app(
     pool: ModelPool,
     *,
@@ -92,6 +115,7 @@ def build_app(
         max_text_bytes=max_text_bytes,
         remember_corrections=remember_corrections,
     )
+    steering = SteeringHandlers(reader)
     model_events = {"concurrency_id": "model", "show_progress": "hidden"}
     with gr.Blocks(title="tarjama reader", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.HTML(HEADER, js_on_load=None)
@@ -142,7 +166,32 @@ def build_app(
             apply_default_css=False,
             container=False,
         )
-        gr.HTML(f'<p class="tj-scope">{scope_note(reader)}</p>', js_on_load=None, elem_id="tj-scope")
+        # data-glossary tells the view's script whether to offer "Add to glossary" on a selection.
+        editable = "editable" if steering.glossary_editable else "read-only"
+        gr.HTML(
+            f'<p class="tj-scope" data-glossary="{editable}">{scope_note(reader)}</p>',
+            js_on_load=None,
+            elem_id="tj-scope",
+        )
+        with gr.Accordion(
+            "Glossary: names and terms that must always be translated one way", open=False, elem_id="tj-glossary-panel"
+        ):
+            terms = gr.HTML(steering.glossary_view(), js_on_load=GLOSSARY_JS, elem_id="tj-glossary")
+            with gr.Row(visible=steering.glossary_editable, equal_height=False):
+                term_ar = gr.Textbox(
+                    label="Arabic term (or select words in the article)",
+                    rtl=True,
+                    max_lines=1,
+                    elem_id="tj-term-ar",
+                    scale=2,
+                )
+                term_en = gr.Textbox(label="English", max_lines=1, elem_id="tj-term-en", scale=2)
+                add_term = gr.Button("Add term", size="sm", elem_id="tj-term-add", scale=1)
+            glossary_note = gr.HTML(
+                f'<p class="tj-glossary-note">{glossary_help(steering)}</p>',
+                js_on_load=None,
+                elem_id="tj-glossary-note",
+            )
         view = gr.HTML(EMPTY_VIEW, js_on_load=asset("reader.js"), elem_id="tj-view", apply_default_css=False)
 
         outputs = [text_box, status, view, patch, reading, *downloads_row]
@@ -174,7 +223,30 @@ def build_app(
             concurrency_limit=1,
             concurrency_id="corrections",
         )
+        # A click on an English word asks for the model's alternatives there; the menu comes back as a patch.
+        view.option_select(
+            steering.alternatives,
+            [reading],
+            [patch],
+            api_name="word_alternatives",  # "alternatives" is the public API's name
+            api_visibility="private",
+            trigger_mode="always_last",
+            **model_events,
+        )
+        # Glossary changes rewrite the reading like corrections do: one at a time, in the same queue.
+        glossary_outputs = [terms, term_ar, term_en, glossary_note, reading, patch, *downloads_row]
+        glossary_events = {
+            "api_visibility": "private",
+            "concurrency_limit": 1,
+            "concurrency_id": "corrections",
+            "show_progress": "hidden",
+        }
+        add_term.click(steering.add_term, [term_ar, term_en, reading], glossary_outputs, **glossary_events)
+        term_en.submit(steering.add_term, [term_ar, term_en, reading], glossary_outputs, **glossary_events)
+        terms.submit(steering.remove_term, [reading], glossary_outputs, trigger_mode="multiple", **glossary_events)
+        app.load(steering.glossary_view, None, terms, api_visibility="private", queue=False)
         gr.api(reader.api_translate, api_name="translate", concurrency_id="model")
+        gr.api(steering.api_alternatives, api_name="alternatives", concurrency_id="model")
     return app
 
 

@@ -81,6 +81,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     cache.add_argument("--cache", type=Path, metavar="PATH", help="translation memory database (default: user cache)")
     cache.add_argument("--no-cache", action="store_true", help="neither read nor write the translation memory")
     parser.add_argument(
+        "--glossary",
+        type=Path,
+        metavar="FILE",
+        help="the glossary TSV to use and edit (default: glossary.tsv beside the translation memory)",
+    )
+    parser.add_argument(
         "--auth",
         default=os.environ.get("TARJAMA_READER_AUTH"),
         metavar="USER:PASSWORD",
@@ -132,12 +138,22 @@ def run(args: argparse.Namespace) -> int:
         raise TranslateError(
             f"the reader needs its extra dependencies ({exc.name} is missing): pip install 'tarjama[reader]'"
         ) from None
-    from translate.cli import open_memory
+    from translate.commands.common import open_memory
+    from translate.glossary import glossary_beside
 
     options = TranslationOptions(
         beam=args.beam, device=args.device, backend=args.backend, compute_type=args.compute_type
     )
-    pool = ModelPool(options, local_dirs=local, first=named, local_files_only=args.offline, memory=open_memory(args))
+    memory = open_memory(args)
+    glossary = args.glossary or (glossary_beside(memory.path) if memory is not None else None)
+    pool = ModelPool(
+        options,
+        local_dirs=local,
+        first=named,
+        local_files_only=args.offline,
+        memory=memory,
+        glossary_path=glossary,
+    )
     remember = args.remember_corrections == "yes" or (args.remember_corrections == "auto" and not is_shared(args))
     app = build_app(
         pool,

@@ -205,7 +205,8 @@ class Reader:
         except TranslateError:
             found = [None] * len(indices)
         for i, alignment in zip(indices, found, strict=True):
-            pairs[i] = dataclasses.replace(pairs[i], alignment=alignment)
+            terms = self.pool.get(reading.model).terms(pairs[i].source, pairs[i].target)
+            pairs[i] = dataclasses.replace(pairs[i], alignment=alignment, terms=terms)
         return dataclasses.replace(reading, pairs=tuple(pairs))
 
     def stop(self, request: gr.Request | None = None) -> tuple[str, Any]:

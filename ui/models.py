@@ -7,8 +7,10 @@ import threading
 from pathlib import Path
 
 from translate import ModelUnavailableError, TranslationOptions, Translator, UnknownModelError
+from translate.glossary import Glossary, load_glossary, save_glossary
 from translate.memory import TranslationMemory
 from translate.registry import is_cached, load_registry
+from translate.types import GlossaryTerm
 
 
 class ModelPool:
@@ -19,7 +21,9 @@ class ModelPool:
     local directory given at start-up, or a short name from ``models.txt``;
     local directories come first, then the registry names in ``first``, then
     the rest of the registry.
-    Every translator shares ``memory``, where the reader also keeps corrections.
+    Every translator shares ``memory``, where the reader also keeps corrections,
+    and the glossary in ``glossary_path`` (read at start, written when a term
+    is added or removed; none when there is no path).
     """
 
     def __init__(
@@ -30,6 +34,7 @@ class ModelPool:
         first: list[str] | None = None,
         local_files_only: bool = False,
         memory: TranslationMemory | None = None,
+        glossary_path: Path | None = None,
     ) -> None:
         # The reader always shows word alignment and confidence.
         self.options = dataclasses.replace(options, alignments=True)
@@ -49,6 +54,27 @@ class ModelPool:
             )
         self._translators: dict[str, Translator] = {}
         self._locks = {name: threading.Lock() for name in self._names}
+        self.glossary_path = glossary_path
+        self.glossary = load_glossary(glossary_path) if glossary_path and glossary_path.is_file() else Glossary()
+        self._glossary_lock = threading.Lock()
+
+    def add_term(self, term: GlossaryTerm) -> Glossary:
+        """Add (or replace) a glossary term, save the glossary, and use it from the next translation on."""
+        with self._glossary_lock:
+            return self._set_glossary(self.glossary.with_term(term))
+
+    def remove_term(self, arabic: str) -> Glossary:
+        """Remove the term for ``arabic`` (compared as the glossary matches), save, and use the rest."""
+        with self._glossary_lock:
+            return self._set_glossary(self.glossary.without(arabic))
+
+    def _set_glossary(self, glossary: Glossary) -> Glossary:
+        if self.glossary_path is not None:
+            save_glossary(glossary, self.glossary_path)
+        self.glossary = glossary
+        for translator in list(self._translators.values()):
+            translator.glossary = glossary
+        return glossary
 
     def choices(self) -> list[tuple[str, str]]:
         """(label, name) of the models to offer: local directories first, then ``models.txt`` in order."""
@@ -73,6 +99,10 @@ class ModelPool:
         with self._locks[name]:
             if name not in self._translators:
                 self._translators[name] = Translator(
-                    name, self.options, local_files_only=self.local_files_only, memory=self.memory
+                    name,
+                    self.options,
+                    local_files_only=self.local_files_only,
+                    memory=self.memory,
+                    glossary=self.glossary,
                 )
             return self._translators[name]

@@ -19,7 +19,7 @@ from html import escape
 from itertools import groupby
 
 from translate.align import LOW_SENTENCE_SCORE, LOW_WORD_LOGPROB, pharaoh
-from translate.types import AlignedPair, Segment, WordAlignment
+from translate.types import AlignedPair, Alternative, GlossaryTerm, Segment, TermUse, WordAlignment
 
 EMPTY_VIEW = (
     '<div class="tj-doc tj-empty"><p>Paste Arabic text, upload a file or give an article URL, '
@@ -90,7 +90,7 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
         english = '<span class="tj-placeholder">…</span>'
     else:
         english = (
-            _english_words(pair.target, pair.alignment, judged=not pair.edited)
+            _english_words(pair.target, pair.alignment, judged=not pair.edited, terms=pair.terms)
             if pair.alignment
             else escape(pair.target)
         )
@@ -131,17 +131,31 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
     )
 
 
-def _english_words(text: str, alignment: WordAlignment, *, judged: bool) -> str:
-    """The English with each word in a span the page can light up; if ``judged``, low-confidence words marked."""
+def _english_words(text: str, alignment: WordAlignment, *, judged: bool, terms: Sequence[TermUse] = ()) -> str:
+    """The English with each word in a span the page can light up; if ``judged``, low-confidence words marked.
+
+    Words of a glossary term's English are marked as the glossary's, never as
+    the model's doubt: the glossary chose them, not the model.
+    """
+    glossary = {}
+    for term in terms:
+        if term.target is not None:
+            for i, (start, end) in enumerate(alignment.target_words):
+                if term.target[0] <= start and end <= term.target[1] + 1:  # a word may carry punctuation after
+                    glossary[i] = term
     parts, at = [], 0
     for i, (start, end) in enumerate(alignment.target_words):
         parts.append(escape(text[at:start]))
+        word = escape(text[start:end])
         score = alignment.word_scores[i] if judged and i < len(alignment.word_scores) else None
-        if score is not None and score < LOW_WORD_LOGPROB:
+        if i in glossary:
+            title = escape(f"Glossary: {glossary[i].arabic} → {glossary[i].english}")
+            parts.append(f'<span class="tj-w tj-term" data-w="{i}" title="{title}">{word}</span>')
+        elif score is not None and score < LOW_WORD_LOGPROB:
             title = f"Low confidence: the model gave this word a {_percent(score)} chance"
-            parts.append(f'<span class="tj-w tj-low" data-w="{i}" title="{title}">{escape(text[start:end])}</span>')
+            parts.append(f'<span class="tj-w tj-low" data-w="{i}" title="{title}">{word}</span>')
         else:
-            parts.append(f'<span class="tj-w" data-w="{i}">{escape(text[start:end])}</span>')
+            parts.append(f'<span class="tj-w" data-w="{i}">{word}</span>')
         at = end
     parts.append(escape(text[at:]))
     return "".join(parts)
@@ -166,7 +180,49 @@ def _percent(log_prob: float) -> str:
 def _flag_reason(pair: AlignedPair) -> str:
     if pair.truncated:
         return "The model stopped at its length limit, even on a second try: this translation may be incomplete."
-    return "The model repeated itself, even on a second try: check this translation against the Arabic."
+    if pair.repetitive:
+        return "The model repeated itself, even on a second try: check this translation against the Arabic."
+    missing = "; ".join(f"{t.arabic} → {t.english}" for t in pair.missing_terms)
+    return f"The glossary's English is not in this translation ({missing}): correct it, or check the term."
+
+
+def render_alternatives(
+    doc: str, index: int, word: int, alternatives: Sequence[Alternative], *, error: str = "", nonce: str = ""
+) -> str:
+    """The menu of other translations for word ``word`` of sentence ``index``, for the page's script to show.
+
+    Each choice shows the model's other word and what it would write after
+    it; the script puts the whole ``text`` in the sentence when one is chosen.
+    """
+    marks = f'data-doc="{escape(doc)}" data-pair="{index}" data-w="{word}" data-nonce="{escape(nonce)}"'
+    if error:
+        return f'<div class="tj-alts" {marks} data-error="{escape(error)}" hidden></div>'
+    items = "".join(
+        f'<button type="button" class="tj-alt" role="menuitem" data-text="{escape(a.text)}">'
+        f'<b class="tj-alt-word">{escape(a.word)}</b>'
+        f'<span class="tj-alt-rest">{escape(a.text[a.start + len(a.word) :])}</span></button>'
+        for a in alternatives
+    )
+    return f'<div class="tj-alts" {marks} hidden>{items}</div>'
+
+
+def render_glossary(terms: Sequence[GlossaryTerm], *, editable: bool) -> str:
+    """The glossary's terms as a table; with ``editable``, each with a button that removes it."""
+    if not terms:
+        return '<p class="tj-glossary-empty">No terms yet.</p>'
+    rows = "".join(
+        f'<tr><td dir="rtl" lang="ar">{escape(t.arabic)}</td><td>{escape(t.english)}</td>'
+        + (
+            f'<td><button type="button" class="tj-term-remove" data-arabic="{escape(t.arabic)}" '
+            f'aria-label="Remove {escape(t.arabic)} from the glossary">✕</button></td>'
+            if editable
+            else ""
+        )
+        + "</tr>"
+        for t in terms
+    )
+    head = "<thead><tr><th>Arabic</th><th>English</th></tr></thead>"
+    return f'<table class="tj-glossary">{head}<tbody>{rows}</tbody></table>'
 
 
 def render_status(

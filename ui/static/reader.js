@@ -120,6 +120,7 @@ document.addEventListener("tj-patch", (event) => {
   template.innerHTML = event.detail;
   const patch = template.content.firstElementChild;
   if (patch?.matches(".tj-patch")) applyPatch(patch);
+  else if (patch?.matches(".tj-alts")) showAlternatives(patch);
 });
 
 // ---- highlight and pin ----
@@ -198,13 +199,18 @@ function lightWord(word) {
 }
 
 // The keyboard: moving the caret through an English sentence lights each word and its Arabic.
-document.addEventListener("selectionchange", () => {
+function wordAtCaret() {
   const selection = window.getSelection();
   let node = selection?.anchorNode;
   if (node instanceof Element) node = node.childNodes[Math.max(0, selection.anchorOffset - 1)] || node; // the word before the caret
   const at = node instanceof Element ? node : node?.parentElement;
-  if (!at || !element.contains(at) || !at.closest(".tj-en")) return;
-  lightWord(at.closest(".tj-w"));
+  if (!at || !element.contains(at) || !at.closest(".tj-en")) return undefined;
+  return at.closest(".tj-w");
+}
+
+document.addEventListener("selectionchange", () => {
+  const word = wordAtCaret();
+  if (word !== undefined) lightWord(word);
 });
 
 function pin(row, on) {
@@ -369,6 +375,8 @@ element.addEventListener("click", (event) => {
     return;
   }
   pin(row, !row.classList.contains("tj-pinned"));
+  const word = event.target.closest(".tj-en[contenteditable] .tj-w");
+  if (word && window.getSelection()?.isCollapsed) askAlternatives(word, false);
 });
 
 function caretAtEnd(cell) {
@@ -402,7 +410,10 @@ element.addEventListener("focusout", (event) => {
     cell.innerText = before; // an emptied sentence is put back, not saved
     return;
   }
-  if (text === before) return;
+  if (text !== before) saveCorrection(cell, text);
+});
+
+function saveCorrection(cell, text) {
   const row = cell.closest(".tj-row");
   const index = Number(row.dataset.pair);
   row.classList.remove("tj-edited", "tj-unsaved");
@@ -411,7 +422,7 @@ element.addEventListener("focusout", (event) => {
   const entry = { cell: cell, text: text, tries: 0, timer: null };
   unconfirmed.set(index, entry);
   send(index, entry);
-});
+}
 
 // Done editing: the focus moves to the row's number, so that it stays visible and Tab goes on from here.
 function leave(cell) {
@@ -423,11 +434,208 @@ function leave(cell) {
 element.addEventListener("keydown", (event) => {
   const cell = event.target.closest(".tj-en[contenteditable]");
   if (!cell) return;
-  if (event.key === "Enter" && !event.shiftKey) {
+  if (event.key === "ArrowDown" && event.altKey) {
+    event.preventDefault();
+    const word = wordAtCaret();
+    if (menu?.tjCell === cell) menu.querySelector(".tj-alt")?.focus();
+    else if (word && cell.contains(word)) askAlternatives(word, true);
+  } else if (event.key === "Escape" && menu) {
+    closeMenu(false); // the first Escape closes the menu; the next one cancels the edit
+  } else if (event.key === "Enter" && !event.shiftKey) {
     event.preventDefault();
     leave(cell);
   } else if (event.key === "Escape") {
     cell.innerText = cell.dataset.before ?? cell.innerText;
     leave(cell);
+  }
+});
+
+// ---- alternatives: the model's other choices at an English word ----
+// A click on an English word (or Alt+↓ with the caret in one) asks the server; its answer comes as a
+// patch (.tj-alts) and shows as a menu under the word. Choosing one puts the whole sentence, as the
+// model would go on from there, in place of the English, and saves it like a typed correction.
+// Opened by a click, the menu leaves the keyboard in the sentence (a click is also how editing
+// starts, and typing closes the menu); Alt+↓ moves into it.
+let asked = null; // {doc, index, word, anchor}: the question awaiting an answer
+let menu = null;
+
+function askAlternatives(word, keyboard) {
+  const row = rowOf(word);
+  const doc = currentDoc();
+  if (!row || !doc || row.classList.contains("tj-saving")) return;
+  closeMenu(false);
+  asked = {
+    doc: doc.dataset.doc,
+    index: Number(row.dataset.pair),
+    word: Number(word.dataset.w),
+    anchor: word,
+    keyboard: keyboard,
+  };
+  trigger("option_select", { index: asked.index, word: asked.word });
+}
+
+function showAlternatives(answer) {
+  const question = asked;
+  if (
+    !question ||
+    answer.dataset.doc !== question.doc ||
+    Number(answer.dataset.pair) !== question.index ||
+    Number(answer.dataset.w) !== question.word
+  ) {
+    return;
+  }
+  asked = null;
+  const anchor = question.anchor;
+  if (!anchor.isConnected) return;
+  closeMenu(false);
+  menu = document.createElement("div");
+  menu.className = "tj-menu";
+  menu.setAttribute("role", "menu");
+  menu.setAttribute("aria-label", `Alternatives for "${anchor.textContent}"`);
+  menu.tjCell = anchor.closest(".tj-en");
+  if (answer.dataset.error) {
+    const note = document.createElement("p");
+    note.className = "tj-menu-note";
+    note.textContent = answer.dataset.error;
+    menu.append(note);
+  }
+  for (const choice of [...answer.querySelectorAll(".tj-alt")]) {
+    choice.tabIndex = -1;
+    menu.append(choice);
+  }
+  const hint = document.createElement("p");
+  hint.className = "tj-menu-note";
+  hint.textContent = "↑↓ to move, Enter to choose, Esc to close";
+  menu.append(hint);
+  element.append(menu);
+  const box = anchor.getBoundingClientRect();
+  const width = Math.min(menu.offsetWidth, window.innerWidth - 16);
+  menu.style.left = `${Math.max(8, Math.min(box.left, window.innerWidth - width - 8))}px`;
+  const below = box.bottom + 4;
+  menu.style.top = `${below + menu.offsetHeight > window.innerHeight ? Math.max(8, box.top - menu.offsetHeight - 4) : below}px`;
+  if (question.keyboard && document.activeElement === menu.tjCell) menu.querySelector(".tj-alt")?.focus();
+}
+
+function closeMenu(refocus) {
+  asked = refocus === "typing" ? null : asked;
+  if (!menu) return;
+  const cell = menu.tjCell;
+  menu.remove();
+  menu = null;
+  if (refocus === true && cell?.isConnected) cell.focus();
+}
+
+function choose(choice) {
+  const cell = menu?.tjCell;
+  const text = squash(choice.dataset.text || "");
+  closeMenu(false);
+  if (!cell?.isConnected || !text) return;
+  const before = squash(cell.innerText);
+  cell.innerText = text;
+  if (text !== before) saveCorrection(cell, text);
+  leave(cell);
+}
+
+element.addEventListener("click", (event) => {
+  const choice = event.target instanceof Element ? event.target.closest(".tj-menu .tj-alt") : null;
+  if (choice) choose(choice);
+  else if (menu && !(event.target instanceof Element && event.target.closest(".tj-menu"))) {
+    if (!event.target.closest?.(".tj-w")) closeMenu(false);
+  }
+});
+element.addEventListener("keydown", (event) => {
+  if (!menu || !menu.contains(event.target)) return;
+  const choices = [...menu.querySelectorAll(".tj-alt")];
+  const at = choices.indexOf(event.target);
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    const step = event.key === "ArrowDown" ? 1 : -1;
+    choices[(at + step + choices.length) % choices.length]?.focus();
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    event.stopPropagation();
+    closeMenu(true);
+  } else if (event.key === "Tab") {
+    closeMenu(false);
+  }
+});
+element.addEventListener("input", (event) => {
+  if (event.target.closest?.(".tj-en")) closeMenu("typing"); // typing is its own answer
+});
+window.addEventListener("scroll", () => closeMenu(false), { passive: true });
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && menu && !menu.contains(event.target)) closeMenu(false);
+});
+
+// ---- glossary: select Arabic words, press "Add to glossary", type the English ----
+let adder = null;
+
+function arabicSelection() {
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
+  const range = selection.getRangeAt(0);
+  const from = range.startContainer instanceof Element ? range.startContainer : range.startContainer.parentElement;
+  const to = range.endContainer instanceof Element ? range.endContainer : range.endContainer.parentElement;
+  const cell = from?.closest(".tj-ar");
+  if (!cell || !element.contains(cell) || to?.closest(".tj-ar") !== cell) return null;
+  const text = squash(selection.toString());
+  return text ? { text: text, range: range } : null;
+}
+
+function offerGlossary() {
+  const found = arabicSelection();
+  if (!found || !document.querySelector("#tj-scope [data-glossary='editable']")) {
+    adder?.remove();
+    adder = null;
+    return;
+  }
+  if (!adder) {
+    adder = document.createElement("button");
+    adder.type = "button";
+    adder.className = "tj-add-term";
+    adder.textContent = "+ Add to glossary";
+    adder.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+    adder.addEventListener("click", () => {
+      const chosen = arabicSelection();
+      adder?.remove();
+      adder = null;
+      if (chosen) fillGlossary(chosen.text);
+    });
+    element.append(adder);
+  }
+  adder.dataset.text = found.text;
+  const box = found.range.getBoundingClientRect();
+  adder.style.left = `${Math.max(8, Math.min(box.left, window.innerWidth - 180))}px`;
+  adder.style.top = `${box.bottom + 6}px`;
+}
+
+function fillGlossary(text, tries = 20) {
+  const arabic = document.querySelector("#tj-term-ar textarea, #tj-term-ar input");
+  const english = document.querySelector("#tj-term-en textarea, #tj-term-en input");
+  if (!arabic || !english || !arabic.offsetParent) {
+    // The glossary panel is closed: open it, and fill it once it is shown.
+    const toggle = document.querySelector("#tj-glossary-panel > button, #tj-glossary-panel .label-wrap");
+    if (tries === 20) toggle?.click();
+    if (tries > 0) setTimeout(() => fillGlossary(text, tries - 1), 50);
+    return;
+  }
+  if (arabic.value !== text) {
+    arabic.value = text;
+    arabic.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  english.scrollIntoView({ block: "center" });
+  if (document.activeElement !== english) english.focus();
+  // A panel just opened may still be setting up its boxes and reset the value: check once it has settled.
+  if (tries > 0) setTimeout(() => arabic.isConnected && arabic.value !== text && fillGlossary(text, tries - 1), 150);
+}
+
+element.addEventListener("mouseup", () => setTimeout(offerGlossary));
+element.addEventListener("keyup", (event) => {
+  if (event.shiftKey || event.key === "Shift") offerGlossary();
+});
+document.addEventListener("selectionchange", () => {
+  if (adder && !arabicSelection()) {
+    adder.remove();
+    adder = null;
   }
 });

@@ -1,0 +1,144 @@
+"""Alternatives and the glossary in a real browser, on one person's reader (issue 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from chromium import CHROMIUM
+from fixture_model import seed_sentences
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install -y chromium fonts-noto-core)"
+)
+
+KHAN = seed_sentences()[2]  # "So why all this fuss about Khan Tuman..."
+OTHER = seed_sentences()[3]
+SHOTS = Path(__file__).parent.parent / "docs"
+
+
+@pytest.fixture
+def own_page(browser, own_reader):
+    """A page on one person's reader, whose memory holds no correction and whose glossary is empty."""
+    own_reader.pool.memory.clear_human()
+    for term in own_reader.pool.glossary.terms:
+        own_reader.pool.remove_term(term.arabic)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(own_reader.url)
+    page.wait_for_selector("#tj-translate")
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def _translate(page, text: str, total: int) -> None:
+    page.locator("#tj-text textarea").fill(text)
+    page.click("#tj-translate")
+    page.wait_for_selector(f"#tj-status:has-text('{total} / {total} sentences')", timeout=60_000)
+    page.wait_for_selector(".tj-doc[aria-busy='false'] .tj-en[contenteditable]")
+
+
+def _tsv(page) -> list[list[str]]:
+    with page.expect_download() as download:
+        page.click("#tj-download-tsv")
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines[1:]]
+
+
+def test_typing_after_a_click_closes_the_menu_and_edits(own_page) -> None:
+    page = own_page
+    _translate(page, KHAN[0], 1)
+    cell = page.locator(".tj-row[data-pair='0'] .tj-en")
+    cell.locator(".tj-w[data-w='4']").click()
+    page.locator(".tj-menu").wait_for()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Why the fuss?")
+    assert page.locator(".tj-menu").count() == 0
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tj-status:has-text('Correction saved (sentence 1)')")
+    assert cell.inner_text().rstrip(" ✎") == "Why the fuss?"
+
+
+def test_an_alternative_chosen_rewrites_the_sentence_and_the_download(own_page, own_reader) -> None:
+    page = own_page
+    _translate(page, f"{KHAN[0]}\n\n{OTHER[0]}", 2)
+    row = page.locator(".tj-row[data-pair='0']")
+    assert row.locator(".tj-en").inner_text() == KHAN[1]
+    row.locator(".tj-en .tj-w[data-w='4']").click()  # "fuss"
+    menu = page.locator(".tj-menu")
+    menu.wait_for()
+    choices = menu.locator(".tj-alt")
+    assert 1 <= choices.count() <= 5
+    texts = choices.evaluate_all("cs => cs.map(c => c.dataset.text)")
+    assert all(t.startswith("So why all this ") and t != KHAN[1] for t in texts)
+    # A click also starts editing: the keyboard stays in the sentence, and the first Escape only closes the menu.
+    assert page.evaluate("document.activeElement.matches(\".tj-row[data-pair='0'] .tj-en\")")
+    page.keyboard.press("Escape")
+    assert menu.count() == 0
+    assert page.evaluate("document.activeElement.matches(\".tj-row[data-pair='0'] .tj-en\")")
+    # Alt+↓ opens it from the keyboard, at the word before the caret, and moves into it; ↓ and Enter choose.
+    page.keyboard.press("End")
+    page.keyboard.press("Alt+ArrowDown")
+    menu.wait_for()
+    page.wait_for_function("document.activeElement.classList.contains('tj-alt')")
+    if choices.count() > 1:
+        page.keyboard.press("ArrowDown")
+    chosen = page.evaluate("document.activeElement.dataset.text")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#tj-status:has-text('Correction saved (sentence 1)')")
+    page.wait_for_selector(".tj-row[data-pair='0'].tj-edited")
+    assert chosen == " ".join(chosen.split())  # the menu offers text as the sentence will hold it
+    assert row.locator(".tj-en").inner_text().rstrip(" ✎") == chosen
+    assert page.locator(".tj-menu").count() == 0
+    rows = _tsv(page)
+    assert [(r[3], r[4]) for r in rows] == [(chosen, "1"), (OTHER[1], "0")]  # the edited column marks it
+    # Stored in the translation memory as a person's translation: the next translation of the sentence gets it.
+    assert chosen in [h.target for h in own_reader.pool.memory.human_translations()]
+
+
+def test_a_term_added_from_a_selection_applies_to_every_sentence(own_page) -> None:
+    page = own_page
+    _translate(page, f"{KHAN[0]}\n\n{OTHER[0]}\n\n{KHAN[0]}", 3)
+    # Select the village's name in the first row's Arabic, as a person would with the mouse.
+    page.evaluate(
+        """() => {
+          const cell = document.querySelector(".tj-row[data-pair='0'] .tj-ar");
+          const text = cell.firstChild;
+          const start = text.textContent.indexOf("خان طومان");
+          const range = document.createRange();
+          range.setStart(text, start);
+          range.setEnd(text, start + "خان طومان".length);
+          const selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          cell.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+        }"""
+    )
+    page.locator(".tj-add-term").click()
+    # The glossary panel opens with the selection in its Arabic box, and the English box takes the keyboard.
+    page.wait_for_function(
+        "() => document.querySelector('#tj-term-ar textarea, #tj-term-ar input')?.value === 'خان طومان'"
+        " && document.activeElement.closest('#tj-term-en') !== null"
+    )
+    english = page.locator("#tj-term-en input, #tj-term-en textarea").first
+    english.type("Khan Touman")
+    page.click("#tj-term-add")
+    page.wait_for_selector("#tj-glossary-note:has-text('2 sentence(s) of this article translated again')")
+    steered = KHAN[1].replace("Khan Tuman", "Khan Touman")
+    for index, expected in enumerate([steered, OTHER[1], steered]):
+        page.wait_for_function(
+            "([i, text]) => document.querySelector(`.tj-row[data-pair='${i}'] .tj-en`).innerText === text",
+            arg=[index, expected],
+        )
+    assert page.locator("#tj-glossary td", has_text="Khan Touman").count() == 1
+    assert [r[3] for r in _tsv(page)] == [steered, OTHER[1], steered]
+    # Removing the term (its ✕) brings the model's own spelling back.
+    page.locator(".tj-term-remove").click()
+    page.wait_for_selector("#tj-glossary-note:has-text('Removed')")
+    page.wait_for_function(
+        "text => document.querySelector(\".tj-row[data-pair='0'] .tj-en\").innerText === text", arg=KHAN[1]
+    )
+    assert page.locator("#tj-glossary .tj-glossary-empty").count() == 1

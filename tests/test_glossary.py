@@ -1,0 +1,171 @@
+"""The glossary without a model: matching rules, reports, splice points, the file."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from translate.errors import InputError
+from translate.glossary import (
+    Glossary,
+    english_spans,
+    load_glossary,
+    match_form,
+    parse_glossary,
+    save_glossary,
+    signature,
+    stems,
+)
+from translate.steer import splice_word
+from translate.types import GlossaryTerm, WordAlignment
+
+KHAN_TUMAN = GlossaryTerm("خان طومان", "Khan Touman")
+JAISH = GlossaryTerm("جيش الفتح", "Jaish al-Fatah")
+
+
+def found(glossary: Glossary, text: str) -> list[str]:
+    return [text[m.start : m.end] for m in glossary.find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("فلماذا كل هذا التهويل حول خان طومان..", ["خان طومان.."]),  # punctuation at the edge is part of the span
+        ("وخان طومان قرية", ["وخان طومان"]),  # conjunction و
+        ("فخان طومان", ["فخان طومان"]),  # conjunction ف
+        ("بخان طومان", ["بخان طومان"]),  # preposition ب
+        ("لخان طومان", ["لخان طومان"]),  # preposition ل
+        ("وبخان طومان", ["وبخان طومان"]),  # conjunction then preposition
+        ("الخان طومان", ["الخان طومان"]),  # article on a term written without it
+        ("خانِ طُومان", ["خانِ طُومان"]),  # short vowels are ignored
+        ("خـان طومـان", ["خـان طومـان"]),  # tatweel is ignored
+        ("خان  \u200cطومان", ["خان  \u200cطومان"]),  # spacing and invisible characters
+        ("طومان خان", []),  # word order matters
+        ("خانات طومان", []),  # whole words only: endings are not removed
+        ("مخان طومان", []),  # م is not one of the prefixes
+        ("خان", []),  # a part of a term is not the term
+    ],
+)
+def test_matching_rules(text: str, expected: list[str]) -> None:
+    assert found(Glossary([KHAN_TUMAN]), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وقعت في قبضة جيش الفتح.", ["جيش الفتح."]),
+        ("لجيش الفتح", ["لجيش الفتح"]),
+        ("انضم للجيش الفتح", ["للجيش الفتح"]),  # ل + ال written لل
+        ("الجيش الحر", []),
+    ],
+)
+def test_prefixes_with_the_article(text: str, expected: list[str]) -> None:
+    assert found(Glossary([JAISH]), text) == expected
+
+
+def test_a_term_written_with_the_article_matches_its_prefixed_forms() -> None:
+    glossary = Glossary([GlossaryTerm("الفتح", "al-Fatah")])
+    assert found(glossary, "بالفتح وللفتح والفتح فتح") == ["بالفتح", "وللفتح", "والفتح"]
+
+
+def test_alef_forms_and_final_letters_fold() -> None:
+    glossary = Glossary([GlossaryTerm("إدلب", "Idlib"), GlossaryTerm("سورية", "Syria")])
+    assert found(glossary, "ادلب وأدلب في سوريه") == ["ادلب", "وأدلب", "سوريه"]
+    assert match_form("«إيرانُ»") == "ايران"
+
+
+def test_a_short_stem_is_not_cut_from_a_prefix() -> None:
+    # "ول" would leave one letter: not read as و + ل.
+    assert "ل" not in stems("ول")
+    assert stems("لل") == {"لل"}
+    assert stems("وبالفتح") >= {"وبالفتح", "بالفتح", "الفتح", "فتح"}
+
+
+def test_longest_term_wins_and_every_occurrence_counts() -> None:
+    glossary = Glossary([GlossaryTerm("جيش", "army"), JAISH])
+    text = "جيش الفتح وجيش الفتح ثم جيش"
+    assert [m.term.english for m in glossary.find(text)] == ["Jaish al-Fatah", "Jaish al-Fatah", "army"]
+
+
+def test_later_term_replaces_earlier_one_for_the_same_arabic() -> None:
+    glossary = Glossary([KHAN_TUMAN, GlossaryTerm("خانَ طومان", "Khan Tuman")])
+    assert [(t.arabic, t.english) for t in glossary.terms] == [("خانَ طومان", "Khan Tuman")]
+
+
+def test_version_follows_the_terms() -> None:
+    one, same = Glossary([KHAN_TUMAN, JAISH]), Glossary([JAISH, KHAN_TUMAN])
+    assert one.version == same.version  # order does not matter
+    assert Glossary([KHAN_TUMAN]).version != one.version
+    assert Glossary([GlossaryTerm("خان طومان", "Khan Tuman"), JAISH]).version != one.version
+    assert signature([KHAN_TUMAN]) == Glossary([KHAN_TUMAN]).version
+
+
+def test_report_pairs_occurrences_in_order() -> None:
+    glossary = Glossary([KHAN_TUMAN])
+    source = "معركة في خان طومان ثم خان طومان"
+    uses = glossary.report(source, "A battle at Khan Touman, then Khan Tuman.")
+    assert [u.applied for u in uses] == [True, False]
+    assert uses[0].target == (12, 23)
+    assert source[slice(*uses[1].source)] == "خان طومان"
+    # Case and spacing do not matter; a longer word does.
+    assert english_spans("KHAN   touman", "Khan Touman") == [(0, 13)]
+    assert english_spans("Khan Toumans", "Khan Touman") == []
+
+
+def test_splice_point_from_the_alignment() -> None:
+    # source: w0 w1 [w2 w3 = term] w4 ; target words 0..5
+    alignment = WordAlignment(
+        source_words=tuple((i, i + 1) for i in range(5)),
+        target_words=tuple((i, i + 1) for i in range(6)),
+        links=((0, 0), (1, 1), (3, 2), (2, 3), (4, 4), (4, 5)),
+        word_scores=(),
+        score=None,
+    )
+    match = Glossary([GlossaryTerm("ج د", "x")]).find("ا ب ج د ه")[0]
+    assert (match.first, match.last) == (2, 4)
+    assert splice_word(match, alignment, 0) == 2  # the first English word linked to the term
+    assert splice_word(match, alignment, 3) == 3
+    assert splice_word(match, alignment, 4) == 4  # past the term's words: before what follows it
+    assert splice_word(match, alignment, 6) == 6  # the end
+    assert splice_word(match, alignment, 7) is None
+    # A stray link before the term's English does not win over the run of words that translate it.
+    stray = dataclasses.replace(alignment, links=((2, 0), (1, 1), (3, 2), (2, 3), (4, 4), (4, 5)))
+    assert splice_word(match, stray, 0) == 2
+
+
+def test_file_round_trip_and_errors(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.tsv"
+    path.write_text("\ufeffarabic\tenglish\n# names\n\nخان طومان\tKhan Touman\nجيش الفتح\t Jaish al-Fatah \n", "utf-8")
+    glossary = load_glossary(path)
+    assert [t.english for t in glossary.terms] == ["Khan Touman", "Jaish al-Fatah"]
+    save_glossary(Glossary([*glossary.terms, GlossaryTerm("حميميم", "Hmeimim")]), path)
+    assert len(load_glossary(path)) == 3
+    assert not list(tmp_path.glob(".glossary.tsv.*"))  # no temporary file left
+
+    bad = tmp_path / "bad.tsv"
+    for content, message in [
+        ("خان طومان Khan Touman\n", "line 1: expected 'arabic<TAB>english'"),
+        ("a\tb\tc\n", "line 1: expected"),
+        ("Khan\tKhan Tuman\n", "line 1: the first column has no Arabic letters"),
+        ("خان\t\n", "line 1: expected"),
+    ]:
+        bad.write_text(content, "utf-8")
+        with pytest.raises(InputError, match=message):
+            load_glossary(bad)
+    bad.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_glossary(bad)
+    with pytest.raises(InputError, match="glossary not found"):
+        load_glossary(tmp_path / "none.tsv")
+    with pytest.raises(InputError, match="is a folder"):
+        load_glossary(tmp_path)
+    assert parse_glossary("# only a comment\n") == []
+
+
+def test_with_and_without_a_term() -> None:
+    glossary = Glossary([KHAN_TUMAN]).with_term(JAISH).with_term(GlossaryTerm("خانُ طومان", "Khan Tuman"))
+    assert [t.english for t in glossary.terms] == ["Jaish al-Fatah", "Khan Tuman"]
+    assert [t.english for t in glossary.without("وخان طومان").terms] == ["Jaish al-Fatah", "Khan Tuman"]
+    assert [t.english for t in glossary.without("خان طومان").terms] == ["Jaish al-Fatah"]

@@ -1,0 +1,129 @@
+"""The reader's alternatives and glossary, through its handlers and its API (issue 12)."""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+from pathlib import Path
+
+import gradio as gr
+import pytest
+from fixture_model import EXACT_COMPUTE_TYPE, seed_sentences
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+
+from translate import TranslationOptions, read_tsv
+from translate.glossary import load_glossary
+from translate.memory import TranslationMemory
+from ui.handlers import Reader
+from ui.models import ModelPool
+from ui.steering import SteeringHandlers
+
+KHAN = seed_sentences()[2]  # "So why all this fuss about Khan Tuman..."
+OTHER = seed_sentences()[3]
+
+
+@pytest.fixture()
+def own(reader, tmp_path: Path):
+    """Handlers of one person's reader: a memory, a glossary beside it, corrections remembered."""
+    memory = TranslationMemory(tmp_path / "memory.sqlite3")
+    pool = ModelPool(
+        TranslationOptions(compute_type=EXACT_COMPUTE_TYPE),
+        local_dirs=[Path(reader.model)],
+        memory=memory,
+        glossary_path=tmp_path / "glossary.tsv",
+    )
+    yield SteeringHandlers(Reader(pool, downloads=tmp_path / "out")), reader.model
+    memory.close()
+
+
+def _read(handler: SteeringHandlers, model: str, text: str):
+    *_, last = handler.reader.translate_text(text, model)
+    return last[4]
+
+
+def _tsv(update) -> list:
+    return list(read_tsv(io.StringIO(Path(update.value["path"]).read_text(encoding="utf-8"))))
+
+
+def test_alternatives_menu_from_the_handler(own) -> None:
+    handler, model = own
+    reading = _read(handler, model, KHAN[0])
+    menu = handler.alternatives(reading, gr.EventData(None, {"index": 0, "word": 4}))
+    assert f'data-doc="{reading.doc}" data-pair="0" data-w="4"' in menu
+    texts = [unescape(t) for t in re.findall(r'data-text="([^"]*)"', menu)]
+    assert 1 <= len(texts) <= 5 and KHAN[1] not in texts
+    assert all(t.startswith("So why all this ") for t in texts)
+    # Nothing to offer for a word that is not there, and no menu at all without a document.
+    bad = handler.alternatives(reading, gr.EventData(None, {"index": 0, "word": 99}))
+    assert "data-error=" in bad and "no word 99" in bad
+    assert handler.alternatives(None, gr.EventData(None, {"index": 0, "word": 1})) == gr.skip()
+
+
+def test_adding_a_term_rewrites_its_sentences_and_the_downloads(own) -> None:
+    handler, model = own
+    reading = _read(handler, model, f"{KHAN[0]}\n\n{OTHER[0]}\n\n{KHAN[0]}")
+    assert [p.target for p in reading.pairs] == [KHAN[1], OTHER[1], KHAN[1]]
+    table, arabic, english, note, new, patch, tsv, *_ = handler.add_term("  خان  طومان ", "Khan Touman", reading)
+    assert [(t.arabic, t.english) for t in load_glossary(handler.reader.pool.glossary_path).terms] == [
+        ("خان طومان", "Khan Touman")
+    ]
+    steered = KHAN[1].replace("Khan Tuman", "Khan Touman")
+    assert [p.target for p in new.pairs] == [steered, OTHER[1], steered]
+    assert all(t.applied for t in new.pairs[0].terms)
+    assert re.findall(r'data-pair="(\d+)"', patch) == ["0", "2"]
+    assert "2 sentence(s) of this article translated again" in note
+    assert (arabic, english) == ("", "")
+    assert "خان طومان" in table and "Khan Touman" in table and "tj-term-remove" in table
+    assert [r.target for r in _tsv(tsv)] == [steered, OTHER[1], steered]
+    # A new translation uses it too, and so would the CLI (same file).
+    assert _read(handler, model, KHAN[0]).pairs[0].target == steered
+
+    # Removing it puts the model's own English back.
+    back = handler.remove_term(new, gr.EventData(None, {"remove": "خان طومان"}))
+    assert [p.target for p in back[4].pairs] == [KHAN[1], OTHER[1], KHAN[1]]
+    assert len(load_glossary(handler.reader.pool.glossary_path)) == 0
+
+
+def test_a_correction_keeps_its_words_when_a_term_arrives(own) -> None:
+    handler, model = own
+    reading = _read(handler, model, KHAN[0])
+    new, *_ = handler.reader.edit(reading, gr.EventData(None, {"index": 0, "text": "Why the fuss over Khan Tuman?"}))
+    *_, after = handler.add_term("خان طومان", "Khan Touman", new)[:5]
+    pair = after.pairs[0]
+    assert pair.target == "Why the fuss over Khan Tuman?" and pair.edited
+    assert pair.flagged and [t.english for t in pair.missing_terms] == ["Khan Touman"]  # flagged, never rewritten
+
+
+@pytest.mark.parametrize(
+    ("arabic", "english", "message"),
+    [
+        ("", "Khan Touman", "Give both"),
+        ("خان طومان", " ", "Give both"),
+        ("Khan", "Khan Touman", "no Arabic letters"),
+        ("خان " * 80, "x", "at most 200 characters"),
+    ],
+)
+def test_bad_terms_are_refused_with_a_note(own, arabic: str, english: str, message: str) -> None:
+    handler, _ = own
+    outputs = handler.add_term(arabic, english, None)
+    assert message in outputs[3] and "⚠" in outputs[3]
+    assert outputs[0] == gr.skip() and not handler.reader.pool.glossary_path.exists()
+
+
+def test_a_shared_reader_keeps_its_glossary_read_only(reader, tmp_path: Path) -> None:
+    handler = SteeringHandlers(Reader(reader.pool, downloads=tmp_path))  # no memory: corrections are not remembered
+    assert not handler.glossary_editable
+    assert "read-only" in handler.add_term("خان طومان", "Khan Touman", None)[3]
+    assert "tj-term-remove" not in handler.glossary_view()
+
+
+def test_api_alternatives(reader) -> None:
+    client = Client(reader.url, verbose=False, download_files=False)
+    found = client.predict(KHAN[0], KHAN[1], 4, reader.model, api_name="/alternatives")
+    assert 1 <= len(found) <= 5
+    assert all(set(a) == {"text", "start", "word"} for a in found)
+    assert all(a["text"][: a["start"]] == "So why all this " for a in found)
+    with pytest.raises(AppError, match="no word 99"):
+        client.predict(KHAN[0], KHAN[1], 99, reader.model, api_name="/alternatives")

@@ -1,0 +1,72 @@
+"""``tarjama cache``: the translation memory's contents, and the corrections in it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from translate.commands.common import UsageError, positive, utf8
+from translate.errors import TranslateError
+from translate.memory import TranslationMemory
+from translate.writers import tsv_escape
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``cache`` and its actions to the ``tarjama`` parser."""
+    cache = commands.add_parser("cache", help="show or clear the translation memory and its corrections")
+    where_help = "the memory database (default: user cache dir)"
+    cache.add_argument("--cache", type=Path, metavar="PATH", help=where_help)
+    cache.set_defaults(func=run)
+    # --cache is accepted after the action too; SUPPRESS keeps an action's default from hiding one given before it.
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--cache", type=Path, metavar="PATH", default=argparse.SUPPRESS, help=where_help)
+    actions = cache.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("stats", parents=[database], help="what is stored")
+    actions.add_parser("clear", parents=[database], help="forget everything, machine and human translations")
+    actions.add_parser("corrections", parents=[database], help="list human translations as TSV (id, updated, ...)")
+    forget = actions.add_parser(
+        "forget", parents=[database], help="remove corrections by id, or --all of them; machine ones stay"
+    )
+    which = forget.add_mutually_exclusive_group()
+    which.add_argument("ids", nargs="*", type=positive, default=[], metavar="ID", help="ids from `cache corrections`")
+    which.add_argument("--all", action="store_true", help="remove every correction")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "forget" and not (args.ids or args.all):
+        raise UsageError(
+            "cache forget needs ids or --all (usage: tarjama cache forget ID [ID ...] | --all);"
+            " `tarjama cache corrections` lists the ids"
+        )
+    memory = TranslationMemory(args.cache)
+    if args.action == "clear":
+        memory.clear()
+        print(f"cleared the translation memory {memory.path}", file=sys.stderr)
+    elif args.action == "corrections":
+        out = utf8(sys.stdout)
+        out.write("id\tupdated\tsource\ttarget\n")
+        for item in memory.human_translations():
+            updated = datetime.fromtimestamp(item.updated).isoformat(timespec="seconds")
+            out.write(f"{item.id}\t{updated}\t{tsv_escape(item.source)}\t{tsv_escape(item.target)}\n")
+    elif args.action == "forget":
+        _forget(memory, args.ids, everything=args.all)
+    else:
+        stats = memory.stats()
+        print(f"path\t{stats.path}\nmachine translations\t{stats.machine}\nhuman translations\t{stats.human}")
+        print(f"size\t{stats.bytes / 1_000_000:.1f} MB")
+    return 0
+
+
+def _forget(memory: TranslationMemory, ids: list[int], *, everything: bool) -> None:
+    if everything:
+        removed = memory.clear_human()
+        print(f"removed {removed} corrections; machine translations are kept", file=sys.stderr)
+        return
+    unknown = sorted(set(ids) - {item.id for item in memory.human_translations()})
+    removed = memory.forget_human_ids(ids)
+    print(f"removed {removed} corrections", file=sys.stderr)
+    if unknown:
+        listed = ", ".join(map(str, unknown))
+        raise TranslateError(f"no correction with id {listed}; run `tarjama cache corrections` to see ids")

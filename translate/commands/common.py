@@ -1,0 +1,66 @@
+"""What the commands share: argument types, the model and memory options, stdout as UTF-8."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from pathlib import Path
+from typing import TextIO
+
+from translate.errors import TranslateError
+from translate.memory import TranslationMemory
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (exit code 2)."""
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--model``, ``--revision`` and ``--offline``."""
+    parser.add_argument("-m", "--model", help="short name, Hugging Face id or local directory (default opus-mt-ar-en)")
+    parser.add_argument("--revision", help="hub branch, tag or commit of the model")
+    parser.add_argument("--offline", action="store_true", help="never download; use the local cache or --model DIR")
+
+
+def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--cache PATH`` or ``--no-cache``."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--cache", type=Path, metavar="PATH", help="translation memory database (default: in the user cache dir)"
+    )
+    group.add_argument("--no-cache", action="store_true", help="neither read nor write the translation memory")
+
+
+def open_memory(args: argparse.Namespace) -> TranslationMemory | None:
+    """The translation memory the command line asks for, or None with ``--no-cache``."""
+    if args.no_cache:
+        return None
+    try:
+        return TranslationMemory(args.cache)
+    except (OSError, sqlite3.Error) as exc:
+        raise TranslateError(f"cannot open the translation memory {args.cache or ''}: {exc}; use --no-cache") from exc
+
+
+def positive(value: str) -> int:
+    """An argument type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def device(value: str) -> str:
+    """An argument type: auto, cpu, cuda or cuda:N."""
+    if value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit()):
+        return value
+    raise argparse.ArgumentTypeError(f"expected auto, cpu, cuda or cuda:N, got {value!r}")
+
+
+def utf8(stream: TextIO) -> TextIO:
+    """``stream``, writing UTF-8 whatever the locale says."""
+    if (stream.encoding or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8")
+    return stream

@@ -1,0 +1,169 @@
+"""The reader's steering handlers: the model's alternatives at a word, and the glossary.
+
+Kept apart from the reading handlers (``ui.handlers``), on the same :class:`Reader`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from html import escape
+from typing import Any
+
+import gradio as gr
+
+from translate import TranslateError
+from translate.normalize import contains_arabic
+from translate.types import GlossaryTerm
+from ui.handlers import DOWNLOAD_FORMATS, Reader, Reading
+from ui.render import render_alternatives, render_glossary, render_patch
+
+ALTERNATIVES = 5
+"""Choices in the alternatives menu."""
+MAX_TERM_CHARS = 200
+"""The longest Arabic or English of a glossary term typed in the reader."""
+
+
+class SteeringHandlers:
+    """Alternatives and glossary handlers for the page of ``reader``."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+
+    def alternatives(self, reading: Reading | None, event: gr.EventData) -> Any:
+        """The menu of other translations from the English word a person clicked: a patch for the page's script."""
+        data = event._data or {}
+        index, word = _integer(data.get("index")), _integer(data.get("word"))
+        if reading is None or not 0 <= index < len(reading.pairs):
+            return gr.skip()
+        pair = reading.pairs[index]
+        nonce = uuid.uuid4().hex[:8]
+        try:
+            found = self.reader.pool.get(reading.model).alternatives(pair.source, pair.target, word, ALTERNATIVES)
+        except TranslateError as exc:
+            return render_alternatives(reading.doc, index, word, [], error=str(exc), nonce=nonce)
+        error = "" if found else "The model has no other choice here."
+        return render_alternatives(reading.doc, index, word, found, error=error, nonce=nonce)
+
+    def api_alternatives(self, text: str, translation: str, word: int, model: str) -> list[dict[str, Any]]:
+        """Other translations of the Arabic sentence ``text`` that keep ``translation`` up to its word ``word``.
+
+        Words are whitespace tokens counted from 0. Each has ``text`` (the
+        whole sentence), ``start`` (where it departs from ``translation``) and
+        ``word`` (the model's other choice there), most likely first.
+        """
+        if (problem := self.reader._too_large(text or "")) is not None:
+            raise gr.Error(problem)
+        try:
+            translator = self.reader.pool.get(model or self.reader.pool.default())
+            found = translator.alternatives(text or "", translation or "", int(word), ALTERNATIVES)
+        except TranslateError as exc:
+            raise gr.Error(str(exc)) from None
+        return [dataclasses.asdict(a) for a in found]
+
+    @property
+    def glossary_editable(self) -> bool:
+        """Whether people may change the glossary here: only where corrections are remembered (one person's reader)."""
+        return self.reader.remember_corrections and self.reader.pool.glossary_path is not None
+
+    def glossary_view(self) -> str:
+        return render_glossary(self.reader.pool.glossary.terms, editable=self.glossary_editable)
+
+    def add_term(self, arabic: str, english: str, reading: Reading | None) -> tuple[Any, ...]:
+        """Add a glossary term and apply it to the article on screen.
+
+        Returns: glossary table, Arabic box, English box, note, reading, patch, downloads.
+        """
+        arabic, english = " ".join((arabic or "").split()), " ".join((english or "").split())
+        problem = _term_problem(arabic, english) if self.glossary_editable else "The glossary is read-only here."
+        if problem:
+            return _glossary_outputs(note=f"⚠ {problem}")
+        self.reader.pool.add_term(GlossaryTerm(arabic, english))
+        return self._glossary_changed(reading, f"Added {arabic} → {english}", clear=True)
+
+    def remove_term(self, reading: Reading | None, event: gr.EventData) -> tuple[Any, ...]:
+        """Remove the glossary term the person pressed ✕ on, and translate its sentences without it."""
+        arabic = str((event._data or {}).get("remove", ""))
+        if not self.glossary_editable or not arabic:
+            return _glossary_outputs()
+        self.reader.pool.remove_term(arabic)
+        return self._glossary_changed(reading, f"Removed {arabic}", clear=False)
+
+    def _glossary_changed(self, reading: Reading | None, what: str, *, clear: bool) -> tuple[Any, ...]:
+        table = self.glossary_view()
+        boxes = ("", "") if clear else (None, None)
+        if reading is None:
+            return _glossary_outputs(table=table, boxes=boxes, note=f"{what}; it applies to the next translation.")
+        try:
+            reading, changed = self._reapply_glossary(reading)
+        except TranslateError as exc:
+            return _glossary_outputs(table=table, boxes=boxes, note=f"{what}; ⚠ {exc}")
+        if not changed:
+            note = f"{what}; no sentence of this article has it."
+            return _glossary_outputs(table=table, boxes=boxes, note=note, reading=reading)
+        reading, downloads = self.reader._downloads(reading)
+        patch = render_patch(
+            reading.doc, [reading.pairs[i] for i in changed], editable=True, nonce=uuid.uuid4().hex[:8]
+        )
+        note = f"{what}; {len(changed)} sentence(s) of this article translated again."
+        return _glossary_outputs(table=table, boxes=boxes, note=note, reading=reading, patch=patch, downloads=downloads)
+
+    def _reapply_glossary(self, reading: Reading) -> tuple[Reading, list[int]]:
+        """``reading`` with every sentence the glossary touches now or touched before translated again.
+
+        A person's correction is kept as it is; only its term report changes.
+        """
+        translator = self.reader.pool.get(reading.model)
+        glossary = self.reader.pool.glossary
+        pairs = list(reading.pairs)
+        changed = []
+        for i, pair in enumerate(pairs):
+            if not (pair.terms or glossary.find(pair.source)):
+                continue
+            changed.append(i)
+            if pair.edited:
+                pairs[i] = dataclasses.replace(pair, terms=translator.terms(pair.source, pair.target))
+                continue
+            again = translator.translate_text(pair.source, use_human=self.reader.remember_corrections)
+            pairs[i] = dataclasses.replace(
+                pair,
+                target=" ".join(p.target for p in again if p.target),
+                truncated=any(p.truncated for p in again),
+                repetitive=any(p.repetitive for p in again),
+                pieces=sum(p.pieces for p in again),
+                alignment=again[0].alignment if len(again) == 1 else None,
+                terms=translator.terms(pair.source, " ".join(p.target for p in again if p.target)),
+            )
+        return dataclasses.replace(reading, pairs=tuple(pairs)), changed
+
+
+def _glossary_outputs(
+    *,
+    table: Any = None,
+    boxes: tuple[Any, Any] = (None, None),
+    note: Any = None,
+    reading: Any = None,
+    patch: Any = None,
+    downloads: list[Any] | None = None,
+) -> tuple[Any, ...]:
+    """One answer to a glossary change: table, Arabic box, English box, note, reading, patch, downloads."""
+    shown = f'<p class="tj-glossary-note" role="status">{escape(note)}</p>' if note is not None else None
+    keep = [gr.skip() if value is None else value for value in (table, *boxes, shown, reading, patch)]
+    return (*keep, *(downloads or [gr.skip()] * len(DOWNLOAD_FORMATS)))
+
+
+def _term_problem(arabic: str, english: str) -> str:
+    if not arabic or not english:
+        return "Give both the Arabic term (select it in the article) and its English."
+    if not contains_arabic(arabic):
+        return "The Arabic term has no Arabic letters."
+    if len(arabic) > MAX_TERM_CHARS or len(english) > MAX_TERM_CHARS:
+        return f"A term is at most {MAX_TERM_CHARS} characters on each side."
+    return ""
+
+
+def _integer(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
