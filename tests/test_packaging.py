@@ -35,6 +35,11 @@ def test_wheel_contains_models_txt_and_entry_point(tmp_path: Path) -> None:
         seed = "ui/seeds/khan-tuman.ar.txt"
         assert archive.read(seed) == (ROOT / "seeds" / "khan-tuman.ar.txt").read_bytes()
         assert {"ui/static/reader.css", "ui/static/reader.js", "ui/app.py"} <= set(archive.namelist())
+        # Every module, subpackages included (a package missing from pyproject's list is not built in).
+        modules = {
+            p.relative_to(ROOT).as_posix() for package in ("translate", "ui") for p in (ROOT / package).rglob("*.py")
+        }
+        assert modules - set(archive.namelist()) == set()
         (entry_points,) = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
         declared = archive.read(entry_points).decode()
         assert "tarjama = translate.cli:main" in declared
