@@ -146,7 +146,7 @@ def make_inputs(model_dir: Path, count: int, tokens: int) -> list[str]:
     tokenizer = MarianTokenizer.from_pretrained(model_dir)
     words = SEED.read_text(encoding="utf-8").replace(".", "").replace("؟", "").split()
     rng = random.Random(0)
-    sentences = []
+    sentences: list[str] = []
     while len(sentences) < count:
         start, size = rng.randrange(len(words) - 60), 4
         while len(tokenizer(" ".join(words[start : start + size]) + ".")["input_ids"]) < tokens:
@@ -244,7 +244,7 @@ def memory_speedup(model_dir: Path, new_tokens: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         options = TranslationOptions(max_length=new_tokens + 1, retry=False)
         translator = Translator(model_dir, options, memory=TranslationMemory(Path(folder) / "tm.db"))
-        translator.backend.backend.min_new_tokens = new_tokens
+        translator.backend.min_new_tokens = new_tokens  # the memory passes it to the model
         text = SEED.read_text(encoding="utf-8")
         times = []
         for _ in range(2):
@@ -535,10 +535,10 @@ def print_table(
             f"{cost['median']:+.0%} time [{cost['min']:+.0%} to {cost['max']:+.0%}]"
         )
     print()
-    for name, spread in starts.items():
+    for name, times in starts.items():
         print(
             f"cold start, one sentence, whole process ({name}; CTranslate2, converted model): "
-            f"{spread['median']:.2f} s [{spread['min']:.2f}-{spread['max']:.2f}]"
+            f"{times['median']:.2f} s [{times['min']:.2f}-{times['max']:.2f}]"
         )
     print(
         f"translation memory, seed article ({memory['backend']}): first {memory['first_s']:.2f} s, "

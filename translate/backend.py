@@ -11,12 +11,15 @@ import dataclasses
 import importlib.util
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from translate.device import pick_device
 from translate.errors import ModelUnavailableError, TranslateError, describe
 from translate.registry import ResolvedModel, model_signature
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
+
+if TYPE_CHECKING:
+    import torch
 
 logger = logging.getLogger("tarjama")
 
@@ -34,6 +37,8 @@ class Backend(Protocol):
     beam: int
     batch_tokens: int
     """Default padded source tokens per batch for this backend."""
+    min_new_tokens: int
+    """Fewest output tokens; translations leave it at 0 (the benchmarks force equal work with it)."""
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input length of each text in model tokens, end-of-sentence included."""
@@ -103,7 +108,9 @@ class MarianBackend:
         try:
             self._tokenizer = MarianTokenizer.from_pretrained(model.path)
             # Eager attention: the default (sdpa) computes no attention weights, and explain() needs them.
-            self._model = MarianMTModel.from_pretrained(model.path, attn_implementation="eager").to(self.device).eval()
+            loaded = MarianMTModel.from_pretrained(model.path, attn_implementation="eager")
+            torch.nn.Module.to(loaded, self.device)  # in place (transformers' own wrapper of .to is mistyped)
+            self._model = loaded.eval()
         except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
             raise ModelUnavailableError(
                 f"cannot load the model in {model.path} ({describe(exc)}); "
@@ -171,7 +178,7 @@ class MarianBackend:
         pieces = self._tokenizer.convert_ids_to_tokens(following)
         return self.continue_batch([text] * len(pieces), [[*prefix, piece] for piece in pieces])
 
-    def _forced(self, prefix: Sequence[str]):
+    def _forced(self, prefix: Sequence[str]) -> torch.Tensor:
         """Decoder input for one sentence: the decoder start token, then ``prefix``'s pieces."""
         ids = [self._model.config.decoder_start_token_id, *self._tokenizer.convert_tokens_to_ids(list(prefix))]
         return self._torch.tensor([ids], device=self.device)
@@ -180,7 +187,7 @@ class MarianBackend:
         ids = self._tokenizer(text_target=[text])["input_ids"][0][:-1]  # without end-of-sentence
         return tuple(self._tokenizer.convert_ids_to_tokens(ids))
 
-    def _hypotheses(self, output) -> list[Hypothesis]:
+    def _hypotheses(self, output: torch.Tensor) -> list[Hypothesis]:
         generated = output[:, 1:]  # drop the decoder start token
         finished = (generated == self._eos).any(dim=1).tolist()
         lengths = ((generated != self._pad) & (generated != self._eos)).sum(dim=1).tolist()

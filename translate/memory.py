@@ -207,6 +207,14 @@ class CachedBackend:
         self.hits = 0
         self.misses = 0
 
+    @property
+    def min_new_tokens(self) -> int:
+        return self.backend.min_new_tokens
+
+    @min_new_tokens.setter
+    def min_new_tokens(self, value: int) -> None:
+        self.backend.min_new_tokens = value
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.backend.count_tokens(texts)
 

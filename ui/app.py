@@ -11,6 +11,7 @@ import tempfile
 from html import escape
 from importlib import resources
 from pathlib import Path
+from typing import Literal, TypedDict
 
 import gradio as gr
 
@@ -21,6 +22,20 @@ from ui.sources import SUPPORTED_SUFFIXES
 from ui.steering import SteeringHandlers
 
 __all__ = ["Reader", "Reading", "build_app", "launch"]
+
+
+class QueueOptions(TypedDict, total=False):
+    """How an event listener queues, typed as Gradio's listeners take it (shared by several listeners)."""
+
+    concurrency_id: str
+    concurrency_limit: int | Literal["default"] | None
+    show_progress: Literal["full", "minimal", "hidden"]
+
+
+class EventOptions(QueueOptions, total=False):
+    """:class:`QueueOptions` and whether the listener is part of the API."""
+
+    api_visibility: Literal["public", "private", "undocumented"]
 
 
 def reader_theme() -> gr.themes.Base:
@@ -55,7 +70,7 @@ HEADER = (
 
 def asset(name: str) -> str:
     """The text of a file in ``ui/static``."""
-    return resources.files("ui").joinpath("static", name).read_text(encoding="utf-8")
+    return (resources.files("ui") / "static" / name).read_text(encoding="utf-8")
 
 
 def seed_examples() -> list[tuple[str, str]]:
@@ -116,7 +131,8 @@ def build_app(
         remember_corrections=remember_corrections,
     )
     steering = SteeringHandlers(reader)
-    model_events = {"concurrency_id": "model", "show_progress": "hidden"}
+    # Everything that runs the model shares one queue ("model"); what rewrites a reading, another.
+    model_events: QueueOptions = {"concurrency_id": "model", "show_progress": "hidden"}
     with gr.Blocks(title="tarjama reader", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.HTML(HEADER, js_on_load=None)
         reading = gr.State(None)
@@ -195,7 +211,7 @@ def build_app(
         view = gr.HTML(EMPTY_VIEW, js_on_load=asset("reader.js"), elem_id="tj-view", apply_default_css=False)
 
         outputs = [text_box, status, view, patch, reading, *downloads_row]
-        private = {"api_visibility": "private", **model_events}
+        private: EventOptions = {**model_events, "api_visibility": "private"}
         runs = [
             translate.click(
                 reader.translate_text,
@@ -235,7 +251,7 @@ def build_app(
         )
         # Glossary changes rewrite the reading like corrections do: one at a time, in the same queue.
         glossary_outputs = [terms, term_ar, term_en, glossary_note, reading, patch, *downloads_row]
-        glossary_events = {
+        glossary_events: EventOptions = {
             "api_visibility": "private",
             "concurrency_limit": 1,
             "concurrency_id": "corrections",

@@ -92,7 +92,8 @@ class Reader:
         self.downloads = downloads
         self.allow_private_urls = allow_private_urls
         self.max_text_bytes = max_text_bytes
-        self.remember_corrections = remember_corrections and pool.memory is not None
+        # Where corrections are remembered: the pool's memory, or nowhere.
+        self.memory = pool.memory if remember_corrections else None
         self._running: dict[str, Progress] = {}
         self._running_lock = threading.Lock()
 
@@ -149,9 +150,9 @@ class Reader:
             return _edit_outputs()
         if text == pair.target:  # sent again (the page retries what it saw no answer to): confirm it again
             return _edit_outputs(status=self._saved_status(reading, f"Correction saved (sentence {index + 1})"))
-        if self.remember_corrections:
+        if self.memory is not None:
             # Next time this sentence appears, in the reader or the CLI, the correction wins.
-            self.pool.memory.store_human(normalize_for_model(pair.source), text)
+            self.memory.store_human(normalize_for_model(pair.source), text)
         changed, same = _every_occurrence(reading, index, target=text, edited=True)
         reading, downloads = self._downloads(self._realigned(changed, same))
         others = len(same) - 1
@@ -167,8 +168,8 @@ class Reader:
 
     def _revert(self, reading: Reading, index: int) -> tuple[Any, ...]:
         pair = reading.pairs[index]
-        if self.remember_corrections:
-            self.pool.memory.forget_human(normalize_for_model(pair.source))
+        if self.memory is not None:
+            self.memory.forget_human(normalize_for_model(pair.source))
         try:
             machine = self.pool.get(reading.model).translate_text(pair.source, use_human=False)
         except TranslateError as exc:
@@ -239,6 +240,11 @@ class Reader:
         except TranslateError as exc:
             raise gr.Error(str(exc)) from None
         return [{**dataclasses.asdict(p), "score": p.score} for p in pairs]
+
+    @property
+    def remember_corrections(self) -> bool:
+        """Whether corrections go into the shared translation memory (one person's reader)."""
+        return self.memory is not None
 
     def _too_large(self, text: str) -> str | None:
         size = len(text.encode("utf-8", "surrogatepass"))

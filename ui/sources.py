@@ -12,12 +12,13 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import socket
+import ssl
 import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from translate.errors import InputError
@@ -112,7 +113,9 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
         return
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
+        found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+        # An AF_INET/AF_INET6 sockaddr starts with the address as a string (the int is for other families).
+        addresses = {str(info[4][0]) for info in found}
     except (socket.gaierror, ValueError) as exc:
         raise InputError(f"{url}: cannot resolve {parts.hostname} ({exc})") from None
     for address in addresses:
@@ -134,7 +137,7 @@ def _refusal(address: str) -> str:
     )
 
 
-def _public_connection(address: tuple[str, int], *args, **kwargs) -> socket.socket:
+def _public_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
     """``socket.create_connection``, closed again at once unless the peer is a public address."""
     sock = socket.create_connection(address, *args, **kwargs)
     peer = sock.getpeername()[0]
@@ -145,32 +148,44 @@ def _public_connection(address: tuple[str, int], *args, **kwargs) -> socket.sock
 
 
 class _PublicHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._create_connection = _public_connection
 
 
 class _PublicHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._create_connection = _public_connection
 
 
 class _PublicHTTPHandler(urllib.request.HTTPHandler):
-    def http_open(self, req):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(_PublicHTTPConnection, req)
 
 
 class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
-    def https_open(self, req):
-        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+    def __init__(self, context: ssl.SSLContext | None = None) -> None:
+        super().__init__(context=context)
+        self.context = context  # the base class keeps it in an attribute of its own, not part of its API
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_PublicHTTPSConnection, req, context=self.context)
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
     def __init__(self, allow_private: bool) -> None:
         self.allow_private = allow_private
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         check_url(newurl, allow_private=self.allow_private)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 

@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         # what an interrupted run left is at most a hidden temporary file, removed here.
         pending = []
         for item in inputs:
-            destination = _destination(item, args, fmt)
+            destination = _in_out_dir(item, args.out_dir, fmt)  # --resume comes with --out-dir (checked above)
             remove_partial_outputs(destination)
             if not destination.exists():
                 pending.append(item)
@@ -296,14 +296,19 @@ def _noting_flags(pairs: Iterable[AlignedPair], flagged: list[AlignedPair], tall
 
 
 def _destination(item: InputFile, args: argparse.Namespace, fmt: str) -> Path | None:
+    """Where ``item``'s output goes; ``None``: standard output."""
     if args.out_dir is not None:
-        name = item.relative.name
-        for suffix in (".txt", ".ar"):
-            name = name.removesuffix(suffix)
-        return args.out_dir / item.relative.parent / (name + EXTENSIONS[fmt])
+        return _in_out_dir(item, args.out_dir, fmt)
     if args.output is not None and str(args.output) != STDIN:
         return args.output
     return None
+
+
+def _in_out_dir(item: InputFile, out_dir: Path, fmt: str) -> Path:
+    name = item.relative.name
+    for suffix in (".txt", ".ar"):
+        name = name.removesuffix(suffix)
+    return out_dir / item.relative.parent / (name + EXTENSIONS[fmt])
 
 
 def _format_from_name(path: Path | None) -> str | None:
