@@ -111,7 +111,11 @@ def _unreadable_for_root(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ("argv", "code", "message"),
     [
         (["translate", "seeds"], 2, "need --out-dir"),
-        (["translate", "{empty_dir}", "--out-dir", "{tmp}/o"], 1, "folder has no .txt files"),
+        (
+            ["translate", "{empty_dir}", "--out-dir", "{tmp}/o"],
+            1,
+            "folder has no .txt, .html, .htm, .docx or .md files",
+        ),
         (["translate", "seeds/khan-tuman.ar.txt", "--model", "no-such-model"], 2, "unknown model 'no-such-model'"),
         (["translate", "seeds/khan-tuman.ar.txt", "--model", "{partial_model}"], 1, "missing source.spm"),
         (["translate", "seeds/khan-tuman.ar.txt", "--model", "{corrupt_model}"], 1, "re-download it"),
@@ -183,7 +187,7 @@ def test_cli_full_disk_fails_one_output_and_keeps_the_others(
 NOTHING = "Nothing to translate: paste Arabic text, upload a file or give an article URL."
 UPLOAD_CASES = [
     *[(f"{case}.txt", data, NOTHING if "no text" in message else message) for case, data, _, message in FILE_CASES],
-    ("notes.pdf", b"%PDF-1.4", "unsupported file type; upload a .txt, .html, .htm, .docx file"),
+    ("notes.pdf", b"%PDF-1.4", "unsupported file type; tarjama reads .txt, .html, .htm, .docx or .md files"),
     ("broken.docx", b"PK\x03\x04 not really a zip", "not a readable .docx file"),
     ("menu.html", NAV_ONLY_PAGE.encode(), "no article text found in the page"),
     ("blank.html", b"<html><body></body></html>", "no article text found in the page"),

@@ -104,7 +104,7 @@ def test_folder_to_out_dir_with_progress(tmp_path: Path, monkeypatch: pytest.Mon
     (src / "sub").mkdir(parents=True)
     (src / "khan-tuman.ar.txt").write_text(seed_text, encoding="utf-8")
     (src / "sub" / "short.txt").write_text("مرحبا بكم. هذا نص قصير.", encoding="utf-8")
-    (src / "notes.md").write_text("ignored", encoding="utf-8")
+    (src / "notes.odt").write_bytes(b"PK")  # not a document tarjama reads: left alone
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     code = main(["translate", str(src), "--out-dir", str(tmp_path / "out"), *exact_model_args(model_dir)])
@@ -250,7 +250,7 @@ def test_folder_without_txt_files(run, tmp_path: Path) -> None:
         "translate", str(tmp_path / "empty"), str(tmp_path / "other"), "--out-dir", str(tmp_path / "out")
     )
     assert code == 1
-    assert f"error: {tmp_path / 'empty'}: folder has no .txt files" in err
+    assert f"error: {tmp_path / 'empty'}: folder has no .txt, .html, .htm, .docx or .md files" in err
     assert (tmp_path / "out" / "a.tsv").is_file()
 
 

@@ -1,4 +1,4 @@
-"""ui/sources.py: article text from .txt, .html, .docx files and from URLs."""
+"""translate/sources.py: article text from .txt, .html, .docx, .md files and from URLs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from translate import InputError
-from ui.sources import check_url, text_from_file, text_from_url
+from translate.sources import check_url, text_from_file, text_from_url
 
 ARTICLE = [
     "خان طومان قرية صغيرة تقع على الطريق الدولي في الريف الجنوبي لحلب، وهي شريان الدعم اللوجستي لقوات النظام.",
@@ -92,7 +92,11 @@ def test_txt_in_windows_1256(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("scan.pdf", b"%PDF-1.4", "scan.pdf: unsupported file type; upload a .txt, .html, .htm, .docx file"),
+        (
+            "scan.pdf",
+            b"%PDF-1.4",
+            "scan.pdf: unsupported file type; tarjama reads .txt, .html, .htm, .docx or .md files",
+        ),
         ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx: not a readable .docx file"),
         ("fake.docx", "نص عادي".encode(), "fake.docx: not a readable .docx file"),
         ("latin1.txt", "café".encode("latin-1"), "latin1.txt: not valid UTF-8 (byte 0xe9 at offset 3), nor Arabic"),

@@ -31,24 +31,35 @@ logger = logging.getLogger("tarjama")
 
 @dataclass(frozen=True)
 class InputFile:
-    """One input: a file (or ``-`` for standard input) and its path relative to what was named."""
+    """One input: a file, a web page (``url``), or ``-`` for standard input, and its name for outputs.
+
+    ``relative`` is its path relative to the folder named on the command line
+    (a file or URL named directly has just its name).
+    """
 
     name: str
     path: Path | None
     relative: Path
+    url: str | None = None
 
 
-def expand_input(arg: str) -> list[InputFile]:
-    """Turn one command-line argument into inputs: ``-``, a file, or every ``*.txt`` under a folder."""
+def expand_input(arg: str, *, suffixes: tuple[str, ...] = (".txt",), pattern: str | None = None) -> list[InputFile]:
+    """Turn one command-line argument into inputs: ``-``, a file, or a folder's documents.
+
+    A folder gives every file under it whose name ends in one of ``suffixes``,
+    or, with ``pattern``, every file matching that glob (``*.html``,
+    ``2024/**/*.txt``), in sorted order.
+    """
     if arg == STDIN:
         return [InputFile(STDIN, None, Path("stdin.txt"))]
     path = Path(arg)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+        candidates = path.glob(pattern) if pattern else path.rglob("*")
+        files = sorted(p for p in candidates if p.is_file() and (pattern or p.suffix.lower() in suffixes))
         if not files:
-            raise InputError(
-                f"{arg}: folder has no .txt files; name the files to translate, or a folder that holds some"
-            )
+            listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
+            wanted = f"files matching {pattern}" if pattern else f"{listed} files"
+            raise InputError(f"{arg}: folder has no {wanted}; name the files to translate, or a folder that holds some")
         return [InputFile(str(p), p, p.relative_to(path)) for p in files]
     return [InputFile(arg, path, Path(path.name))]
 

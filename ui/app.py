@@ -15,10 +15,10 @@ from typing import Literal, TypedDict
 
 import gradio as gr
 
+from translate.sources import SUPPORTED_SUFFIXES
 from ui.handlers import DOWNLOAD_FORMATS, Reader, Reading
 from ui.models import ModelPool
 from ui.render import EMPTY_VIEW, render_status
-from ui.sources import SUPPORTED_SUFFIXES
 from ui.steering import SteeringHandlers
 
 __all__ = ["Reader", "Reading", "build_app", "launch"]
@@ -155,7 +155,7 @@ def build_app(
                 )
             with gr.Column(scale=2, min_width=260):
                 upload = gr.File(
-                    label="…or upload .txt, .html or .docx",
+                    label="…or upload .txt, .html, .docx or .md",
                     file_types=list(SUPPORTED_SUFFIXES),
                     type="filepath",
                     height=110,

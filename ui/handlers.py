@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import shutil
 import threading
 import time
@@ -20,16 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
 from translate.normalize import normalize_for_model
+from translate.sources import name_from_text, name_from_url, safe_name, text_from_file, text_from_url
 from translate.writers import EXTENSIONS
 from ui.models import ModelPool
 from ui.render import render_document, render_error, render_patch, render_status
-from ui.sources import text_from_file, text_from_url
 
 logger = logging.getLogger("tarjama")
 
@@ -116,7 +114,7 @@ class Reader:
         except TranslateError as exc:
             yield self._failure(str(exc))
             return
-        yield from self._stream(text, model, name=_safe_name(Path(name).stem), text_update=text, request=request)
+        yield from self._stream(text, model, name=safe_name(Path(name).stem), text_update=text, request=request)
 
     def translate_url(self, url: str, model: str, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
         """Fetch an article page, show its main text in the text box, and translate it."""
@@ -405,25 +403,3 @@ def _session(request: gr.Request | None) -> str:
 
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1_000))} kB"
-
-
-# Letters and digits of any script, hyphens, and Arabic's combining marks (vowel signs), which \w leaves out.
-_UNSAFE = re.compile(r"[^\w\-\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]+")
-
-
-def _safe_name(text: str, fallback: str = "translation") -> str:
-    """A file name stem made of ``text``'s words (any script), joined by hyphens, at most 60 characters."""
-    name = _UNSAFE.sub("-", text).strip("-_")[:60].rstrip("-_")
-    return name or fallback
-
-
-def name_from_text(text: str) -> str:
-    """Download name for pasted text: its first words (``خان-طومان-...``)."""
-    return _safe_name("-".join(text.split()[:6]))
-
-
-def name_from_url(url: str) -> str:
-    """Download name for an article fetched from ``url``: the last part of its path, else its host."""
-    parts = urlsplit((url or "").strip())
-    stem = Path(unquote(parts.path).rstrip("/")).stem
-    return _safe_name(stem, fallback=_safe_name(parts.hostname or "", fallback="article"))

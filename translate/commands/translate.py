@@ -23,11 +23,12 @@ from translate.commands.common import (
 )
 from translate.ct2 import COMPUTE_TYPES
 from translate.errors import InputError
-from translate.files import STDIN, InputFile, atomic_output, expand_input, read_input, remove_partial_outputs
+from translate.files import STDIN, InputFile, atomic_output, remove_partial_outputs
 from translate.glossary import Glossary, glossary_beside, load_glossary
 from translate.memory import CachedBackend, TranslationMemory
 from translate.normalize import normalize_for_model
 from translate.segment import count_sentences
+from translate.sources import expand_document, read_document
 from translate.types import AlignedPair, TranslationInfo, TranslationOptions
 from translate.writers import EXTENSIONS, WRITERS, write_pairs
 
@@ -42,9 +43,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     tr = commands.add_parser(
         "translate",
         help="translate files or folders",
-        description="Translate Arabic text files sentence by sentence; a folder means every *.txt in it.",
+        description="Translate Arabic documents sentence by sentence: text, HTML (the article's main text), "
+        ".docx and Markdown files, web pages, and folders of them.",
     )
-    tr.add_argument("inputs", nargs="+", metavar="FILE", help="text file, folder, or - for standard input")
+    tr.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="a .txt, .html/.htm, .docx or .md file, an http(s):// URL, a folder (every such file in it), "
+        "or - for standard input",
+    )
+    tr.add_argument(
+        "--glob", metavar="PATTERN", help="in folders, translate the files matching PATTERN (e.g. '**/*.html')"
+    )
+    tr.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let URL inputs be on loopback and private networks (refused by default, as in the reader)",
+    )
     where = tr.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", type=Path, metavar="OUT", help="write here instead of stdout")
     where.add_argument("--out-dir", type=Path, metavar="DIR", help="one output file per input, in DIR")
@@ -114,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     from translate.translator import Translator
 
     fmt = args.format or _format_from_name(args.output) or "tsv"
-    inputs, failed = _collect(args.inputs)
+    inputs, failed = _collect(args.inputs, args.glob)
     several = len(inputs) > 1 or any(Path(a).is_dir() for a in args.inputs)
     if several and args.out_dir is None:
         raise UsageError("several inputs (or a folder) need --out-dir DIR: one output file per input")
@@ -187,12 +203,12 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _collect(args: list[str]) -> tuple[list[InputFile], bool]:
+def _collect(args: list[str], pattern: str | None) -> tuple[list[InputFile], bool]:
     inputs: list[InputFile] = []
     failed = False
     for arg in args:
         try:
-            inputs.extend(expand_input(arg))
+            inputs.extend(expand_document(arg, pattern=pattern))
         except InputError as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed = True
@@ -240,7 +256,7 @@ def _translate_one(
     progress: _Progress,
     tally: _Tally,
 ) -> int:
-    text = read_input(item)
+    text = read_document(item, allow_private_urls=args.allow_private_urls)
     if not normalize_for_model(text):
         raise InputError(f"{item.name}: no text to translate (it is empty or holds only whitespace)")
     pairs, info = translator.translate(text)
@@ -360,9 +376,9 @@ class _Progress:
 
 def _count_quietly(item: InputFile) -> int:
     if item.path is None:
-        return 0  # standard input can be read only once
+        return 0  # standard input can be read only once, and a page is not fetched twice
     try:
-        return count_sentences(read_input(item))
+        return count_sentences(read_document(item))
     except InputError:
         return 0  # reported when the file's turn comes
 

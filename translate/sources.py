@@ -1,16 +1,18 @@
-"""Get the article text out of what a reader is given: a file or a URL.
+"""The text of a document, whatever it came as: a file, a URL, an input of the CLI.
 
-Plain text is decoded like the CLI does; HTML pages are reduced to their main
-article text with trafilatura; ``.docx`` files are read with python-docx,
-table cells included.
-Every failure is an :class:`~translate.errors.InputError` with a one-line
-message for the page.
+One module for everyone: the CLI (``tarjama translate``) and the reader call
+it, never copies of it. Plain text and Markdown are decoded as text; HTML
+pages are reduced to their main article text with trafilatura; ``.docx``
+files are read with python-docx, table cells included; URLs are fetched
+with the reader's rules against server-side request forgery. Every failure
+is an :class:`~translate.errors.InputError` with a one-line message.
 """
 
 from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import urllib.error
@@ -19,16 +21,17 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from translate.errors import InputError
-from translate.files import decode_text
+from translate.files import InputFile, decode_text, expand_input, read_input
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import _Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md")
+"""The documents a folder is searched for, and an upload may be."""
 MAX_PAGE_BYTES = 5_000_000
 FETCH_TIMEOUT = 15.0
 MIN_PROSE_WORDS = 6
@@ -36,18 +39,58 @@ MIN_PROSE_WORDS = 6
 
 
 def text_from_file(path: str | Path, name: str | None = None) -> str:
-    """The text of an uploaded ``.txt``, ``.html``/``.htm`` or ``.docx`` file."""
+    """The text of a ``.txt``, ``.md``, ``.html``/``.htm`` or ``.docx`` file (Markdown is read as text)."""
     path = Path(path)
     name = name or path.name
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{name}: unsupported file type; upload a {', '.join(SUPPORTED_SUFFIXES)} file")
+        listed = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
+        raise InputError(f"{name}: unsupported file type; tarjama reads {listed} files")
     if suffix == ".docx":
         return _text_from_docx(path, name)
-    data = path.read_bytes()
+    data = _read_bytes(path, name)
     if suffix in (".html", ".htm"):
         return text_from_html(data, source=name)
     return decode_text(data, name)
+
+
+def is_url(text: str) -> bool:
+    """Whether a command-line input names a web page rather than a file."""
+    return text.lower().startswith(("http://", "https://"))
+
+
+def expand_document(arg: str, *, pattern: str | None = None) -> list[InputFile]:
+    """One command-line input as documents: a URL, ``-``, a file, or every supported document in a folder.
+
+    A folder gives its ``.txt``, ``.html``/``.htm``, ``.docx`` and ``.md``
+    files (recursively), or with ``pattern`` the files matching that glob.
+    """
+    if is_url(arg):
+        return [InputFile(arg, None, Path(name_from_url(arg)), url=arg)]
+    return expand_input(arg, suffixes=SUPPORTED_SUFFIXES, pattern=pattern)
+
+
+def read_document(item: InputFile, *, allow_private_urls: bool = False) -> str:
+    """The text of one input: a page fetched, a document extracted, a text file or standard input decoded.
+
+    A file named on the command line with another ending is read as text.
+    """
+    if item.url is not None:
+        return text_from_url(item.url, allow_private=allow_private_urls)
+    if item.path is not None and item.path.suffix.lower() in (".html", ".htm", ".docx", ".md"):
+        return text_from_file(item.path, item.name)
+    return read_input(item)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
 
 
 def text_from_html(html: bytes | str, *, source: str, url: str | None = None) -> str:
@@ -222,3 +265,25 @@ def _docx_lines(container: DocxDocument | _Cell) -> Iterator[str]:
                 if cell._tc not in seen:
                     seen.add(cell._tc)
                     yield from _docx_lines(cell)
+
+
+# Letters and digits of any script, hyphens, and Arabic's combining marks (vowel signs), which \w leaves out.
+_UNSAFE = re.compile(r"[^\w\-\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]+")
+
+
+def safe_name(text: str, fallback: str = "translation") -> str:
+    """A file name stem made of ``text``'s words (any script), joined by hyphens, at most 60 characters."""
+    name = _UNSAFE.sub("-", text).strip("-_")[:60].rstrip("-_")
+    return name or fallback
+
+
+def name_from_text(text: str) -> str:
+    """Download name for pasted text: its first words (``خان-طومان-...``)."""
+    return safe_name("-".join(text.split()[:6]))
+
+
+def name_from_url(url: str) -> str:
+    """Download name for an article fetched from ``url``: the last part of its path, else its host."""
+    parts = urlsplit((url or "").strip())
+    stem = Path(unquote(parts.path).rstrip("/")).stem
+    return safe_name(stem, fallback=safe_name(parts.hostname or "", fallback="article"))

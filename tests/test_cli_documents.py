@@ -1,0 +1,103 @@
+"""``tarjama translate`` takes what the reader takes: HTML, .docx, Markdown, URLs, and folders of them (issue 13)."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fixture_model import exact_model_args, seed_sentences
+
+from translate import read_tsv
+from translate.cli import main
+
+KHAN, OTHER = seed_sentences()[2], seed_sentences()[3]
+PAGE = f"""<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>خبر</title></head><body>
+<nav><ul><li><a href="/">الرئيسية</a></li><li><a href="/sport">رياضة</a></li></ul></nav>
+<article><p>{KHAN[0]}</p><p>{OTHER[0]}</p></article>
+<footer>جميع الحقوق محفوظة — سياسة الخصوصية — اتصل بنا</footer></body></html>"""
+
+
+def _pairs(path: Path) -> list[tuple[str, str]]:
+    return [(p.source, p.target) for p in read_tsv(path.read_text(encoding="utf-8").splitlines(keepends=True))]
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    import docx
+
+    docs = tmp_path / "in"
+    (docs / "web").mkdir(parents=True)
+    (docs / "a.txt").write_text(KHAN[0], encoding="utf-8")
+    (docs / "web" / "b.html").write_text(PAGE, encoding="utf-8")
+    document = docx.Document()
+    document.add_paragraph(OTHER[0])
+    document.save(docs / "c.docx")
+    (docs / "d.md").write_text(f"# {KHAN[0]}\n", encoding="utf-8")
+    (docs / "e.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0")  # not a document: left alone
+    return docs
+
+
+def test_a_folder_of_documents(folder: Path, tmp_path: Path, model_dir: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["translate", str(folder), "--out-dir", str(out), *exact_model_args(model_dir), "-q"]) == 0
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == ["a.tsv", "c.docx.tsv", "d.md.tsv", "web/b.html.tsv"]
+    assert _pairs(out / "a.tsv") == [KHAN]
+    # The page's article, not its markup or its menus.
+    assert _pairs(out / "web" / "b.html.tsv") == [KHAN, OTHER]
+    assert _pairs(out / "c.docx.tsv") == [OTHER]
+    assert [source for source, _ in _pairs(out / "d.md.tsv")] == [f"# {KHAN[0]}"]  # Markdown is read as text
+
+
+def test_glob_narrows_a_folder(folder: Path, tmp_path: Path, model_dir: Path) -> None:
+    out = tmp_path / "out"
+    args = ["translate", str(folder), "--glob", "**/*.html", "--out-dir", str(out), *exact_model_args(model_dir)]
+    assert main([*args, "-q"]) == 0
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*.tsv")] == ["web/b.html.tsv"]
+    assert main(["translate", str(folder), "--glob", "*.pdf", "--out-dir", str(out), "-q"]) == 1
+
+
+def test_a_page_with_no_article_fails_alone(
+    folder: Path, tmp_path: Path, model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "menu.html").write_text("<html><body><nav><a href='/'>الرئيسية</a></nav></body></html>", "utf-8")
+    out = tmp_path / "out"
+    assert main(["translate", str(folder), "--out-dir", str(out), *exact_model_args(model_dir), "-q"]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "menu.html: no article text found" in errors[0]
+    assert len(list(out.rglob("*.tsv"))) == 4  # the others are all there
+
+
+@pytest.fixture()
+def site() -> Iterator[str]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            found = self.path == "/news/khan-tuman.html"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write((PAGE if found else "not found").encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_a_url(site: str, tmp_path: Path, model_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"{site}/news/khan-tuman.html"
+    # Loopback is refused unless asked for, as in the reader.
+    assert main(["translate", url, *exact_model_args(model_dir), "-q"]) == 1
+    (error,) = capsys.readouterr().err.strip().splitlines()
+    assert error.startswith("error:") and "refusing to fetch from a private or local address" in error
+    out = tmp_path / "out"
+    args = ["translate", url, f"{site}/missing", "--out-dir", str(out), "--allow-private-urls"]
+    assert main([*args, *exact_model_args(model_dir), "-q"]) == 1  # the missing page fails alone
+    assert _pairs(out / "khan-tuman.tsv") == [KHAN, OTHER]
+    assert "the server answered 404" in capsys.readouterr().err
