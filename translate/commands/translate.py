@@ -22,6 +22,7 @@ from translate.commands.common import (
     utf8,
 )
 from translate.ct2 import COMPUTE_TYPES
+from translate.documents import translate_documents
 from translate.errors import InputError
 from translate.files import STDIN, InputFile, atomic_output, remove_partial_outputs
 from translate.glossary import Glossary, glossary_beside, load_glossary
@@ -174,17 +175,12 @@ def run(args: argparse.Namespace) -> int:
         args.model, options, revision=args.revision, local_files_only=args.offline, memory=memory, glossary=glossary
     )
     progress = _Progress(enabled=not args.quiet and sys.stderr.isatty(), inputs=inputs)
-    sentences = 0
     tally = _Tally()
-    for item in inputs:
-        try:
-            sentences += _translate_one(translator, item, args, fmt, progress, tally)
-        except InputError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            failed = True
-        except OSError as exc:
-            print(f"error: cannot write output for {item.name}: {exc.strerror or exc}", file=sys.stderr)
-            failed = True
+    if len(inputs) == 1:  # one document: its pairs stream out as they are translated
+        sentences, one_failed = _translate_one(translator, inputs[0], args, fmt, progress, tally)
+    else:
+        sentences, one_failed = _translate_many(translator, inputs, args, fmt, progress, tally)
+    failed = failed or one_failed
     progress.close()
     if not args.quiet:
         elapsed = time.monotonic() - started
@@ -255,15 +251,79 @@ def _translate_one(
     fmt: str,
     progress: _Progress,
     tally: _Tally,
-) -> int:
+) -> tuple[int, bool]:
+    """Translate one input, writing pairs as they come; return (sentences, failed)."""
+    try:
+        text = _read(item, args)
+        pairs, info = translator.translate(text)
+        _check_arabic(item, info)
+        name = str(item.relative) if item.path else item.name
+        return _write(item, progress.track(pairs, info, name), args, fmt, tally), False
+    except (InputError, OSError) as exc:
+        _report(item, exc)
+        return 0, True
+
+
+def _translate_many(
+    translator: Translator,
+    inputs: list[InputFile],
+    args: argparse.Namespace,
+    fmt: str,
+    progress: _Progress,
+    tally: _Tally,
+) -> tuple[int, bool]:
+    """Translate several inputs in order, sentences of consecutive ones sharing batches.
+
+    Each output is still written whole (atomically) and in order, and a bad
+    input fails alone. Return (sentences, whether any failed).
+    """
+    failed = False
+
+    def readable() -> Iterator[tuple[InputFile, str]]:
+        nonlocal failed
+        for item in inputs:
+            try:
+                yield item, _read(item, args)
+            except InputError as exc:
+                _report(item, exc)
+                failed = True
+                progress.done(0)
+
+    sentences = 0
+    for document in translate_documents(translator, readable()):
+        try:
+            _check_arabic(document.key, document.info)
+            sentences += _write(document.key, document.pairs, args, fmt, tally)
+        except (InputError, OSError) as exc:
+            _report(document.key, exc)
+            failed = True
+        progress.done(len(document.pairs))
+    return sentences, failed
+
+
+def _read(item: InputFile, args: argparse.Namespace) -> str:
     text = read_document(item, allow_private_urls=args.allow_private_urls)
     if not normalize_for_model(text):
         raise InputError(f"{item.name}: no text to translate (it is empty or holds only whitespace)")
-    pairs, info = translator.translate(text)
+    return text
+
+
+def _check_arabic(item: InputFile, info: TranslationInfo) -> None:
     if not info.has_arabic:
         logger.warning("%s: no Arabic text found; translating it anyway", item.name)
+
+
+def _report(item: InputFile, exc: InputError | OSError) -> None:
+    if isinstance(exc, InputError):
+        print(f"error: {exc}", file=sys.stderr)
+    else:
+        print(f"error: cannot write output for {item.name}: {exc.strerror or exc}", file=sys.stderr)
+
+
+def _write(item: InputFile, pairs: Iterable[AlignedPair], args: argparse.Namespace, fmt: str, tally: _Tally) -> int:
+    """Write ``item``'s pairs where they go (a file atomically, or stdout); warn about flagged ones."""
     flagged: list[AlignedPair] = []
-    tracked = _noting_flags(progress.track(pairs, info, str(item.relative) if item.path else item.name), flagged, tally)
+    tracked = _noting_flags(pairs, flagged, tally)
     destination = _destination(item, args, fmt)
     if destination is None:
         count = write_pairs(tracked, utf8(sys.stdout), fmt, alignments=args.alignments)
@@ -335,16 +395,31 @@ def _format_from_name(path: Path | None) -> str | None:
 
 
 class _Progress:
-    """tqdm bars on stderr: sentences per file and, for several files, overall."""
+    """tqdm on stderr: for one input, its sentences as they come; for several, one bar over all of them.
+
+    Several inputs are translated together, a window at a time, and finish a
+    whole file at once: the bar moves by each file's sentences and counts the
+    files done.
+    """
 
     def __init__(self, *, enabled: bool, inputs: list[InputFile]) -> None:
         self.enabled = enabled
         self.overall = None
+        self.files = len(inputs)
+        self.finished = 0
         if enabled and len(inputs) > 1:
             from tqdm import tqdm
 
             total = sum(_count_quietly(item) for item in inputs)
             self.overall = tqdm(total=total, desc="all files", unit="sent", position=0, file=sys.stderr)
+            self.overall.set_postfix_str(f"files 0/{self.files}")
+
+    def done(self, sentences: int) -> None:
+        """A file of several is finished (written or failed), with this many sentences."""
+        self.finished += 1
+        if self.overall is not None:
+            self.overall.update(sentences)
+            self.overall.set_postfix_str(f"files {self.finished}/{self.files}")
 
     def track(self, pairs: Iterable[AlignedPair], info: TranslationInfo, name: str) -> Iterator[AlignedPair]:
         if not self.enabled:
