@@ -146,7 +146,7 @@ def test_bad_input_shows_a_message_and_the_page_keeps_working(page) -> None:
     ("name", "data", "message"),
     [
         ("big.txt", "مرحبا بكم. ".encode() * 20_000, 'exceed the maximum allowed size of 200.0 Kb: "big.txt"'),
-        ("scan.pdf", b"%PDF-1.4", "Invalid file type: scan.pdf. Only .txt, .html, .htm, .docx allowed."),
+        ("scan.pdf", b"%PDF-1.4", "Invalid file type: scan.pdf. Only .txt, .html, .htm, .docx, .md allowed."),
     ],
 )
 def test_refused_uploads_say_why(page, tmp_path: Path, name: str, data: bytes, message: str) -> None:
