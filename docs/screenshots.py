@@ -74,13 +74,19 @@ UNSEEN = "الطقس جميل اليوم في بيروت"
 """A sentence ("the weather is nice in Beirut today") that no small test model has seen: it guesses, and says so."""
 
 
-def words(browser, url: str, sample: list[str], out: Path) -> None:
-    page = browser.new_page(viewport={"width": 1100, "height": 700})
+def translated(browser, url: str, sentences: list[str], height: int):
+    """A new page on the reader, 1100 px wide, with ``sentences`` (a paragraph each) translated."""
+    page = browser.new_page(viewport={"width": 1100, "height": height})
     page.goto(url)
-    page.locator("#tj-text textarea").fill("\n\n".join([*sample, UNSEEN]))
+    page.locator("#tj-text textarea").fill("\n\n".join(sentences))
     page.click("#tj-translate")
-    page.wait_for_selector(f"#tj-status:has-text('{len(sample) + 1} / {len(sample) + 1} sentences')")
+    page.wait_for_selector(f"#tj-status:has-text('{len(sentences)} / {len(sentences)} sentences')")
     page.wait_for_selector(".tj-doc[aria-busy='false'] .tj-en[contenteditable]")
+    return page
+
+
+def words(browser, url: str, sample: list[str], out: Path) -> None:
+    page = translated(browser, url, [*sample, UNSEEN], 700)
     row = page.locator(".tj-row").nth(1)
     row.locator(".tj-ar").hover()
     row.locator(".tj-ar .tj-w[data-w='3']").hover()  # معركة: "the ... battle"
@@ -89,12 +95,7 @@ def words(browser, url: str, sample: list[str], out: Path) -> None:
 
 
 def alternatives(browser, url: str, sample: list[str], out: Path) -> None:
-    page = browser.new_page(viewport={"width": 1100, "height": 520})
-    page.goto(url)
-    page.locator("#tj-text textarea").fill("\n\n".join(sample))
-    page.click("#tj-translate")
-    page.wait_for_selector(f"#tj-status:has-text('{len(sample)} / {len(sample)} sentences')")
-    page.wait_for_selector(".tj-doc[aria-busy='false'] .tj-en[contenteditable]")
+    page = translated(browser, url, sample, 520)
     page.locator(".tj-row").nth(0).locator(".tj-en .tj-w[data-w='4']").click()  # "fuss"
     page.locator(".tj-menu").wait_for()
     page.keyboard.press("ArrowDown")
@@ -103,12 +104,7 @@ def alternatives(browser, url: str, sample: list[str], out: Path) -> None:
 
 
 def glossary(browser, url: str, sample: list[str], out: Path) -> None:
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    page.goto(url)
-    page.locator("#tj-text textarea").fill("\n\n".join(sample))
-    page.click("#tj-translate")
-    page.wait_for_selector(f"#tj-status:has-text('{len(sample)} / {len(sample)} sentences')")
-    page.wait_for_selector(".tj-doc[aria-busy='false'] .tj-en[contenteditable]")
+    page = translated(browser, url, sample, 900)
     page.evaluate(
         """() => {
           const cell = document.querySelector(".tj-row .tj-ar");

@@ -182,18 +182,35 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, reader):
-    """A fresh page on the shared reader, which must raise no script error."""
+@contextmanager
+def _checked_page(browser, url: str):
+    """A fresh page on the reader at ``url``, which must raise no script error while it is open."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(reader.url)
+    page.goto(url)
     page.wait_for_selector("#tj-translate")
     yield page
     context.close()
     assert errors == [], errors
+
+
+@pytest.fixture
+def page(browser, reader):
+    """A fresh page on the shared reader, which must raise no script error."""
+    with _checked_page(browser, reader.url) as page:
+        yield page
+
+
+@pytest.fixture
+def own_page(browser, own_reader):
+    """A page on one person's reader, whose memory holds no correction and whose glossary is empty."""
+    own_reader.pool.memory.clear_human()
+    for term in own_reader.pool.glossary.terms:
+        own_reader.pool.remove_term(term.arabic)
+    with _checked_page(browser, own_reader.url) as page:
+        yield page
 
 
 @pytest.fixture

@@ -17,23 +17,6 @@ OTHER = seed_sentences()[3]
 SHOTS = Path(__file__).parent.parent / "docs"
 
 
-@pytest.fixture
-def own_page(browser, own_reader):
-    """A page on one person's reader, whose memory holds no correction and whose glossary is empty."""
-    own_reader.pool.memory.clear_human()
-    for term in own_reader.pool.glossary.terms:
-        own_reader.pool.remove_term(term.arabic)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(own_reader.url)
-    page.wait_for_selector("#tj-translate")
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
 def _translate(page, text: str, total: int) -> None:
     page.locator("#tj-text textarea").fill(text)
     page.click("#tj-translate")

@@ -69,15 +69,19 @@ def read_input(item: InputFile, stdin: TextIO | None = None) -> str:
     if item.path is None:
         stream = stdin if stdin is not None else sys.stdin
         return decode_text(stream.buffer.read(), "<stdin>")
+    return decode_text(read_bytes(item.path, item.name), item.name)
+
+
+def read_bytes(path: Path, name: str) -> bytes:
+    """A file's bytes; :class:`InputError` in one line (named ``name``) if it is missing or unreadable."""
     try:
-        data = item.path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{item.name}: no such file") from None
+        raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{item.name}: is a folder") from None
+        raise InputError(f"{name}: is a folder") from None
     except OSError as exc:
-        raise InputError(f"{item.name}: cannot read it ({exc.strerror or exc})") from None
-    return decode_text(data, item.name)
+        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
 
 
 def decode_text(data: bytes, name: str) -> str:

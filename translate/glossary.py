@@ -153,16 +153,21 @@ class Glossary:
         occurrence of its English in the translation; English is found whole
         words at a time, ignoring case and spacing.
         """
-        uses: list[TermUse] = []
-        seen: dict[str, int] = {}
-        for match in self.find(source):
-            english = match.term.english
-            places = english_spans(target, english)
-            k = seen.get(english, 0)
-            seen[english] = k + 1
-            place = places[k] if k < len(places) else None
-            uses.append(TermUse(match.term.arabic, english, (match.start, match.end), place, place is not None))
-        return tuple(uses)
+        return uses_of(self.find(source), target)
+
+
+def uses_of(matches: Sequence[TermMatch], target: str) -> tuple[TermUse, ...]:
+    """:meth:`Glossary.report` for matches already found."""
+    uses: list[TermUse] = []
+    seen: dict[str, int] = {}
+    for match in matches:
+        english = match.term.english
+        places = english_spans(target, english)
+        k = seen.get(english, 0)
+        seen[english] = k + 1
+        place = places[k] if k < len(places) else None
+        uses.append(TermUse(match.term.arabic, english, (match.start, match.end), place, place is not None))
+    return tuple(uses)
 
 
 def signature(terms: Sequence[GlossaryTerm]) -> str:

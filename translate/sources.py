@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from translate.errors import InputError
-from translate.files import InputFile, decode_text, expand_input, read_input
+from translate.files import InputFile, decode_text, expand_input, read_bytes, read_input
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -48,7 +48,7 @@ def text_from_file(path: str | Path, name: str | None = None) -> str:
         raise InputError(f"{name}: unsupported file type; tarjama reads {listed} files")
     if suffix == ".docx":
         return _text_from_docx(path, name)
-    data = _read_bytes(path, name)
+    data = read_bytes(path, name)
     if suffix in (".html", ".htm"):
         return text_from_html(data, source=name)
     return decode_text(data, name)
@@ -80,17 +80,6 @@ def read_document(item: InputFile, *, allow_private_urls: bool = False) -> str:
     if item.path is not None and item.path.suffix.lower() in (".html", ".htm", ".docx", ".md"):
         return text_from_file(item.path, item.name)
     return read_input(item)
-
-
-def _read_bytes(path: Path, name: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a folder") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
 
 
 def text_from_html(html: bytes | str, *, source: str, url: str | None = None) -> str:

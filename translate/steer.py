@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 from translate.align import align_pair, piece_words
 from translate.backend import Backend
-from translate.glossary import Glossary, TermMatch, signature
+from translate.glossary import Glossary, TermMatch, signature, uses_of
 from translate.memory import CachedBackend
 from translate.quality import is_repetitive
 from translate.types import Hypothesis, TokenDetail, WordAlignment
@@ -62,8 +62,8 @@ def splice_word(match: TermMatch, alignment: WordAlignment, after: int) -> int |
 
 def missing_matches(glossary: Glossary, source: str, target: str) -> list[TermMatch]:
     """The terms of ``source`` whose English ``target`` lacks (k-th occurrence against k-th, as in ``report``)."""
-    uses = glossary.report(source, target)
-    return [m for m, use in zip(glossary.find(source), uses, strict=True) if not use.applied]
+    matches = glossary.find(source)
+    return [m for m, use in zip(matches, uses_of(matches, target), strict=True) if not use.applied]
 
 
 class Steering:

@@ -203,8 +203,9 @@ class Reader:
             found = self.pool.get(reading.model).align([dataclasses.replace(pairs[i], pieces=1) for i in indices])
         except TranslateError:
             found = [None] * len(indices)
+        glossary = self.pool.glossary  # the terms need no model: they are found even if it cannot load
         for i, alignment in zip(indices, found, strict=True):
-            terms = self.pool.get(reading.model).terms(pairs[i].source, pairs[i].target)
+            terms = glossary.report(pairs[i].source, pairs[i].target)
             pairs[i] = dataclasses.replace(pairs[i], alignment=alignment, terms=terms)
         return dataclasses.replace(reading, pairs=tuple(pairs))
 

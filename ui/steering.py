@@ -125,14 +125,15 @@ class SteeringHandlers:
                 pairs[i] = dataclasses.replace(pair, terms=translator.terms(pair.source, pair.target))
                 continue
             again = translator.translate_text(pair.source, use_human=self.reader.remember_corrections)
+            target = " ".join(p.target for p in again if p.target)
             pairs[i] = dataclasses.replace(
                 pair,
-                target=" ".join(p.target for p in again if p.target),
+                target=target,
                 truncated=any(p.truncated for p in again),
                 repetitive=any(p.repetitive for p in again),
                 pieces=sum(p.pieces for p in again),
                 alignment=again[0].alignment if len(again) == 1 else None,
-                terms=translator.terms(pair.source, " ".join(p.target for p in again if p.target)),
+                terms=translator.terms(pair.source, target),
             )
         return dataclasses.replace(reading, pairs=tuple(pairs)), changed
 
