@@ -110,6 +110,10 @@ def test_a_term_added_from_a_selection_applies_to_every_sentence(own_page) -> No
     english.type("Khan Touman")
     page.click("#tj-term-add")
     page.wait_for_selector("#tj-glossary-note:has-text('2 sentence(s) of this article translated again')")
+    # The boxes are emptied for the next term, and stay empty (nothing puts the selection back).
+    page.wait_for_timeout(400)
+    boxes = "#tj-term-ar input, #tj-term-ar textarea, #tj-term-en input, #tj-term-en textarea"
+    assert page.locator(boxes).evaluate_all("bs => bs.map(b => b.value)") == ["", ""]
     steered = KHAN[1].replace("Khan Tuman", "Khan Touman")
     for index, expected in enumerate([steered, OTHER[1], steered]):
         page.wait_for_function(

@@ -609,7 +609,10 @@ function offerGlossary() {
   adder.style.top = `${box.bottom + 6}px`;
 }
 
+let refill = null; // the pending check that a just-opened panel kept the Arabic it was given
+
 function fillGlossary(text, tries = 20) {
+  clearTimeout(refill);
   const arabic = document.querySelector("#tj-term-ar textarea, #tj-term-ar input");
   const english = document.querySelector("#tj-term-en textarea, #tj-term-en input");
   if (!arabic || !english || !arabic.offsetParent) {
@@ -625,9 +628,17 @@ function fillGlossary(text, tries = 20) {
   }
   english.scrollIntoView({ block: "center" });
   if (document.activeElement !== english) english.focus();
-  // A panel just opened may still be setting up its boxes and reset the value: check once it has settled.
-  if (tries > 0) setTimeout(() => arabic.isConnected && arabic.value !== text && fillGlossary(text, tries - 1), 150);
+  // A panel just opened may still be setting up its boxes and reset the value: check once it has settled,
+  // unless the person has gone on (typed the English, added the term), after which the boxes are theirs.
+  if (tries > 0) refill = setTimeout(() => arabic.isConnected && arabic.value !== text && fillGlossary(text, tries - 1), 150);
 }
+
+document.addEventListener("input", (event) => {
+  if (event.target instanceof Element && event.target.closest("#tj-term-en")) clearTimeout(refill);
+});
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("#tj-term-add")) clearTimeout(refill);
+});
 
 element.addEventListener("mouseup", () => setTimeout(offerGlossary));
 element.addEventListener("keyup", (event) => {
