@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -86,8 +86,10 @@ def read_tsv(lines: Iterable[str]) -> Iterator[AlignedPair]:
         yield pair
 
 
-def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
+def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO, *, fields: Mapping[str, object] | None = None) -> int:
     """One JSON object per pair, with the Hugging Face ``translation`` convention.
+
+    ``fields`` go first in every record: a corpus's document ``id``.
 
     ``alignment`` is the word alignment in Pharaoh format, ``score`` the
     model's confidence in the English (mean piece log-probability) and
@@ -101,6 +103,7 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO) -> int:
     for pair in pairs:
         alignment = pair.alignment
         record = {
+            **(fields or {}),
             "index": pair.index,
             "paragraph": pair.paragraph,
             "translation": {"ar": pair.source, "en": pair.target},
@@ -262,16 +265,28 @@ EXTENSIONS = {"tsv": ".tsv", "jsonl": ".jsonl", "tmx": ".tmx", "txt": ".en.txt"}
 """Output format name -> file name ending used with ``--out-dir``."""
 
 
-def write_pairs(pairs: Iterable[AlignedPair], out: TextIO, fmt: str, *, alignments: bool = False) -> int:
+def write_pairs(
+    pairs: Iterable[AlignedPair],
+    out: TextIO,
+    fmt: str,
+    *,
+    alignments: bool = False,
+    fields: Mapping[str, object] | None = None,
+) -> int:
     """Write ``pairs`` to ``out`` in format ``fmt``; return how many were written.
 
     ``alignments`` adds TSV's alignment column; JSONL and TMX always carry
-    the alignments the pairs have.
+    the alignments the pairs have. ``fields`` (JSONL only) go first in
+    every record.
     """
     try:
         writer = WRITERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(WRITERS)}") from None
+    if fields and fmt != "jsonl":
+        raise ValueError(f"extra fields are written only in JSONL, not {fmt}")
     if fmt == "tsv" and alignments:
         return write_tsv(pairs, out, alignments=True)
+    if fields:
+        return write_jsonl(pairs, out, fields=fields)
     return writer(pairs, out)

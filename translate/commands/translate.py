@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,19 +20,31 @@ from translate.commands.common import (
     device,
     open_memory,
     positive,
-    utf8,
 )
+from translate.commands.output import (
+    Document,
+    Progress,
+    Tally,
+    check_arabic,
+    destination,
+    format_from_name,
+    in_out_dir,
+    opened,
+    output_format,
+    report,
+    write_document,
+)
+from translate.corpus import is_corpus, read_corpus
 from translate.ct2 import COMPUTE_TYPES
 from translate.documents import translate_documents
 from translate.errors import InputError
-from translate.files import STDIN, InputFile, atomic_output, remove_partial_outputs
+from translate.files import InputFile, remove_partial_outputs
 from translate.glossary import Glossary, glossary_beside, load_glossary
 from translate.memory import CachedBackend, TranslationMemory
 from translate.normalize import normalize_for_model
-from translate.segment import count_sentences
 from translate.sources import expand_document, read_document
-from translate.types import AlignedPair, TranslationInfo, TranslationOptions
-from translate.writers import EXTENSIONS, WRITERS, write_pairs
+from translate.types import TranslationOptions
+from translate.writers import WRITERS
 
 if TYPE_CHECKING:
     from translate.translator import Translator
@@ -52,10 +65,24 @@ def register(commands: argparse._SubParsersAction) -> None:
         nargs="+",
         metavar="INPUT",
         help="a .txt, .html/.htm, .docx or .md file, an http(s):// URL, a folder (every such file in it), "
+        "a .jsonl corpus (one document per line; written as JSONL with each pair's document id), "
         "or - for standard input",
     )
     tr.add_argument(
         "--glob", metavar="PATTERN", help="in folders, translate the files matching PATTERN (e.g. '**/*.html')"
+    )
+    tr.add_argument(
+        "--text-field",
+        default="text",
+        metavar="NAME",
+        help="in a .jsonl corpus (one JSON document per line), the field holding the text (default: text)",
+    )
+    tr.add_argument(
+        "--id-field",
+        default="id",
+        metavar="NAME",
+        help="in a .jsonl corpus, the field holding the document's id, written on every pair "
+        "(default: id; a line without one is known by its line number)",
     )
     tr.add_argument(
         "--allow-private-urls",
@@ -130,7 +157,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from translate.translator import Translator
 
-    fmt = args.format or _format_from_name(args.output) or "tsv"
+    fmt = args.format or format_from_name(args.output) or "tsv"
     inputs, failed = _collect(args.inputs, args.glob)
     several = len(inputs) > 1 or any(Path(a).is_dir() for a in args.inputs)
     if several and args.out_dir is None:
@@ -139,6 +166,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--resume needs --out-dir DIR")
     if args.out_dir is not None and args.out_dir.exists() and not args.out_dir.is_dir():
         raise UsageError(f"--out-dir {args.out_dir} is a file; give a folder (it is created if missing)")
+    corpora = [item.name for item in inputs if is_corpus(item.path)]
+    if corpora and fmt != "jsonl" and (args.format or format_from_name(args.output)):
+        raise UsageError(
+            f"{corpora[0]} is a JSONL corpus: its output is JSONL, with each pair's document id; drop -f {fmt}"
+        )
     if not inputs:
         return 1
     skipped = 0
@@ -147,9 +179,9 @@ def run(args: argparse.Namespace) -> int:
         # what an interrupted run left is at most a hidden temporary file, removed here.
         pending = []
         for item in inputs:
-            destination = _in_out_dir(item, args.out_dir, fmt)  # --resume comes with --out-dir (checked above)
-            remove_partial_outputs(destination)
-            if not destination.exists():
+            output = in_out_dir(item, args.out_dir, output_format(item, fmt))  # --resume comes with --out-dir (checked)
+            remove_partial_outputs(output)
+            if not output.exists():
                 pending.append(item)
         skipped, inputs = len(inputs) - len(pending), pending
         if not inputs:
@@ -174,9 +206,14 @@ def run(args: argparse.Namespace) -> int:
     translator = Translator(
         args.model, options, revision=args.revision, local_files_only=args.offline, memory=memory, glossary=glossary
     )
-    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty(), inputs=inputs)
-    tally = _Tally()
-    if len(inputs) == 1:  # one document: its pairs stream out as they are translated
+    progress = Progress(
+        enabled=not args.quiet and sys.stderr.isatty(),
+        inputs=inputs,
+        text_field=args.text_field,
+        id_field=args.id_field,
+    )
+    tally = Tally()
+    if len(inputs) == 1 and not is_corpus(inputs[0].path):  # one document: its pairs stream out as they come
         sentences, one_failed = _translate_one(translator, inputs[0], args, fmt, progress, tally)
     else:
         sentences, one_failed = _translate_many(translator, inputs, args, fmt, progress, tally)
@@ -225,42 +262,20 @@ def _glossary(args: argparse.Namespace, memory: TranslationMemory | None) -> Glo
     return glossary
 
 
-@dataclass
-class _Tally:
-    """What the glossary did, over every file."""
-
-    applied: int = 0
-    sentences: int = 0
-    missing: int = 0
-
-    def note(self, pair: AlignedPair) -> None:
-        if pair.terms:
-            self.sentences += 1
-            self.applied += sum(1 for t in pair.terms if t.applied)
-            self.missing += len(pair.missing_terms)
-
-    def summary(self) -> str:
-        found = f"{self.applied} term occurrence(s) applied in {self.sentences} sentence(s)"
-        return found + (f", {self.missing} could not be applied (flagged)" if self.missing else "")
-
-
 def _translate_one(
-    translator: Translator,
-    item: InputFile,
-    args: argparse.Namespace,
-    fmt: str,
-    progress: _Progress,
-    tally: _Tally,
+    translator: Translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: Progress, tally: Tally
 ) -> tuple[int, bool]:
     """Translate one input, writing pairs as they come; return (sentences, failed)."""
     try:
         text = _read(item, args)
         pairs, info = translator.translate(text)
-        _check_arabic(item, info)
+        check_arabic(item.name, info)
         name = str(item.relative) if item.path else item.name
-        return _write(item, progress.track(pairs, info, name), args, fmt, tally), False
+        with opened(item, destination(item, args.output, args.out_dir, fmt)) as out:
+            tracked = progress.track(pairs, info, name)
+            return write_document(item.name, tracked, out, fmt, alignments=args.alignments, tally=tally), False
     except (InputError, OSError) as exc:
-        _report(item, exc)
+        report(item, exc)
         return 0, True
 
 
@@ -269,36 +284,75 @@ def _translate_many(
     inputs: list[InputFile],
     args: argparse.Namespace,
     fmt: str,
-    progress: _Progress,
-    tally: _Tally,
+    progress: Progress,
+    tally: Tally,
 ) -> tuple[int, bool]:
-    """Translate several inputs in order, sentences of consecutive ones sharing batches.
+    """Translate several inputs (or a corpus's documents) in order, consecutive ones sharing batches.
 
     Each output is still written whole (atomically) and in order, and a bad
-    input fails alone. Return (sentences, whether any failed).
+    input, or a bad line of a corpus, fails alone. Return (sentences,
+    whether anything failed).
     """
     failed = False
 
-    def readable() -> Iterator[tuple[InputFile, str]]:
+    def failing(item: InputFile, exc: InputError) -> None:
         nonlocal failed
-        for item in inputs:
-            try:
-                yield item, _read(item, args)
-            except InputError as exc:
-                _report(item, exc)
-                failed = True
-                progress.done(0)
+        report(item, exc)
+        failed = True
 
     sentences = 0
-    for document in translate_documents(translator, readable()):
+    documents = translate_documents(translator, _documents(inputs, args, progress, failing))
+    for position, group in itertools.groupby(documents, key=lambda document: document.key.position):
+        item = inputs[position]
+        item_format = output_format(item, fmt)
         try:
-            _check_arabic(document.key, document.info)
-            sentences += _write(document.key, document.pairs, args, fmt, tally)
+            with opened(item, destination(item, args.output, args.out_dir, item_format)) as out:
+                for document in group:
+                    check_arabic(document.key.name, document.info)
+                    sentences += write_document(
+                        document.key.name,
+                        document.pairs,
+                        out,
+                        item_format,
+                        alignments=args.alignments,
+                        tally=tally,
+                        document_id=document.key.id,
+                    )
+                    progress.advance(len(document.pairs))
         except (InputError, OSError) as exc:
-            _report(document.key, exc)
+            report(item, exc)
             failed = True
-        progress.done(len(document.pairs))
+        progress.file_done()
     return sentences, failed
+
+
+def _documents(
+    inputs: list[InputFile],
+    args: argparse.Namespace,
+    progress: Progress,
+    failing: Callable[[InputFile, InputError], None],
+) -> Iterator[tuple[Document, str]]:
+    """Every input's text in order, a corpus's a document at a time; what cannot be read is reported."""
+    for position, item in enumerate(inputs):
+        found = 0
+        try:
+            if is_corpus(item.path):
+                assert item.path is not None
+                lines = read_corpus(
+                    item.path, text_field=args.text_field, id_field=args.id_field, on_error=partial(failing, item)
+                )
+                for line in lines:
+                    found += 1
+                    yield Document(position, item, line.id, line.line), line.text
+                if not found:
+                    raise InputError(f"{item.name}: the corpus has no document to translate")
+            else:
+                yield Document(position, item), _read(item, args)
+                found = 1
+        except InputError as exc:
+            failing(item, exc)
+            if not found:
+                progress.file_done()
 
 
 def _read(item: InputFile, args: argparse.Namespace) -> str:
@@ -306,156 +360,6 @@ def _read(item: InputFile, args: argparse.Namespace) -> str:
     if not normalize_for_model(text):
         raise InputError(f"{item.name}: no text to translate (it is empty or holds only whitespace)")
     return text
-
-
-def _check_arabic(item: InputFile, info: TranslationInfo) -> None:
-    if not info.has_arabic:
-        logger.warning("%s: no Arabic text found; translating it anyway", item.name)
-
-
-def _report(item: InputFile, exc: InputError | OSError) -> None:
-    if isinstance(exc, InputError):
-        print(f"error: {exc}", file=sys.stderr)
-    else:
-        print(f"error: cannot write output for {item.name}: {exc.strerror or exc}", file=sys.stderr)
-
-
-def _write(item: InputFile, pairs: Iterable[AlignedPair], args: argparse.Namespace, fmt: str, tally: _Tally) -> int:
-    """Write ``item``'s pairs where they go (a file atomically, or stdout); warn about flagged ones."""
-    flagged: list[AlignedPair] = []
-    tracked = _noting_flags(pairs, flagged, tally)
-    destination = _destination(item, args, fmt)
-    if destination is None:
-        count = write_pairs(tracked, utf8(sys.stdout), fmt, alignments=args.alignments)
-    else:
-        if item.path is not None and destination.resolve() == item.path.resolve():
-            raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
-        with atomic_output(destination) as out:
-            count = write_pairs(tracked, out, fmt, alignments=args.alignments)
-        logger.info("%s -> %s", item.name, destination)
-    _warn_flagged(item.name, flagged)
-    return count
-
-
-def _warn_flagged(name: str, flagged: list[AlignedPair]) -> None:
-    looping = [p.index for p in flagged if p.truncated or p.repetitive]
-    if looping:
-        logger.warning(
-            "%s: %d sentence(s) still cut off or repeating after a retry (sentence %s); "
-            "check them, or see the truncated/repetitive fields in --format jsonl",
-            name,
-            len(looping),
-            _listed(looping),
-        )
-    missing = [(p.index, t) for p in flagged for t in p.missing_terms]
-    if missing:
-        shown = "; ".join(f"sentence {i + 1}: {t.arabic} → {t.english}" for i, t in missing[:5])
-        logger.warning(
-            "%s: the glossary's English is missing %d time(s) (%s%s); see the terms field in --format jsonl",
-            name,
-            len(missing),
-            shown,
-            "; ..." if len(missing) > 5 else "",
-        )
-
-
-def _listed(indices: list[int]) -> str:
-    return ", ".join(str(i + 1) for i in indices[:10]) + (", ..." if len(indices) > 10 else "")
-
-
-def _noting_flags(pairs: Iterable[AlignedPair], flagged: list[AlignedPair], tally: _Tally) -> Iterator[AlignedPair]:
-    for pair in pairs:
-        if pair.flagged:
-            flagged.append(pair)
-        tally.note(pair)
-        yield pair
-
-
-def _destination(item: InputFile, args: argparse.Namespace, fmt: str) -> Path | None:
-    """Where ``item``'s output goes; ``None``: standard output."""
-    if args.out_dir is not None:
-        return _in_out_dir(item, args.out_dir, fmt)
-    if args.output is not None and str(args.output) != STDIN:
-        return args.output
-    return None
-
-
-def _in_out_dir(item: InputFile, out_dir: Path, fmt: str) -> Path:
-    name = item.relative.name
-    for suffix in (".txt", ".ar"):
-        name = name.removesuffix(suffix)
-    return out_dir / item.relative.parent / (name + EXTENSIONS[fmt])
-
-
-def _format_from_name(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    suffix = path.suffix.lower().lstrip(".")
-    return suffix if suffix in WRITERS else None
-
-
-class _Progress:
-    """tqdm on stderr: for one input, its sentences as they come; for several, one bar over all of them.
-
-    Several inputs are translated together, a window at a time, and finish a
-    whole file at once: the bar moves by each file's sentences and counts the
-    files done.
-    """
-
-    def __init__(self, *, enabled: bool, inputs: list[InputFile]) -> None:
-        self.enabled = enabled
-        self.overall = None
-        self.files = len(inputs)
-        self.finished = 0
-        if enabled and len(inputs) > 1:
-            from tqdm import tqdm
-
-            total = sum(_count_quietly(item) for item in inputs)
-            self.overall = tqdm(total=total, desc="all files", unit="sent", position=0, file=sys.stderr)
-            self.overall.set_postfix_str(f"files 0/{self.files}")
-
-    def done(self, sentences: int) -> None:
-        """A file of several is finished (written or failed), with this many sentences."""
-        self.finished += 1
-        if self.overall is not None:
-            self.overall.update(sentences)
-            self.overall.set_postfix_str(f"files {self.finished}/{self.files}")
-
-    def track(self, pairs: Iterable[AlignedPair], info: TranslationInfo, name: str) -> Iterator[AlignedPair]:
-        if not self.enabled:
-            yield from pairs
-            return
-        from tqdm import tqdm
-
-        bar = tqdm(
-            total=info.sentences,
-            desc=name,
-            unit="sent",
-            position=1 if self.overall else 0,
-            leave=self.overall is None,
-            file=sys.stderr,
-        )
-        try:
-            for pair in pairs:
-                bar.update(1)
-                if self.overall is not None:
-                    self.overall.update(1)
-                yield pair
-        finally:
-            bar.close()
-
-    def close(self) -> None:
-        if self.overall is not None:
-            self.overall.close()
-
-
-def _count_quietly(item: InputFile) -> int:
-    if item.path is None:
-        return 0  # standard input can be read only once, and a page is not fetched twice
-    try:
-        return count_sentences(read_document(item))
-    except InputError:
-        return 0  # reported when the file's turn comes
 
 
 def _quiet_third_party() -> None:
