@@ -27,6 +27,14 @@ VNNI) are printed with every table: int8 speed depends on them.
 
     python benchmarks/speed.py                 # 64 sentences, 5 rounds, about 25 minutes on 2 cores
     python benchmarks/speed.py --quick --json results.json
+    python benchmarks/speed.py --archive       # 2,000 two-sentence files against one file of them
+
+``--archive`` measures batching across files instead: a folder of 2,000
+two-sentence files (``--archive-files``) translated as the CLI translates a
+folder (consecutive files sharing batches), against one file holding the same
+sentences, and against the folder translated one file at a time (each file in
+batches of its own, as before cross-file batching), CTranslate2 int8, beam 4,
+through the library calls ``tarjama translate`` makes, outputs written.
 
 ``--json FILE`` writes the list of systems (``name``, ``backend``, ``beam``,
 ``sent_per_s``, ``ratio_to_baseline``, ``load_s``, ``first_sentence_s``,
@@ -212,6 +220,90 @@ def run_system(args: argparse.Namespace) -> dict:
     }
 
 
+ARCHIVE_LAYOUTS = {
+    "one file": "one file holding every sentence",
+    "folder": "folder, files sharing batches (tarjama translate DIR)",
+    "folder, one file at a time": "folder, one file at a time (before)",
+}
+
+
+def run_archive(args: argparse.Namespace) -> dict:
+    """Translate the archive in ``args.inputs`` in one layout, writing TSVs; called in a child process."""
+    from translate import TranslationOptions, Translator
+    from translate.documents import translate_documents
+    from translate.files import atomic_output
+    from translate.writers import write_tsv
+
+    folder = Path(args.inputs)
+    files = sorted((folder / "files").iterdir())
+    out = Path(tempfile.mkdtemp(prefix="tarjama-bench-out-"))
+    options = TranslationOptions(
+        backend="ctranslate2", compute_type="int8", beam=args.beam, max_length=args.new_tokens + 1, retry=False
+    )
+    translator = Translator(args.model, options)
+    translator.backend.min_new_tokens = args.new_tokens
+    translator.backend.translate_batch(["تجربة.", "تجربة أخرى."])  # warm-up, not timed
+    begin = time.perf_counter()
+    if args.system == "one file":
+        pairs, _ = translator.translate((folder / "all.txt").read_text(encoding="utf-8"))
+        with atomic_output(out / "all.tsv") as stream:
+            count = write_tsv(pairs, stream)
+    else:
+        window = 1 if args.system == "folder, one file at a time" else None  # 1: every file alone
+        documents = ((path.name, path.read_text(encoding="utf-8")) for path in files)
+        translated = translate_documents(translator, documents, **({"window": window} if window else {}))
+        count = 0
+        for document in translated:
+            with atomic_output(out / (document.key + ".tsv")) as stream:
+                count += write_tsv(document.pairs, stream)
+    seconds = time.perf_counter() - begin
+    return {"seconds": seconds, "sentences": count, "sent_per_s": count / seconds, "files": len(files)}
+
+
+def archive_benchmark(args: argparse.Namespace, model_dir: Path, scratch: Path, cpu: dict) -> dict:
+    """The cross-file batching row: every layout, interleaved for ``args.rounds`` rounds."""
+    files = args.archive_files
+    sentences = make_inputs(model_dir, 2 * files, args.source_tokens)
+    folder = scratch / "archive"
+    (folder / "files").mkdir(parents=True)
+    for number in range(files):
+        pair = sentences[2 * number : 2 * number + 2]
+        (folder / "files" / f"{number:05d}.txt").write_text(" ".join(pair) + "\n", encoding="utf-8")
+    (folder / "all.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    measured: dict[str, list[dict]] = {name: [] for name in ARCHIVE_LAYOUTS}
+    for round_number in range(args.rounds):
+        for name in ARCHIVE_LAYOUTS:
+            command = [
+                sys.executable, __file__, "--system", name, "--inputs", str(folder), "--model", str(model_dir),
+                "--new-tokens", str(args.new_tokens), "--beam", "4",
+            ]  # fmt: skip
+            result = _child(command, name)
+            assert result["sentences"] == 2 * files, result
+            measured[name].append(result)
+            print(f"  round {round_number + 1}: {name}: {result['sent_per_s']:.2f} sentences/s", file=sys.stderr)
+    one = measured["one file"]
+    summary = {}
+    for name, rounds in measured.items():
+        ratio = _spread([r["sent_per_s"] / o["sent_per_s"] for r, o in zip(rounds, one, strict=True)])
+        summary[name] = {"sent_per_s": statistics.median(r["sent_per_s"] for r in rounds), "ratio_to_one_file": ratio}
+    forced = "".join(f", {k}={v}" for k, v in cpu["forced"].items())
+    print(f"CPU: {cpu['model']}; {', '.join(cpu['isa']) or 'no AVX2'}{forced}; {cpu['threads']} threads")
+    print(
+        f"{files} files of 2 sentences (about {args.source_tokens} source tokens, {args.new_tokens} output tokens "
+        f"each), CTranslate2 int8, beam 4; medians of {args.rounds} interleaved rounds"
+    )
+    header = f"{'layout':<56} {'sent/s':>8} {'× one file':>11} {'[min-max]':>13}"
+    print(header)
+    print("-" * len(header))
+    for name, row in summary.items():
+        ratio = row["ratio_to_one_file"]
+        print(
+            f"{ARCHIVE_LAYOUTS[name]:<56} {row['sent_per_s']:>8.2f} {ratio['median']:>10.0%} "
+            f"{'[' + format(ratio['min'], '.0%') + '-' + format(ratio['max'], '.0%') + ']':>13}"
+        )
+    return {"cpu": cpu, "files": files, "rounds": args.rounds, "layouts": summary}
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory. (``ru_maxrss`` would include the parent's, inherited at fork.)"""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -308,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, help="benchmark this MarianMT directory instead of a random one")
     parser.add_argument("--big", action="store_true", help="the opus-mt-tc-big-ar-en architecture")
     parser.add_argument("--sentences", type=int, help="how many sentences (default 64, 4 with --quick)")
-    parser.add_argument("--source-tokens", type=int, default=35)
+    parser.add_argument("--source-tokens", type=int, help="source tokens per sentence (default 35; 20 with --archive)")
     parser.add_argument("--new-tokens", type=int, help="output tokens per sentence (default 40, 16 with --quick)")
     parser.add_argument("--beams", help="comma-separated beam sizes (default 1,4; 4 with --quick)")
     parser.add_argument("--rounds", type=int, help="interleaved rounds of every system (default 5; 3 with --quick)")
@@ -318,6 +410,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="also time the cold start of the tarjama source tree in DIR (an older checkout), interleaved",
     )
+    parser.add_argument(
+        "--archive",
+        action="store_true",
+        help="instead: a folder of two-sentence files against one file of the same sentences (cross-file batching)",
+    )
+    parser.add_argument("--archive-files", type=int, default=2000, help="files in the --archive folder (2000)")
     parser.add_argument("--system", help=argparse.SUPPRESS)  # internal: run one system in this process
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--compute-type", help=argparse.SUPPRESS)
@@ -344,13 +442,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.system == "reader":
         print(json.dumps(reader_first_row(args.model, args.new_tokens)))
         return 0
+    if args.system in ARCHIVE_LAYOUTS:
+        print(json.dumps(run_archive(args)))
+        return 0
     if args.system:
         print(json.dumps(run_system(args)))
         return 0
+    if args.archive:
+        return _archive(args)
     return _benchmark(args)
 
 
+def _archive(args: argparse.Namespace) -> int:
+    from translate.paths import cache_dir
+
+    args.new_tokens = args.new_tokens or (8 if args.quick else 20)
+    args.source_tokens = args.source_tokens or 20  # news sentences, shorter than the main table's
+    model_dir = args.model or cache_dir() / "benchmark-models" / "opus-mt-ar-en"
+    with tempfile.TemporaryDirectory(prefix="tarjama-bench-") as scratch:
+        os.environ["XDG_CACHE_HOME"] = str(Path(scratch) / "cache")  # fresh conversion, no shared memory
+        if not args.model and not (model_dir / "config.json").is_file():
+            build_model(model_dir, "opus-mt-ar-en")
+        results = archive_benchmark(args, model_dir, Path(scratch), cpu_description())
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
 def _benchmark(args: argparse.Namespace) -> int:
+    args.source_tokens = args.source_tokens or 35
     count = args.sentences or (4 if args.quick else 64)
     new_tokens = args.new_tokens or (16 if args.quick else 40)
     arch = "opus-mt-tc-big-ar-en" if args.big else "opus-mt-ar-en"

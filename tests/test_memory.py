@@ -119,3 +119,28 @@ def test_reader_corrections_are_remembered_for_the_cli(model_dir, memory, tmp_pa
     assert main(args) == 0
     out = capsys.readouterr().out
     assert '"en": "How have you been?"' in out and '"edited": true' in out
+
+
+def test_a_snapshot_layered_under_a_new_file_and_merged_back(tmp_path: Path) -> None:
+    """How Ray workers on other hosts use the memory: read a snapshot, write their own file, merged at the end."""
+    driver = TranslationMemory(tmp_path / "driver.sqlite3")
+    driver.store_machine("m", [("k1", "نص", Hypothesis("text", 2, False))])
+    driver.store_human("جملة", "a person's sentence")
+    driver.snapshot(tmp_path / "snapshot.sqlite3")
+    driver.store_machine("m", [("k-later", "بعد", Hypothesis("later", 1, False))])  # not in the snapshot
+
+    worker = TranslationMemory(tmp_path / "worker.sqlite3", base=tmp_path / "snapshot.sqlite3")
+    assert worker.machine(["k1", "k-later"]) == {"k1": Hypothesis("text", 2, False)}
+    assert worker.human(["جملة"]) == {"جملة": "a person's sentence"}
+    worker.store_machine("m", [("k2", "آخر", Hypothesis("other", 3, True))])
+    assert set(worker.machine(["k1", "k2"])) == {"k1", "k2"}
+    worker.close()
+    assert TranslationMemory(tmp_path / "snapshot.sqlite3").stats().machine == 1  # the snapshot is never written
+
+    assert driver.merge(tmp_path / "worker.sqlite3") == 1  # k2; nothing the driver had
+    assert driver.machine(["k1", "k2", "k-later"]) == {
+        "k1": Hypothesis("text", 2, False),
+        "k2": Hypothesis("other", 3, True),
+        "k-later": Hypothesis("later", 1, False),
+    }
+    assert driver.merge(tmp_path / "worker.sqlite3") == 0

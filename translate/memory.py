@@ -73,28 +73,44 @@ class HumanTranslation:
 
 
 class TranslationMemory:
-    """A translation memory in one SQLite file; safe to share between threads and processes."""
+    """A translation memory in one SQLite file; safe to share between threads and processes.
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    With ``base``, a read-only snapshot (:meth:`snapshot`) is consulted as
+    well and new translations go to ``path`` alone, which is then kept in
+    SQLite's rollback-journal mode instead of WAL: WAL needs memory shared
+    between the processes on one host, which a file on shared storage read
+    from several hosts does not have. That is how workers on other machines
+    use the memory (the driver merges their files back, :meth:`merge`).
+    """
+
+    def __init__(self, path: Path | str | None = None, *, base: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_memory_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(f"PRAGMA journal_mode={'DELETE' if base is not None else 'WAL'}")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._schemas = ["main"]
         with self._lock:
             self._db.executescript(_SCHEMA)
+            if base is not None:
+                # immutable: nothing writes a snapshot, so readers on any host need no locks.
+                self._db.execute("ATTACH DATABASE ? AS base", (f"{base.resolve().as_uri()}?mode=ro&immutable=1",))
+                self._schemas.append("base")
 
     def machine(self, keys: Sequence[str]) -> dict[str, Hypothesis]:
         """Stored machine translations for these keys (missing keys are absent)."""
         found: dict[str, Hypothesis] = {}
-        for chunk in _chunks(list(keys)):
-            marks = ",".join("?" * len(chunk))
-            with self._lock:
-                rows = self._db.execute(
-                    f"SELECT key, target, tokens, truncated FROM machine WHERE key IN ({marks})", chunk
-                ).fetchall()
-            found.update({key: Hypothesis(target, tokens, bool(truncated)) for key, target, tokens, truncated in rows})
+        for schema in self._schemas:
+            for chunk in _chunks([key for key in keys if key not in found]):
+                marks = ",".join("?" * len(chunk))
+                with self._lock:
+                    rows = self._db.execute(
+                        f"SELECT key, target, tokens, truncated FROM {schema}.machine WHERE key IN ({marks})", chunk
+                    ).fetchall()
+                found.update(
+                    {key: Hypothesis(target, tokens, bool(truncated)) for key, target, tokens, truncated in rows}
+                )
         return found
 
     def store_machine(self, model: str, rows: Sequence[tuple[str, str, Hypothesis]]) -> None:
@@ -113,11 +129,14 @@ class TranslationMemory:
     def human(self, sources: Sequence[str]) -> dict[str, str]:
         """Human translations of these normalized source sentences, where there are any."""
         found: dict[str, str] = {}
-        for chunk in _chunks(list(sources)):
-            marks = ",".join("?" * len(chunk))
-            with self._lock:
-                rows = self._db.execute(f"SELECT source, target FROM human WHERE source IN ({marks})", chunk)
-                found.update(dict(rows.fetchall()))
+        for schema in self._schemas:
+            for chunk in _chunks([source for source in sources if source not in found]):
+                marks = ",".join("?" * len(chunk))
+                with self._lock:
+                    rows = self._db.execute(
+                        f"SELECT source, target FROM {schema}.human WHERE source IN ({marks})", chunk
+                    )
+                    found.update(dict(rows.fetchall()))
         return found
 
     def store_human(self, source: str, target: str) -> None:
@@ -175,6 +194,35 @@ class TranslationMemory:
             self._db.execute("DELETE FROM machine")
             self._db.execute("DELETE FROM human")
             self._db.execute("VACUUM")
+
+    def snapshot(self, destination: Path) -> None:
+        """Copy the memory, consistent as of now, into a new SQLite file ``destination`` (no WAL)."""
+        copy = sqlite3.connect(destination)
+        try:
+            with self._lock:
+                self._db.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            copy.close()
+
+    def merge(self, other: Path) -> int:
+        """Add the machine translations stored in the memory file ``other``; return how many were new.
+
+        Human translations are not merged: only a person makes those, in the reader or the CLI's own memory.
+        """
+        with self._lock:
+            self._db.execute("ATTACH DATABASE ? AS other", (str(other),))
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    added = self._db.execute("INSERT OR IGNORE INTO main.machine SELECT * FROM other.machine").rowcount
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            finally:
+                self._db.execute("DETACH DATABASE other")
+        return added
 
     def close(self) -> None:
         with self._lock:

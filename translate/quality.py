@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from translate.types import AlignedPair
 
 _WORD = re.compile(r"\w+")
 
@@ -70,3 +75,23 @@ def is_repetitive(target: str, source: str) -> bool:
     if len(out) < MIN_WORDS:
         return False
     return repeat_share(out) > REPEAT_SHARE and repeat_share(words(source)) <= SOURCE_REPEAT_SHARE
+
+
+def flag_warnings(name: str, flagged: Sequence[AlignedPair]) -> list[str]:
+    """What to tell a person about a document's flagged pairs: loops and cut-offs, glossary terms not applied."""
+    warnings = []
+    looping = [p.index for p in flagged if p.truncated or p.repetitive]
+    if looping:
+        shown = ", ".join(str(i + 1) for i in looping[:10]) + (", ..." if len(looping) > 10 else "")
+        warnings.append(
+            f"{name}: {len(looping)} sentence(s) still cut off or repeating after a retry (sentence {shown}); "
+            "check them, or see the truncated/repetitive fields in --format jsonl"
+        )
+    missing = [(p.index, t) for p in flagged for t in p.missing_terms]
+    if missing:
+        shown = "; ".join(f"sentence {i + 1}: {t.arabic} → {t.english}" for i, t in missing[:5])
+        warnings.append(
+            f"{name}: the glossary's English is missing {len(missing)} time(s) ({shown}"
+            f"{'; ...' if len(missing) > 5 else ''}); see the terms field in --format jsonl"
+        )
+    return warnings

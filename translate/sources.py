@@ -11,6 +11,7 @@ is an :class:`~translate.errors.InputError` with a one-line message.
 from __future__ import annotations
 
 import http.client
+import io
 import ipaddress
 import re
 import socket
@@ -46,11 +47,16 @@ def text_from_file(path: str | Path, name: str | None = None) -> str:
     if suffix not in SUPPORTED_SUFFIXES:
         listed = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
         raise InputError(f"{name}: unsupported file type; tarjama reads {listed} files")
-    if suffix == ".docx":
-        return _text_from_docx(path, name)
-    data = read_bytes(path, name)
+    return text_from_bytes(read_bytes(path, name), name)
+
+
+def text_from_bytes(data: bytes, name: str) -> str:
+    """The text of a document's bytes, by its name's ending: HTML's article, .docx, else text (Markdown too)."""
+    suffix = Path(name).suffix.lower()
     if suffix in (".html", ".htm"):
         return text_from_html(data, source=name)
+    if suffix == ".docx":
+        return _text_from_docx(io.BytesIO(data), name)
     return decode_text(data, name)
 
 
@@ -222,13 +228,13 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _text_from_docx(path: Path, name: str) -> str:
+def _text_from_docx(source: IO[bytes], name: str) -> str:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(source)
     except (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{name}: not a readable .docx file ({type(exc).__name__}); save it again as .docx") from None
     return "\n".join(line for line in _docx_lines(document) if line.strip())

@@ -265,6 +265,16 @@ EXTENSIONS = {"tsv": ".tsv", "jsonl": ".jsonl", "tmx": ".tmx", "txt": ".en.txt"}
 """Output format name -> file name ending used with ``--out-dir``."""
 
 
+def output_name(name: str, fmt: str) -> str:
+    """An input's output file name: ``.txt``, ``.ar`` and a corpus's ``.jsonl`` give way to the format's ending.
+
+    Other endings are kept (``page.html`` gives ``page.html.tsv``), so inputs that differ only there stay apart.
+    """
+    for suffix in (".txt", ".ar", ".jsonl"):
+        name = name.removesuffix(suffix)
+    return name + EXTENSIONS[fmt]
+
+
 def write_pairs(
     pairs: Iterable[AlignedPair],
     out: TextIO,

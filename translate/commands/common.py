@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sqlite3
 from pathlib import Path
 from typing import TextIO
 
 from translate.errors import TranslateError
+from translate.glossary import Glossary, glossary_beside, load_glossary
 from translate.memory import TranslationMemory
+
+logger = logging.getLogger("tarjama")
 
 
 class UsageError(Exception):
@@ -64,3 +68,17 @@ def utf8(stream: TextIO) -> TextIO:
     if (stream.encoding or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
         stream.reconfigure(encoding="utf-8")
     return stream
+
+
+def open_glossary(args: argparse.Namespace, memory: TranslationMemory | None) -> Glossary | None:
+    """The glossary asked for: ``--glossary FILE``, else the reader's beside the memory if it exists."""
+    if args.no_glossary:
+        return None
+    path = args.glossary
+    if path is None and memory is not None and glossary_beside(memory.path).is_file():
+        path = glossary_beside(memory.path)
+    if path is None:
+        return None
+    glossary = load_glossary(path)
+    logger.info("glossary %s: %d terms (version %s)", path, len(glossary), glossary.version)
+    return glossary

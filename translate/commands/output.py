@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import TextIO
 
 from translate.commands.common import utf8
-from translate.corpus import CORPUS_SUFFIX, DocumentId, is_corpus, read_corpus
+from translate.corpus import DocumentId, is_corpus, read_corpus
 from translate.errors import InputError
 from translate.files import STDIN, InputFile, atomic_output
+from translate.quality import flag_warnings
 from translate.segment import count_sentences
 from translate.sources import read_document
 from translate.types import AlignedPair, TranslationInfo
-from translate.writers import EXTENSIONS, WRITERS, write_pairs
+from translate.writers import WRITERS, output_name, write_pairs
 
 logger = logging.getLogger("tarjama")
 
@@ -82,10 +83,7 @@ def destination(item: InputFile, output: Path | None, out_dir: Path | None, fmt:
 
 def in_out_dir(item: InputFile, out_dir: Path, fmt: str) -> Path:
     """``DIR/relative/name.EXT``: ``.txt``, ``.ar`` and a corpus's ``.jsonl`` give way to the format's ending."""
-    name = item.relative.name
-    for suffix in (".txt", ".ar", CORPUS_SUFFIX):
-        name = name.removesuffix(suffix)
-    return out_dir / item.relative.parent / (name + EXTENSIONS[fmt])
+    return out_dir / item.relative.parent / output_name(item.relative.name, fmt)
 
 
 def format_from_name(path: Path | None) -> str | None:
@@ -122,39 +120,14 @@ def write_document(
     flagged: list[AlignedPair] = []
     fields = None if document_id is None else {"id": document_id}
     count = write_pairs(_noting_flags(pairs, flagged, tally), out, fmt, alignments=alignments, fields=fields)
-    _warn_flagged(name, flagged)
+    for warning in flag_warnings(name, flagged):
+        logger.warning("%s", warning)
     return count
 
 
 def check_arabic(name: str, info: TranslationInfo) -> None:
     if not info.has_arabic:
         logger.warning("%s: no Arabic text found; translating it anyway", name)
-
-
-def _warn_flagged(name: str, flagged: list[AlignedPair]) -> None:
-    looping = [p.index for p in flagged if p.truncated or p.repetitive]
-    if looping:
-        logger.warning(
-            "%s: %d sentence(s) still cut off or repeating after a retry (sentence %s); "
-            "check them, or see the truncated/repetitive fields in --format jsonl",
-            name,
-            len(looping),
-            _listed(looping),
-        )
-    missing = [(p.index, t) for p in flagged for t in p.missing_terms]
-    if missing:
-        shown = "; ".join(f"sentence {i + 1}: {t.arabic} → {t.english}" for i, t in missing[:5])
-        logger.warning(
-            "%s: the glossary's English is missing %d time(s) (%s%s); see the terms field in --format jsonl",
-            name,
-            len(missing),
-            shown,
-            "; ..." if len(missing) > 5 else "",
-        )
-
-
-def _listed(indices: list[int]) -> str:
-    return ", ".join(str(i + 1) for i in indices[:10]) + (", ..." if len(indices) > 10 else "")
 
 
 def _noting_flags(pairs: Iterable[AlignedPair], flagged: list[AlignedPair], tally: Tally) -> Iterator[AlignedPair]:

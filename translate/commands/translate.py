@@ -13,11 +13,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from translate.commands import distributed
 from translate.commands.common import (
     UsageError,
     add_cache_arguments,
     add_model_arguments,
     device,
+    open_glossary,
     open_memory,
     positive,
 )
@@ -39,8 +41,7 @@ from translate.ct2 import COMPUTE_TYPES
 from translate.documents import translate_documents
 from translate.errors import InputError
 from translate.files import InputFile, remove_partial_outputs
-from translate.glossary import Glossary, glossary_beside, load_glossary
-from translate.memory import CachedBackend, TranslationMemory
+from translate.memory import CachedBackend
 from translate.normalize import normalize_for_model
 from translate.sources import expand_document, read_document
 from translate.types import TranslationOptions
@@ -150,6 +151,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="with --out-dir: skip inputs whose output exists (outputs appear only when complete)",
     )
+    distributed.add_arguments(tr)
     tr.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     tr.set_defaults(func=run)
 
@@ -171,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{corpora[0]} is a JSONL corpus: its output is JSONL, with each pair's document id; drop -f {fmt}"
         )
+    if args.engine == "ray":
+        distributed.check(inputs, args)
     if not inputs:
         return 1
     skipped = 0
@@ -201,8 +205,10 @@ def run(args: argparse.Namespace) -> int:
     )
     _quiet_third_party()
     started = time.monotonic()
+    if args.engine == "ray":
+        return distributed.run(inputs, args, fmt, options, failed=failed, skipped=skipped)
     memory = open_memory(args)
-    glossary = _glossary(args, memory)
+    glossary = open_glossary(args, memory)
     translator = Translator(
         args.model, options, revision=args.revision, local_files_only=args.offline, memory=memory, glossary=glossary
     )
@@ -246,20 +252,6 @@ def _collect(args: list[str], pattern: str | None) -> tuple[list[InputFile], boo
             print(f"error: {exc}", file=sys.stderr)
             failed = True
     return inputs, failed
-
-
-def _glossary(args: argparse.Namespace, memory: TranslationMemory | None) -> Glossary | None:
-    """The glossary asked for: ``--glossary FILE``, else the reader's beside the memory if it exists."""
-    if args.no_glossary:
-        return None
-    path = args.glossary
-    if path is None and memory is not None and glossary_beside(memory.path).is_file():
-        path = glossary_beside(memory.path)
-    if path is None:
-        return None
-    glossary = load_glossary(path)
-    logger.info("glossary %s: %d terms (version %s)", path, len(glossary), glossary.version)
-    return glossary
 
 
 def _translate_one(
