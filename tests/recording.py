@@ -15,6 +15,7 @@ class CountingBackend:
         self.name, self.device, self.model = inner.name, inner.device, inner.model
         self.max_source_tokens = inner.max_source_tokens
         self.settings, self.beam, self.batch_tokens = inner.settings, inner.beam, inner.batch_tokens
+        self.batch_size = inner.batch_size
         self.batches: list[int] = []
         self.calls: list[tuple[list[str], DecodingControls | None, list[Hypothesis]]] = []
 

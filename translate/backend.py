@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from translate.device import pick_device
 from translate.errors import ModelUnavailableError, TranslateError, describe
 from translate.registry import ResolvedModel, model_signature
+from translate.sizing import model_shape, torch_batch
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class Backend(Protocol):
     beam: int
     batch_tokens: int
     """Default padded source tokens per batch for this backend."""
+    batch_size: int
+    """Default sentences per batch for this backend."""
     min_new_tokens: int
     """Fewest output tokens; translations leave it at 0 (the benchmarks force equal work with it)."""
 
@@ -124,7 +127,17 @@ class MarianBackend:
         self.settings = f"{model_signature(model)} torch beam={self.beam} max_length={self.max_length}"
         self.min_new_tokens = 0  # benchmarks force equal work with this; translations leave it at 0
         # torch needs large batches to be fast (measured: 8 sentences at beam 4, half the speed of 32).
-        self.batch_tokens = 4096
+        parameters, d_model, layers = model_shape(model.path)
+        size = torch_batch(
+            beam=self.beam,
+            weights_mb=parameters * 4 / 1e6,
+            d_model=d_model,
+            decoder_layers=layers,
+            cap_mb=options.max_batch_memory,
+            sentences=options.batch_size,
+        )
+        self.batch_size, self.batch_tokens = size.sentences, size.tokens
+        logger.info("batches of up to %d sentences, %d source tokens: %s", size.sentences, size.tokens, size.why)
         self._eos = self._model.config.eos_token_id
         self._pad = self._model.config.pad_token_id
         logger.info("loaded %s on %s (beam %d, max length %d)", model.model_id, self.device, self.beam, self.max_length)

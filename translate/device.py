@@ -12,3 +12,30 @@ def pick_device(requested: str, *, cuda: bool, engine: str) -> str:
     if requested.startswith("cuda") and not cuda:
         raise TranslateError(f"--device {requested} was asked for but {engine} sees no CUDA GPU; use --device cpu")
     return requested
+
+
+_INSTRUCTION_SETS = {
+    "avx2": "AVX2",
+    "avx512f": "AVX-512",
+    "avx512_vnni": "AVX-512 VNNI",
+    "avx_vnni": "AVX-VNNI",
+    "avx512_bf16": "AVX-512 BF16",
+    "amx_int8": "AMX-INT8",
+}
+
+
+def cpu_instruction_sets() -> list[str]:
+    """The CPU's instruction sets that decide int8 speed and rounding (AVX2, AVX-512, VNNI...), from /proc/cpuinfo.
+
+    Empty where /proc/cpuinfo is not there (not Linux) or names none of them.
+    """
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            for line in info:
+                key, _, value = line.partition(":")
+                if key.strip() == "flags":
+                    flags = set(value.split())
+                    return [label for flag, label in _INSTRUCTION_SETS.items() if flag in flags]
+    except OSError:
+        pass
+    return []

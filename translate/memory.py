@@ -252,6 +252,7 @@ class CachedBackend:
         self.settings = backend.settings
         self.beam = backend.beam
         self.batch_tokens = backend.batch_tokens
+        self.batch_size = backend.batch_size
         self.hits = 0
         self.misses = 0
 

@@ -188,7 +188,7 @@ class Translator:
         details: list[TokenDetail | None] = [None] * len(sources)
         batches = plan_batches(
             [lengths[k] for k in fits],
-            max_items=self.options.batch_size,
+            max_items=self.options.batch_size or self.backend.batch_size,
             max_tokens=self.options.batch_tokens or self.backend.batch_tokens,
         )
         for batch in batches:
@@ -270,7 +270,7 @@ class Translator:
             human_details = dict(zip(order, found, strict=True))
         batches = plan_batches(
             [p.tokens for p in pieces],
-            max_items=self.options.batch_size,
+            max_items=self.options.batch_size or self.backend.batch_size,
             max_tokens=self.options.batch_tokens or self.backend.batch_tokens,
         )
         next_segment = 0

@@ -192,8 +192,10 @@ class TranslationOptions:
 
     ``beam`` and ``max_length`` default to the model's own generation config.
     ``batch_size`` bounds sentences per batch and ``batch_tokens`` the padded
-    source tokens per batch (sentences x longest sentence; default: the
-    backend's, 4096 for torch, 1728 / beam for CTranslate2 to bound memory). ``max_piece_tokens``
+    source tokens per batch (sentences x longest sentence); by default the
+    backend sizes both for speed within ``max_batch_memory`` MB of peak memory
+    (default: the naive path's peak for the model's size; see
+    :mod:`translate.sizing`). ``max_piece_tokens``
     bounds one model input; longer sentences are split at clause marks, then
     at spaces (default: the model's limit, capped at 256 for quality).
     ``backend`` is ``auto`` (CTranslate2 when installed, else torch),
@@ -207,8 +209,9 @@ class TranslationOptions:
 
     beam: int | None = None
     max_length: int | None = None
-    batch_size: int = 32
+    batch_size: int | None = None
     batch_tokens: int | None = None
+    max_batch_memory: int | None = None
     max_piece_tokens: int | None = None
     device: str = "auto"
     backend: str = "auto"
@@ -218,12 +221,12 @@ class TranslationOptions:
     alignments: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("beam", "max_length", "max_piece_tokens", "threads", "batch_tokens"):
+        for name in ("beam", "max_length", "max_piece_tokens", "threads", "batch_size", "batch_tokens"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1, got {value}")
-        if self.batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
+        if self.max_batch_memory is not None and self.max_batch_memory < 1:
+            raise ValueError(f"max_batch_memory must be at least 1 MB, got {self.max_batch_memory}")
         if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
             raise ValueError(f"device must be auto, cpu or cuda[:N], got {self.device!r}")
         if self.backend not in ("auto", "torch", "ctranslate2"):

@@ -101,12 +101,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     tr.add_argument(
         "--max-length", type=positive, metavar="N", help="longest translation in tokens (default: the model's)"
     )
-    tr.add_argument("--batch-size", type=positive, default=32, metavar="N", help="sentences per batch (default 32)")
+    tr.add_argument(
+        "--batch-size",
+        type=positive,
+        metavar="N",
+        help="sentences per batch (default: the backend's, 64 for CTranslate2 and 32 for torch)",
+    )
     tr.add_argument(
         "--batch-tokens",
         type=positive,
         metavar="N",
-        help="padded source tokens per batch (default: 4096 for torch, 1728 / beam for CTranslate2)",
+        help="padded source tokens per batch (default: what fits --max-batch-memory; 4096 for torch)",
+    )
+    tr.add_argument(
+        "--max-batch-memory",
+        type=positive,
+        metavar="MB",
+        help="size batches to keep peak memory under MB (default: the naive transformers path's peak for the "
+        "model's size, 700 MB for opus-mt-ar-en; torch: no cap unless given); -v shows the choice",
     )
     tr.add_argument(
         "--device", type=device, default="auto", help="auto, cpu or cuda[:N] (default auto: CUDA when present)"
@@ -196,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
         max_length=args.max_length,
         batch_size=args.batch_size,
         batch_tokens=args.batch_tokens,
+        max_batch_memory=args.max_batch_memory,
         device=args.device,
         backend=args.backend,
         compute_type=args.compute_type,
