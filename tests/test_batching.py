@@ -33,8 +33,9 @@ def test_sorted_by_length_inside_a_window() -> None:
 
 def test_a_small_first_batch_gets_the_first_rows_out_early() -> None:
     batches = plan_batches([30] * 100, max_items=32, max_tokens=100_000)
-    assert batches[0] == list(range(8))
-    assert [len(b) for b in batches[1:]] == [32, 32, 28]
+    assert batches[0] == list(range(3))  # a quarter of a batch, at most 3: big batches do not delay it
+    assert [len(b) for b in batches[1:]] == [32, 32, 32, 1]
+    assert plan_batches([30] * 100, max_items=8, max_tokens=100_000)[0] == [0, 1]
 
 
 def test_batches_run_earliest_input_first() -> None:
@@ -48,7 +49,7 @@ def test_windows_keep_source_order_coarsely() -> None:
     max_items = 4
     lengths = [100 - i for i in range(41)]
     batches = plan_batches(lengths, max_items=max_items, max_tokens=10_000)
-    assert batches[0] == [0]  # the opening batch: max_items // 4 inputs
+    assert batches[0] == [0]  # the opening batch: max_items // 4 inputs (at most 3)
     window = max_items * WINDOW_BATCHES
     # No batch mixes inputs from two windows, and windows run in order.
     windows = [{(i - 1) // window for i in batch} for batch in batches[1:]]

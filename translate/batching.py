@@ -13,6 +13,8 @@ from __future__ import annotations
 
 WINDOW_BATCHES = 4
 """How many batches' worth of inputs are sorted together."""
+OPENING_MAX = 3
+"""The opening batch holds a quarter of a batch, at most this many: big batches must not delay the first rows."""
 
 
 def plan_batches(lengths: list[int], *, max_items: int, max_tokens: int) -> list[list[int]]:
@@ -24,7 +26,7 @@ def plan_batches(lengths: list[int], *, max_items: int, max_tokens: int) -> list
     """
     if max_items < 1 or max_tokens < 1:
         raise ValueError("max_items and max_tokens must be at least 1")
-    opening = min(len(lengths), max(1, max_items // 4))
+    opening = min(len(lengths), max(1, min(max_items // 4, OPENING_MAX)))
     batches = _cut(list(range(opening)), lengths, max_items, max_tokens)
     window = max_items * WINDOW_BATCHES
     for first in range(opening, len(lengths), window):
