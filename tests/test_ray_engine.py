@@ -218,6 +218,9 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     corpus.write_text('{"text": "نص"}\n', encoding="utf-8")
     assert main(["translate", str(corpus), "--engine", "ray", "--out-dir", str(tmp_path / "o")]) == 2
     assert "c.jsonl); use --engine local" in capsys.readouterr().err
+    missing = ["--model", str(tmp_path / "no-model"), "--out-dir", str(tmp_path / "o")]
+    assert main(["translate", str(source), "--engine", "ray", *missing]) == 1  # told before Ray starts
+    assert "no-model" in capsys.readouterr().err
 
 
 def test_the_cli_does_not_import_ray_unless_asked() -> None:

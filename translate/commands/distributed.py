@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import logging
+import os
 import sys
 import time
 import uuid
@@ -15,6 +16,7 @@ from translate.commands.output import in_out_dir
 from translate.corpus import is_corpus
 from translate.errors import TranslateError
 from translate.files import InputFile
+from translate.registry import default_model, resolve_model
 from translate.types import TranslationOptions
 
 logger = logging.getLogger("tarjama")
@@ -80,6 +82,10 @@ def run(
     from translate.engines.ray_data import FileJob, RaySettings, translate_files
 
     started = time.monotonic()
+    if not (args.address or os.environ.get("RAY_ADDRESS")):
+        # A Ray on this machine shares its files: a missing model is told in one line here, where a
+        # worker could only fail to start (a cluster's nodes may hold models this machine lacks).
+        resolve_model(args.model or default_model(), revision=args.revision, local_files_only=args.offline)
     out_dir = args.out_dir.resolve()
     memory = open_memory(args)
     settings = RaySettings(
@@ -109,7 +115,10 @@ def run(
             progress=not args.quiet and sys.stderr.isatty(),
         )
     except TranslateError as exc:
-        print(f"error: {exc}; none of the {len(jobs)} input(s) were translated", file=sys.stderr)
+        print(
+            f"error: {exc}; the outputs written so far are complete: run again with --resume to do the rest",
+            file=sys.stderr,
+        )
         return 1
     names = {str(job.source): item.name for job, item in zip(jobs, inputs, strict=True)}
     for source, message in outcome.failed:
