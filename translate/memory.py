@@ -100,18 +100,8 @@ class TranslationMemory:
 
     def machine(self, keys: Sequence[str]) -> dict[str, Hypothesis]:
         """Stored machine translations for these keys (missing keys are absent)."""
-        found: dict[str, Hypothesis] = {}
-        for schema in self._schemas:
-            for chunk in _chunks([key for key in keys if key not in found]):
-                marks = ",".join("?" * len(chunk))
-                with self._lock:
-                    rows = self._db.execute(
-                        f"SELECT key, target, tokens, truncated FROM {schema}.machine WHERE key IN ({marks})", chunk
-                    ).fetchall()
-                found.update(
-                    {key: Hypothesis(target, tokens, bool(truncated)) for key, target, tokens, truncated in rows}
-                )
-        return found
+        rows = self._lookup("machine", "key", "target, tokens, truncated", keys)
+        return {key: Hypothesis(target, tokens, bool(truncated)) for key, (target, tokens, truncated) in rows.items()}
 
     def store_machine(self, model: str, rows: Sequence[tuple[str, str, Hypothesis]]) -> None:
         """Store (key, source, hypothesis) rows in one transaction."""
@@ -128,15 +118,19 @@ class TranslationMemory:
 
     def human(self, sources: Sequence[str]) -> dict[str, str]:
         """Human translations of these normalized source sentences, where there are any."""
-        found: dict[str, str] = {}
+        return {source: target for source, (target,) in self._lookup("human", "source", "target", sources).items()}
+
+    def _lookup(self, table: str, column: str, fields: str, wanted: Sequence[str]) -> dict[str, tuple]:
+        """``fields`` of the rows of ``table`` whose ``column`` is in ``wanted``: this file first, then the base."""
+        found: dict[str, tuple] = {}
         for schema in self._schemas:
-            for chunk in _chunks([source for source in sources if source not in found]):
+            for chunk in _chunks([value for value in wanted if value not in found]):
                 marks = ",".join("?" * len(chunk))
                 with self._lock:
                     rows = self._db.execute(
-                        f"SELECT source, target FROM {schema}.human WHERE source IN ({marks})", chunk
-                    )
-                    found.update(dict(rows.fetchall()))
+                        f"SELECT {column}, {fields} FROM {schema}.{table} WHERE {column} IN ({marks})", chunk
+                    ).fetchall()
+                found.update({row[0]: tuple(row[1:]) for row in rows})
         return found
 
     def store_human(self, source: str, target: str) -> None:
