@@ -17,6 +17,7 @@ numbers made local again.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from translate.translator import Translator
 
 K = TypeVar("K")
+logger = logging.getLogger("tarjama")
 
 WINDOW_SENTENCES = 512
 """Sentences read ahead, at most (plus one document): enough for many full batches, bounded memory."""
@@ -42,6 +44,12 @@ class TranslatedDocument(Generic[K]):
     key: K
     pairs: list[AlignedPair]
     info: TranslationInfo
+
+
+def check_arabic(name: str, info: TranslationInfo) -> None:
+    """Warn (and go on) when a document holds no Arabic: likely the wrong file, or text in another language."""
+    if not info.has_arabic:
+        logger.warning("%s: no Arabic text found; translating it anyway", name)
 
 
 def translate_documents(

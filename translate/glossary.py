@@ -36,7 +36,7 @@ from pathlib import Path
 from translate.align import word_spans
 from translate.errors import InputError
 from translate.normalize import contains_arabic, normalize_for_model
-from translate.types import GlossaryTerm, TermUse
+from translate.types import AlignedPair, GlossaryTerm, TermUse
 
 MAX_GLOSSARY_BYTES = 20_000_000
 """A glossary file larger than this is refused rather than read."""
@@ -252,3 +252,27 @@ def save_glossary(glossary: Glossary, path: Path | str) -> None:
 def glossary_beside(memory_path: Path) -> Path:
     """Where the glossary the reader edits lives: ``glossary.tsv`` beside the translation memory."""
     return memory_path.parent / "glossary.tsv"
+
+
+@dataclass
+class TermTally:
+    """What a glossary did over many pairs: occurrences applied, sentences with terms, occurrences missing."""
+
+    applied: int = 0
+    sentences: int = 0
+    missing: int = 0
+
+    def note(self, pair: AlignedPair) -> None:
+        if pair.terms:
+            self.sentences += 1
+            self.applied += sum(1 for t in pair.terms if t.applied)
+            self.missing += len(pair.missing_terms)
+
+    def add(self, other: TermTally) -> None:
+        self.applied += other.applied
+        self.sentences += other.sentences
+        self.missing += other.missing
+
+    def summary(self) -> str:
+        found = f"{self.applied} term occurrence(s) applied in {self.sentences} sentence(s)"
+        return found + (f", {self.missing} could not be applied (flagged)" if self.missing else "")

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from translate.errors import InputError
 from translate.files import InputFile, decode_text, expand_input, read_bytes, read_input
+from translate.normalize import normalize_for_model
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -58,6 +59,13 @@ def text_from_bytes(data: bytes, name: str) -> str:
     if suffix == ".docx":
         return _text_from_docx(io.BytesIO(data), name)
     return decode_text(data, name)
+
+
+def require_text(text: str, name: str) -> str:
+    """``text``, or :class:`InputError` if it holds nothing to translate."""
+    if not normalize_for_model(text):
+        raise InputError(f"{name}: no text to translate (it is empty or holds only whitespace)")
+    return text
 
 
 def is_url(text: str) -> bool:

@@ -138,12 +138,7 @@ def run(
             file=sys.stderr,
         )
         if settings.glossary:
-            applied, sentences, missing = outcome.terms
-            print(
-                f"tarjama: glossary ({len(settings.glossary)} terms): {applied} term occurrence(s) applied in "
-                f"{sentences} sentence(s)" + (f", {missing} could not be applied (flagged)" if missing else ""),
-                file=sys.stderr,
-            )
+            print(f"tarjama: glossary ({len(settings.glossary)} terms): {outcome.terms.summary()}", file=sys.stderr)
     return 1 if failed or outcome.failed else 0
 
 

@@ -14,6 +14,7 @@ from translate.commands.common import utf8
 from translate.corpus import DocumentId, is_corpus, read_corpus
 from translate.errors import InputError
 from translate.files import STDIN, InputFile, atomic_output
+from translate.glossary import TermTally
 from translate.quality import flag_warnings
 from translate.segment import count_sentences
 from translate.sources import read_document
@@ -38,25 +39,6 @@ class Document:
         if self.id is None:
             return self.item.name
         return f"{self.item.name}, line {self.line} (id {self.id!r})"
-
-
-@dataclass
-class Tally:
-    """What the glossary did, over every file."""
-
-    applied: int = 0
-    sentences: int = 0
-    missing: int = 0
-
-    def note(self, pair: AlignedPair) -> None:
-        if pair.terms:
-            self.sentences += 1
-            self.applied += sum(1 for t in pair.terms if t.applied)
-            self.missing += len(pair.missing_terms)
-
-    def summary(self) -> str:
-        found = f"{self.applied} term occurrence(s) applied in {self.sentences} sentence(s)"
-        return found + (f", {self.missing} could not be applied (flagged)" if self.missing else "")
 
 
 def report(item: InputFile, exc: InputError | OSError) -> None:
@@ -113,7 +95,7 @@ def write_document(
     fmt: str,
     *,
     alignments: bool,
-    tally: Tally,
+    tally: TermTally,
     document_id: DocumentId | None = None,
 ) -> int:
     """Write one document's pairs (a corpus document's with its id) and warn about flagged ones."""
@@ -125,12 +107,7 @@ def write_document(
     return count
 
 
-def check_arabic(name: str, info: TranslationInfo) -> None:
-    if not info.has_arabic:
-        logger.warning("%s: no Arabic text found; translating it anyway", name)
-
-
-def _noting_flags(pairs: Iterable[AlignedPair], flagged: list[AlignedPair], tally: Tally) -> Iterator[AlignedPair]:
+def _noting_flags(pairs: Iterable[AlignedPair], flagged: list[AlignedPair], tally: TermTally) -> Iterator[AlignedPair]:
     for pair in pairs:
         if pair.flagged:
             flagged.append(pair)

@@ -26,8 +26,6 @@ from translate.commands.common import (
 from translate.commands.output import (
     Document,
     Progress,
-    Tally,
-    check_arabic,
     destination,
     format_from_name,
     in_out_dir,
@@ -38,12 +36,12 @@ from translate.commands.output import (
 )
 from translate.corpus import is_corpus, read_corpus
 from translate.ct2 import COMPUTE_TYPES
-from translate.documents import translate_documents
+from translate.documents import check_arabic, translate_documents
 from translate.errors import InputError
 from translate.files import InputFile, remove_partial_outputs
+from translate.glossary import TermTally
 from translate.memory import CachedBackend
-from translate.normalize import normalize_for_model
-from translate.sources import expand_document, read_document
+from translate.sources import expand_document, read_document, require_text
 from translate.types import TranslationOptions
 from translate.writers import WRITERS
 
@@ -231,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
         text_field=args.text_field,
         id_field=args.id_field,
     )
-    tally = Tally()
+    tally = TermTally()
     if len(inputs) == 1 and not is_corpus(inputs[0].path):  # one document: its pairs stream out as they come
         sentences, one_failed = _translate_one(translator, inputs[0], args, fmt, progress, tally)
     else:
@@ -268,7 +266,7 @@ def _collect(args: list[str], pattern: str | None) -> tuple[list[InputFile], boo
 
 
 def _translate_one(
-    translator: Translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: Progress, tally: Tally
+    translator: Translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: Progress, tally: TermTally
 ) -> tuple[int, bool]:
     """Translate one input, writing pairs as they come; return (sentences, failed)."""
     try:
@@ -290,7 +288,7 @@ def _translate_many(
     args: argparse.Namespace,
     fmt: str,
     progress: Progress,
-    tally: Tally,
+    tally: TermTally,
 ) -> tuple[int, bool]:
     """Translate several inputs (or a corpus's documents) in order, consecutive ones sharing batches.
 
@@ -361,10 +359,7 @@ def _documents(
 
 
 def _read(item: InputFile, args: argparse.Namespace) -> str:
-    text = read_document(item, allow_private_urls=args.allow_private_urls)
-    if not normalize_for_model(text):
-        raise InputError(f"{item.name}: no text to translate (it is empty or holds only whitespace)")
-    return text
+    return require_text(read_document(item, allow_private_urls=args.allow_private_urls), item.name)
 
 
 def _quiet_third_party() -> None:

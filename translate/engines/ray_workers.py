@@ -7,6 +7,7 @@ the Datasink that writes one atomic output file per input.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
@@ -16,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate.documents import translate_documents
+from translate.documents import check_arabic, translate_documents
 from translate.errors import InputError
 from translate.files import atomic_output
+from translate.glossary import Glossary, TermTally
 from translate.quality import flag_warnings
-from translate.sources import text_from_bytes
-from translate.types import AlignedPair, TranslationOptions
+from translate.sources import require_text, text_from_bytes
+from translate.types import TranslationOptions
 from translate.writers import output_name, write_pairs
 
 if TYPE_CHECKING:
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
     from ray.data.block import Block
     from ray.data.datasource.datasink import WriteResult
 
-    from translate.glossary import Glossary
     from translate.translator import Translator
 
 logger = logging.getLogger("tarjama")
@@ -61,10 +62,36 @@ class RayOutcome:
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(input path, one-line message) for every input without an output."""
     warnings: list[str] = field(default_factory=list)
-    terms: tuple[int, int, int] = (0, 0, 0)
-    """Glossary: occurrences applied, sentences with terms, occurrences missing."""
+    terms: TermTally = field(default_factory=TermTally)
     remembered: int = 0
     """Translations the workers added to the memory."""
+
+    def add(self, other: RayOutcome) -> None:
+        """Count in what another part of the run did (a write task's share)."""
+        self.written += other.written
+        self.sentences += other.sentences
+        self.failed.extend(other.failed)
+        self.warnings.extend(other.warnings)
+        self.terms.add(other.terms)
+        self.remembered += other.remembered
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What the UDF gives back for one input: its finished output, or why there is none."""
+
+    path: str
+    output: str = ""
+    error: str = ""
+    sentences: int = 0
+    warnings: str = ""
+    """The document's warnings, one per line."""
+    terms_applied: int = 0
+    terms_sentences: int = 0
+    terms_missing: int = 0
+
+
+_COLUMNS = [f.name for f in dataclasses.fields(_Row)]
 
 
 class Ledger:
@@ -132,13 +159,13 @@ class TranslateFiles:
         sources = [str(path) for path in batch["path"]]
         documents = list(zip(sources, batch["bytes"], strict=True))
         key = hashlib.sha256("\0".join(sources).encode()).hexdigest()
-        rows: dict[str, dict] = {}
+        rows: dict[str, _Row] = {}
         attempt = ray.get(self.ledger.begin_batch.remote(key))
         if attempt == 0:
             rows.update(self._translate(documents))
         elif attempt > 1 + Ledger.MAX_DEATHS * len(documents):  # dying outside any one document
             for source, _ in documents:
-                rows[source] = _failed(source, f"{source}: its worker died {attempt} times; not retried")
+                rows[source] = _Row(source, error=f"{source}: its worker died {attempt} times; not retried")
         else:  # its worker died during this batch: a document at a time now, each retried at most once
             for source, data in documents:
                 if ray.get(self.ledger.begin_document.remote(source)):
@@ -146,18 +173,18 @@ class TranslateFiles:
                     self.ledger.end_document.remote(source)
                 else:
                     message = f"{source}: a worker died twice while translating it; not retried"
-                    rows[source] = _failed(source, message)
+                    rows[source] = _Row(source, error=message)
         self.ledger.end_batch.remote(key)
-        return {name: [rows[source][name] for source in sources] for name in _COLUMNS}
+        return {name: [getattr(rows[source], name) for source in sources] for name in _COLUMNS}
 
-    def _translate(self, documents: Sequence[tuple[str, bytes]]) -> dict[str, dict]:
-        rows: dict[str, dict] = {}
+    def _translate(self, documents: Sequence[tuple[str, bytes]]) -> dict[str, _Row]:
+        rows: dict[str, _Row] = {}
         readable = []
         for source, data in documents:
             try:
-                readable.append((source, _text(source, bytes(data))))
+                readable.append((source, require_text(text_from_bytes(bytes(data), source), source)))
             except InputError as exc:
-                rows[source] = _failed(source, str(exc))
+                rows[source] = _Row(source, error=str(exc))
         try:
             rows.update(self._rendered(readable))
         except Exception:
@@ -167,113 +194,69 @@ class TranslateFiles:
                 try:
                     rows.update(self._rendered([(source, text)]))
                 except Exception as exc:  # an error row, never an exception out of the UDF
-                    rows[source] = _failed(source, f"{source}: {type(exc).__name__}: {exc}")
+                    rows[source] = _Row(source, error=f"{source}: {type(exc).__name__}: {exc}")
         return rows
 
-    def _rendered(self, documents: list[tuple[str, str]]) -> dict[str, dict]:
+    def _rendered(self, documents: list[tuple[str, str]]) -> dict[str, _Row]:
         rows = {}
         for document in translate_documents(self.translator, documents):
             source = document.key
-            name = source
-            if not document.info.has_arabic:
-                logger.warning("%s: no Arabic text found; translating it anyway", name)
+            check_arabic(source, document.info)
             out = io.StringIO()
             write_pairs(document.pairs, out, self.settings.fmt, alignments=self.settings.alignments)
-            flagged = [pair for pair in document.pairs if pair.flagged]
-            rows[source] = {
-                "path": source,
-                "output": out.getvalue(),
-                "error": "",
-                "sentences": len(document.pairs),
-                "warnings": "\n".join(flag_warnings(name, flagged)),
-                **_term_counts(document.pairs),
-            }
+            terms = TermTally()
+            for pair in document.pairs:
+                terms.note(pair)
+            rows[source] = _Row(
+                source,
+                output=out.getvalue(),
+                sentences=len(document.pairs),
+                warnings="\n".join(flag_warnings(source, [pair for pair in document.pairs if pair.flagged])),
+                terms_applied=terms.applied,
+                terms_sentences=terms.sentences,
+                terms_missing=terms.missing,
+            )
         return rows
-
-
-_COLUMNS = ("path", "output", "error", "sentences", "warnings", "terms_applied", "terms_sentences", "terms_missing")
-
-
-def _failed(source: str, message: str) -> dict:
-    return {
-        "path": source,
-        "output": "",
-        "error": message,
-        "sentences": 0,
-        "warnings": "",
-        "terms_applied": 0,
-        "terms_sentences": 0,
-        "terms_missing": 0,
-    }
-
-
-def _term_counts(pairs: Iterable[AlignedPair]) -> dict[str, int]:
-    with_terms = [pair for pair in pairs if pair.terms]
-    return {
-        "terms_applied": sum(1 for pair in with_terms for term in pair.terms if term.applied),
-        "terms_sentences": len(with_terms),
-        "terms_missing": sum(len(pair.missing_terms) for pair in with_terms),
-    }
-
-
-def _text(source: str, data: bytes) -> str:
-    from translate.normalize import normalize_for_model
-
-    text = text_from_bytes(data, source)
-    if not normalize_for_model(text):
-        raise InputError(f"{source}: no text to translate (it is empty or holds only whitespace)")
-    return text
 
 
 def output_files_sink(directories: dict[str, str], fmt: str) -> Any:
     """A Datasink writing each row's output atomically beside the others, named after its input."""
     from ray.data import Datasink
 
-    class _OutputFiles(Datasink[dict]):
+    class _OutputFiles(Datasink[RayOutcome]):
         def __init__(self) -> None:
             self.outcome = RayOutcome()
 
-        def write(self, blocks: Iterable[Block], ctx: TaskContext) -> dict:
+        def write(self, blocks: Iterable[Block], ctx: TaskContext) -> RayOutcome:
             from ray.data.block import BlockAccessor
 
-            done: dict[str, Any] = {"written": 0, "sentences": 0, "failed": [], "warnings": [], "terms": [0, 0, 0]}
+            done = RayOutcome()
             for block in blocks:
                 rows: Iterator[dict[str, Any]] = BlockAccessor.for_block(block).iter_rows(public_row_format=True)
                 for row in rows:
-                    _write_row(row, directories, fmt, done)
+                    _write_row(_Row(**row), directories, fmt, done)
             return done
 
-        def on_write_complete(self, write_result: WriteResult[dict]) -> None:
+        def on_write_complete(self, write_result: WriteResult[RayOutcome]) -> None:
             for done in write_result.write_returns:
-                self.outcome.written += done["written"]
-                self.outcome.sentences += done["sentences"]
-                self.outcome.failed.extend(tuple(item) for item in done["failed"])
-                self.outcome.warnings.extend(done["warnings"])
-                applied, sentences, missing = self.outcome.terms
-                self.outcome.terms = (
-                    applied + done["terms"][0],
-                    sentences + done["terms"][1],
-                    missing + done["terms"][2],
-                )
+                self.outcome.add(done)
 
     return _OutputFiles()
 
 
-def _write_row(row: dict, directories: dict[str, str], fmt: str, done: dict) -> None:
-    source = str(row["path"])
-    if row["error"]:
-        done["failed"].append((source, str(row["error"])))
+def _write_row(row: _Row, directories: dict[str, str], fmt: str, done: RayOutcome) -> None:
+    if row.error:
+        done.failed.append((row.path, row.error))
         return
-    destination = Path(directories[str(Path(source).parent)]) / output_name(Path(source).name, fmt)
+    source = Path(row.path)
     try:
-        with atomic_output(destination) as out:
-            out.write(row["output"])
+        with atomic_output(Path(directories[str(source.parent)]) / output_name(source.name, fmt)) as out:
+            out.write(row.output)
     except OSError as exc:
-        done["failed"].append((source, f"cannot write output for {source}: {exc.strerror or exc}"))
+        done.failed.append((row.path, f"cannot write output for {row.path}: {exc.strerror or exc}"))
         return
-    done["written"] += 1
-    done["sentences"] += int(row["sentences"])
-    if row["warnings"]:
-        done["warnings"].extend(str(row["warnings"]).split("\n"))
-    for i, column in enumerate(("terms_applied", "terms_sentences", "terms_missing")):
-        done["terms"][i] += int(row[column])
+    done.written += 1
+    done.sentences += row.sentences
+    if row.warnings:
+        done.warnings.extend(row.warnings.split("\n"))
+    done.terms.add(TermTally(row.terms_applied, row.terms_sentences, row.terms_missing))
