@@ -17,8 +17,8 @@ from translate.sizing import (
     TORCH_TOKENS,
     ctranslate2_batch,
     default_cap_mb,
-    model_shape,
     torch_batch,
+    weight_parameters,
 )
 
 BASE = {"weights_mb": 80.0, "parameters": 76_000_000, "d_model": 512, "decoder_layers": 6}
@@ -55,10 +55,10 @@ def test_torch_keeps_its_measured_default_unless_capped() -> None:
     assert MIN_TOKENS <= capped.tokens < TORCH_TOKENS and "800 MB cap" in capped.why
 
 
-def test_model_shape_reads_the_config(tmp_path: Path) -> None:
+def test_parameters_are_counted_from_the_weight_files(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text(json.dumps({"d_model": 1024, "decoder_layers": 6}))
     (tmp_path / "model.safetensors").write_bytes(b"\0" * 4000)
-    assert model_shape(tmp_path) == (1000, 1024, 6)
+    assert weight_parameters(tmp_path) == 1000
 
 
 def test_the_backends_use_the_sizing(model_dir: Path) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from translate.device import pick_device
 from translate.errors import ModelUnavailableError, TranslateError, describe
 from translate.registry import ResolvedModel, model_signature
-from translate.sizing import model_shape, torch_batch
+from translate.sizing import torch_batch
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 if TYPE_CHECKING:
@@ -127,12 +127,11 @@ class MarianBackend:
         self.settings = f"{model_signature(model)} torch beam={self.beam} max_length={self.max_length}"
         self.min_new_tokens = 0  # benchmarks force equal work with this; translations leave it at 0
         # torch needs large batches to be fast (measured: 8 sentences at beam 4, half the speed of 32).
-        parameters, d_model, layers = model_shape(model.path)
         size = torch_batch(
             beam=self.beam,
-            weights_mb=parameters * 4 / 1e6,
-            d_model=d_model,
-            decoder_layers=layers,
+            weights_mb=self._model.num_parameters() * 4 / 1e6,
+            d_model=self._model.config.d_model,
+            decoder_layers=self._model.config.decoder_layers,
             cap_mb=options.max_batch_memory,
             sentences=options.batch_size,
         )

@@ -26,7 +26,7 @@ from translate.device import cpu_instruction_sets, pick_device
 from translate.errors import ModelUnavailableError, describe
 from translate.paths import cache_dir
 from translate.registry import ResolvedModel, model_fingerprint, model_signature
-from translate.sizing import ctranslate2_batch, model_shape
+from translate.sizing import ctranslate2_batch, weight_parameters
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 logger = logging.getLogger("tarjama")
@@ -115,13 +115,12 @@ class CTranslate2Backend:
         self.settings = (
             f"{model_signature(model)} ctranslate2 {self.compute_type} beam={self.beam} max_length={self.max_length}"
         )
-        parameters, d_model, layers = model_shape(model.path)
         size = ctranslate2_batch(
             beam=self.beam,
             weights_mb=(folder / "model.bin").stat().st_size / 1e6,
-            parameters=parameters,
-            d_model=d_model,
-            decoder_layers=layers,
+            parameters=weight_parameters(model.path),
+            d_model=int(config.get("d_model", 512)),
+            decoder_layers=int(config.get("decoder_layers", 6)),
             instruction_sets=cpu_instruction_sets() if self.device == "cpu" else (),
             cap_mb=options.max_batch_memory,
             sentences=options.batch_size,

@@ -18,7 +18,6 @@ per-token cost scales with the decoder's width x depth.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,15 +61,10 @@ def default_cap_mb(parameters: int) -> int:
     return round(NAIVE_PEAK_MB * max(1.0, parameters / BASE_PARAMETERS))
 
 
-def model_shape(folder: Path) -> tuple[int, int, int]:
-    """(parameters, d_model, decoder layers) of a saved MarianMT model, from its config and weight files."""
-    try:
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        config = {}
+def weight_parameters(folder: Path) -> int:
+    """A saved model's parameter count, from the size of its float32 weight files."""
     weights = [p for p in folder.glob("*") if p.suffix in (".safetensors", ".bin") and p.is_file()]
-    parameters = sum(p.stat().st_size for p in weights) // 4 or BASE_PARAMETERS  # float32 weights
-    return parameters, int(config.get("d_model", 512)), int(config.get("decoder_layers", 6))
+    return sum(p.stat().st_size for p in weights) // 4 or BASE_PARAMETERS
 
 
 def ctranslate2_sentences(beam: int, instruction_sets: Sequence[str]) -> tuple[int, str]:
