@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from speed import build_model, cpu_description, make_inputs, peak_rss_mb
+from speed import _child, build_model, cpu_description, make_inputs, peak_rss_mb
 
 
 def run_one(args: argparse.Namespace) -> dict:
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                             "--compute-type", compute_type, "--beam", str(beam), "--size", str(size),
                             "--new-tokens", str(args.new_tokens),
                         ]  # fmt: skip
-                        result = _child(command)
+                        result = _child(command, f"{compute_type} beam {beam} {size}/batch")
                         measured.setdefault((compute_type, beam, size), []).append(result)
                         print(
                             f"  round {round_number + 1}: {compute_type} beam {beam} {size}/batch: "
@@ -127,15 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"cpu": cpu, "supported": sorted(supported), "rows": rows}, indent=2))
     return 0
-
-
-def _child(command: list[str]) -> dict:
-    import subprocess
-
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command[-8:])} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
