@@ -47,7 +47,7 @@ def run_archive(args: argparse.Namespace) -> dict:
     translator.backend.translate_batch(["تجربة.", "تجربة أخرى."])  # warm-up, not timed
     begin = time.perf_counter()
     if args.layout == "one file":
-        pairs, _ = translator.translate((folder / "all.txt").read_text(encoding="utf-8"))
+        pairs, _ = translator.translate((folder / "all.txt").read_text(encoding="utf-8"), first_rows_early=False)
         with atomic_output(out / "all.tsv") as stream:
             count = write_tsv(pairs, stream)
     else:

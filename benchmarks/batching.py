@@ -43,7 +43,7 @@ def run_one(args: argparse.Namespace) -> dict:
     translator.backend.min_new_tokens = args.new_tokens
     translator.backend.translate_batch(sentences[:2])  # warm-up, not timed
     begin = time.perf_counter()
-    pairs, _ = translator.translate("\n".join(sentences))
+    pairs, _ = translator.translate("\n".join(sentences), first_rows_early=False)  # as the CLI does
     count = sum(1 for _ in pairs)
     seconds = time.perf_counter() - begin
     assert count == len(sentences), f"{count} pairs for {len(sentences)} sentences"

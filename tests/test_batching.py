@@ -38,6 +38,12 @@ def test_a_small_first_batch_gets_the_first_rows_out_early() -> None:
     assert plan_batches([30] * 100, max_items=8, max_tokens=100_000)[0] == [0, 1]
 
 
+def test_without_early_rows_every_batch_is_full_size() -> None:
+    batches = plan_batches([30] * 100, max_items=32, max_tokens=100_000, first_rows_early=False)
+    assert [len(b) for b in batches] == [32, 32, 32, 4]
+    assert sorted(i for b in batches for i in b) == list(range(100))
+
+
 def test_batches_run_earliest_input_first() -> None:
     lengths = list(range(1, 33))
     batches = plan_batches(lengths, max_items=2, max_tokens=10_000)

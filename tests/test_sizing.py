@@ -10,12 +10,14 @@ from fixture_model import exact_model_args
 
 from translate import TranslationOptions, Translator
 from translate.cli import main
+from translate.device import cpu_instruction_sets
 from translate.sizing import (
     CT2_BEAM_SENTENCES,
     CT2_GREEDY_SENTENCES,
     MIN_TOKENS,
     TORCH_TOKENS,
     ctranslate2_batch,
+    ctranslate2_workers,
     default_cap_mb,
     torch_batch,
     weight_parameters,
@@ -46,6 +48,51 @@ def test_ctranslate2_batches_fit_the_cap() -> None:
     wider = ctranslate2_batch(beam=4, **{**BASE, "d_model": 1024, "parameters": 239_000_000, "weights_mb": 240.0})
     assert wider.tokens < ctranslate2_batch(beam=4, **{**BASE, "parameters": 239_000_000}).tokens
     assert ctranslate2_batch(beam=4, sentences=8, **BASE).sentences == 8
+
+
+def test_ctranslate2_gives_each_thread_a_worker_while_batches_can_be_shared() -> None:
+    two = ctranslate2_workers(2, 32)
+    assert (two.inter, two.intra) == (2, 1) and "2 workers of 1 thread each" in two.why
+    assert (ctranslate2_workers(2, 128).inter, ctranslate2_workers(2, 128).intra) == (2, 1)
+    assert (ctranslate2_workers(16, 32).inter, ctranslate2_workers(16, 32).intra) == (2, 8)  # 16 sentences each
+    assert (ctranslate2_workers(16, 128).inter, ctranslate2_workers(16, 128).intra) == (8, 2)
+    small = ctranslate2_workers(2, 8)  # --batch-size 8: too few to share
+    assert (small.inter, small.intra) == (1, 2) and "too few to share" in small.why
+    assert (ctranslate2_workers(1, 128).inter, ctranslate2_workers(1, 128).intra) == (1, 1)
+    for threads in range(1, 33):
+        for sentences in (1, 8, 16, 32, 64, 128):
+            workers = ctranslate2_workers(threads, sentences)
+            assert 1 <= workers.inter * workers.intra <= threads
+
+
+def test_batches_split_between_workers_translate_the_same(model_dir: Path, seed_text: str) -> None:
+    """float32: one worker of two threads and two workers of one give the same English and word links."""
+    got = {}
+    for threads in (1, 2):
+        options = TranslationOptions(
+            backend="ctranslate2", compute_type="float32", beam=4, threads=threads, alignments=True
+        )
+        translator = Translator(model_dir, options)
+        assert translator.backend.workers == threads
+        got[threads] = translator.translate_text(seed_text)
+    assert len(got[2]) > 3
+    for one, two in zip(got[1], got[2], strict=True):
+        assert (one.index, one.source, one.target) == (two.index, two.source, two.target)
+        assert one.alignment is not None and two.alignment is not None
+        assert one.alignment.links == two.alignment.links
+        # Scores are sums over a batch's padded rows: float32 rounds them a little differently when batches differ.
+        assert two.alignment.word_scores == pytest.approx(one.alignment.word_scores, rel=1e-3, abs=1e-5)
+
+
+def test_a_onednn_isa_limit_is_the_cpu_the_sizing_sees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ONEDNN_MAX_CPU_ISA=AVX2 keeps CTranslate2's int8 off AVX-512 and VNNI: batches are sized for AVX2."""
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
+    monkeypatch.delenv("DNNL_MAX_CPU_ISA", raising=False)
+    everything = cpu_instruction_sets()
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "avx2")
+    assert cpu_instruction_sets() == [name for name in everything if name == "AVX2"]
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_VNNI")  # no lower than the CPU: nothing left out
+    assert cpu_instruction_sets() == everything
 
 
 def test_torch_keeps_its_measured_default_unless_capped() -> None:
@@ -81,4 +128,5 @@ def test_verbose_says_what_was_chosen_and_why(
     assert "compute type int8: auto on this CPU (" in said and "CTranslate2 supports" in said
     assert "batches of up to 32 sentences" in said or "batches of up to 64 sentences" in said  # beam 4, by CPU
     assert "sentences: beam search on a" in said and "700 MB cap" in said
+    assert "info: CPU threads: " in said and ("workers of 1 thread each" in said or "one worker" in said)
     assert main(["translate", str(source), *exact_model_args(model_dir), "--max-batch-memory", "0"]) == 2

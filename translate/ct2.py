@@ -26,7 +26,7 @@ from translate.device import cpu_instruction_sets, pick_device
 from translate.errors import ModelUnavailableError, describe
 from translate.paths import cache_dir
 from translate.registry import ResolvedModel, model_fingerprint, model_signature
-from translate.sizing import ctranslate2_batch, weight_parameters
+from translate.sizing import ctranslate2_batch, ctranslate2_workers, weight_parameters
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 logger = logging.getLogger("tarjama")
@@ -100,21 +100,6 @@ class CTranslate2Backend:
         index = 0
         if ":" in self.device:
             self.device, index = self.device.split(":")[0], int(self.device.split(":")[1])
-        threads = options.threads or len(os.sched_getaffinity(0)) or 1  # the cores this process may use
-        settings = {
-            "device": self.device,
-            "device_index": index,
-            "compute_type": self.compute_type,
-            "intra_threads": threads,
-            "inter_threads": 1,
-        }
-        try:
-            self._translator = _off_this_thread(lambda: ctranslate2.Translator(str(folder), **settings))
-        except (RuntimeError, ValueError) as exc:
-            raise ModelUnavailableError(f"cannot load the CTranslate2 model in {folder} ({exc})") from exc
-        self.settings = (
-            f"{model_signature(model)} ctranslate2 {self.compute_type} beam={self.beam} max_length={self.max_length}"
-        )
         size = ctranslate2_batch(
             beam=self.beam,
             weights_mb=(folder / "model.bin").stat().st_size / 1e6,
@@ -127,6 +112,25 @@ class CTranslate2Backend:
         )
         self.batch_size, self.batch_tokens = size.sentences, size.tokens
         logger.info("batches of up to %d sentences, %d source tokens: %s", size.sentences, size.tokens, size.why)
+        threads = options.threads or len(os.sched_getaffinity(0)) or 1  # the cores this process may use
+        workers = ctranslate2_workers(threads if self.device == "cpu" else 1, size.sentences)
+        if self.device == "cpu":
+            logger.info("CPU threads: %s", workers.why)
+        self.workers = workers.inter
+        settings = {
+            "device": self.device,
+            "device_index": index,
+            "compute_type": self.compute_type,
+            "intra_threads": workers.intra if self.device == "cpu" else threads,
+            "inter_threads": workers.inter,
+        }
+        try:
+            self._translator = _off_this_thread(lambda: ctranslate2.Translator(str(folder), **settings))
+        except (RuntimeError, ValueError) as exc:
+            raise ModelUnavailableError(f"cannot load the CTranslate2 model in {folder} ({exc})") from exc
+        self.settings = (
+            f"{model_signature(model)} ctranslate2 {self.compute_type} beam={self.beam} max_length={self.max_length}"
+        )
         self.min_new_tokens = 0  # benchmarks force equal work with this; translations leave it at 0
         self.details = options.alignments
 
@@ -144,6 +148,7 @@ class CTranslate2Backend:
         extra = dataclasses.asdict(controls) if controls is not None else {}
         results = self._translator.translate_batch(
             source,
+            max_batch_size=self._share(len(source)),
             beam_size=self.beam,
             max_decoding_length=max_new,
             min_decoding_length=min(self.min_new_tokens, max_new),
@@ -164,6 +169,7 @@ class CTranslate2Backend:
         results = self._translator.translate_batch(
             source,
             target_prefix=[list(prefix) for prefix in prefixes],
+            max_batch_size=self._share(len(source)),
             beam_size=self.beam,
             max_decoding_length=self.max_length - 1,
             max_input_length=0,
@@ -184,6 +190,10 @@ class CTranslate2Backend:
             return_end_token=True,
         )
         return [self._hypothesis(tokens) for tokens in result.hypotheses]
+
+    def _share(self, count: int) -> int:
+        """Each worker's part of a batch of ``count`` (CTranslate2's ``max_batch_size``; 0: one part)."""
+        return -(-count // self.workers) if self.workers > 1 else 0
 
     def target_pieces(self, text: str) -> tuple[str, ...]:
         return tuple(self._pieces.encode_target(text))
@@ -212,11 +222,12 @@ class CTranslate2Backend:
         if not scored:
             return hypotheses
         sources = [source[i] for i in scored]
+        share = self._share(len(sources))
         log_probs = self._translator.score_batch(
-            sources, [list(hypotheses[i].pieces) for i in scored], max_input_length=0
+            sources, [list(hypotheses[i].pieces) for i in scored], max_batch_size=share, max_input_length=0
         )
         first = self._translator.translate_batch(
-            sources, beam_size=1, max_decoding_length=1, max_input_length=0, return_attention=True
+            sources, max_batch_size=share, beam_size=1, max_decoding_length=1, max_input_length=0, return_attention=True
         )
         out = list(hypotheses)
         for k, i in enumerate(scored):
@@ -248,13 +259,16 @@ class CTranslate2Backend:
         forced = self._translator.translate_batch(
             source,
             target_prefix=target,
+            max_batch_size=self._share(len(source)),
             beam_size=1,
             max_decoding_length=max(map(len, target)) + 1,
             min_decoding_length=0,
             max_input_length=0,
             return_attention=True,
         )
-        scored = self._translator.score_batch(source, target, max_input_length=0)
+        scored = self._translator.score_batch(
+            source, target, max_batch_size=self._share(len(source)), max_input_length=0
+        )
         details = []
         for src, tgt, result, score in zip(source, target, forced, scored, strict=True):
             rows = result.attention[0][: len(tgt)]

@@ -81,7 +81,8 @@ def _window(translator: Translator, chosen: list[tuple[K, str]]) -> Iterator[Tra
     for _, text in chosen:
         starts.append(at)
         at += len(text) + len(SEPARATOR)
-    pairs, info = translator.translate(SEPARATOR.join(text for _, text in chosen))
+    # A document comes out whole, so nobody sees its first rows early: every batch full size.
+    pairs, info = translator.translate(SEPARATOR.join(text for _, text in chosen), first_rows_early=False)
     by_document: list[list[Segment]] = [[] for _ in chosen]
     owner: list[int] = []
     d = 0

@@ -81,7 +81,9 @@ class Translator:
         requested = self.options.max_piece_tokens or QUALITY_PIECE_TOKENS
         self.max_piece_tokens = min(requested, backend.max_source_tokens)
 
-    def translate(self, text: str, *, use_human: bool = True) -> tuple[Iterator[AlignedPair], TranslationInfo]:
+    def translate(
+        self, text: str, *, use_human: bool = True, first_rows_early: bool = True
+    ) -> tuple[Iterator[AlignedPair], TranslationInfo]:
         """Segment ``text`` now; translate it lazily.
 
         Returns ``(pairs, info)``. Segmentation, token counting and batch
@@ -90,7 +92,10 @@ class Translator:
         come out in source order as their batches finish, one per sentence.
         ``use_human=False`` ignores the memory's human translations (the
         machine's own, for a "revert", or a reader whose visitors must not
-        see each other's corrections).
+        see each other's corrections). ``first_rows_early`` (for a reader
+        watching rows arrive) translates the first few sentences in a small
+        batch of their own; without it (a file written whole, a batch job) every
+        batch is full size, which is faster overall.
         """
         segments = segment_text(text)
         texts = [normalize_for_model(s.text) for s in segments]
@@ -109,11 +114,11 @@ class Translator:
             has_arabic=contains_arabic(text),
             segments=tuple(segments),
         )
-        return self._run(segments, texts, pieces, spans, human, self.glossary), info
+        return self._run(segments, texts, pieces, spans, human, self.glossary, first_rows_early), info
 
     def translate_text(self, text: str, *, use_human: bool = True) -> list[AlignedPair]:
         """Translate ``text`` and return all pairs at once."""
-        pairs, _ = self.translate(text, use_human=use_human)
+        pairs, _ = self.translate(text, use_human=use_human, first_rows_early=False)
         return list(pairs)
 
     def terms(self, source: str, target: str) -> tuple[TermUse, ...]:
@@ -190,6 +195,7 @@ class Translator:
             [lengths[k] for k in fits],
             max_items=self.options.batch_size or self.backend.batch_size,
             max_tokens=self.options.batch_tokens or self.backend.batch_tokens,
+            first_rows_early=False,  # returned all at once
         )
         for batch in batches:
             chosen = [jobs[fits[b]] for b in batch]
@@ -258,6 +264,7 @@ class Translator:
         spans: list[range],
         human: dict[int, str],
         glossary: Glossary | None,
+        first_rows_early: bool,
     ) -> Iterator[AlignedPair]:
         aligning = self.options.alignments
         steering = Steering(self.backend, glossary, self._details) if glossary else None
@@ -272,6 +279,7 @@ class Translator:
             [p.tokens for p in pieces],
             max_items=self.options.batch_size or self.backend.batch_size,
             max_tokens=self.options.batch_tokens or self.backend.batch_tokens,
+            first_rows_early=first_rows_early,
         )
         next_segment = 0
         # The empty batch at the end flushes trailing sentences with nothing to translate.

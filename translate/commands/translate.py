@@ -271,10 +271,12 @@ def _translate_one(
     """Translate one input, writing pairs as they come; return (sentences, failed)."""
     try:
         text = _read(item, args)
-        pairs, info = translator.translate(text)
+        path = destination(item, args.output, args.out_dir, fmt)
+        # Rows shown as they come (a terminal) get a small opening batch; a file or a pipe, full batches only.
+        pairs, info = translator.translate(text, first_rows_early=path is None and sys.stdout.isatty())
         check_arabic(item.name, info)
         name = str(item.relative) if item.path else item.name
-        with opened(item, destination(item, args.output, args.out_dir, fmt)) as out:
+        with opened(item, path) as out:
             tracked = progress.track(pairs, info, name)
             return write_document(item.name, tracked, out, fmt, alignments=args.alignments, tally=tally), False
     except (InputError, OSError) as exc:
