@@ -63,7 +63,9 @@ def _peak_rss_mb(tmp_path: Path, article: Path, model_dir: Path) -> tuple[float,
         "print(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1), file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
-    args = [str(article), "-o", str(out), *exact_model_args(model_dir), "--beam", "1", "-q"]
+    # One CTranslate2 worker: two workers' peak depends on whether their biggest batches run at the same
+    # moment (30 MB either way from run to run), which is not what this measures.
+    args = [str(article), "-o", str(out), *exact_model_args(model_dir), "--beam", "1", "-q", "--threads", "1"]
     args += ["--cache", str(tmp_path / f"{article.stem}.sqlite3")]
     done = subprocess.run(
         [sys.executable, "-c", script, "translate", *args], capture_output=True, text=True, timeout=600, cwd=ROOT

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import json
 import random
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,33 @@ def test_seed_article_gives_the_twelve_expected_pairs(translator: Translator, se
     assert [p.index for p in pairs] == list(range(12))
     assert all(seed_text[p.start : p.end] == p.source for p in pairs)
     assert not any(p.truncated for p in pairs)
+
+
+def test_a_translation_is_not_kept_once_its_sentence_is_out(translator: Translator, seed_text: str) -> None:
+    """A long article must not hold every translation until its end: memory stays bounded."""
+
+    class Heavy(CountingBackend):
+        def translate_batch(self, texts, controls=None):  # the real model's English, each with 100 kB more
+            return [
+                dataclasses.replace(h, pieces=(*h.pieces, "x" * 100_000))
+                for h in self.inner.translate_batch(texts, controls)
+            ]
+
+    # Batches of 4, so windows of 16 sentences: the article is translated a window at a time.
+    streaming = Translator(options=TranslationOptions(batch_size=4, retry=False), backend=Heavy(translator.backend))
+    pairs, info = streaming.translate("\n".join([seed_text] * 10))
+    assert info.sentences == 120
+    tracemalloc.start()
+    try:
+        for _ in range(20):
+            next(pairs)
+        early = tracemalloc.get_traced_memory()[0]
+        rest = sum(1 for _ in itertools.islice(pairs, 90))
+        late = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert rest == 90
+    assert late - early < 3_000_000  # 90 more sentences out; kept, their translations would take 9 MB
 
 
 def test_setup_is_eager_and_translation_lazy(translator: Translator, seed_text: str) -> None:

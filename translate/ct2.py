@@ -26,7 +26,7 @@ from translate.device import cpu_instruction_sets, pick_device
 from translate.errors import ModelUnavailableError, describe
 from translate.paths import cache_dir
 from translate.registry import ResolvedModel, model_fingerprint, model_signature
-from translate.sizing import ctranslate2_batch, ctranslate2_workers, weight_parameters
+from translate.sizing import ctranslate2_batch, ctranslate2_workers, scoring_sentences, weight_parameters
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 logger = logging.getLogger("tarjama")
@@ -133,6 +133,7 @@ class CTranslate2Backend:
         )
         self.min_new_tokens = 0  # benchmarks force equal work with this; translations leave it at 0
         self.details = options.alignments
+        self.vocabulary = int(config.get("vocab_size") or 65_000)  # Marian configs name it
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(self._pieces.encode(text)) for text in texts]
@@ -191,6 +192,13 @@ class CTranslate2Backend:
         )
         return [self._hypothesis(tokens) for tokens in result.hypotheses]
 
+    def _score(self, source: list[list[str]], target: list[list[str]]) -> list:
+        """``score_batch`` in parts small enough that the logits of every position stay within a bound."""
+        part = scoring_sentences(max(map(len, target), default=0) + 1, self.vocabulary)
+        return self._translator.score_batch(
+            source, target, max_batch_size=min(part, self._share(len(source)) or part), max_input_length=0
+        )
+
     def _share(self, count: int) -> int:
         """Each worker's part of a batch of ``count`` (CTranslate2's ``max_batch_size``; 0: one part)."""
         return -(-count // self.workers) if self.workers > 1 else 0
@@ -223,9 +231,7 @@ class CTranslate2Backend:
             return hypotheses
         sources = [source[i] for i in scored]
         share = self._share(len(sources))
-        log_probs = self._translator.score_batch(
-            sources, [list(hypotheses[i].pieces) for i in scored], max_batch_size=share, max_input_length=0
-        )
+        log_probs = self._score(sources, [list(hypotheses[i].pieces) for i in scored])
         first = self._translator.translate_batch(
             sources, max_batch_size=share, beam_size=1, max_decoding_length=1, max_input_length=0, return_attention=True
         )
@@ -266,9 +272,7 @@ class CTranslate2Backend:
             max_input_length=0,
             return_attention=True,
         )
-        scored = self._translator.score_batch(
-            source, target, max_batch_size=self._share(len(source)), max_input_length=0
-        )
+        scored = self._score(source, target)
         details = []
         for src, tgt, result, score in zip(source, target, forced, scored, strict=True):
             rows = result.attention[0][: len(tgt)]

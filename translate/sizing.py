@@ -110,6 +110,22 @@ def ctranslate2_batch(
     return BatchSize(chosen, tokens, why)
 
 
+CT2_SCORING_MB = 64
+"""Each CTranslate2 worker's logits while scoring (see :func:`scoring_sentences`)."""
+
+
+def scoring_sentences(target_tokens: int, vocabulary: int) -> int:
+    """Sentences per scoring batch that keep one worker's logits within :data:`CT2_SCORING_MB`.
+
+    Scoring (a teacher-forced pass) holds the logits and log-probabilities of
+    every target position at once: 8 bytes x tokens x vocabulary per sentence,
+    20 MB for 40 tokens of opus-mt-ar-en's 62,834 pieces. Measured with two
+    workers on 64 such sentences: 1419 MB peak at 32 sentences per worker,
+    311 MB at 4, and no slower (1.06 s against 1.18 s).
+    """
+    return max(1, int(CT2_SCORING_MB * 1e6 // (8 * max(1, target_tokens) * max(1, vocabulary))))
+
+
 @dataclass(frozen=True)
 class Workers:
     """How CTranslate2 spreads the CPU threads: ``inter`` workers of ``intra`` threads each, and why, for ``-v``."""

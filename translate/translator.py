@@ -37,6 +37,8 @@ logger = logging.getLogger("tarjama")
 QUALITY_PIECE_TOKENS = 256
 """Default cap on one model input: opus-mt quality drops well before its 512-token limit."""
 RETRY_CONTROLS = DecodingControls()
+_EMITTED = Hypothesis(text="", tokens=0, truncated=False)
+"""What stands in for a translation once its sentence is out."""
 """How a translation that looped or hit the length limit is tried a second time."""
 
 
@@ -315,8 +317,9 @@ class Translator:
                     pair = _pair(segment, [h for i in span if (h := done[i]) is not None])
                     if aligning:
                         pair = dataclasses.replace(pair, alignment=self._joined(pair, pieces, done, details, span))
-                for i in span:  # attention matrices are large: keep none past its sentence
+                for i in span:  # keep nothing past its sentence: a long article would hold every translation
                     details[i] = None
+                    done[i] = _EMITTED
                 if glossary:
                     pair = dataclasses.replace(pair, terms=glossary.report(pair.source, pair.target))
                 yield pair
