@@ -14,11 +14,13 @@ from translate.device import cpu_instruction_sets
 from translate.sizing import (
     CT2_BEAM_SENTENCES,
     CT2_GREEDY_SENTENCES,
+    CT2_SCORING_MB,
     MIN_TOKENS,
     TORCH_TOKENS,
     ctranslate2_batch,
     ctranslate2_workers,
     default_cap_mb,
+    scoring_sentences,
     torch_batch,
     weight_parameters,
 )
@@ -63,6 +65,13 @@ def test_ctranslate2_gives_each_thread_a_worker_while_batches_can_be_shared() ->
         for sentences in (1, 8, 16, 32, 64, 128):
             workers = ctranslate2_workers(threads, sentences)
             assert 1 <= workers.inter * workers.intra <= threads
+
+
+def test_scoring_keeps_each_workers_logits_within_the_bound() -> None:
+    per_sentence = 8 * 41 * 62_834  # 40 pieces and the end, opus-mt-ar-en's vocabulary: 20 MB
+    n = scoring_sentences(41, 62_834)
+    assert n * per_sentence <= CT2_SCORING_MB * 1e6 < (n + 1) * per_sentence
+    assert scoring_sentences(512, 250_000) == 1  # never nothing, however long
 
 
 def test_batches_split_between_workers_translate_the_same(model_dir: Path, seed_text: str) -> None:

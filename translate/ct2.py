@@ -193,11 +193,15 @@ class CTranslate2Backend:
         return [self._hypothesis(tokens) for tokens in result.hypotheses]
 
     def _score(self, source: list[list[str]], target: list[list[str]]) -> list:
-        """``score_batch`` in parts small enough that the logits of every position stay within a bound."""
-        part = scoring_sentences(max(map(len, target), default=0) + 1, self.vocabulary)
-        return self._translator.score_batch(
-            source, target, max_batch_size=min(part, self._share(len(source)) or part), max_input_length=0
-        )
+        """``score_batch``, on a CPU in parts small enough that the logits of every position stay within a bound.
+
+        (A GPU keeps whole batches: small parts would cost it a launch each, and its memory is not the CPU's.)
+        """
+        share = self._share(len(source))
+        if self.device == "cpu":
+            part = scoring_sentences(max(map(len, target), default=0) + 1, self.vocabulary)
+            share = min(part, share or part)
+        return self._translator.score_batch(source, target, max_batch_size=share, max_input_length=0)
 
     def _share(self, count: int) -> int:
         """Each worker's part of a batch of ``count`` (CTranslate2's ``max_batch_size``; 0: one part)."""
