@@ -26,7 +26,7 @@ from translate.device import cpu_instruction_sets, pick_device
 from translate.errors import ModelUnavailableError, describe
 from translate.paths import cache_dir
 from translate.registry import ResolvedModel, model_fingerprint, model_signature
-from translate.sizing import ctranslate2_batch, ctranslate2_workers, scoring_sentences, weight_parameters
+from translate.sizing import Workers, ctranslate2_batch, ctranslate2_workers, scoring_sentences, weight_parameters
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 logger = logging.getLogger("tarjama")
@@ -113,15 +113,17 @@ class CTranslate2Backend:
         self.batch_size, self.batch_tokens = size.sentences, size.tokens
         logger.info("batches of up to %d sentences, %d source tokens: %s", size.sentences, size.tokens, size.why)
         threads = options.threads or len(os.sched_getaffinity(0)) or 1  # the cores this process may use
-        workers = ctranslate2_workers(threads if self.device == "cpu" else 1, size.sentences)
         if self.device == "cpu":
+            workers = ctranslate2_workers(threads, size.sentences)
             logger.info("CPU threads: %s", workers.why)
+        else:
+            workers = Workers(inter=1, intra=threads, why="one worker on the GPU")
         self.workers = workers.inter
         settings = {
             "device": self.device,
             "device_index": index,
             "compute_type": self.compute_type,
-            "intra_threads": workers.intra if self.device == "cpu" else threads,
+            "intra_threads": workers.intra,
             "inter_threads": workers.inter,
         }
         try:
