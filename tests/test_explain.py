@@ -65,6 +65,33 @@ def test_a_sentence_gets_the_same_answer_alone_or_in_a_batch(backends, batch, wh
         np.testing.assert_allclose(alone.attention, together[i].attention, atol=1e-4)
 
 
+def test_torch_explains_in_parts_that_bound_its_logits(backends, batch, monkeypatch) -> None:
+    """On a CPU the forced pass runs in parts of what :func:`scoring_sentences` allows; the answer is the same."""
+    import translate.backend
+
+    torch_backend = backends[0]
+    sources, targets = batch
+    seen: list[int] = []
+    forced_pass = torch_backend._forced_pass
+
+    def counted(part_sources, rows):
+        seen.append(len(part_sources))
+        return forced_pass(part_sources, rows)
+
+    monkeypatch.setattr(torch_backend, "_forced_pass", counted)
+    monkeypatch.setattr(translate.backend, "scoring_sentences", lambda tokens, vocabulary: len(sources))
+    whole = torch_backend.explain(sources, targets)
+    assert seen == [len(sources)]
+    monkeypatch.setattr(translate.backend, "scoring_sentences", lambda tokens, vocabulary: 2)
+    seen.clear()
+    parts = torch_backend.explain(sources, targets)
+    assert seen == [2, 2, 1]
+    for a, b in zip(whole, parts, strict=True):
+        assert a.source == b.source and a.target == b.target
+        np.testing.assert_allclose(a.log_probs, b.log_probs, atol=1e-4)
+        np.testing.assert_allclose(a.attention, b.attention, atol=1e-4)
+
+
 def test_a_memorised_translation_scores_far_above_a_wrong_one(backends, seed_pairs) -> None:
     source = normalize_for_model(seed_pairs[2][0])
     right, wrong = backends[1].explain([source, source], [seed_pairs[2][1], seed_pairs[5][1]])

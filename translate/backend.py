@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from translate.device import pick_device
 from translate.errors import ModelUnavailableError, TranslateError, describe
 from translate.registry import ResolvedModel, model_signature
-from translate.sizing import torch_batch
+from translate.sizing import scoring_sentences, torch_batch
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 if TYPE_CHECKING:
@@ -221,14 +221,32 @@ class MarianBackend:
     def explain(
         self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
     ) -> list[TokenDetail]:
+        """:meth:`Backend.explain`; on a CPU in parts whose logits stay within a bound (:func:`scoring_sentences`).
+
+        A teacher-forced pass holds the logits and log-probabilities of every
+        target position of the batch at once. Measured on ``tarjama translate
+        --backend torch --alignments`` (opus-mt-ar-en's size, 64 sentences of 40
+        pieces): 1531 MB peak in whole batches, 851-855 MB in parts (836-861 MB
+        without alignments), and no slower (16-17 s against 16 s).
+        """
         if not sources:
             return []
-        torch = self._torch
-        batch = self._tokenizer(list(sources), return_tensors="pt", padding=True).to(self.device)
         given = list(pieces) or [()] * len(targets)
         unsplit = [t for t, p in zip(targets, given, strict=True) if not p]
         texts = iter(self._tokenizer(text_target=unsplit)["input_ids"] if unsplit else [])
         rows = [[*self._tokenizer.convert_tokens_to_ids(list(p)), self._eos] if p else next(texts) for p in given]
+        part = len(rows)
+        if self.device == "cpu":
+            part = scoring_sentences(max(map(len, rows)), self._model.config.vocab_size)
+        details: list[TokenDetail] = []
+        for first in range(0, len(rows), part):
+            details.extend(self._forced_pass(sources[first : first + part], rows[first : first + part]))
+        return details
+
+    def _forced_pass(self, sources: Sequence[str], rows: list[list[int]]) -> list[TokenDetail]:
+        """One teacher-forced pass over ``sources`` and their English as piece ids (ending in end-of-sentence)."""
+        torch = self._torch
+        batch = self._tokenizer(list(sources), return_tensors="pt", padding=True).to(self.device)
         width = max(map(len, rows))
         labels = torch.tensor([row + [self._pad] * (width - len(row)) for row in rows], device=self.device)
         start = torch.full_like(labels[:, :1], self._model.config.decoder_start_token_id)

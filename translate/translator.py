@@ -37,9 +37,9 @@ logger = logging.getLogger("tarjama")
 QUALITY_PIECE_TOKENS = 256
 """Default cap on one model input: opus-mt quality drops well before its 512-token limit."""
 RETRY_CONTROLS = DecodingControls()
+"""How a translation that looped or hit the length limit is tried a second time."""
 _EMITTED = Hypothesis(text="", tokens=0, truncated=False)
 """What stands in for a translation once its sentence is out."""
-"""How a translation that looped or hit the length limit is tried a second time."""
 
 
 @dataclass(frozen=True)
