@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from speed import _child, _spread, build_model, cpu_description, make_inputs
+from workload import build_model, child, cpu_description, make_inputs, spread
 
 ARCHIVE_LAYOUTS = {
     "one file": "one file holding every sentence",
@@ -84,7 +84,7 @@ def archive_benchmark(args: argparse.Namespace, model_dir: Path, scratch: Path, 
                 sys.executable, __file__, "--layout", name, "--inputs", str(folder), "--model", str(model_dir),
                 "--new-tokens", str(args.new_tokens), "--beam", "4",
             ]  # fmt: skip
-            result = _child(command, name)
+            result = child(command, name)
             # Every layout gives each sentence of its own text one pair (a file's two sentences may
             # segment as one: the folder can hold a few sentences fewer than the one-per-line file).
             assert result["sentences"] == expected[name], (name, result, expected)
@@ -93,7 +93,7 @@ def archive_benchmark(args: argparse.Namespace, model_dir: Path, scratch: Path, 
     one = measured["one file"]
     summary = {}
     for name, rounds in measured.items():
-        ratio = _spread([r["sent_per_s"] / o["sent_per_s"] for r, o in zip(rounds, one, strict=True)])
+        ratio = spread([r["sent_per_s"] / o["sent_per_s"] for r, o in zip(rounds, one, strict=True)])
         summary[name] = {"sent_per_s": statistics.median(r["sent_per_s"] for r in rounds), "ratio_to_one_file": ratio}
     forced = "".join(f", {k}={v}" for k, v in cpu["forced"].items())
     print(f"CPU: {cpu['model']}; {', '.join(cpu['isa']) or 'no AVX2'}{forced}; {cpu['threads']} threads")

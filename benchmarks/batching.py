@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from speed import _child, build_model, cpu_description, make_inputs, peak_rss_mb
+from workload import build_model, child, cpu_description, make_inputs, peak_rss_mb
 
 
 def run_one(args: argparse.Namespace) -> dict:
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                             "--compute-type", compute_type, "--beam", str(beam), "--size", str(size),
                             "--new-tokens", str(args.new_tokens),
                         ]  # fmt: skip
-                        result = _child(command, f"{compute_type} beam {beam} {size}/batch")
+                        result = child(command, f"{compute_type} beam {beam} {size}/batch")
                         measured.setdefault((compute_type, beam, size), []).append(result)
                         print(
                             f"  round {round_number + 1}: {compute_type} beam {beam} {size}/batch: "

@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from loopback import stay_on_loopback  # noqa: E402
-from speed import cpu_description  # noqa: E402
+from workload import cpu_description  # noqa: E402
 
 QUIET_ENV = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 

@@ -51,8 +51,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -60,18 +58,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "khan-tuman.ar.txt"
+from workload import SEED, build_model, child, cpu_description, make_inputs, peak_rss_mb, spread
 
 ALIGNED = "tarjama ctranslate2 int8, --alignments"
 """The default path with word alignment and scores on: the row that shows what they cost."""
-
-ARCHITECTURES = {
-    # opus-mt-ar-en: transformer-base Marian
-    "opus-mt-ar-en": {"d_model": 512, "heads": 8, "ffn": 2048, "layers": 6, "vocab": 62834},
-    # opus-mt-tc-big-ar-en: transformer-big Marian
-    "opus-mt-tc-big-ar-en": {"d_model": 1024, "heads": 16, "ffn": 4096, "layers": 6, "vocab": 61109},
-}
 
 SYSTEMS = [
     # (name, backend, compute type)
@@ -81,90 +71,6 @@ SYSTEMS = [
     ("tarjama ctranslate2 float32", "ctranslate2", "float32"),
     (ALIGNED, "ctranslate2", "int8"),
 ]
-
-
-def build_model(out: Path, arch: str) -> Path:
-    """A random-weight MarianMT with ``arch``'s shapes, plus a small real tokenizer for Arabic."""
-    import io
-
-    import sentencepiece as spm
-    import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
-
-    shape = ARCHITECTURES[arch]
-    out.mkdir(parents=True, exist_ok=True)
-    text = SEED.read_text(encoding="utf-8").replace("،", " ").replace(".", " ").split()
-    lines = [" ".join(text[i : i + 12]) for i in range(0, len(text), 12)]
-    for name in ("source.spm", "target.spm"):
-        buffer = io.BytesIO()
-        spm.SentencePieceTrainer.train(
-            sentence_iterator=iter(lines),
-            model_writer=buffer,
-            vocab_size=600,
-            hard_vocab_limit=False,
-            character_coverage=1.0,
-            minloglevel=2,
-        )
-        (out / name).write_bytes(buffer.getvalue())
-    pieces = {"</s>": 0, "<unk>": 1}
-    sp = spm.SentencePieceProcessor(model_file=str(out / "source.spm"))
-    for i in range(sp.get_piece_size()):
-        pieces.setdefault(sp.id_to_piece(i), len(pieces))
-    while len(pieces) < shape["vocab"] - 1:  # the real vocabulary's size, so the output layer costs the same
-        pieces[f"<filler_{len(pieces)}>"] = len(pieces)
-    pieces["<pad>"] = len(pieces)
-    (out / "vocab.json").write_text(json.dumps(pieces, ensure_ascii=False), encoding="utf-8")
-    pad = pieces["<pad>"]
-    config = MarianConfig(
-        vocab_size=shape["vocab"],
-        d_model=shape["d_model"],
-        encoder_layers=shape["layers"],
-        decoder_layers=shape["layers"],
-        encoder_attention_heads=shape["heads"],
-        decoder_attention_heads=shape["heads"],
-        encoder_ffn_dim=shape["ffn"],
-        decoder_ffn_dim=shape["ffn"],
-        max_position_embeddings=512,
-        activation_function="swish",
-        pad_token_id=pad,
-        eos_token_id=0,
-        decoder_start_token_id=pad,
-        scale_embedding=True,
-        share_encoder_decoder_embeddings=True,
-    )
-    torch.manual_seed(0)
-    model = MarianMTModel(config).eval()
-    with torch.no_grad():
-        model.get_input_embeddings().weight[pad].zero_()
-    model.generation_config = GenerationConfig(
-        bad_words_ids=[[pad]],
-        bos_token_id=0,
-        decoder_start_token_id=pad,
-        eos_token_id=0,
-        pad_token_id=pad,
-        max_length=512,
-        num_beams=4,
-        renormalize_logits=True,
-    )
-    model.save_pretrained(out)
-    MarianTokenizer(str(out / "source.spm"), str(out / "target.spm"), str(out / "vocab.json")).save_pretrained(out)
-    return out
-
-
-def make_inputs(model_dir: Path, count: int, tokens: int) -> list[str]:
-    """``count`` Arabic sentences of about ``tokens`` source tokens each, cut from the seed article."""
-    from transformers import MarianTokenizer
-
-    tokenizer = MarianTokenizer.from_pretrained(model_dir)
-    words = SEED.read_text(encoding="utf-8").replace(".", "").replace("؟", "").split()
-    rng = random.Random(0)
-    sentences: list[str] = []
-    while len(sentences) < count:
-        start, size = rng.randrange(len(words) - 60), 4
-        while len(tokenizer(" ".join(words[start : start + size]) + ".")["input_ids"]) < tokens:
-            size += 1
-        sentences.append(" ".join(words[start : start + size]) + ".")
-    return sentences
 
 
 def run_system(args: argparse.Namespace) -> dict:
@@ -229,14 +135,6 @@ def run_system(args: argparse.Namespace) -> dict:
     }
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. (``ru_maxrss`` would include the parent's, inherited at fork.)"""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def reader_first_row(model_dir: Path, new_tokens: int) -> dict:
     """Cold start in the reader: from a request on a fresh process to the first translated row on screen."""
     from translate import TranslationOptions
@@ -274,25 +172,6 @@ def memory_speedup(model_dir: Path, new_tokens: int) -> dict:
         "speedup": times[0] / times[1],
         "backend": translator.backend.name,
     }
-
-
-def cpu_description() -> dict:
-    """The CPU's model and the instruction sets that decide int8 speed and rounding (from /proc/cpuinfo)."""
-    from translate.device import cpu_instruction_sets
-
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name":
-                model = value.strip()
-                break
-    except OSError:
-        pass
-    isa = cpu_instruction_sets()
-    limits = ("CT2_FORCE_CPU_ISA", "ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS")
-    forced = {k: os.environ[k] for k in limits if os.environ.get(k)}
-    return {"model": model, "isa": isa, "forced": forced, "threads": len(os.sched_getaffinity(0))}
 
 
 def _tarjama_command(tree: Path | None) -> tuple[list[str], Path | None]:
@@ -402,7 +281,7 @@ def _benchmark(args: argparse.Namespace) -> int:
         conversions = {}
         for compute_type in sorted({c for _, b, c in systems if b == "ctranslate2"}):
             command = [sys.executable, __file__, "--system", "convert", "--model", str(model_dir)]
-            conversions[compute_type] = _child([*command, "--compute-type", compute_type], "conversion")["convert_s"]
+            conversions[compute_type] = child([*command, "--compute-type", compute_type], "conversion")["convert_s"]
         print(
             f"model: {args.model or arch + ' architecture, random weights'}; {count} sentences of about "
             f"{args.source_tokens} tokens; {new_tokens} output tokens each; {cpu['threads']} CPU threads; "
@@ -426,7 +305,7 @@ def _benchmark(args: argparse.Namespace) -> int:
                         "--compute-type", compute_type, "--beam", str(beam), "--inputs", str(inputs_file),
                         "--model", str(model_dir), "--new-tokens", str(new_tokens),
                     ]  # fmt: skip
-                    result = _child(command, f"{name} (beam {beam})")
+                    result = child(command, f"{name} (beam {beam})")
                     measured.setdefault((name, beam), []).append(result)
                     print(
                         f"  round {round_number + 1}: {name}, beam {beam}: {result['sent_per_s']:.2f} sentences/s",
@@ -439,7 +318,7 @@ def _benchmark(args: argparse.Namespace) -> int:
                 cold[name].append(_cold_start_in(run, folder))
         results = _summarise(systems, beams, measured)
         memory = memory_speedup(model_dir, new_tokens)
-        reader = _child(
+        reader = child(
             [
                 sys.executable,
                 __file__,
@@ -452,7 +331,7 @@ def _benchmark(args: argparse.Namespace) -> int:
             ],
             "reader",
         )
-    starts_summary = {name: _spread(times) for name, times in cold.items()}
+    starts_summary = {name: spread(times) for name, times in cold.items()}
     print_table(results, memory, reader, cpu, starts_summary, args.rounds)
     for compute_type, seconds in conversions.items():
         print(f"CTranslate2 conversion ({compute_type}, once per model): {seconds:.1f} s")
@@ -482,10 +361,6 @@ def _cold_start_in(command: list[str], folder: Path | None) -> float:
     return seconds
 
 
-def _spread(values: list[float]) -> dict:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "values": values}
-
-
 def _summarise(systems: list[tuple[str, str, str]], beams: list[int], measured: dict) -> list[dict]:
     """Per system and beam: medians over the rounds, and each ratio to the naive baseline per round."""
     results = []
@@ -496,7 +371,7 @@ def _summarise(systems: list[tuple[str, str, str]], beams: list[int], measured: 
             ratios = [r["sent_per_s"] / b["sent_per_s"] for r, b in zip(rounds, baseline, strict=True)]
             rss_ratios = [r["peak_rss_mb"] / b["peak_rss_mb"] for r, b in zip(rounds, baseline, strict=True)]
             summary = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
-            ratio = _spread(ratios)
+            ratio = spread(ratios)
             results.append(
                 {
                     "name": name,
@@ -520,15 +395,8 @@ def alignment_costs(results: list[dict]) -> dict[int, dict]:
     for aligned in (r for r in results if r["name"] == ALIGNED):
         plain = next(r for r in results if r["name"] == "tarjama ctranslate2 int8" and r["beam"] == aligned["beam"])
         extra = [p["sent_per_s"] / a["sent_per_s"] - 1 for p, a in zip(plain["rounds"], aligned["rounds"], strict=True)]
-        costs[aligned["beam"]] = _spread(extra)
+        costs[aligned["beam"]] = spread(extra)
     return costs
-
-
-def _child(command: list[str], what: str) -> dict:
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{what} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def print_table(
