@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from translate.errors import InputError
+from translate.errors import InputError, unreadable
 from translate.normalize import normalize_for_model
 
 CORPUS_SUFFIX = ".jsonl"
@@ -59,12 +59,8 @@ def read_corpus(
     name = path.name
     try:
         stream = path.open("rb")
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a folder, not a JSONL corpus") from None
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+        raise unreadable(name, exc, folder="is a folder, not a JSONL corpus") from None
     with stream:
         number = 0
         while True:

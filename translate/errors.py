@@ -23,3 +23,12 @@ def describe(exc: BaseException) -> str:
     """``Type: first line of the message``, for folding a library's exception into one line of ours."""
     lines = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+def unreadable(name: object, exc: OSError, *, folder: str = "is a folder") -> InputError:
+    """The one-line error for a file that cannot be opened: missing, a folder (``folder`` says so), or refused."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{name}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{name}: {folder}")
+    return InputError(f"{name}: cannot read it ({exc.strerror or exc})")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from translate.errors import InputError
+from translate.errors import InputError, unreadable
 
 STDIN = "-"
 
@@ -76,12 +76,8 @@ def read_bytes(path: Path, name: str) -> bytes:
     """A file's bytes; :class:`InputError` in one line (named ``name``) if it is missing or unreadable."""
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a folder") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+        raise unreadable(name, exc) from None
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -103,7 +103,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--batch-size",
         type=positive,
         metavar="N",
-        help="sentences per batch (default: the backend's, 64 for CTranslate2 and 32 for torch)",
+        help="sentences per batch (default: sized by backend, beam and CPU: CTranslate2 128 greedy, 32-64 in beam "
+        "search; torch 32; -v says which and why)",
     )
     tr.add_argument(
         "--batch-tokens",

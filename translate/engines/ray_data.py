@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate.engines.ray_workers import Ledger, RayOutcome, RaySettings, TranslateFiles, output_files_sink
-from translate.errors import TranslateError
+from translate.errors import TranslateError, unreadable
 from translate.writers import output_name
 
 if TYPE_CHECKING:
@@ -191,10 +191,8 @@ def _run(
 def _unreadable(path: Path) -> str | None:
     try:
         size = path.stat().st_size
-    except FileNotFoundError:
-        return f"{path}: no such file"
     except OSError as exc:
-        return f"{path}: cannot read it ({exc.strerror or exc})"
+        return str(unreadable(path, exc))
     if size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 1_000_000
         return f"{path}: larger than {limit} MB; split it, or translate it with --engine local"
