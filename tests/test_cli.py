@@ -304,4 +304,4 @@ def test_translations_still_bad_after_the_retry_are_reported(run, tmp_path: Path
     assert code == 0  # the translation is kept, flagged, not dropped
     records = [json.loads(line) for line in out.splitlines()]
     assert [(r["truncated"], r["repetitive"]) for r in records] == [(False, False), (True, False)]
-    assert f"warning: {path}: 1 sentence(s) still cut off or repeating after a retry (sentence 2)" in err
+    assert f"warning: {path}: 1 sentence(s) still cut off or repeating after a retry (index 1)" in err

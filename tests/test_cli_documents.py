@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,3 +102,50 @@ def test_a_url(site: str, tmp_path: Path, model_dir: Path, capsys: pytest.Captur
     assert main([*args, *exact_model_args(model_dir), "-q"]) == 1  # the missing page fails alone
     assert _pairs(out / "khan-tuman.tsv") == [KHAN, OTHER]
     assert "the server answered 404" in capsys.readouterr().err
+
+
+def test_the_summary_counts_what_failed(
+    folder: Path, tmp_path: Path, model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "menu.html").write_text("<html><body><nav><a href='/'>الرئيسية</a></nav></body></html>", "utf-8")
+    (folder / "empty.txt").write_text("", "utf-8")
+    out = tmp_path / "out"
+    assert main(["translate", str(folder), "--out-dir", str(out), *exact_model_args(model_dir)]) == 1
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert re.match(r"tarjama: \d+ sentences from 6 files, 2 failed in ", summary), summary
+
+
+def test_inputs_that_would_share_an_output_are_refused_before_any_work(
+    tmp_path: Path, model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text(KHAN[0], encoding="utf-8")
+    out = tmp_path / "out"
+    args = [str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), "--out-dir", str(out)]
+    assert main(["translate", *args, *exact_model_args(model_dir), "-q"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "a/x.txt and " in line and "b/x.txt would both be written to " in line and str(out / "x.tsv") in line
+    assert not out.exists()  # nothing was translated, so nothing was overwritten
+
+    # The same file named twice is translated once, with a warning.
+    twice = [str(tmp_path / "a" / "x.txt"), str(tmp_path / "a" / "x.txt"), "--out-dir", str(out)]
+    assert main(["translate", *twice, *exact_model_args(model_dir), "-q"]) == 0
+    assert "is named more than once; it is translated once" in capsys.readouterr().err
+    assert _pairs(out / "x.tsv") == [KHAN]
+
+
+def test_an_output_ending_tarjama_does_not_write_is_refused(
+    tmp_path: Path, model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text(KHAN[0], encoding="utf-8")
+    assert main(["translate", str(source), "-o", str(tmp_path / "a.docx"), *exact_model_args(model_dir)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.endswith("writes .tsv, .jsonl, .tmx, .txt; end OUT with one of them, or choose with -f")
+    assert not (tmp_path / "a.docx").exists()
+    # With -f the name is the person's to choose; -v works after the command too.
+    args = ["-o", str(tmp_path / "a.csv"), "-f", "tsv", "-v", "-q"]
+    assert main(["translate", str(source), *args, *exact_model_args(model_dir)]) == 0
+    assert _pairs(tmp_path / "a.csv") == [KHAN]
+    assert "info: " in capsys.readouterr().err

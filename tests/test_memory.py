@@ -60,7 +60,7 @@ def test_cli_uses_the_memory_and_prefers_human_translations(model_dir, tmp_path,
     assert main(args) == 0
     out, err = capsys.readouterr()
     assert out == "Welcome. How do you do?\n"
-    assert "1 inputs from the translation memory" in err
+    assert "1 answered from the translation memory" in err
     assert main(["cache", "stats", "--cache", str(db)]) == 0
     assert "machine translations\t2\nhuman translations\t1" in capsys.readouterr().out
     assert main(["cache", "clear", "--cache", str(db)]) == 0

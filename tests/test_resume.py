@@ -52,7 +52,7 @@ def test_sigkill_leaves_no_partial_output_and_resume_finishes(corpus, model_dir,
     code = main(["translate", str(corpus), "--out-dir", str(out), *exact_model_args(model_dir), "--resume"])
     err = capsys.readouterr().err
     assert code == 0, err
-    assert f"from {24 - len(finished)} file(s)" in err and f"skipped {len(finished)} already translated" in err
+    assert f"from {24 - len(finished)} files" in err and f"skipped {len(finished)} already translated" in err
     assert sorted(p.name for p in out.iterdir()) == sorted(f"article-{n:02d}.tsv" for n in range(24))  # no leftovers
 
     fresh = tmp_path / "fresh"

@@ -128,7 +128,7 @@ def test_cli_glossary_reports_terms(model_dir: Path, tmp_path: Path, capsys: pyt
     assert records[1]["terms"] == []
     assert [(t["english"], t["applied"], t["target"]) for t in records[2]["terms"]] == [("Ḥmeimīm", False, None)]
     assert "glossary (2 terms): 1 term occurrence(s) applied in 2 sentence(s), 1 could not be applied" in err
-    assert "sentence 3: حميميم → Ḥmeimīm" in err
+    assert "index 2: حميميم → Ḥmeimīm" in err and records[2]["index"] == 2  # found by the outputs' own index
 
     glossary.write_text("خان طومان Khan Touman\n", encoding="utf-8")
     assert main([*args, "--glossary", str(glossary)]) == 1

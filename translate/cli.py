@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     # this package never imports them.
     for entry_point in entry_points(group="tarjama.commands"):
         entry_point.load()(commands)
+    for command in commands.choices.values():  # `tarjama translate -v` too, as people type it
+        command.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log what is happening"
+        )
     return parser
 
 

@@ -82,14 +82,15 @@ def flag_warnings(name: str, flagged: Sequence[AlignedPair]) -> list[str]:
     warnings = []
     looping = [p.index for p in flagged if p.truncated or p.repetitive]
     if looping:
-        shown = ", ".join(str(i + 1) for i in looping[:10]) + (", ..." if len(looping) > 10 else "")
+        # Named by the outputs' own index (from 0), so that they can be found there.
+        shown = ", ".join(str(i) for i in looping[:10]) + (", ..." if len(looping) > 10 else "")
         warnings.append(
-            f"{name}: {len(looping)} sentence(s) still cut off or repeating after a retry (sentence {shown}); "
+            f"{name}: {len(looping)} sentence(s) still cut off or repeating after a retry (index {shown}); "
             "check them, or see the truncated/repetitive fields in --format jsonl"
         )
     missing = [(p.index, t) for p in flagged for t in p.missing_terms]
     if missing:
-        shown = "; ".join(f"sentence {i + 1}: {t.arabic} → {t.english}" for i, t in missing[:5])
+        shown = "; ".join(f"index {i}: {t.arabic} → {t.english}" for i, t in missing[:5])
         warnings.append(
             f"{name}: the glossary's English is missing {len(missing)} time(s) ({shown}"
             f"{'; ...' if len(missing) > 5 else ''}); see the terms field in --format jsonl"

@@ -15,6 +15,11 @@ from translate.memory import TranslationMemory
 logger = logging.getLogger("tarjama")
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``: a count and its noun, for summaries."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class UsageError(Exception):
     """A problem with the command line itself (exit code 2)."""
 

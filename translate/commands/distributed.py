@@ -11,7 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
-from translate.commands.common import UsageError, open_glossary, open_memory, positive
+from translate.commands.common import UsageError, counted, open_glossary, open_memory, positive
 from translate.commands.output import in_out_dir
 from translate.corpus import is_corpus
 from translate.errors import TranslateError
@@ -133,8 +133,8 @@ def run(
         resumed = f"; skipped {skipped} already translated" if skipped else ""
         remembered = f"; {outcome.remembered} new translations added to the memory" if memory is not None else ""
         print(
-            f"tarjama: {outcome.sentences} sentences from {outcome.written} file(s) in {elapsed:.1f} s"
-            f" ({outcome.sentences / elapsed:.1f} sentences/s, Ray Data{remembered}){resumed}",
+            f"tarjama: {counted(outcome.sentences, 'sentence')} from {counted(outcome.written, 'file')} in "
+            f"{elapsed:.1f} s ({outcome.sentences / elapsed:.1f} sentences/s, Ray Data{remembered}){resumed}",
             file=sys.stderr,
         )
         if settings.glossary:

@@ -18,6 +18,7 @@ from translate.commands.common import (
     UsageError,
     add_cache_arguments,
     add_model_arguments,
+    counted,
     device,
     open_glossary,
     open_memory,
@@ -171,7 +172,10 @@ def run(args: argparse.Namespace) -> int:
     from translate.translator import Translator
 
     fmt = args.format or format_from_name(args.output) or "tsv"
-    inputs, failed = _collect(args.inputs, args.glob)
+    if args.output is not None and not args.format and args.output.suffix and not format_from_name(args.output):
+        endings = ", ".join(f".{name}" for name in WRITERS)
+        raise UsageError(f"-o {args.output}: tarjama writes {endings}; end OUT with one of them, or choose with -f")
+    inputs, failed = _collect(args.inputs, args.glob)  # how many arguments could not be read
     several = len(inputs) > 1 or any(Path(a).is_dir() for a in args.inputs)
     if several and args.out_dir is None:
         raise UsageError("several inputs (or a folder) need --out-dir DIR: one output file per input")
@@ -179,6 +183,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--resume needs --out-dir DIR")
     if args.out_dir is not None and args.out_dir.exists() and not args.out_dir.is_dir():
         raise UsageError(f"--out-dir {args.out_dir} is a file; give a folder (it is created if missing)")
+    if args.out_dir is not None:
+        inputs = _one_output_each(inputs, args.out_dir, fmt)
     corpora = [item.name for item in inputs if is_corpus(item.path)]
     if corpora and fmt != "jsonl" and (args.format or format_from_name(args.output)):
         raise UsageError(
@@ -218,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
     _quiet_third_party()
     started = time.monotonic()
     if args.engine == "ray":
-        return distributed.run(inputs, args, fmt, options, failed=failed, skipped=skipped)
+        return distributed.run(inputs, args, fmt, options, failed=failed > 0, skipped=skipped)
     memory = open_memory(args)
     glossary = open_glossary(args, memory)
     translator = Translator(
@@ -232,21 +238,23 @@ def run(args: argparse.Namespace) -> int:
     )
     tally = TermTally()
     if len(inputs) == 1 and not is_corpus(inputs[0].path):  # one document: its pairs stream out as they come
-        sentences, one_failed = _translate_one(translator, inputs[0], args, fmt, progress, tally)
+        sentences, not_done = _translate_one(translator, inputs[0], args, fmt, progress, tally)
     else:
-        sentences, one_failed = _translate_many(translator, inputs, args, fmt, progress, tally)
-    failed = failed or one_failed
+        sentences, not_done = _translate_many(translator, inputs, args, fmt, progress, tally)
+    failed += not_done
     progress.close()
     if not args.quiet:
         elapsed = time.monotonic() - started
         backend = translator.backend
         remembered = ""
         if isinstance(backend, CachedBackend):
-            remembered = f"; {backend.hits} inputs from the translation memory"
+            remembered = f"; {backend.hits} answered from the translation memory"
         resumed = f"; skipped {skipped} already translated" if skipped else ""
+        failures = f", {failed} failed" if failed else ""
         print(
-            f"tarjama: {sentences} sentences from {len(inputs)} file(s) in {elapsed:.1f} s"
-            f" ({sentences / elapsed:.1f} sentences/s, {backend.name} on {backend.device}{remembered}){resumed}",
+            f"tarjama: {counted(sentences, 'sentence')} from {counted(len(inputs), 'file')}{failures} in "
+            f"{elapsed:.1f} s ({sentences / elapsed:.1f} sentences/s, {backend.name} on {backend.device}"
+            f"{remembered}){resumed}",
             file=sys.stderr,
         )
         if glossary:
@@ -254,22 +262,43 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _collect(args: list[str], pattern: str | None) -> tuple[list[InputFile], bool]:
+def _collect(args: list[str], pattern: str | None) -> tuple[list[InputFile], int]:
     inputs: list[InputFile] = []
-    failed = False
+    failed = 0
     for arg in args:
         try:
             inputs.extend(expand_document(arg, pattern=pattern))
         except InputError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            failed = True
+            failed += 1
     return inputs, failed
+
+
+def _one_output_each(inputs: list[InputFile], out_dir: Path, fmt: str) -> list[InputFile]:
+    """``inputs`` without repeats; :class:`UsageError` if two of them would be written to one output file."""
+    seen: dict[object, InputFile] = {}
+    writers: dict[Path, InputFile] = {}
+    kept = []
+    for item in inputs:
+        key = item.path.resolve() if item.path is not None else (item.url or item.name)
+        if key in seen:
+            logger.warning("%s is named more than once; it is translated once", item.name)
+            continue
+        seen[key] = item
+        output = in_out_dir(item, out_dir, output_format(item, fmt))
+        if (first := writers.setdefault(output, item)) is not item:
+            raise UsageError(
+                f"{first.name} and {item.name} would both be written to {output}; "
+                "rename one, or translate them in separate runs"
+            )
+        kept.append(item)
+    return kept
 
 
 def _translate_one(
     translator: Translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: Progress, tally: TermTally
-) -> tuple[int, bool]:
-    """Translate one input, writing pairs as they come; return (sentences, failed)."""
+) -> tuple[int, int]:
+    """Translate one input, writing pairs as they come; return (sentences, inputs that failed: 0 or 1)."""
     try:
         text = _read(item, args)
         path = destination(item, args.output, args.out_dir, fmt)
@@ -279,10 +308,10 @@ def _translate_one(
         name = str(item.relative) if item.path else item.name
         with opened(item, path) as out:
             tracked = progress.track(pairs, info, name)
-            return write_document(item.name, tracked, out, fmt, alignments=args.alignments, tally=tally), False
+            return write_document(item.name, tracked, out, fmt, alignments=args.alignments, tally=tally), 0
     except (InputError, OSError) as exc:
         report(item, exc)
-        return 0, True
+        return 0, 1
 
 
 def _translate_many(
@@ -292,19 +321,18 @@ def _translate_many(
     fmt: str,
     progress: Progress,
     tally: TermTally,
-) -> tuple[int, bool]:
+) -> tuple[int, int]:
     """Translate several inputs (or a corpus's documents) in order, consecutive ones sharing batches.
 
     Each output is still written whole (atomically) and in order, and a bad
-    input, or a bad line of a corpus, fails alone. Return (sentences,
-    whether anything failed).
+    input, or a bad line of a corpus, fails alone. Return (sentences, inputs
+    with a failure: a corpus counts once, however many of its lines failed).
     """
-    failed = False
+    failed: set[str] = set()
 
-    def failing(item: InputFile, exc: InputError) -> None:
-        nonlocal failed
+    def failing(item: InputFile, exc: InputError | OSError) -> None:
         report(item, exc)
-        failed = True
+        failed.add(item.name)
 
     sentences = 0
     documents = translate_documents(translator, _documents(inputs, args, progress, failing))
@@ -326,10 +354,9 @@ def _translate_many(
                     )
                     progress.advance(len(document.pairs))
         except (InputError, OSError) as exc:
-            report(item, exc)
-            failed = True
+            failing(item, exc)
         progress.file_done()
-    return sentences, failed
+    return sentences, len(failed)
 
 
 def _documents(
