@@ -183,10 +183,10 @@ def test_cli_full_disk_fails_one_output_and_keeps_the_others(
         assert (tiny_disk / name).read_text(encoding="utf-8").endswith(f"{GOOD}\tWelcome.\n")
 
 
-# The reader: the same files uploaded, plus what only the reader takes (other file types, pages, URLs).
-NOTHING = "Nothing to translate: paste Arabic text, upload a file or give an article URL."
+# The reader: the same files uploaded, with the same messages as the CLI's (an empty upload is
+# the file's fault, not a missing upload), plus what only the reader takes (other file types, pages, URLs).
 UPLOAD_CASES = [
-    *[(f"{case}.txt", data, NOTHING if "no text" in message else message) for case, data, _, message in FILE_CASES],
+    *[(f"{case}.txt", data, message) for case, data, _, message in FILE_CASES],
     ("notes.pdf", b"%PDF-1.4", "unsupported file type; tarjama reads .txt, .html, .htm, .docx or .md files"),
     ("broken.docx", b"PK\x03\x04 not really a zip", "not a readable .docx file"),
     ("menu.html", NAV_ONLY_PAGE.encode(), "no article text found in the page"),

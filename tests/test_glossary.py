@@ -149,7 +149,8 @@ def test_file_round_trip_and_errors(tmp_path: Path) -> None:
         ("خان طومان Khan Touman\n", "line 1: expected 'arabic<TAB>english'"),
         ("a\tb\tc\n", "line 1: expected"),
         ("Khan\tKhan Tuman\n", "line 1: the first column has no Arabic letters"),
-        ("خان\t\n", "line 1: expected"),
+        ("خان\t\n", "line 1: the English is empty"),
+        ("\tKhan\n", "line 1: the Arabic is empty"),
     ]:
         bad.write_text(content, "utf-8")
         with pytest.raises(InputError, match=message):

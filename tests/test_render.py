@@ -56,6 +56,12 @@ def test_rows_pair_english_left_with_arabic_right() -> None:
     assert 'aria-busy="false"' in html and 'role="toolbar"' in html
 
 
+def test_a_source_sentence_without_arabic_keeps_its_own_direction() -> None:
+    html = _doc("BBC نقلت الخبر. Hello, this is English.", {0: "The BBC reported it.", 1: "Hello, this is English."})
+    assert '<div class="tj-ar" dir="rtl" lang="ar">BBC نقلت الخبر.</div>' in html  # Arabic, whatever its first letter
+    assert '<div class="tj-ar tj-not-ar" dir="ltr">Hello, this is English.</div>' in html
+
+
 def test_pending_rows_show_the_arabic_and_a_placeholder() -> None:
     html = _doc("مرحبا بكم. كيف حالك؟", {0: "Welcome."})
     assert html.count("tj-pending") == 1

@@ -223,11 +223,14 @@ def parse_glossary(text: str, *, name: str = "glossary") -> list[GlossaryTerm]:
         fields = [f.strip() for f in line.split("\t")]
         if number == 1 and [f.lower() for f in fields] == ["arabic", "english"]:
             continue
-        if len(fields) != 2 or not all(fields):
+        if len(fields) != 2:
             raise InputError(
                 f"{name}, line {number}: expected 'arabic<TAB>english', got {len(fields)} field(s); "
                 "separate the Arabic and the English with one tab"
             )
+        if not all(fields):
+            empty = "Arabic" if not fields[0] else "English"
+            raise InputError(f"{name}, line {number}: the {empty} is empty; give both, separated by one tab")
         if not contains_arabic(fields[0]):
             raise InputError(f"{name}, line {number}: the first column has no Arabic letters: {fields[0][:40]!r}")
         terms.append(GlossaryTerm(fields[0], fields[1]))

@@ -24,7 +24,14 @@ import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
 from translate.normalize import normalize_for_model
-from translate.sources import name_from_text, name_from_url, safe_name, text_from_file, text_from_url
+from translate.sources import (
+    name_from_text,
+    name_from_url,
+    require_text,
+    safe_name,
+    text_from_file,
+    text_from_url,
+)
 from translate.writers import EXTENSIONS
 from ui.models import ModelPool
 from ui.render import render_document, render_error, render_patch, render_status
@@ -110,7 +117,7 @@ class Reader:
             return
         name = Path(path).name
         try:
-            text = text_from_file(path, name)
+            text = require_text(text_from_file(path, name), name)  # "Nothing to translate" would blame no upload
         except TranslateError as exc:
             yield self._failure(str(exc))
             return

@@ -19,6 +19,7 @@ from html import escape
 from itertools import groupby
 
 from translate.align import LOW_SENTENCE_SCORE, LOW_WORD_LOGPROB, pharaoh
+from translate.normalize import contains_arabic
 from translate.types import AlignedPair, Alternative, GlossaryTerm, Segment, TermUse, WordAlignment
 
 EMPTY_VIEW = (
@@ -122,13 +123,25 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
         spans = " ".join(f"{a}:{b}" for a, b in pair.alignment.source_words)
         words = f' data-links="{pharaoh(pair.alignment.links)}" data-sw="{spans}"'
     extras = f'<span class="tj-marks">{marks}</span>' if marks else ""
-    source = "" if arabic is None else f'<div class="tj-ar" dir="rtl" lang="ar">{escape(arabic)}</div>'
+    source = "" if arabic is None else _source_cell(arabic)
     return (
         f'<div class="{" ".join(classes)}" data-pair="{index}"{words} role="group" aria-label="Sentence {number}">'
         f'<button type="button" class="tj-num" aria-pressed="false">{number}</button>'
         f'<div class="tj-en"{edit}>{english}</div>'
         f"{extras}{source}</div>"
     )
+
+
+def _source_cell(text: str) -> str:
+    """The source sentence's cell: right to left in an Arabic font, unless the sentence has no Arabic in it.
+
+    Decided here, not by ``dir="auto"``: an Arabic sentence that opens with a Latin name ("BBC ...")
+    would be laid out left to right by its first letter. A sentence with no Arabic (an English quote
+    in an Arabic article) keeps its own order and the page's font.
+    """
+    if contains_arabic(text):
+        return f'<div class="tj-ar" dir="rtl" lang="ar">{escape(text)}</div>'
+    return f'<div class="tj-ar tj-not-ar" dir="ltr">{escape(text)}</div>'
 
 
 def _english_words(text: str, alignment: WordAlignment, *, judged: bool, terms: Sequence[TermUse] = ()) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+from translate.errors import ModelUnavailableError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -38,7 +41,16 @@ def download(args: argparse.Namespace) -> int:
 
     name = args.name or default_model()
     print(f"downloading {name} ...", file=sys.stderr)
-    resolved = download_model(name, revision=args.revision)
+    try:
+        resolved = download_model(name, revision=args.revision)
+    except ModelUnavailableError as exc:
+        # The general message says to run `tarjama download`: this is that command.
+        cause = type(exc.__cause__).__name__ if exc.__cause__ is not None else "no connection"
+        offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+        fix = "unset HF_HUB_OFFLINE, then run this again" if offline else "check the connection and run this again"
+        raise ModelUnavailableError(
+            f"{name}: downloading it failed ({cause}); {fix}, or pass --model DIR with a saved copy"
+        ) from exc
     print(f"{resolved.model_id} is ready for offline use", file=sys.stderr)
     print(resolved.path)
     return 0
