@@ -239,6 +239,8 @@ def test_errors_are_one_clear_line(run, args: list[str], code: int, message: str
     assert message in err
     assert "Traceback" not in err
     assert out == ""
+    if code == 2:  # a usage error: its one line, not argparse's usage block before it
+        assert "usage:" not in err and err.strip().splitlines()[-1].startswith("tarjama"), err
 
 
 def test_folder_without_txt_files(run, tmp_path: Path) -> None:

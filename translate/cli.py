@@ -12,6 +12,7 @@ import argparse
 import logging
 import sys
 from importlib.metadata import entry_points
+from typing import NoReturn
 
 from translate.commands import cache, models
 from translate.commands import translate as translate_command
@@ -24,11 +25,16 @@ __all__ = ["UsageError", "build_parser", "main", "open_memory"]
 logger = logging.getLogger("tarjama")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (the usage block is what ``--help`` is for)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``tarjama``."""
-    parser = argparse.ArgumentParser(
-        prog="tarjama", description="Arabic to English machine translation with sentence-aligned output."
-    )
+    parser = _Parser(prog="tarjama", description="Arabic to English machine translation with sentence-aligned output.")
     parser.add_argument("--version", action="version", version=f"tarjama {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what is happening")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
