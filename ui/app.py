@@ -137,7 +137,7 @@ def build_app(
         gr.HTML(HEADER, js_on_load=None)
         reading = gr.State(None)
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
+            with gr.Column(scale=3, elem_id="tj-source-text"):
                 text_box = gr.Textbox(
                     label="Arabic text",
                     lines=6,
@@ -153,17 +153,17 @@ def build_app(
                     inputs=[text_box],
                     label="Try a sample",
                 )
-            with gr.Column(scale=2, min_width=260):
+            with gr.Column(scale=2, min_width=260, elem_id="tj-source-more"):
                 upload = gr.File(
                     label="…or upload .txt, .html, .docx or .md",
                     file_types=list(SUPPORTED_SUFFIXES),
                     type="filepath",
-                    height=110,
+                    height=128,
                     elem_id="tj-upload",
                 )
                 url_box = gr.Textbox(label="…or an article URL", placeholder="https://", max_lines=1, elem_id="tj-url")
                 fetch = gr.Button("Fetch and translate", size="sm")
-            with gr.Column(scale=1, min_width=220):
+            with gr.Column(scale=1, min_width=220, elem_id="tj-controls"):
                 model = gr.Dropdown(pool.choices(), value=pool.default(), label="Model", elem_id="tj-model")
                 with gr.Row():
                     translate = gr.Button("Translate", variant="primary", elem_id="tj-translate", min_width=120)
