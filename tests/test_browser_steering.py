@@ -108,7 +108,14 @@ def test_a_term_added_from_a_selection_applies_to_every_sentence(own_page) -> No
     )
     english = page.locator("#tj-term-en input, #tj-term-en textarea").first
     english.type("Khan Touman")
+    in_view = """() => { const box = document.querySelector(".tj-row[data-pair='0']").getBoundingClientRect();
+                         return box.top >= 0 && box.bottom <= window.innerHeight; }"""
+    page.set_viewport_size({"width": 1000, "height": 260})  # a short window: the panel and the row do not both fit
+    page.locator("#tj-term-en input, #tj-term-en textarea").first.scroll_into_view_if_needed()
+    assert not page.evaluate(in_view)
     page.click("#tj-term-add")
+    page.wait_for_function(in_view)  # the reader is taken back to the sentence the term came from
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_selector("#tj-glossary-note:has-text('2 sentence(s) of this article translated again')")
     # The boxes are emptied for the next term, and stay empty (nothing puts the selection back).
     page.wait_for_timeout(400)

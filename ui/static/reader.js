@@ -599,7 +599,10 @@ function offerGlossary() {
       const chosen = arabicSelection();
       adder?.remove();
       adder = null;
-      if (chosen) fillGlossary(chosen.text);
+      if (chosen) {
+        glossaryFrom = chosen.range.startContainer.parentElement?.closest(".tj-row")?.dataset.pair ?? null;
+        fillGlossary(chosen.text);
+      }
     });
     element.append(adder);
   }
@@ -610,6 +613,13 @@ function offerGlossary() {
 }
 
 let refill = null; // the pending check that a just-opened panel kept the Arabic it was given
+let glossaryFrom = null; // the sentence a term was taken from: the reader goes back to it once the term is added
+
+function backToReading() {
+  const row = glossaryFrom === null ? null : element.querySelector(`.tj-row[data-pair="${glossaryFrom}"]`);
+  glossaryFrom = null;
+  row?.scrollIntoView({ block: "center" });
+}
 
 function fillGlossary(text, tries = 20) {
   clearTimeout(refill);
@@ -637,7 +647,13 @@ document.addEventListener("input", (event) => {
   if (event.target instanceof Element && event.target.closest("#tj-term-en")) clearTimeout(refill);
 });
 document.addEventListener("click", (event) => {
-  if (event.target instanceof Element && event.target.closest("#tj-term-add")) clearTimeout(refill);
+  if (event.target instanceof Element && event.target.closest("#tj-term-add")) {
+    clearTimeout(refill);
+    backToReading();
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target instanceof Element && event.target.closest("#tj-term-en")) backToReading();
 });
 
 element.addEventListener("mouseup", () => setTimeout(offerGlossary));
