@@ -269,6 +269,8 @@ def test_text_stays_legible_in_either_theme(open_page, reader, theme: str, syste
 
 def test_on_a_phone_the_rows_come_into_view(open_page, reader) -> None:
     page = open_page(reader.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    # Translate follows the text box; the upload box and the URL come after it.
+    assert page.locator("#tj-translate").bounding_box()["y"] < page.locator("#tj-upload").bounding_box()["y"]
     page.get_by_text("Sample article: khan-tuman.ar").click()  # picking a sample translates it at once
     page.wait_for_selector(".tj-row", timeout=60_000)
     page.wait_for_function(
@@ -281,6 +283,9 @@ def test_on_a_phone_the_rows_come_into_view(open_page, reader) -> None:
     row = page.locator(".tj-row").nth(1)
     assert row.locator(".tj-en").bounding_box()["y"] < row.locator(".tj-ar").bounding_box()["y"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The score sits under the number, leaving the English three quarters of the row and more.
+    assert row.locator(".tj-score").count() == 1
+    assert row.locator(".tj-en").bounding_box()["width"] > 0.75 * row.bounding_box()["width"]
 
 
 def test_a_warning_tells_its_reason_to_the_keyboard(browser) -> None:
