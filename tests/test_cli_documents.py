@@ -149,3 +149,38 @@ def test_an_output_ending_tarjama_does_not_write_is_refused(
     assert main(["translate", str(source), *args, *exact_model_args(model_dir)]) == 0
     assert _pairs(tmp_path / "a.csv") == [KHAN]
     assert "info: " in capsys.readouterr().err
+
+
+def test_a_glob_cannot_reach_outside_the_folder(tmp_path: Path, model_dir: Path, capsys) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(KHAN[0], encoding="utf-8")
+    (tmp_path / "notes.txt").write_text(OTHER[0], encoding="utf-8")
+    (tmp_path / "notes.tsv").write_text("a person's file\n", encoding="utf-8")
+    for pattern in ("../*.txt", str(tmp_path / "*.txt")):
+        args = [str(tmp_path / "in"), "--glob", pattern, "--out-dir", str(tmp_path / "out")]
+        assert main(["translate", *args, *exact_model_args(model_dir), "-q"]) == 1
+        (line,) = capsys.readouterr().err.strip().splitlines()
+        assert line.startswith(f"error: --glob {pattern}: a pattern must stay inside the folder")
+    assert (tmp_path / "notes.tsv").read_text(encoding="utf-8") == "a person's file\n"  # not overwritten
+
+
+def test_a_link_in_a_folder_is_an_input_of_its_own(tmp_path: Path, model_dir: Path) -> None:
+    (tmp_path / "in" / "A").mkdir(parents=True)
+    (tmp_path / "in" / "z.txt").write_text(KHAN[0], encoding="utf-8")
+    (tmp_path / "in" / "A" / "alias.txt").symlink_to(tmp_path / "in" / "z.txt")
+    out = tmp_path / "out"
+    assert main(["translate", str(tmp_path / "in"), "--out-dir", str(out), *exact_model_args(model_dir), "-q"]) == 0
+    assert _pairs(out / "z.tsv") == _pairs(out / "A" / "alias.tsv") == [KHAN]
+
+
+def test_outputs_inside_the_folder_are_not_translated_again(tmp_path: Path, model_dir: Path, capsys) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(KHAN[0], encoding="utf-8")
+    args = [str(tmp_path / "in"), "--out-dir", str(tmp_path / "in" / "out"), "-f", "txt", "-q"]
+    for _ in range(2):
+        assert main(["translate", *args, *exact_model_args(model_dir)]) == 0
+    assert sorted(p.relative_to(tmp_path / "in").as_posix() for p in (tmp_path / "in").rglob("*.txt")) == [
+        "a.txt",
+        "out/a.en.txt",
+    ]
+    assert "left out 1 file(s) under --out-dir" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -83,20 +84,24 @@ def test_the_ray_engine_writes_what_the_local_engine_writes(
 ) -> None:
     (documents / "broken.docx").write_bytes(b"PK\x03\x04 not really a docx")  # fails alone, as an error row
     (documents / "empty.txt").write_text("  \n", encoding="utf-8")
+    (documents / "web" / "link.txt").symlink_to(documents / "00.txt")  # an input of its own, named as the link
     local, distributed = tmp_path / "local", tmp_path / "ray"
     common = ["-f", "jsonl", *exact_model_args(model_dir), "-q"]
     assert main(["translate", str(documents), "--out-dir", str(local), "--no-cache", *common]) == 1
     local_errors = _errors(capsys.readouterr().err)
     memory = tmp_path / "memory.sqlite3"
     ray = ["--engine", "ray", "--cache", str(memory)]
-    code = main(["translate", str(documents), "--out-dir", str(distributed), *ray, *common])
-    errors = _errors(capsys.readouterr().err)
+    code = main(["translate", str(documents), "--out-dir", str(distributed), *ray, *common[:-1]])
+    err = capsys.readouterr().err
+    errors = _errors(err)
     assert code == 1
+    assert re.search(r"tarjama: \d+ sentences from 11 files, 2 failed in ", err), err
     assert sorted(errors) == sorted(local_errors) and len(errors) == 2
     assert any("broken.docx: not a readable .docx file" in e for e in errors)
     assert any("empty.txt: no text to translate" in e for e in errors)
     written = _tree(distributed)
-    assert len(written) == 8 and written == _tree(local)  # byte for byte; and the run's folder is gone
+    assert len(written) == 9 and written == _tree(local)
+    assert "web/link.jsonl" in written  # byte for byte; and the run's folder is gone
     # What the workers translated reached the driver's memory.
     with sqlite3.connect(memory) as db:
         assert db.execute("SELECT COUNT(*) FROM machine").fetchone()[0] >= 12

@@ -54,6 +54,9 @@ def expand_input(arg: str, *, suffixes: tuple[str, ...] = (".txt",), pattern: st
         return [InputFile(STDIN, None, Path("stdin.txt"))]
     path = Path(arg)
     if path.is_dir():
+        if pattern and (Path(pattern).is_absolute() or ".." in Path(pattern).parts):
+            # Outputs are named by the path under the folder: one from outside it would be written outside --out-dir.
+            raise InputError(f"--glob {pattern}: a pattern must stay inside the folder {arg} (no '..', not absolute)")
         candidates = path.glob(pattern) if pattern else path.rglob("*")
         files = sorted(p for p in candidates if p.is_file() and (pattern or p.suffix.lower() in suffixes))
         if not files:

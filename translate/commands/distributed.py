@@ -75,7 +75,7 @@ def run(
     fmt: str,
     options: TranslationOptions,
     *,
-    failed: bool,
+    failed: int,
     skipped: int,
 ) -> int:
     """Translate ``inputs`` on Ray; report each failure in one line, and a summary; return the exit code."""
@@ -102,7 +102,8 @@ def run(
     jobs = []
     for item in inputs:
         assert item.path is not None  # check() refused the others
-        jobs.append(FileJob(item.path.resolve(), in_out_dir(item, out_dir, fmt).parent))
+        # As named, not resolved: a link is an input of its own, named and placed as the local engine does.
+        jobs.append(FileJob(Path(os.path.abspath(item.path)), in_out_dir(item, out_dir, fmt).parent))
     try:
         outcome = translate_files(
             jobs,
@@ -132,8 +133,10 @@ def run(
         elapsed = time.monotonic() - started
         resumed = f"; skipped {skipped} already translated" if skipped else ""
         remembered = f"; {outcome.remembered} new translations added to the memory" if memory is not None else ""
+        failures = failed + len(outcome.failed)
         print(
-            f"tarjama: {counted(outcome.sentences, 'sentence')} from {counted(outcome.written, 'file')} in "
+            f"tarjama: {counted(outcome.sentences, 'sentence')} from {counted(len(inputs), 'file')}"
+            f"{f', {failures} failed' if failures else ''} in "
             f"{elapsed:.1f} s ({outcome.sentences / elapsed:.1f} sentences/s, Ray Data{remembered}){resumed}",
             file=sys.stderr,
         )

@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None and not args.format and args.output.suffix and not format_from_name(args.output):
         endings = ", ".join(f".{name}" for name in WRITERS)
         raise UsageError(f"-o {args.output}: tarjama writes {endings}; end OUT with one of them, or choose with -f")
-    inputs, failed = _collect(args.inputs, args.glob)  # how many arguments could not be read
+    inputs, failed = _collect(args.inputs, args.glob, args.out_dir)  # how many arguments could not be read
     several = len(inputs) > 1 or any(Path(a).is_dir() for a in args.inputs)
     if several and args.out_dir is None:
         raise UsageError("several inputs (or a folder) need --out-dir DIR: one output file per input")
@@ -224,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
     _quiet_third_party()
     started = time.monotonic()
     if args.engine == "ray":
-        return distributed.run(inputs, args, fmt, options, failed=failed > 0, skipped=skipped)
+        return distributed.run(inputs, args, fmt, options, failed=failed, skipped=skipped)
     memory = open_memory(args)
     glossary = open_glossary(args, memory)
     translator = Translator(
@@ -262,15 +262,25 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _collect(args: list[str], pattern: str | None) -> tuple[list[InputFile], int]:
+def _collect(args: list[str], pattern: str | None, out_dir: Path | None) -> tuple[list[InputFile], int]:
+    """Every input the arguments name, and how many arguments failed. A folder's files under ``out_dir``
+    are left out: they are earlier outputs (an --out-dir inside the folder), not inputs."""
     inputs: list[InputFile] = []
     failed = 0
+    outputs = out_dir.resolve() if out_dir is not None else None
     for arg in args:
         try:
-            inputs.extend(expand_document(arg, pattern=pattern))
+            found = expand_document(arg, pattern=pattern)
         except InputError as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
+            continue
+        if outputs is not None and Path(arg).is_dir():
+            kept = [item for item in found if item.path is None or not item.path.resolve().is_relative_to(outputs)]
+            if len(kept) < len(found):
+                logger.warning("%s: left out %d file(s) under --out-dir %s", arg, len(found) - len(kept), out_dir)
+            found = kept
+        inputs.extend(found)
     return inputs, failed
 
 
@@ -280,7 +290,8 @@ def _one_output_each(inputs: list[InputFile], out_dir: Path, fmt: str) -> list[I
     writers: dict[Path, InputFile] = {}
     kept = []
     for item in inputs:
-        key = item.path.resolve() if item.path is not None else (item.url or item.name)
+        # The path as named, not resolved: a link in a folder is an input of its own, with its own output.
+        key = os.path.abspath(item.path) if item.path is not None else (item.url or item.name)
         if key in seen:
             logger.warning("%s is named more than once; it is translated once", item.name)
             continue
