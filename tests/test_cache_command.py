@@ -158,3 +158,21 @@ def test_forget_by_ids_and_clear_human_count_what_they_removed(db: Path) -> None
     assert memory.clear_human() == 2
     assert memory.human_translations() == []
     assert memory.stats().machine == 2
+
+
+def test_a_memory_that_cannot_be_used_is_one_line(tmp_path: Path, capsys) -> None:
+    (tmp_path / "not-a-db").write_text("junk\n", encoding="utf-8")
+    for where in (tmp_path, tmp_path / "not-a-db"):  # a folder, and a file that is not a database
+        for action in ("stats", "corrections", "clear"):
+            code, out, err = _run(capsys, "cache", action, "--cache", str(where))
+            assert code == 1 and out == "", err
+            (line,) = err.strip().splitlines()
+            assert line.startswith(f"error: cannot use the translation memory {where}: ")
+    assert (tmp_path / "not-a-db").read_text(encoding="utf-8") == "junk\n"
+
+
+def test_an_id_past_sqlites_range_is_unknown(db: Path, capsys) -> None:
+    memory = _filled(db)
+    code, _, err = _run(capsys, "cache", "forget", "99999999999999999999", "--cache", str(db))
+    assert code == 1 and "no correction with id 99999999999999999999" in err and "Traceback" not in err
+    assert len(memory.human_translations()) == 3

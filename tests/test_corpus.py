@@ -48,6 +48,12 @@ def test_a_bad_line_is_reported_with_its_number_and_the_rest_is_read(tmp_path: P
     assert len(errors) == 1 and errors[0].startswith("c.jsonl, line 2: ") and message in errors[0]
 
 
+def test_a_byte_order_mark_does_not_cost_the_first_document(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "a", "text": "نص"}).encode() + b"\n")
+    assert _read(path) == ([(1, "a", "نص")], [])
+
+
 def test_custom_fields(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     path.write_text(json.dumps({"doc": 17, "body": "نص", "text": "غير هذا"}) + "\n", encoding="utf-8")

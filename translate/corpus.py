@@ -9,6 +9,7 @@ the line) while the lines after it are still read.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ def read_corpus(
             if not line:
                 return
             number += 1
+            if number == 1:
+                line = line.removeprefix(codecs.BOM_UTF8)  # as text files and glossaries are read
             if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
                 _skip_rest_of_line(stream)
                 on_error(InputError(f"{name}, line {number}: longer than {MAX_LINE_BYTES // 1_000_000} MB; skipped"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +41,14 @@ def run(args: argparse.Namespace) -> int:
             "cache forget needs ids or --all (usage: tarjama cache forget ID [ID ...] | --all);"
             " `tarjama cache corrections` lists the ids"
         )
-    memory = TranslationMemory(args.cache)
+    try:
+        return _act(args, TranslationMemory(args.cache))
+    except (OSError, sqlite3.Error) as exc:
+        where = args.cache or "in the user cache folder"
+        raise TranslateError(f"cannot use the translation memory {where}: {exc}; give --cache a memory file") from exc
+
+
+def _act(args: argparse.Namespace, memory: TranslationMemory) -> int:
     if args.action == "clear":
         memory.clear()
         print(f"cleared the translation memory {memory.path}", file=sys.stderr)
@@ -65,7 +73,7 @@ def _forget(memory: TranslationMemory, ids: list[int], *, everything: bool) -> N
         print(f"removed {removed} corrections; machine translations are kept", file=sys.stderr)
         return
     unknown = sorted(set(ids) - {item.id for item in memory.human_translations()})
-    removed = memory.forget_human_ids(ids)
+    removed = memory.forget_human_ids([i for i in ids if i < 2**63])  # SQLite's ids are 64-bit; larger ones are unknown
     print(f"removed {removed} corrections", file=sys.stderr)
     if unknown:
         listed = ", ".join(map(str, unknown))
