@@ -31,7 +31,7 @@ def _read(path: Path, **fields: str) -> tuple[list[tuple[int, object, str]], lis
             b'{"body": "\xd9\x86\xd8\xb5"}',
             "no string field 'text' (fields: body); name the text's field with --text-field",
         ),
-        (b'{"text": 7}', "no string field 'text'"),
+        (b'{"text": 7}', "the field 'text' is a JSON number, not a string"),
         (b'{"text": "\xd9\x86\xd8\xb5", "id": [1]}', "the id field 'id' must be a string or an integer"),
         (b'{"text": "\xd9\x86\xd8\xb5", "id": true}', "the id field 'id' must be a string or an integer"),
         (b'{"text": "  \\n ", "id": "x"}', "document 'x' has no text to translate"),
@@ -130,6 +130,8 @@ def test_a_corpus_is_written_as_jsonl_only(tmp_path: Path, capsys: pytest.Captur
     assert "c.jsonl is a JSONL corpus: its output is JSONL, with each pair's document id; drop -f tsv" in (
         capsys.readouterr().err
     )
+    assert main(["translate", str(source), "-o", str(tmp_path / "out.tsv")]) == 2  # the ending chose TSV, not -f
+    assert "document id; name the output out.jsonl" in capsys.readouterr().err
 
 
 def test_resume_skips_a_finished_corpus(tmp_path: Path, model_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -151,6 +151,7 @@ def test_file_round_trip_and_errors(tmp_path: Path) -> None:
         ("Khan\tKhan Tuman\n", "line 1: the first column has no Arabic letters"),
         ("خان\t\n", "line 1: the English is empty"),
         ("\tKhan\n", "line 1: the Arabic is empty"),
+        ("جيش الفتح\tJaish al-Fatah\nخان\tKhan\nجيش الفتح\tArmy of Conquest\n", "lines 1 and 3: two Englishes for"),
     ]:
         bad.write_text(content, "utf-8")
         with pytest.raises(InputError, match=message):

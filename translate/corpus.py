@@ -100,6 +100,9 @@ def _document(line: bytes, number: int, text_field: str, id_field: str) -> Corpu
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object per line, got {type(record).__name__}")
     text = record.get(text_field)
+    if text_field in record and not isinstance(text, str):
+        kind = {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}.get(type(text), "null")
+        raise InputError(f"the field {text_field!r} is a JSON {kind}, not a string")
     if not isinstance(text, str):
         found = ", ".join(sorted(record)[:8]) or "none"
         raise InputError(f"no string field {text_field!r} (fields: {found}); name the text's field with --text-field")

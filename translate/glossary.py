@@ -214,8 +214,13 @@ def load_glossary(path: Path | str) -> Glossary:
 
 
 def parse_glossary(text: str, *, name: str = "glossary") -> list[GlossaryTerm]:
-    """The terms of a glossary TSV's text; :class:`InputError` names the first bad line."""
+    """The terms of a glossary TSV's text; :class:`InputError` names the first bad line.
+
+    A term given twice with the same English is kept once later on (:class:`Glossary`); with two Englishes it
+    is an error, since only one of them could be applied.
+    """
     terms = []
+    seen: dict[tuple[str, ...], tuple[int, str]] = {}
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -233,6 +238,13 @@ def parse_glossary(text: str, *, name: str = "glossary") -> list[GlossaryTerm]:
             raise InputError(f"{name}, line {number}: the {empty} is empty; give both, separated by one tab")
         if not contains_arabic(fields[0]):
             raise InputError(f"{name}, line {number}: the first column has no Arabic letters: {fields[0][:40]!r}")
+        # Keyed as the glossary matches terms (normalized Arabic), so that spellings it treats as one meet here.
+        first = seen.setdefault(_key(fields[0]), (number, fields[1]))
+        if " ".join(first[1].split()) != " ".join(fields[1].split()):
+            raise InputError(
+                f"{name}, lines {first[0]} and {number}: two Englishes for {fields[0]} "
+                f"({first[1]!r} and {fields[1]!r}); keep one"
+            )
         terms.append(GlossaryTerm(fields[0], fields[1]))
     return terms
 

@@ -188,7 +188,8 @@ def run(args: argparse.Namespace) -> int:
     corpora = [item.name for item in inputs if is_corpus(item.path)]
     if corpora and fmt != "jsonl" and (args.format or format_from_name(args.output)):
         raise UsageError(
-            f"{corpora[0]} is a JSONL corpus: its output is JSONL, with each pair's document id; drop -f {fmt}"
+            f"{corpora[0]} is a JSONL corpus: its output is JSONL, with each pair's document id; "
+            + (f"drop -f {fmt}" if args.format else f"name the output {args.output.with_suffix('.jsonl').name}")
         )
     if args.engine == "ray":
         distributed.check(inputs, args)
