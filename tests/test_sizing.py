@@ -14,8 +14,8 @@ from translate.device import cpu_instruction_sets
 from translate.sizing import (
     CT2_BEAM_SENTENCES,
     CT2_GREEDY_SENTENCES,
-    CT2_SCORING_MB,
     MIN_TOKENS,
+    SCORING_MB,
     TORCH_TOKENS,
     ctranslate2_batch,
     ctranslate2_workers,
@@ -70,7 +70,7 @@ def test_ctranslate2_gives_each_thread_a_worker_while_batches_can_be_shared() ->
 def test_scoring_keeps_each_workers_logits_within_the_bound() -> None:
     per_sentence = 8 * 41 * 62_834  # 40 pieces and the end, opus-mt-ar-en's vocabulary: 20 MB
     n = scoring_sentences(41, 62_834)
-    assert n * per_sentence <= CT2_SCORING_MB * 1e6 < (n + 1) * per_sentence
+    assert n * per_sentence <= SCORING_MB * 1e6 < (n + 1) * per_sentence
     assert scoring_sentences(512, 250_000) == 1  # never nothing, however long
 
 

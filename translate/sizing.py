@@ -110,12 +110,12 @@ def ctranslate2_batch(
     return BatchSize(chosen, tokens, why)
 
 
-CT2_SCORING_MB = 64
-"""Each CTranslate2 worker's logits while scoring (see :func:`scoring_sentences`)."""
+SCORING_MB = 64
+"""The logits of one scoring pass on a CPU: a CTranslate2 worker's, or torch's (see :func:`scoring_sentences`)."""
 
 
 def scoring_sentences(target_tokens: int, vocabulary: int) -> int:
-    """Sentences per scoring batch that keep one worker's logits within :data:`CT2_SCORING_MB`.
+    """Sentences per scoring batch that keep one pass's logits within :data:`SCORING_MB`.
 
     Scoring (a teacher-forced pass) holds the logits and log-probabilities of
     every target position at once: 8 bytes x tokens x vocabulary per sentence,
@@ -123,7 +123,7 @@ def scoring_sentences(target_tokens: int, vocabulary: int) -> int:
     workers on 64 such sentences: 1419 MB peak at 32 sentences per worker,
     311 MB at 4, and no slower (1.06 s against 1.18 s).
     """
-    return max(1, int(CT2_SCORING_MB * 1e6 // (8 * max(1, target_tokens) * max(1, vocabulary))))
+    return max(1, int(SCORING_MB * 1e6 // (8 * max(1, target_tokens) * max(1, vocabulary))))
 
 
 @dataclass(frozen=True)

@@ -264,8 +264,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _collect(args: list[str], pattern: str | None, out_dir: Path | None) -> tuple[list[InputFile], int]:
-    """Every input the arguments name, and how many arguments failed. A folder's files under ``out_dir``
-    are left out: they are earlier outputs (an --out-dir inside the folder), not inputs."""
+    """Every input the arguments name, and how many arguments failed.
+
+    A folder's files under ``out_dir`` are left out: they are earlier outputs (an --out-dir inside the folder).
+    """
     inputs: list[InputFile] = []
     failed = 0
     outputs = out_dir.resolve() if out_dir is not None else None
@@ -287,7 +289,7 @@ def _collect(args: list[str], pattern: str | None, out_dir: Path | None) -> tupl
 
 def _one_output_each(inputs: list[InputFile], out_dir: Path, fmt: str) -> list[InputFile]:
     """``inputs`` without repeats; :class:`UsageError` if two of them would be written to one output file."""
-    seen: dict[object, InputFile] = {}
+    seen: set[str] = set()
     writers: dict[Path, InputFile] = {}
     kept = []
     for item in inputs:
@@ -296,7 +298,7 @@ def _one_output_each(inputs: list[InputFile], out_dir: Path, fmt: str) -> list[I
         if key in seen:
             logger.warning("%s is named more than once; it is translated once", item.name)
             continue
-        seen[key] = item
+        seen.add(key)
         output = in_out_dir(item, out_dir, output_format(item, fmt))
         if (first := writers.setdefault(output, item)) is not item:
             raise UsageError(
