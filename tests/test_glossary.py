@@ -171,3 +171,82 @@ def test_with_and_without_a_term() -> None:
     assert [t.english for t in glossary.terms] == ["Jaish al-Fatah", "Khan Tuman"]
     assert [t.english for t in glossary.without("وخان طومان").terms] == ["Jaish al-Fatah", "Khan Tuman"]
     assert [t.english for t in glossary.without("خان طومان").terms] == ["Jaish al-Fatah"]
+
+
+def _aligned(source: str, target: str, links: list[tuple[int, int]]) -> WordAlignment:
+    from translate.align import alignment_from_links
+
+    return alignment_from_links(source, target, links)
+
+
+@pytest.mark.parametrize(
+    ("target", "links", "expected"),
+    [
+        # "Khan Tuman" aligned to خان طومان: that run renders it.
+        (
+            "Why all this fuss about Khan Tuman?",
+            [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)],
+            "Khan Tuman?",
+        ),
+        # Only "Khan" aligned: the capitalised word after it that nothing else claims belongs to the name.
+        ("Why all this fuss about Khan Tuman?", [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5)], "Khan Tuman?"),
+        # "about" also pointed at the name: a capitalised term's rendering does not start lower-case.
+        (
+            "Why all this fuss about Khan Tuman?",
+            [(0, 0), (1, 1), (2, 2), (3, 3), (5, 4), (5, 5), (6, 6)],
+            "Khan Tuman?",
+        ),
+        # Nothing aligned to the name: no rendering.
+        ("Why all this fuss?", [(0, 0), (1, 1), (2, 2), (3, 3), (4, 3)], None),
+    ],
+)
+def test_the_rendering_of_a_term_is_found_through_the_alignment(target, links, expected) -> None:
+    from translate.steer import rendering
+
+    source = "فلماذا كل هذا التهويل حول خان طومان"
+    (match,) = Glossary([KHAN_TUMAN]).find(source)
+    alignment = _aligned(source, target, links)
+    words = rendering(match, alignment, target, 0)
+    found = (
+        None if words is None else target[alignment.target_words[words[0]][0] : alignment.target_words[words[1] - 1][1]]
+    )
+    assert found == expected
+
+
+def test_replacing_a_rendering_keeps_every_other_word_and_its_punctuation() -> None:
+    from translate.steer import replace_words
+
+    target = 'He said "Khan Tuman?" twice'
+    alignment = _aligned("قال خان طومان", target, [(0, 0), (0, 1), (1, 2), (2, 3)])
+    assert replace_words(target, alignment, (2, 4), "Khan Touman") == 'He said "Khan Touman?" twice'
+    target = "Khan Tuman's people"
+    alignment = _aligned("أهل خان طومان", target, [(1, 0), (2, 1), (0, 2)])
+    assert replace_words(target, alignment, (0, 2), "Khan Touman") == "Khan Touman's people"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "replaced", "kept", "sound"),
+    [
+        # The damaged sentences, from a model that was never taught the spelling: all refused.
+        (
+            "Khan Tuman is a small village on the Aleppo highway.",
+            "Khan Touman Tuman ke van Tuman on the Aleppo Kighway.",
+            "Khan",
+            0,
+            False,
+        ),
+        ("Why all this fuss about Khan Tuman?", "Why all this fuss about Khan Touman Tuman?", "Khan", 5, False),
+        ("A real battle of death is coming in Khan Tuman.", "Khan Touman Khan Touman Tuman.", "", 0, False),
+        ("It was a real battle.", "Khan Toumance Khan Toumanion. Khan Toumanes.", "", 0, False),
+        # Sound ones: the name replaced, or decoded in with the rest kept.
+        ("Why all this fuss about Khan Tuman?", "Why all this fuss about Khan Touman?", "Khan Tuman?", 5, True),
+        ("The battle is coming.", "The battle is coming in Khan Touman.", "", 4, True),
+        ("The battle is coming.", "The battle is coming in Khan Touman, the village of the south.", "", 4, False),
+        ("The battle is coming.", "The battle Khan Touman.", "", 2, False),
+    ],
+)
+def test_a_splice_is_verified_before_it_is_used(before, after, replaced, kept, sound) -> None:
+    from translate.steer import verify
+
+    reason = verify(before, after, "Khan Touman", replaced, kept_words=kept)
+    assert (reason is None) is sound, reason

@@ -102,6 +102,7 @@ def test_jsonl_uses_the_translation_convention() -> None:
         "score": None,
         "word_scores": None,
         "terms": [],
+        "checks": [],
     }
     assert records[1]["translation"] == {"ar": NASTY[0], "en": NASTY[1]}
     assert records[1]["truncated"] is True and records[1]["repetitive"] is True
@@ -128,6 +129,30 @@ def test_jsonl_terms_round_trip() -> None:
     }
     (back,) = read_jsonl(out.getvalue().splitlines())
     assert back == pair and back.flagged and back.missing_terms == uses[1:]
+
+
+def test_checks_reach_jsonl_and_tmx_and_come_back() -> None:
+    from xml.etree import ElementTree
+
+    from translate import read_jsonl
+    from translate.types import Check
+
+    checks = (
+        Check("number", "230 is missing", (13, 16), None),
+        Check("untranslated", "Arabic left in the English: <خان>", (4, 7), (9, 12)),
+    )
+    pair = AlignedPair(0, 0, "معترفة بمقتل 230 مقاتلا", "admitting <خان> deaths", checks=checks)
+    out = io.StringIO()
+    write_jsonl([pair], out)
+    record = json.loads(out.getvalue())
+    assert record["checks"][0] == {"kind": "number", "detail": "230 is missing", "source": [13, 16], "target": None}
+    (back,) = read_jsonl(out.getvalue().splitlines())
+    assert back.checks == checks and back.flagged
+    tmx = io.StringIO()
+    write_tmx([pair, AlignedPair(1, 0, "نعم.", "Yes.")], tmx)
+    units = ElementTree.fromstring(tmx.getvalue()).iter("tu")
+    found = [[p.text for p in unit.iter("prop") if p.get("type") == "x-check"] for unit in units]
+    assert found == [["number: 230 is missing", "untranslated: Arabic left in the English: <خان>"], []]
 
 
 def test_tmx_is_well_formed_tmx_14() -> None:

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from translate.backend import exhaustive_length
 from translate.device import cpu_instruction_sets, pick_device
 from translate.errors import ModelUnavailableError, describe
 from translate.paths import cache_dir
@@ -32,6 +33,16 @@ from translate.types import DecodingControls, Hypothesis, TokenDetail, Translati
 logger = logging.getLogger("tarjama")
 
 T = TypeVar("T")
+PATIENCE = 1.5
+"""CTranslate2's beam search stops at ``beam x patience`` finished hypotheses (rounded); transformers' (the
+model's own ``generate()``), with ``early_stopping`` false as Marian models leave it, goes on while a live
+beam could still beat a finished one. On the fixture model's sentences with one word added, at beam 4,
+CTranslate2 at patience 1 returned 9 of 36 different from transformers, cut short ("... and the Fre") or
+missing words; at 1.25, 7; at 1.5, 3, each of which stops before its sentence ends, so the translator
+decodes it again at :data:`EXHAUSTIVE_PATIENCE` and both backends agree (tests/test_decoding.py). Patience
+2 gets there with one such retry, at about three times the cost of 1.5 (README, Checks)."""
+EXHAUSTIVE_PATIENCE = 8.0
+"""The patience of a second attempt at a translation that still stopped before its sentence ended."""
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "float32", "float16", "int8_float16", "bfloat16")
 
 
@@ -92,6 +103,11 @@ class CTranslate2Backend:
         tokenizer_config = _json(model.path / "tokenizer_config.json")
         self.beam = options.beam or generation.get("num_beams") or config.get("num_beams") or 1
         self.max_length = options.max_length or generation.get("max_length") or config.get("max_length") or 512
+        # The model's own length normalisation, as transformers applies it: score / length ** penalty, the
+        # length counting end-of-sentence (return_end_token=True below makes CTranslate2 count it too).
+        self.length_penalty = float(generation.get("length_penalty", config.get("length_penalty", 1.0)))
+        # early_stopping true stops at beam finished hypotheses in transformers: patience 1 does the same.
+        self.patience = 1.0 if generation.get("early_stopping") is True else PATIENCE
         self._pieces = _MarianPieces(model.path, tokenizer_config)
         self.max_source_tokens = min(
             config.get("max_position_embeddings", 512), tokenizer_config.get("model_max_length", 512)
@@ -132,6 +148,7 @@ class CTranslate2Backend:
             raise ModelUnavailableError(f"cannot load the CTranslate2 model in {folder} ({exc})") from exc
         self.settings = (
             f"{model_signature(model)} ctranslate2 {self.compute_type} beam={self.beam} max_length={self.max_length}"
+            f" patience={self.patience} length_penalty={self.length_penalty}"
         )
         self.min_new_tokens = 0  # benchmarks force equal work with this; translations leave it at 0
         self.details = options.alignments
@@ -146,19 +163,16 @@ class CTranslate2Backend:
         source = [self._pieces.encode(text) for text in texts]
         if max(map(len, source)) > self.max_source_tokens:
             raise ValueError(f"input of {max(map(len, source))} tokens exceeds {self.max_source_tokens}")
-        # transformers' max_length counts the decoder start token; CTranslate2's does not.
-        max_new = self.max_length - 1
-        extra = dataclasses.asdict(controls) if controls is not None else {}
+        max_new = self._max_new(source, controls)
         results = self._translator.translate_batch(
             source,
             max_batch_size=self._share(len(source)),
-            beam_size=self.beam,
+            **self._search(controls),
             max_decoding_length=max_new,
             min_decoding_length=min(self.min_new_tokens, max_new),
             max_input_length=0,
             return_end_token=True,
             return_attention=self.details,
-            **extra,
         )
         hypotheses = [self._hypothesis(result.hypotheses[0]) for result in results]
         if self.details:
@@ -173,7 +187,7 @@ class CTranslate2Backend:
             source,
             target_prefix=[list(prefix) for prefix in prefixes],
             max_batch_size=self._share(len(source)),
-            beam_size=self.beam,
+            **self._search(None),
             max_decoding_length=self.max_length - 1,
             max_input_length=0,
             return_end_token=True,
@@ -186,6 +200,8 @@ class CTranslate2Backend:
             source,
             target_prefix=[list(prefix)],
             beam_size=max(self.beam, count),
+            length_penalty=self.length_penalty,
+            patience=self.patience,
             num_hypotheses=count,
             return_alternatives=True,
             max_decoding_length=self.max_length - 1,
@@ -193,6 +209,28 @@ class CTranslate2Backend:
             return_end_token=True,
         )
         return [self._hypothesis(tokens) for tokens in result.hypotheses]
+
+    def _search(self, controls: DecodingControls | None) -> dict[str, object]:
+        """The beam search's settings: the model's, with ``controls`` for a second attempt."""
+        search: dict[str, object] = {
+            "beam_size": self.beam,
+            "length_penalty": self.length_penalty,
+            "patience": self.patience,
+        }
+        if controls is not None:
+            search["no_repeat_ngram_size"] = controls.no_repeat_ngram_size
+            search["repetition_penalty"] = controls.repetition_penalty
+            if controls.exhaustive:
+                search["patience"] = EXHAUSTIVE_PATIENCE
+        return search
+
+    def _max_new(self, source: list[list[str]], controls: DecodingControls | None) -> int:
+        """The longest output, in tokens after the decoder start; an exhaustive search is bounded by its input."""
+        # transformers' max_length counts the decoder start token; CTranslate2's does not.
+        longest = self.max_length
+        if controls is not None and controls.exhaustive:
+            longest = min(longest, exhaustive_length(max(map(len, source))))
+        return longest - 1
 
     def _score(self, source: list[list[str]], target: list[list[str]]) -> list:
         """``score_batch``, on a CPU in parts small enough that the logits of every position stay within a bound.

@@ -88,6 +88,7 @@ def flag_warnings(name: str, flagged: Sequence[AlignedPair]) -> list[str]:
             f"{name}: {len(looping)} sentence(s) still cut off or repeating after a retry (index {shown}); "
             "check them, or see the truncated/repetitive fields in --format jsonl"
         )
+    warnings += check_warnings(name, flagged)
     missing = [(p.index, t) for p in flagged for t in p.missing_terms]
     if missing:
         shown = "; ".join(f"index {i}: {t.arabic} → {t.english}" for i, t in missing[:5])
@@ -96,3 +97,25 @@ def flag_warnings(name: str, flagged: Sequence[AlignedPair]) -> list[str]:
             f"{'; ...' if len(missing) > 5 else ''}); see the terms field in --format jsonl"
         )
     return warnings
+
+
+_CHECK_WORDS = {
+    "number": "a number missing or changed",
+    "untranslated": "Arabic left in the English",
+    "dropped": "content that may have been dropped",
+    "cut-short": "an English that stops before its sentence ends",
+}
+"""How the summary names each kind of check (glossary terms have their own line)."""
+
+
+def check_warnings(name: str, pairs: Sequence[AlignedPair]) -> list[str]:
+    """One line per kind of check that some of a document's pairs failed: how many, and which."""
+    lines = []
+    for kind, words in _CHECK_WORDS.items():
+        found = [p.index for p in pairs if any(c.kind == kind for c in p.checks)]
+        if found:
+            shown = ", ".join(str(i) for i in found[:10]) + (", ..." if len(found) > 10 else "")
+            lines.append(
+                f"{name}: {len(found)} sentence(s) with {words} (index {shown}); see the checks field in --format jsonl"
+            )
+    return lines

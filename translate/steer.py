@@ -1,24 +1,37 @@
-"""Glossary enforcement by prefix splicing: one more decode, only for the sentences that need it.
+"""Glossary enforcement: the term's English put where the model rendered the term, or decoded in, and verified.
 
-A term's English is put in by decoding again: find, through the word
-alignment, where the English for the Arabic term starts in the model's
-translation; force the translation up to that point plus the term's English
-(``Backend.continue_batch``); let the model carry on from there. The rest of
-the sentence stays the model's own, and nothing is substituted into text the
-model did not write around it. Tags and placeholders are not used: models not
+A term's English goes in one of two ways, found through the word alignment:
+
+1. **Replace**: when the translation already renders the term (a run of
+   English words aligned to its Arabic words, such as "Khan Tuman" for
+   خان طومان), that run is replaced by the term's English and every other
+   word is kept. No decoding.
+2. **Decode**: when the translation has no rendering (the model left the term
+   out, or the replacement fails the check below), the translation is forced
+   up to where the term belongs plus the term's English
+   (``Backend.continue_batch``) and the model carries on from there.
+
+Either way the result is **verified** before it is used: no word of the
+replaced rendering may follow the term ("Khan Touman Tuman"), and after a
+decoding every word the model wrote after that point must still be there,
+with little added ("Khan Touman Khan Touman Tuman" loses the rest of the
+sentence). A result that fails is not used: the sentence keeps the model's
+English and the term stays missing, with the reason (:attr:`Steering.reasons`;
+the pair is flagged). Tags and placeholders are not used: models not
 trained with them lose them.
 
-A sentence with several missing terms is spliced once per term, earliest
-first; a splice never goes back before the end of an earlier one. A term
-whose English is still not there afterwards stays missing (its pair is
-flagged, see :attr:`~translate.types.AlignedPair.missing_terms`).
+A sentence with several missing terms is steered once per term, earliest
+first; a splice never goes back before the end of an earlier one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
+from difflib import SequenceMatcher
 
 from translate.align import align_pair, piece_words
 from translate.backend import Backend
@@ -31,6 +44,12 @@ logger = logging.getLogger("tarjama")
 
 MAX_SPLICES = 8
 """At most this many terms are spliced into one sentence; the rest are reported missing."""
+MAX_ADDED_WORDS = 2
+"""After a decoding, at most this many words beyond the term's may be new: more is the model losing its way."""
+SIMILAR_SPELLING = 0.75
+"""Two words this alike (difflib's ratio) are one word spelled two ways: "Tuman" and "Touman" are 0.91."""
+_FUNCTION_WORDS = frozenset("a an the of in on at to from by for with and or about into over".split())
+_EDGES = re.compile(r"^\W+|\W+$")
 
 Explain = Callable[[Sequence[str], Sequence[str], Sequence[Sequence[str]]], list[TokenDetail | None]]
 
@@ -60,6 +79,84 @@ def splice_word(match: TermMatch, alignment: WordAlignment, after: int) -> int |
     return end if end >= after else None
 
 
+def rendering(match: TermMatch, alignment: WordAlignment, target: str, after: int) -> tuple[int, int] | None:
+    """The target words (``[first, last)``) that render ``match``'s Arabic, at ``after`` or later; ``None``: none.
+
+    The longest run of consecutive English words aligned to the term's words
+    (the earliest, on a tie), widened over capitalised words next to it that
+    no other Arabic word claims ("Khan" aligned, "Tuman" not), and, for a
+    term whose English is capitalised, narrowed past an article or
+    preposition at its edges that the head also pointed at the name.
+    """
+    inside = sorted({t for s, t in alignment.links if match.first <= s < match.last and t >= after})
+    if not inside:
+        return None
+    runs: list[list[int]] = []
+    for t in inside:
+        if runs and t == runs[-1][-1] + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    run = max(runs, key=len)
+    first, last = run[0], run[-1] + 1
+    words = [_EDGES.sub("", target[a:b]) for a, b in alignment.target_words]
+    claimed = {t for s, t in alignment.links if not match.first <= s < match.last}
+    while last < len(words) and words[last][:1].isupper() and last not in claimed:
+        last += 1
+    while first > after and words[first - 1][:1].isupper() and first - 1 not in claimed and first - 1 > 0:
+        first -= 1
+    if all(w[:1].isupper() for w in match.term.english.split()):
+        while first < last and words[first].lower() in _FUNCTION_WORDS:
+            first += 1
+        while last > first and words[last - 1].lower() in _FUNCTION_WORDS:
+            last -= 1
+    return (first, last) if first < last else None
+
+
+def replacewords_of(target: str, alignment: WordAlignment, words: tuple[int, int], english: str) -> str:
+    """``target`` with its words ``[first, last)`` replaced by ``english``; punctuation at the run's edges is kept."""
+    start, end = alignment.target_words[words[0]][0], alignment.target_words[words[1] - 1][1]
+    run = target[start:end]
+    lead = len(run) - len(run.lstrip("\"'«“‘([ "))
+    trail = len(run) - len(re.sub(r"(?:'s|’s)?\W*$", "", run))
+    return target[: start + lead] + english + target[end - trail :]
+
+
+def _alike(word: str, other: str) -> bool:
+    """Two spellings of one word ("tuman", "touman"): what a model forced onto a new spelling writes after it."""
+    return len(word) > 2 and SequenceMatcher(None, word, other).ratio() >= SIMILAR_SPELLING
+
+
+def words_of(text: str) -> list[str]:
+    return [w for w in (_EDGES.sub("", word).lower() for word in text.split()) if w]
+
+
+def verify(before: str, after: str, english: str, replaced: str = "", *, kept_words: int = 0) -> str | None:
+    """Why ``after`` (``before`` with ``english`` put in) must not be used; ``None``: it is sound.
+
+    ``replaced`` is the rendering the term took the place of (empty when the
+    term was decoded in); ``kept_words`` how many words of ``before`` were
+    kept as they were before the term. No word of ``replaced``, nor another
+    spelling of a word of the term, may follow the term, and every word of ``before`` after the kept ones must be in the
+    rest of ``after``, with at most :data:`MAX_ADDED_WORDS` words more.
+    """
+    old, new, term = words_of(before), words_of(after), words_of(english)
+    position = next((k for k in range(kept_words, len(new)) if new[k : k + len(term)] == term), None)
+    if position is None:
+        return f"the English came back without {english!r}"
+    rest = new[position + len(term) :]
+    dropped = {w for w in words_of(replaced) if w not in term}
+    if rest and (rest[0] in dropped or any(_alike(rest[0], w) for w in term)):
+        return f"the model wrote {rest[0]!r} again after {english!r}"
+    tail = [w for w in old[kept_words:] if w not in set(words_of(replaced))] if replaced else old[kept_words:]
+    lost = Counter(tail) - Counter(new[kept_words:position] + rest)
+    if lost:
+        return f"putting in {english!r} lost {', '.join(sorted(lost))!r} from the rest of the sentence"
+    if len(new) - len(term) > len(old) - len(words_of(replaced)) + MAX_ADDED_WORDS:
+        return f"putting in {english!r} added words the model had not written"
+    return None
+
+
 def missing_matches(glossary: Glossary, source: str, target: str) -> list[TermMatch]:
     """The terms of ``source`` whose English ``target`` lacks (k-th occurrence against k-th, as in ``report``)."""
     matches = glossary.find(source)
@@ -81,14 +178,19 @@ class Steering:
         self.glossary = glossary
         self.explain = explain
         self.spliced = 0
+        """Sentence pieces decoded again to put a term in."""
+        self.replaced = 0
+        """Renderings replaced by a term's English without decoding."""
+        self.reasons: dict[str, dict[str, str]] = {}
+        """Why a term could not be put in: model input -> {the term's Arabic: reason}."""
 
     def steer(self, texts: Sequence[str], hypotheses: Sequence[Hypothesis]) -> list[Hypothesis]:
         """``hypotheses`` (translations of ``texts``) with the glossary's English spliced in where it is missing."""
         out = list(hypotheses)
-        need = [i for i, text in enumerate(texts) if missing_matches(self.glossary, text, out[i].text)]
+        need = [i for i, text in enumerate(texts) if self.missing(text, out[i].text)]
         if not need:
             return out
-        tags = {i: "glossary " + signature([m.term for m in self.glossary.find(texts[i])]) for i in need}
+        tags = {i: self.tag(texts[i]) for i in need}
         cache = self.backend if isinstance(self.backend, CachedBackend) else None
         if cache is not None:
             hits = cache.recall([(texts[i], tags[i]) for i in need])
@@ -102,6 +204,7 @@ class Steering:
 
     def _splice(self, texts: Sequence[str], out: list[Hypothesis], need: list[int]) -> list[int]:
         after = dict.fromkeys(need, 0)
+        failed: dict[int, set[int]] = {i: set() for i in need}  # terms (by source offset) given up on
         changed: set[int] = set()
         active = list(need)
         for _ in range(MAX_SPLICES):
@@ -110,37 +213,94 @@ class Steering:
             details = self.explain(
                 [texts[i] for i in active], [out[i].text for i in active], [out[i].pieces for i in active]
             )
-            jobs, prefixes = [], []
+            decodes: list[tuple[int, Plan]] = []
+            progressed = []
             for i, detail in zip(active, details, strict=True):
-                prefix = self._prefix(texts[i], out[i], detail, after, i)
-                if prefix is not None:
-                    jobs.append(i)
-                    prefixes.append(prefix)
-            if not jobs:
-                break
-            continued = self.backend.continue_batch([texts[i] for i in jobs], prefixes)
-            for i, hypothesis in zip(jobs, continued, strict=True):
+                plan = self._plan(texts[i], out[i], detail, after[i], failed[i])
+                if plan is None:
+                    continue
+                if plan.replaced:
+                    text = self._replace(out[i].text, plan)
+                    reason = self._verify(texts[i], out[i].text, text, plan)
+                    if reason is None:
+                        pieces = self.backend.target_pieces(text)
+                        out[i] = dataclasses.replace(
+                            out[i], text=text, pieces=pieces, tokens=len(pieces), detail=None,
+                            repetitive=is_repetitive(text, texts[i]),
+                        )  # fmt: skip
+                        after[i] = plan.words[0] + len(plan.english.split())
+                        changed.add(i)
+                        progressed.append(i)
+                        self.replaced += 1
+                        continue
+                    logger.debug("glossary: replacing %r in %r failed: %s", plan.replaced, out[i].text[:60], reason)
+                decodes.append((i, plan))
+            continued = self.backend.continue_batch([texts[i] for i, _ in decodes], [p.prefix for _, p in decodes])
+            self.spliced += len(decodes)
+            for (i, plan), hypothesis in zip(decodes, continued, strict=True):
+                reason = self._verify(texts[i], out[i].text, hypothesis.text, plan)
+                if reason is not None:
+                    failed[i].add(plan.match.start)
+                    self.reasons.setdefault(texts[i], {})[plan.match.term.arabic] = reason
+                    progressed.append(i)  # other terms of the sentence may still go in
+                    continue
                 out[i] = dataclasses.replace(hypothesis, repetitive=is_repetitive(hypothesis.text, texts[i]))
+                after[i] = plan.words[0] + len(plan.english.split())
                 changed.add(i)
-            self.spliced += len(jobs)
-            active = [i for i in jobs if missing_matches(self.glossary, texts[i], out[i].text)]
+                progressed.append(i)
+            active = [i for i in progressed if self.missing(texts[i], out[i].text)]
         return sorted(changed)
 
-    def _prefix(
-        self, text: str, hypothesis: Hypothesis, detail: TokenDetail | None, after: dict[int, int], i: int
-    ) -> list[str] | None:
-        """The forced prefix that puts the earliest missing term in ``hypothesis``; ``None`` if none can be made."""
-        missing = missing_matches(self.glossary, text, hypothesis.text)
+    def missing(self, text: str, target: str) -> list[TermMatch]:
+        """What ``target`` (a translation of ``text``) lacks: the glossary's terms whose English is not there."""
+        return missing_matches(self.glossary, text, target)
+
+    def tag(self, text: str) -> str:
+        """What the memory keys a steered translation of ``text`` by, besides the text and the model."""
+        return "glossary " + signature([m.term for m in self.glossary.find(text)])
+
+    def _replace(self, target: str, plan: Plan) -> str:
+        return replacewords_of(target, plan.alignment, plan.words, plan.english)
+
+    def _verify(self, text: str, before: str, after: str, plan: Plan) -> str | None:
+        return verify(before, after, plan.english, plan.replaced, kept_words=plan.words[0])
+
+    def _plan(
+        self, text: str, hypothesis: Hypothesis, detail: TokenDetail | None, after: int, failed: set[int]
+    ) -> Plan | None:
+        """How to put in the earliest missing term not given up on; ``None`` if nothing can be done."""
+        missing = [m for m in self.missing(text, hypothesis.text) if m.start not in failed]
         if not missing or detail is None:
             return None
         alignment = align_pair(text, hypothesis.text, detail)
         if alignment is None:
             return None
-        points = [(word, m) for m in missing if (word := splice_word(m, alignment, after[i])) is not None]
-        if not points:
+        plans = []
+        for match in missing:
+            words = rendering(match, alignment, hypothesis.text, after)
+            if words is not None:
+                a, b = alignment.target_words[words[0]][0], alignment.target_words[words[1] - 1][1]
+                plans.append((words[0], match, words, hypothesis.text[a:b]))
+            elif (word := splice_word(match, alignment, after)) is not None:
+                plans.append((word, match, (word, word), ""))
+        if not plans:
             return None
-        word, match = min(points, key=lambda point: point[0])
+        word, match, words, replaced = min(plans, key=lambda plan: plan[0])
         kept = [piece for piece, w in zip(detail.target, piece_words(detail.target), strict=True) if 0 <= w < word]
-        after[i] = word + len(match.term.english.split())
-        logger.debug("glossary: %r into sentence %r at word %d", match.term.english, text[:40], word)
-        return [*kept, *self.backend.target_pieces(match.term.english)]
+        english = match.term.english
+        logger.debug("glossary: %r into sentence %r at word %d", english, text[:40], word)
+        return Plan(match, english, alignment, words, replaced, [*kept, *self.backend.target_pieces(english)])
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """One term to put into one translation: replace ``words`` (its rendering, ``replaced``) or decode ``prefix``."""
+
+    match: TermMatch
+    english: str
+    alignment: WordAlignment
+    words: tuple[int, int]
+    replaced: str
+    prefix: list[str]
+    chars: tuple[int, int] | None = None
+    """Where ``replaced`` stands in the translation, when less than whole words are replaced (a number)."""

@@ -11,17 +11,20 @@ from pathlib import Path
 from translate.align import align_pair, join_alignments, word_spans
 from translate.backend import Backend, load_backend
 from translate.batching import plan_batches
+from translate.checks import TERM, LengthRatios, check_pair, ends_abruptly
 from translate.errors import InputError
 from translate.glossary import Glossary
 from translate.memory import CachedBackend, TranslationMemory
 from translate.normalize import contains_arabic, normalize_for_model
 from translate.quality import is_repetitive
 from translate.registry import default_model, resolve_model
+from translate.repair import NumberRepair
 from translate.segment import segment_text, split_to_fit
 from translate.steer import Steering
 from translate.types import (
     AlignedPair,
     Alternative,
+    Check,
     DecodingControls,
     Hypothesis,
     Segment,
@@ -38,6 +41,8 @@ QUALITY_PIECE_TOKENS = 256
 """Default cap on one model input: opus-mt quality drops well before its 512-token limit."""
 RETRY_CONTROLS = DecodingControls()
 """How a translation that looped or hit the length limit is tried a second time."""
+FINISH_CONTROLS = DecodingControls(no_repeat_ngram_size=0, repetition_penalty=1.0, exhaustive=True)
+"""How a translation that stopped before its sentence ended is tried a second time: the same model, searched longer."""
 _EMITTED = Hypothesis(text="", tokens=0, truncated=False)
 """What stands in for a translation once its sentence is out."""
 
@@ -82,6 +87,8 @@ class Translator:
         self.backend: Backend = CachedBackend(backend, memory) if memory is not None else backend
         requested = self.options.max_piece_tokens or QUALITY_PIECE_TOKENS
         self.max_piece_tokens = min(requested, backend.max_source_tokens)
+        self.lengths = LengthRatios()
+        """How long this model's English runs against its Arabic: learnt from every translation it makes."""
 
     def translate(
         self, text: str, *, use_human: bool = True, first_rows_early: bool = True
@@ -123,9 +130,56 @@ class Translator:
         pairs, _ = self.translate(text, use_human=use_human, first_rows_early=False)
         return list(pairs)
 
+    def revise(self, pairs: Sequence[AlignedPair], glossary: Glossary) -> list[AlignedPair]:
+        """``pairs`` translated again with ``glossary`` where it changes them; the others as they were.
+
+        For one more term, such as a name made consistent across a document:
+        only the machine translations whose source has a term of ``glossary``
+        whose English they lack are decoded again (steered, checked); each
+        keeps its index, paragraph and offsets. People's corrections are kept.
+        """
+        redo = [k for k, pair in enumerate(pairs) if not pair.edited and missing_in(glossary, pair)]
+        if not redo:
+            return list(pairs)
+        segments = [
+            Segment(pairs[k].index, pairs[k].paragraph, pairs[k].start or 0, pairs[k].end or 0, pairs[k].source)
+            for k in redo
+        ]
+        texts = [normalize_for_model(s.text) for s in segments]
+        pieces, spans = self._pieces(texts)
+        positions = {s.index: k for s, k in zip(segments, redo, strict=True)}
+        renumbered = [dataclasses.replace(s, index=i) for i, s in enumerate(segments)]  # _run counts from 0
+        out = list(pairs)
+        for pair in self._run(renumbered, texts, pieces, spans, {}, glossary, first_rows_early=False):
+            original = out[positions[segments[pair.index].index]]
+            out[positions[segments[pair.index].index]] = dataclasses.replace(
+                pair, index=original.index, paragraph=original.paragraph, start=original.start, end=original.end
+            )
+        return out
+
     def terms(self, source: str, target: str) -> tuple[TermUse, ...]:
         """The glossary's terms in ``source`` and whether ``target`` carries their English (none: no glossary)."""
         return self.glossary.report(source, target) if self.glossary is not None else ()
+
+    def checks(self, pair: AlignedPair, reasons: dict[str, str] | None = None) -> tuple[Check, ...]:
+        """The fidelity checks of a machine translation (:mod:`translate.checks`), a glossary term missing among them.
+
+        Uses the pair's alignment where it has one, and the length ratios of
+        this translator's translations so far. ``reasons`` say why a term
+        (by its Arabic) could not be put in, where steering tried.
+        """
+        allowed = [t.english for t in self.glossary.terms] if self.glossary is not None else []
+        found = check_pair(pair.source, pair.target, pair.alignment, lengths=self.lengths, allowed=allowed)
+        missing = tuple(
+            Check(
+                TERM,
+                f"{t.arabic} → {t.english}: "
+                + ((reasons or {}).get(t.arabic) or "the model's English has no place for it"),
+                t.source,
+            )
+            for t in pair.missing_terms
+        )
+        return found + missing
 
     def alternatives(self, source: str, target: str, word: int, count: int = 5) -> list[Alternative]:
         """Up to ``count`` other translations of ``source`` that keep ``target`` up to its word ``word``.
@@ -246,8 +300,12 @@ class Translator:
         still bad after it keeps its ``truncated``/``repetitive`` flags.
         """
         hypotheses = [_checked(h, text) for h, text in zip(self.backend.translate_batch(texts), texts, strict=True)]
+        if not self.options.retry:
+            return hypotheses
+        if self.options.checks:
+            self._finish_cut_short(texts, hypotheses)
         bad = [i for i, h in enumerate(hypotheses) if _badness(h)]
-        if not bad or not self.options.retry:
+        if not bad:
             return hypotheses
         retried = self.backend.translate_batch([texts[i] for i in bad], RETRY_CONTROLS)
         for i, again in zip(bad, retried, strict=True):
@@ -257,6 +315,26 @@ class Translator:
         still = sum(1 for i in bad if _badness(hypotheses[i]))
         logger.info("retried %d of %d pieces with repetition controls; %d still flagged", len(bad), len(texts), still)
         return hypotheses
+
+    def _finish_cut_short(self, texts: list[str], hypotheses: list[Hypothesis]) -> None:
+        """Decode again, searching on until no live beam could win, what stopped before its sentence ended.
+
+        The second attempt replaces the first only if it ends its sentence;
+        what still does not is left for the ``cut-short`` check to flag.
+        """
+        short = [i for i, h in enumerate(hypotheses) if not _badness(h) and ends_abruptly(texts[i], h.text)]
+        if not short:
+            return
+        again = self.backend.translate_batch([texts[i] for i in short], FINISH_CONTROLS)
+        mended = 0
+        for i, hypothesis in zip(short, again, strict=True):
+            hypothesis = _checked(hypothesis, texts[i])
+            if not _badness(hypothesis) and not ends_abruptly(texts[i], hypothesis.text):
+                hypotheses[i] = hypothesis
+                mended += 1
+        logger.info(
+            "decoded %d piece(s) again that stopped before their sentence ended; %d now end it", len(short), mended
+        )
 
     def _run(
         self,
@@ -270,6 +348,8 @@ class Translator:
     ) -> Iterator[AlignedPair]:
         aligning = self.options.alignments
         steering = Steering(self.backend, glossary, self._details) if glossary else None
+        checking = self.options.checks
+        repair = NumberRepair(self.backend, self._details) if self.options.repair and checking else None
         done: list[Hypothesis | None] = [None] * len(pieces)
         details: list[TokenDetail | None] = [None] * len(pieces)
         human_details: dict[int, TokenDetail | None] = {}
@@ -291,6 +371,11 @@ class Translator:
                 hypotheses = self._translate_checked(sources)
                 if steering is not None:
                     hypotheses = steering.steer(sources, hypotheses)
+                if repair is not None:
+                    hypotheses = repair.steer(sources, hypotheses)
+                for source, hypothesis in zip(sources, hypotheses, strict=True):
+                    if not _badness(hypothesis):
+                        self.lengths.observe(source, hypothesis.text)
                 for i, hypothesis in zip(batch, hypotheses, strict=True):
                     # The detail (attention matrices) is kept only until its sentence is out.
                     done[i] = dataclasses.replace(hypothesis, detail=None) if hypothesis.detail else hypothesis
@@ -320,12 +405,30 @@ class Translator:
                 for i in span:  # keep nothing past its sentence: a long article would hold every translation
                     details[i] = None
                     done[i] = _EMITTED
+                reasons: dict[str, str] = {}
                 if glossary:
                     pair = dataclasses.replace(pair, terms=glossary.report(pair.source, pair.target))
-                yield pair
+                if steering is not None:
+                    for i in span:
+                        reasons.update(steering.reasons.pop(pieces[i].text, {}))
+                yield (
+                    dataclasses.replace(pair, checks=self.checks(pair, reasons))
+                    if checking and not pair.edited
+                    else pair
+                )
                 next_segment += 1
-        if steering is not None and steering.spliced:
-            logger.info("glossary: decoded %d sentence piece(s) again to put in a term's English", steering.spliced)
+        if repair is not None and (repair.spliced or repair.replaced):
+            logger.info(
+                "numbers: %d changed number(s) put right, %d sentence piece(s) decoded again to put one back",
+                repair.replaced,
+                repair.spliced,
+            )
+        if steering is not None and (steering.spliced or steering.replaced):
+            logger.info(
+                "glossary: %d rendering(s) replaced by a term's English, %d sentence piece(s) decoded again",
+                steering.replaced,
+                steering.spliced,
+            )
 
     @staticmethod
     def _joined(
@@ -345,6 +448,11 @@ class Translator:
                 return align_pair(pair.source, pair.target, detail)
             parts.append(align_pair(pieces[i].text, hypothesis.text, detail))
         return join_alignments(pair.source, pair.target, parts)
+
+
+def missing_in(glossary: Glossary, pair: AlignedPair) -> bool:
+    """Whether ``pair``'s English lacks the English of a term of ``glossary`` found in its source."""
+    return not all(use.applied for use in glossary.report(pair.source, pair.target))
 
 
 def _pair(segment: Segment, hypotheses: list[Hypothesis], *, edited: bool = False, target: str = "") -> AlignedPair:

@@ -69,16 +69,19 @@ class TokenDetail:
 
 @dataclass(frozen=True)
 class DecodingControls:
-    """Constraints for a second attempt at a translation that looped or ran to the length limit.
+    """How a second attempt at a translation differs from the first.
 
-    ``no_repeat_ngram_size`` forbids any run of that many output tokens from
-    appearing twice; ``repetition_penalty`` (above 1) makes tokens already
-    produced less likely. The field names are the keyword arguments both
-    transformers' ``generate()`` and CTranslate2's ``translate_batch()`` take.
+    For one that looped or ran to the length limit: ``no_repeat_ngram_size``
+    forbids any run of that many output tokens from appearing twice (0: no
+    such rule); ``repetition_penalty`` (above 1) makes tokens already produced
+    less likely. For one that stopped before its sentence ended:
+    ``exhaustive`` keeps the beam search going until no live beam can win,
+    rather than stopping at the usual number of finished hypotheses.
     """
 
     no_repeat_ngram_size: int = 4
     repetition_penalty: float = 1.2
+    exhaustive: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,45 @@ class TermUse:
 
 
 @dataclass(frozen=True)
+class Check:
+    """Something a reader of the English cannot afford to miss, found in one pair (:mod:`translate.checks`).
+
+    ``kind`` names the rule (``number``, ``untranslated``, ``dropped``,
+    ``cut-short``, ``term``, ``name``); ``detail`` says what is wrong in
+    words; ``source`` and ``target`` are the character spans it concerns in
+    the Arabic sentence and in its English (``None``: no one place).
+    """
+
+    kind: str
+    detail: str
+    source: tuple[int, int] | None = None
+    target: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class NameSpelling:
+    """One Arabic name that a document's English spells in more than one way.
+
+    ``arabic`` is the name as the source most often writes it; ``spellings``
+    each English spelling with how many times it was used, the most used
+    first; ``sentences`` the indices of the pairs that name it.
+    """
+
+    arabic: str
+    spellings: tuple[tuple[str, int], ...]
+    sentences: tuple[int, ...]
+
+    @property
+    def majority(self) -> str:
+        """The spelling used most (the first of the most used, on a tie)."""
+        return self.spellings[0][0]
+
+    def summary(self) -> str:
+        """``خان طومان: Khan Tuman ×3, Khan Touman ×1``."""
+        return f"{self.arabic}: " + ", ".join(f"{english} ×{n}" for english, n in self.spellings)
+
+
+@dataclass(frozen=True)
 class AlignedPair:
     """One source sentence and its translation.
 
@@ -154,7 +196,8 @@ class AlignedPair:
     the two sentences and carries the model's confidence in the English, when
     it was asked for (``TranslationOptions.alignments``) and could be made.
     ``terms`` are the glossary terms found in the source, each with whether
-    the translation carries its English.
+    the translation carries its English; ``checks`` what the fidelity checks
+    found wrong with the English (empty: nothing).
     """
 
     index: int
@@ -169,11 +212,12 @@ class AlignedPair:
     repetitive: bool = False
     alignment: WordAlignment | None = None
     terms: tuple[TermUse, ...] = ()
+    checks: tuple[Check, ...] = ()
 
     @property
     def flagged(self) -> bool:
-        """Whether the translation is suspect: cut off, looping, or missing a glossary term's English."""
-        return self.truncated or self.repetitive or not all(t.applied for t in self.terms)
+        """Whether the translation is suspect: cut off, looping, missing a term's English, or failing a check."""
+        return self.truncated or self.repetitive or not all(t.applied for t in self.terms) or bool(self.checks)
 
     @property
     def missing_terms(self) -> tuple[TermUse, ...]:
@@ -205,6 +249,10 @@ class TranslationOptions:
     :class:`DecodingControls` when it looped or hit the length limit.
     ``alignments``: give each pair its word alignment and confidence
     (:class:`WordAlignment`), from one more forced pass of the model over it.
+    ``repair``: put back a number the English lost or changed (through the
+    word alignment, verified; see :mod:`translate.repair`). ``checks``: give
+    each pair the fidelity checks' findings (:mod:`translate.checks`); off,
+    nothing is checked or repaired.
     """
 
     beam: int | None = None
@@ -219,6 +267,8 @@ class TranslationOptions:
     threads: int | None = None
     retry: bool = True
     alignments: bool = False
+    repair: bool = True
+    checks: bool = True
 
     def __post_init__(self) -> None:
         for name in ("beam", "max_length", "max_piece_tokens", "threads", "batch_size", "batch_tokens"):

@@ -14,7 +14,7 @@ from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from translate.align import alignment_from_links, parse_pharaoh, pharaoh
-from translate.types import AlignedPair, TermUse
+from translate.types import AlignedPair, Check, TermUse
 from translate.version import __version__
 
 TSV_HEADER = ("index", "paragraph", "source", "target")
@@ -97,7 +97,9 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO, *, fields: Mapping[st
     three are null for a pair without an alignment. ``terms`` lists the
     glossary terms found in the source: ``arabic``, ``english``, ``source``
     and ``target`` (character spans; ``target`` null when the English is not
-    there) and ``applied``; empty without a glossary.
+    there) and ``applied``; empty without a glossary. ``checks`` lists what
+    the fidelity checks found (:mod:`translate.checks`): ``kind``, ``detail``,
+    ``source`` and ``target`` (character spans, or null); empty when clean.
     """
     count = 0
     for pair in pairs:
@@ -117,6 +119,7 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO, *, fields: Mapping[st
             "score": _rounded(alignment.score) if alignment is not None and alignment.score is not None else None,
             "word_scores": [_rounded(x) for x in alignment.word_scores] if alignment is not None else None,
             "terms": [dataclasses.asdict(term) for term in pair.terms],
+            "checks": [dataclasses.asdict(check) for check in pair.checks],
         }
         out.write(_one_line(json.dumps(record, ensure_ascii=False)) + "\n")
         count += 1
@@ -147,6 +150,7 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[AlignedPair]:
                 edited=bool(record.get("edited", False)),
                 repetitive=bool(record.get("repetitive", False)),
                 terms=tuple(_term(item) for item in record.get("terms") or ()),
+                checks=tuple(_check(item) for item in record.get("checks") or ()),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{where}: not a tarjama JSONL record ({exc})") from None
@@ -164,6 +168,16 @@ def _term(item: dict) -> TermUse:
         source=(int(item["source"][0]), int(item["source"][1])),
         target=(int(target[0]), int(target[1])) if target is not None else None,
         applied=bool(item["applied"]),
+    )
+
+
+def _check(item: dict) -> Check:
+    source, target = item.get("source"), item.get("target")
+    return Check(
+        kind=str(item["kind"]),
+        detail=str(item["detail"]),
+        source=(int(source[0]), int(source[1])) if source is not None else None,
+        target=(int(target[0]), int(target[1])) if target is not None else None,
     )
 
 
@@ -189,7 +203,8 @@ def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
 
     Each unit carries ``x-paragraph`` and ``x-origin`` (machine or human)
     properties, ``x-flags`` (``truncated``, ``repetitive``) on a suspect
-    machine translation, and ``x-alignment`` (Pharaoh word links) and
+    machine translation, ``x-check`` (``kind: detail``) for each thing the
+    fidelity checks found, and ``x-alignment`` (Pharaoh word links) and
     ``x-score`` (mean piece log-probability) on an aligned pair.
     """
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">\n')
@@ -215,7 +230,10 @@ def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
 
 def _tmx_flags(pair: AlignedPair) -> str:
     flags = [name for name in ("truncated", "repetitive") if getattr(pair, name)]
-    return f'      <prop type="x-flags">{" ".join(flags)}</prop>\n' if flags else ""
+    props = f'      <prop type="x-flags">{" ".join(flags)}</prop>\n' if flags else ""
+    for check in pair.checks:
+        props += f'      <prop type="x-check">{_xml_text(check.kind + ": " + check.detail)}</prop>\n'
+    return props
 
 
 def _tmx_alignment(pair: AlignedPair) -> str:

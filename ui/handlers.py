@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,7 +158,8 @@ class Reader:
         if self.memory is not None:
             # Next time this sentence appears, in the reader or the CLI, the correction wins.
             self.memory.store_human(normalize_for_model(pair.source), text)
-        changed, same = _every_occurrence(reading, index, target=text, edited=True)
+        # A person's English is theirs: the checks were of the model's.
+        changed, same = _every_occurrence(reading, index, target=text, edited=True, checks=())
         reading, downloads = self._downloads(self._realigned(changed, same))
         others = len(same) - 1
         where = f"sentence {index + 1}" + (f" and {others} more like it" if others else "")
@@ -187,6 +188,7 @@ class Reader:
             truncated=any(p.truncated for p in machine),
             repetitive=any(p.repetitive for p in machine),
             pieces=sum(p.pieces for p in machine),
+            checks=machine[0].checks if len(machine) == 1 else (),
         )
         reading, downloads = self._downloads(self._realigned(changed, same))
         return _edit_outputs(
@@ -300,7 +302,9 @@ class Reader:
                 if seq == 0 or time.monotonic() - last >= STREAM_INTERVAL:  # the first row at once, then in batches
                     last, seq = time.monotonic(), seq + 1
                     self._track(session, Progress(len(done), info.sentences, started, doc))
-                    status = render_status(len(done), info.sentences, seconds=last - started, note=note)
+                    status = render_status(
+                        len(done), info.sentences, seconds=last - started, note=note, checks=_checked(done.values())
+                    )
                     yield _outputs(status=status, patch=render_patch(doc, fresh, seq=seq))
                     fresh = []
         finally:
@@ -309,7 +313,9 @@ class Reader:
             self._track(session, None)
         reading = Reading(name=name, model=model, pairs=tuple(done[i] for i in range(info.sentences)), doc=doc)
         seconds = time.monotonic() - started
-        status = render_status(info.sentences, info.sentences, seconds=seconds, note=note or "done")
+        status = render_status(
+            info.sentences, info.sentences, seconds=seconds, note=note or "done", checks=_checked(reading.pairs)
+        )
         # The last patch holds every row, now editable: it also mends any patch the page missed.
         yield _outputs(status=status, patch=render_patch(doc, reading.pairs, editable=True, seq=seq + 1, final=True))
         # Gradio ends a streamed run by sending the last value of every output once more: the
@@ -329,7 +335,9 @@ class Reader:
         saved = {p.index: p.target for p in reading.pairs if p.edited}
         scope = "also remembered for next time" if self.remember_corrections else "kept in this document only"
         note = f"{what}; {len(saved)} corrected in the downloads, {scope}."
-        return render_status(len(reading.pairs), len(reading.pairs), note=note, saved=saved)
+        return render_status(
+            len(reading.pairs), len(reading.pairs), note=note, saved=saved, checks=_checked(reading.pairs)
+        )
 
     def _failure(self, message: str) -> tuple[Any, ...]:
         return _outputs(status=render_error(message))
@@ -411,3 +419,8 @@ def _session(request: gr.Request | None) -> str:
 
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1_000))} kB"
+
+
+def _checked(pairs: Iterable[AlignedPair]) -> int:
+    """How many machine translations have something the fidelity checks found (a correction is a person's)."""
+    return sum(1 for pair in pairs if pair.checks and not pair.edited)

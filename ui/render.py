@@ -191,12 +191,29 @@ def _percent(log_prob: float) -> str:
 
 
 def _flag_reason(pair: AlignedPair) -> str:
+    """Every reason the row is flagged, one sentence each."""
+    reasons = []
     if pair.truncated:
-        return "The model stopped at its length limit, even on a second try: this translation may be incomplete."
+        reasons.append(
+            "The model stopped at its length limit, even on a second try: this translation may be incomplete."
+        )
     if pair.repetitive:
-        return "The model repeated itself, even on a second try: check this translation against the Arabic."
-    missing = "; ".join(f"{t.arabic} → {t.english}" for t in pair.missing_terms)
-    return f"The glossary's English is not in this translation ({missing}): correct it, or check the term."
+        reasons.append("The model repeated itself, even on a second try: check this translation against the Arabic.")
+    reasons += [_CHECK_NAMES.get(c.kind, c.kind) + ": " + c.detail + "." for c in pair.checks]
+    if pair.missing_terms and not any(c.kind == "term" for c in pair.checks):
+        missing = "; ".join(f"{t.arabic} → {t.english}" for t in pair.missing_terms)
+        reasons.append(f"The glossary's English is not in this translation ({missing}): correct it, or check the term.")
+    return " ".join(reasons)
+
+
+_CHECK_NAMES = {
+    "number": "Number",
+    "untranslated": "Untranslated",
+    "dropped": "Maybe dropped",
+    "cut-short": "Cut short",
+    "term": "Glossary term not applied",
+    "name": "Name spelled two ways",
+}
 
 
 def render_alternatives(
@@ -239,9 +256,15 @@ def render_glossary(terms: Sequence[GlossaryTerm], *, editable: bool) -> str:
 
 
 def render_status(
-    done: int, total: int, *, seconds: float | None = None, note: str = "", saved: Mapping[int, str] | None = None
+    done: int,
+    total: int,
+    *,
+    seconds: float | None = None,
+    note: str = "",
+    saved: Mapping[int, str] | None = None,
+    checks: int = 0,
 ) -> str:
-    """A progress line: ``<progress>`` plus "done / total sentences".
+    """A progress line: ``<progress>`` plus "done / total sentences", and how many sentences have checks (⚠).
 
     ``saved`` (sentence index -> corrected English) is every correction the
     server holds, as JSON in ``data-saved``: the page's script compares it with
@@ -250,6 +273,7 @@ def render_status(
     if total == 0:
         return f'<div class="tj-status">{escape(note)}</div>' if note else '<div class="tj-status"></div>'
     timing = f" · {seconds:.1f} s" if seconds is not None else ""
+    timing += f' · <span class="tj-checks">Checks: {checks} ⚠</span>' if checks else ""
     extra = f" · {escape(note)}" if note else ""
     data = f' data-saved="{escape(json.dumps(saved, ensure_ascii=False))}"' if saved is not None else ""
     return (

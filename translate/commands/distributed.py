@@ -63,6 +63,8 @@ def check(inputs: list[InputFile], args: argparse.Namespace) -> None:
             raise UsageError(f"--engine ray reads files, not {item.name}; save it first, or use --engine local")
         if is_corpus(item.path):
             raise UsageError(f"--engine ray takes documents, not JSONL corpora ({item.name}); use --engine local")
+    if args.consistency == "fix":
+        raise UsageError("--consistency fix needs a whole document in one process: use --engine local")
     if importlib.util.find_spec("ray") is None:
         raise UsageError("--engine ray needs Ray: pip install 'tarjama[ray]'")
     if args.ray_cpus is not None and args.ray_cpus <= 0:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from translate.checks import NameTally
 from translate.commands.common import utf8
+from translate.commands.names import report as name_report
 from translate.corpus import DocumentId, is_corpus, read_corpus
 from translate.errors import InputError
 from translate.files import STDIN, InputFile, atomic_output
@@ -97,21 +99,33 @@ def write_document(
     alignments: bool,
     tally: TermTally,
     document_id: DocumentId | None = None,
+    names: bool = False,
 ) -> int:
-    """Write one document's pairs (a corpus document's with its id) and warn about flagged ones."""
+    """Write one document's pairs (a corpus document's with its id) and warn about flagged ones.
+
+    With ``names``, also warn about each name the document's English spells in more than one way.
+    """
     flagged: list[AlignedPair] = []
+    spellings = NameTally() if names else None
     fields = None if document_id is None else {"id": document_id}
-    count = write_pairs(_noting_flags(pairs, flagged, tally), out, fmt, alignments=alignments, fields=fields)
+    noted = _noting_flags(pairs, flagged, tally, spellings)
+    count = write_pairs(noted, out, fmt, alignments=alignments, fields=fields)
     for warning in flag_warnings(name, flagged):
+        logger.warning("%s", warning)
+    for warning in name_report(name, spellings.spellings()) if spellings is not None else ():
         logger.warning("%s", warning)
     return count
 
 
-def _noting_flags(pairs: Iterable[AlignedPair], flagged: list[AlignedPair], tally: TermTally) -> Iterator[AlignedPair]:
+def _noting_flags(
+    pairs: Iterable[AlignedPair], flagged: list[AlignedPair], tally: TermTally, names: NameTally | None
+) -> Iterator[AlignedPair]:
     for pair in pairs:
         if pair.flagged:
             flagged.append(pair)
         tally.note(pair)
+        if names is not None:
+            names.note(pair)
         yield pair
 
 

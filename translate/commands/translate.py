@@ -8,12 +8,12 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from translate.commands import distributed
+from translate.commands import distributed, names
 from translate.commands.common import (
     UsageError,
     add_cache_arguments,
@@ -43,7 +43,7 @@ from translate.files import InputFile, remove_partial_outputs
 from translate.glossary import TermTally
 from translate.memory import CachedBackend
 from translate.sources import expand_document, read_document, require_text
-from translate.types import TranslationOptions
+from translate.types import AlignedPair, TranslationOptions
 from translate.writers import WRITERS
 
 if TYPE_CHECKING:
@@ -148,6 +148,19 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="word alignment and confidence for every sentence, from one more pass of the model "
         "(JSONL: alignment, score, word_scores; TMX: x-alignment, x-score; TSV: an alignment column)",
     )
+    tr.add_argument(
+        "--no-repair",
+        dest="repair",
+        action="store_false",
+        help="do not put back numbers the English lost or changed (they are still reported by the checks)",
+    )
+    tr.add_argument(
+        "--no-checks",
+        dest="checks",
+        action="store_false",
+        help="no fidelity checks (numbers, untranslated Arabic, dropped content, cut-short English) and no repairs",
+    )
+    names.add_argument(tr)
     add_cache_arguments(tr)
     terms = tr.add_mutually_exclusive_group()
     terms.add_argument(
@@ -220,7 +233,9 @@ def run(args: argparse.Namespace) -> int:
         compute_type=args.compute_type,
         threads=args.threads,
         retry=args.retry,
-        alignments=args.alignments,
+        alignments=args.alignments or args.consistency is not None,
+        repair=args.repair,
+        checks=args.checks,
     )
     _quiet_third_party()
     started = time.monotonic()
@@ -321,8 +336,13 @@ def _translate_one(
         check_arabic(item.name, info)
         name = str(item.relative) if item.path else item.name
         with opened(item, path) as out:
-            tracked = progress.track(pairs, info, name)
-            return write_document(item.name, tracked, out, fmt, alignments=args.alignments, tally=tally), 0
+            tracked: Iterable[AlignedPair] = progress.track(pairs, info, name)
+            if args.consistency == "fix":  # the whole document first: a name's spellings are counted over all of it
+                tracked = names.make_consistent(translator, item.name, list(tracked))
+            written = write_document(
+                item.name, tracked, out, fmt, alignments=args.alignments, tally=tally, names=_names(args, translator)
+            )
+            return written, 0
     except (InputError, OSError) as exc:
         report(item, exc)
         return 0, 1
@@ -357,14 +377,18 @@ def _translate_many(
             with opened(item, destination(item, args.output, args.out_dir, item_format)) as out:
                 for document in group:
                     check_arabic(document.key.name, document.info)
+                    pairs = document.pairs
+                    if args.consistency == "fix":
+                        pairs = names.make_consistent(translator, document.key.name, list(pairs))
                     sentences += write_document(
                         document.key.name,
-                        document.pairs,
+                        pairs,
                         out,
                         item_format,
                         alignments=args.alignments,
                         tally=tally,
                         document_id=document.key.id,
+                        names=_names(args, translator),
                     )
                     progress.advance(len(document.pairs))
         except (InputError, OSError) as exc:
@@ -400,6 +424,11 @@ def _documents(
             failing(item, exc)
             if not found:
                 progress.file_done()
+
+
+def _names(args: argparse.Namespace, translator: Translator) -> bool:
+    """Whether to report names spelled two ways: the check reads the alignments, so only when there are some."""
+    return translator.options.alignments and args.consistency != "fix"
 
 
 def _read(item: InputFile, args: argparse.Namespace) -> str:
