@@ -105,6 +105,7 @@ def run_system(args: argparse.Namespace) -> dict:
             beam=args.beam,
             max_length=args.new_tokens + 1,
             retry=False,  # random weights never end a sentence: every one would be retried
+            checks=False,  # nor write one to check: benchmarks/checks.py measures the checks on a real model
             alignments=args.system == ALIGNED,
         )
         translator = Translator(args.model, options)
@@ -141,7 +142,7 @@ def reader_first_row(model_dir: Path, new_tokens: int) -> dict:
     from ui.handlers import Reader
     from ui.models import ModelPool
 
-    pool = ModelPool(TranslationOptions(max_length=new_tokens + 1, retry=False), local_dirs=[model_dir])
+    pool = ModelPool(TranslationOptions(max_length=new_tokens + 1, retry=False, checks=False), local_dirs=[model_dir])
     reader = Reader(pool, downloads=Path(tempfile.mkdtemp(prefix="tarjama-bench-downloads-")))
     begin = time.perf_counter()
     for update in reader.translate_text(SEED.read_text(encoding="utf-8"), str(model_dir)):
@@ -157,7 +158,7 @@ def memory_speedup(model_dir: Path, new_tokens: int) -> dict:
     from translate.memory import TranslationMemory
 
     with tempfile.TemporaryDirectory() as folder:
-        options = TranslationOptions(max_length=new_tokens + 1, retry=False)
+        options = TranslationOptions(max_length=new_tokens + 1, retry=False, checks=False)
         translator = Translator(model_dir, options, memory=TranslationMemory(Path(folder) / "tm.db"))
         translator.backend.min_new_tokens = new_tokens  # the memory passes it to the model
         text = SEED.read_text(encoding="utf-8")

@@ -1,9 +1,9 @@
 """Numbers put back: a number the English lost or changed is repaired the way a glossary term is put in.
 
 The number check (:func:`translate.checks.check_numbers`) finds each digit
-number of the Arabic that the English does not give the same value. Through
-the word alignment, a changed number ("320" where the Arabic has 230) is
-replaced where it stands, and a missing one is decoded in from where it
+number of the Arabic that the English does not give the same value. A changed
+number ("320" where the Arabic has 230: linked by the word alignment, or the
+only spare number where only one is missing) is replaced where it stands, and a missing one is decoded in from where it
 belongs (the translation forced up to there plus the number, the model
 carrying on), as :mod:`translate.steer` does for terms. Either result is
 verified: the number must now be there, no other number lost, and every
@@ -35,6 +35,7 @@ class NumberRepair(Steering):
 
     def __init__(self, backend: Backend, explain: Explain) -> None:
         super().__init__(backend, Glossary(), explain)
+        self.remember_failures = True
 
     def missing(self, text: str, target: str) -> list[TermMatch]:
         """The numbers of ``text`` that ``target`` lacks, as terms whose English is the number."""
@@ -63,7 +64,8 @@ class NumberRepair(Steering):
             return None
         match = missing[0]
         target = hypothesis.text
-        for check in check_numbers(text, target, alignment):
+        # Where the number went: the alignment's word, or else the one spare number of a sentence missing one.
+        for check in [*check_numbers(text, target, alignment), *check_numbers(text, target)]:
             if check.source == (match.start, match.end) and check.target is not None:
                 a, b = check.target
                 word = next(w for w, (x, y) in enumerate(alignment.target_words) if x <= a < y)

@@ -181,6 +181,9 @@ class Steering:
         """Sentence pieces decoded again to put a term in."""
         self.replaced = 0
         """Renderings replaced by a term's English without decoding."""
+        self.remember_failures = False
+        """Keep in the memory what could not be changed too, so that a memory hit never tries again (numbers:
+        the check says what is wrong; a glossary term's reason comes only from trying)."""
         self.reasons: dict[str, dict[str, str]] = {}
         """Why a term could not be put in: model input -> {the term's Arabic: reason}."""
 
@@ -198,8 +201,9 @@ class Steering:
                 out[need[k]] = dataclasses.replace(found, repetitive=is_repetitive(found.text, texts[need[k]]))
             need = [i for k, i in enumerate(need) if k not in hits]
         changed = self._splice(texts, out, need)
-        if cache is not None and changed:
-            cache.remember([(texts[i], tags[i], out[i]) for i in changed])
+        kept = need if self.remember_failures else changed
+        if cache is not None and kept:
+            cache.remember([(texts[i], tags[i], out[i]) for i in kept])
         return out
 
     def _splice(self, texts: Sequence[str], out: list[Hypothesis], need: list[int]) -> list[int]:
