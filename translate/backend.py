@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from translate.device import pick_device
 from translate.errors import ModelUnavailableError, TranslateError, describe
 from translate.registry import ResolvedModel, model_signature
-from translate.sizing import scoring_sentences, torch_batch
+from translate.sizing import exhaustive_length, scoring_sentences, torch_batch
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 if TYPE_CHECKING:
@@ -151,10 +151,8 @@ class MarianBackend:
         batch = self._tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
         extra: dict[str, object] = {"max_length": self.max_length}
         if controls is not None:
-            extra = {
-                "no_repeat_ngram_size": controls.no_repeat_ngram_size,
-                "repetition_penalty": controls.repetition_penalty,
-            }
+            extra["no_repeat_ngram_size"] = controls.no_repeat_ngram_size
+            extra["repetition_penalty"] = controls.repetition_penalty
             if controls.exhaustive:
                 # On until no live beam could win even at the longest length allowed, which is bounded by
                 # the input's (EXHAUSTIVE_LENGTH): at 512 every beam of a batch would run 512 steps.
@@ -280,15 +278,6 @@ class MarianBackend:
                 )
             )
         return details
-
-
-def exhaustive_length(source_tokens: int) -> int:
-    """The longest output an exhaustive second search may run to, decoder start token included.
-
-    Three output tokens per source token and ten more: above the fixture's longest translation (2.6 per
-    source token with its tiny vocabularies) and far above opus-mt's Arabic to English (about 1.3).
-    """
-    return 3 * source_tokens + 10
 
 
 def load_backend(model: ResolvedModel, options: TranslationOptions) -> Backend:

@@ -22,12 +22,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from translate.backend import exhaustive_length
 from translate.device import cpu_instruction_sets, pick_device
 from translate.errors import ModelUnavailableError, describe
 from translate.paths import cache_dir
 from translate.registry import ResolvedModel, model_fingerprint, model_signature
-from translate.sizing import Workers, ctranslate2_batch, ctranslate2_workers, scoring_sentences, weight_parameters
+from translate.sizing import (
+    Workers,
+    ctranslate2_batch,
+    ctranslate2_workers,
+    exhaustive_length,
+    scoring_sentences,
+    weight_parameters,
+)
 from translate.types import DecodingControls, Hypothesis, TokenDetail, TranslationOptions
 
 logger = logging.getLogger("tarjama")
@@ -195,20 +201,26 @@ class CTranslate2Backend:
         return [self._hypothesis(result.hypotheses[0]) for result in results]
 
     def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
+        """The ``count`` most likely pieces after ``prefix``, each finished by the beam search from there.
+
+        CTranslate2's ``return_alternatives`` gives the pieces; each is then finished by
+        :meth:`continue_batch`, the translation's own search, as the torch backend does, so the
+        alternative that takes the model's own piece reads as its translation does.
+        """
         source = [self._pieces.encode(text)]
         (result,) = self._translator.translate_batch(
             source,
             target_prefix=[list(prefix)],
             beam_size=max(self.beam, count),
-            length_penalty=self.length_penalty,
-            patience=self.patience,
             num_hypotheses=count,
             return_alternatives=True,
-            max_decoding_length=self.max_length - 1,
+            max_decoding_length=len(prefix) + 1,  # the prefix and one piece: only the choice is wanted here
             max_input_length=0,
             return_end_token=True,
         )
-        return [self._hypothesis(tokens) for tokens in result.hypotheses]
+        following = [tokens[len(prefix)] for tokens in result.hypotheses if len(tokens) > len(prefix)]
+        following = [piece for piece in following if piece != self._pieces.eos or prefix]
+        return self.continue_batch([text] * len(following), [[*prefix, piece] for piece in following])
 
     def _search(self, controls: DecodingControls | None) -> dict[str, object]:
         """The beam search's settings: the model's, with ``controls`` for a second attempt."""

@@ -183,3 +183,12 @@ def torch_batch(
         f"weights leaves room for {tokens} source tokens at beam {beam}"
     )
     return BatchSize(chosen, tokens, why)
+
+
+def exhaustive_length(source_tokens: int) -> int:
+    """The longest output an exhaustive second search may run to, decoder start token included.
+
+    Three output tokens per source token and ten more: above the fixture's longest translation (2.6 per
+    source token with its tiny vocabularies) and far above opus-mt's Arabic to English (about 1.3).
+    """
+    return 3 * source_tokens + 10

@@ -113,7 +113,7 @@ def rendering(match: TermMatch, alignment: WordAlignment, target: str, after: in
     return (first, last) if first < last else None
 
 
-def replacewords_of(target: str, alignment: WordAlignment, words: tuple[int, int], english: str) -> str:
+def replace_words(target: str, alignment: WordAlignment, words: tuple[int, int], english: str) -> str:
     """``target`` with its words ``[first, last)`` replaced by ``english``; punctuation at the run's edges is kept."""
     start, end = alignment.target_words[words[0]][0], alignment.target_words[words[1] - 1][1]
     run = target[start:end]
@@ -264,7 +264,7 @@ class Steering:
         return "glossary " + signature([m.term for m in self.glossary.find(text)])
 
     def _replace(self, target: str, plan: Plan) -> str:
-        return replacewords_of(target, plan.alignment, plan.words, plan.english)
+        return replace_words(target, plan.alignment, plan.words, plan.english)
 
     def _verify(self, text: str, before: str, after: str, plan: Plan) -> str | None:
         return verify(before, after, plan.english, plan.replaced, kept_words=plan.words[0])

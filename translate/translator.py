@@ -11,7 +11,7 @@ from pathlib import Path
 from translate.align import align_pair, join_alignments, word_spans
 from translate.backend import Backend, load_backend
 from translate.batching import plan_batches
-from translate.checks import TERM, LengthRatios, check_pair, ends_abruptly
+from translate.checks import CUT_SHORT, TERM, LengthRatios, check_pair, ends_abruptly
 from translate.errors import InputError
 from translate.glossary import Glossary
 from translate.memory import CachedBackend, TranslationMemory
@@ -170,6 +170,8 @@ class Translator:
         """
         allowed = [t.english for t in self.glossary.terms] if self.glossary is not None else []
         found = check_pair(pair.source, pair.target, pair.alignment, lengths=self.lengths, allowed=allowed)
+        if pair.truncated:  # already flagged as stopped at the length limit: "cut short" would say it twice
+            found = tuple(c for c in found if c.kind != CUT_SHORT)
         missing = tuple(
             Check(
                 TERM,
