@@ -201,12 +201,6 @@ class CTranslate2Backend:
         return [self._hypothesis(result.hypotheses[0]) for result in results]
 
     def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
-        """The ``count`` most likely pieces after ``prefix``, each finished by the beam search from there.
-
-        CTranslate2's ``return_alternatives`` gives the pieces; each is then finished by
-        :meth:`continue_batch`, the translation's own search, as the torch backend does, so the
-        alternative that takes the model's own piece reads as its translation does.
-        """
         source = [self._pieces.encode(text)]
         (result,) = self._translator.translate_batch(
             source,
@@ -214,13 +208,11 @@ class CTranslate2Backend:
             beam_size=max(self.beam, count),
             num_hypotheses=count,
             return_alternatives=True,
-            max_decoding_length=len(prefix) + 1,  # the prefix and one piece: only the choice is wanted here
+            max_decoding_length=self.max_length - 1,
             max_input_length=0,
             return_end_token=True,
         )
-        following = [tokens[len(prefix)] for tokens in result.hypotheses if len(tokens) > len(prefix)]
-        following = [piece for piece in following if piece != self._pieces.eos or prefix]
-        return self.continue_batch([text] * len(following), [[*prefix, piece] for piece in following])
+        return [self._hypothesis(tokens) for tokens in result.hypotheses]
 
     def _search(self, controls: DecodingControls | None) -> dict[str, object]:
         """The beam search's settings: the model's, with ``controls`` for a second attempt."""
