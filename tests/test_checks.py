@@ -106,8 +106,14 @@ def test_a_changed_number_is_found_through_the_alignment() -> None:
     assert [c.detail for c in checks] == ["230 became 320", "13 became 31"]
     assert [target[c.target[0] : c.target[1]] for c in checks if c.target] == ["320", "31"]
     assert [source[c.source[0] : c.source[1]] for c in checks if c.source] == ["230", "13"]
-    # Without the alignment two numbers are missing and two spare: nothing says which became which.
-    assert [c.detail for c in check_numbers(source, target)] == ["230 is missing", "13 is missing"]
+    # Without the alignment: two missing and two spare, paired in order.
+    assert [c.detail for c in check_numbers(source, target)] == ["230 became 320", "13 became 31"]
+    # Three missing and two spare: nothing says which became which.
+    assert [c.detail for c in check_numbers(source + " و5 قادة", target)] == [
+        "230 is missing",
+        "13 is missing",
+        "5 is missing",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -153,8 +153,9 @@ def check_numbers(source: str, target: str, alignment: WordAlignment | None = No
 
     Numbers are paired in order, each English number used once. A missing
     number is reported as changed into an English number that nothing else
-    claims when the alignment links the two words, or, without an alignment,
-    when it is the only one missing and that English number the only spare.
+    claims when the alignment links the two words, or, for those the
+    alignment does not place, when as many numbers are missing as are spare
+    (paired in order).
     """
     wanted, found = arabic_numbers(source), english_numbers(target)
     used: set[int] = set()
@@ -166,36 +167,31 @@ def check_numbers(source: str, target: str, alignment: WordAlignment | None = No
         else:
             used.add(match)
     spare = [k for k, n in enumerate(found) if k not in used and not n.word]
-    checks = []
-    for number in missing:
-        k = _counterpart(number, spare, found, source, alignment, alone=len(missing) == 1)
-        if k is None:
-            checks.append(Check(NUMBER, f"{number.text} is missing", (number.start, number.end)))
-        else:
+    changed: dict[int, int] = {}
+    for m, number in enumerate(missing):
+        k = _counterpart(number, spare, found, alignment)
+        if k is not None:
             spare.remove(k)
-            changed = found[k]
-            checks.append(
-                Check(
-                    NUMBER,
-                    f"{number.text} became {changed.text}",
-                    (number.start, number.end),
-                    (changed.start, changed.end),
-                )
-            )
+            changed[m] = k
+    unplaced = [m for m in range(len(missing)) if m not in changed]
+    if len(unplaced) == len(spare):  # as many left on each side: numbers keep their order in a translation
+        changed.update(zip(unplaced, spare, strict=True))
+    checks = []
+    for m, number in enumerate(missing):
+        if m not in changed:
+            checks.append(Check(NUMBER, f"{number.text} is missing", (number.start, number.end)))
+            continue
+        other = found[changed[m]]
+        checks.append(
+            Check(NUMBER, f"{number.text} became {other.text}", (number.start, number.end), (other.start, other.end))
+        )
     return checks
 
 
-def _counterpart(
-    number: Number,
-    spare: list[int],
-    found: list[Number],
-    source: str,
-    alignment: WordAlignment | None,
-    *,
-    alone: bool,
-) -> int | None:
+def _counterpart(number: Number, spare: list[int], found: list[Number], alignment: WordAlignment | None) -> int | None:
+    """The spare English number the alignment links to ``number``'s word, if any."""
     if alignment is None:
-        return spare[0] if alone and len(spare) == 1 else None
+        return None
     words = [w for w, (a, b) in enumerate(alignment.source_words) if a < number.end and number.start < b]
     linked = [alignment.target_words[t] for s, t in alignment.links if s in words]
     for k in spare:

@@ -45,8 +45,8 @@ model's own ``generate()``), with ``early_stopping`` false as Marian models leav
 beam could still beat a finished one. On the fixture model's sentences with one word added, at beam 4,
 CTranslate2 at patience 1 returned 9 of 36 different from transformers, cut short ("... and the Fre") or
 missing words; at 1.25, 7; at 1.5, 3, each of which stops before its sentence ends, so the translator
-decodes it again at :data:`EXHAUSTIVE_PATIENCE` and both backends agree (tests/test_decoding.py). Patience
-2 gets there with one such retry, at about three times the cost of 1.5 (README, Checks)."""
+decodes it again at :data:`EXHAUSTIVE_PATIENCE` and both backends agree (tests/test_decoding.py). The
+search alone costs +17% at 1.5 and +39% at 2 over patience 1 there (benchmarks/checks.py, README, Checks)."""
 EXHAUSTIVE_PATIENCE = 8.0
 """The patience of a second attempt at a translation that still stopped before its sentence ended."""
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "float32", "float16", "int8_float16", "bfloat16")

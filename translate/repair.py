@@ -2,13 +2,14 @@
 
 The number check (:func:`translate.checks.check_numbers`) finds each digit
 number of the Arabic that the English does not give the same value. A changed
-number ("320" where the Arabic has 230: linked by the word alignment, or the
-only spare number where only one is missing) is replaced where it stands, and a missing one is decoded in from where it
-belongs (the translation forced up to there plus the number, the model
-carrying on), as :mod:`translate.steer` does for terms. Either result is
-verified: the number must now be there, no other number lost, and every
-other word kept. What fails stays as the model wrote it and keeps its
-``number`` check; nothing is changed silently.
+number ("320" where the Arabic has 230: linked by the word alignment, or
+paired in order where as many numbers are missing as are spare) is replaced
+where it stands, and a missing one is decoded in from where it belongs (the
+translation forced up to there plus the number, the model carrying on), as
+:mod:`translate.steer` does for terms. Either result is verified: the number
+must now be there, no other number lost, and every other word kept. What
+fails stays as the model wrote it and keeps its ``number`` check; nothing is
+changed silently.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class NumberRepair(Steering):
             return None
         match = missing[0]
         target = hypothesis.text
-        # Where the number went: the alignment's word, or else the one spare number of a sentence missing one.
+        # Where the number went: the alignment's word, or else the spare numbers paired in order.
         for check in [*check_numbers(text, target, alignment), *check_numbers(text, target)]:
             if check.source == (match.start, match.end) and check.target is not None:
                 a, b = check.target
