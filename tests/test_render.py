@@ -192,3 +192,19 @@ def test_glossary_words_are_marked_as_the_glossarys_and_missing_terms_flagged() 
     flagged = render_patch("d", [dataclasses.replace(pair, terms=(missing,))], editable=True)
     assert "tj-flagged" in flagged and "tj-term" not in flagged
     assert "The glossary&#x27;s English is not in this translation (خان طومان → Ḥmeimīm)" in flagged
+
+
+def test_every_check_is_a_reason_on_the_flag_and_the_status_counts_them() -> None:
+    from translate.types import Check
+
+    checks = (Check("number", "230 is missing", (13, 16)), Check("untranslated", "Arabic left in the English: <حلب>"))
+    pair = AlignedPair(0, 0, "بمقتل 230 مقاتلا في حلب.", "the deaths of fighters in <حلب>.", checks=checks)
+    html = render_patch("doc", [pair], seq=1)
+    (reason,) = re.findall(r'data-reason="([^"]*)"', html)
+    assert "Number: 230 is missing." in reason
+    assert "Untranslated: Arabic left in the English: &lt;حلب&gt;." in reason  # escaped, as all text is
+    assert "tj-flagged" in html
+    assert "Checks: 3 ⚠" in render_status(5, 9, checks=3)
+    assert "Checks" not in render_status(5, 9)
+    clean = render_patch("doc", [dataclasses.replace(pair, checks=())], seq=2)
+    assert "data-reason" not in clean and "tj-flagged" not in clean
