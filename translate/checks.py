@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -104,34 +104,39 @@ def _with_scale(value: Decimal, power: int | None) -> frozenset[Decimal]:
 
 def arabic_numbers(text: str) -> list[Number]:
     """The numbers written in digits in ``text`` (any of the three digit sets), with a scale word after them."""
-    found = []
-    for match in _NUMBER.finditer(text):
-        value = _value(match.group())
-        if value is None:
-            continue
-        scale = _ARABIC_SCALE.match(text, match.end())
-        power = _ARABIC_SCALES[scale.group(1)] if scale else None
-        found.append(Number(match.start(), match.end(), match.group(), _with_scale(value, power)))
-    return found
+    return _digit_numbers(text, _arabic_power)
 
 
 def english_numbers(text: str) -> list[Number]:
     """The numbers of an English text: in digits (any digit set), scaled (``1.5 million``), or in words."""
-    found = []
-    for match in _NUMBER.finditer(text):
-        value = _value(match.group())
-        if value is None:
-            continue
-        scale = _ENGLISH_SCALE.match(text, match.end())
-        power = _ENGLISH_SCALES[(scale.group(1) or scale.group(2)).lower().rstrip("s")] if scale else None
-        found.append(Number(match.start(), match.end(), match.group(), _with_scale(value, power)))
+    found = _digit_numbers(text, _english_power)
     for match in _WORD_NUMBER.finditer(text):
         value = _word_value(match)
         if value is not None:
-            scale = _ENGLISH_SCALE.match(text, match.end())
-            power = _ENGLISH_SCALES[(scale.group(1) or scale.group(2)).lower().rstrip("s")] if scale else None
-            found.append(Number(match.start(), match.end(), match.group(), _with_scale(value, power), word=True))
+            values = _with_scale(value, _english_power(text, match.end()))
+            found.append(Number(match.start(), match.end(), match.group(), values, word=True))
     return sorted(found, key=lambda n: n.start)
+
+
+def _digit_numbers(text: str, power_after: Callable[[str, int], int | None]) -> list[Number]:
+    """The digit numbers of ``text``, each scaled by the power of ten of the scale word after it, if any."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        value = _value(match.group())
+        if value is not None:
+            values = _with_scale(value, power_after(text, match.end()))
+            found.append(Number(match.start(), match.end(), match.group(), values))
+    return found
+
+
+def _arabic_power(text: str, at: int) -> int | None:
+    scale = _ARABIC_SCALE.match(text, at)
+    return _ARABIC_SCALES[scale.group(1)] if scale else None
+
+
+def _english_power(text: str, at: int) -> int | None:
+    scale = _ENGLISH_SCALE.match(text, at)
+    return _ENGLISH_SCALES[(scale.group(1) or scale.group(2)).lower().rstrip("s")] if scale else None
 
 
 def _word_value(match: re.Match[str]) -> Decimal | None:
@@ -295,26 +300,27 @@ class LengthRatios:
 
     def floor(self) -> float | None:
         """The log ratio under which a translation is far shorter than usual; ``None`` until enough are seen."""
+        found = self._median_and_floor()
+        return found[1] if found is not None else None
+
+    def _median_and_floor(self) -> tuple[float, float] | None:
         if len(self._ratios) < MIN_OBSERVED:
             return None
         ordered = sorted(self._ratios)
         median = ordered[len(ordered) // 2]
         spread = sorted(abs(r - median) for r in ordered)[len(ordered) // 2] * 1.4826
-        return median - max(3 * spread, math.log(2))
+        return median, median - max(3 * spread, math.log(2))
 
     def check(self, source: str, target: str) -> list[Check]:
         """A :data:`DROPPED` check when ``target`` is far shorter than the model's English usually is."""
-        floor = self.floor()
         ratio = _log_ratio(source, target)
-        if floor is None or ratio is None or ratio >= floor or len(word_spans(source)) < MIN_SOURCE_WORDS:
+        if ratio is None or len(word_spans(source)) < MIN_SOURCE_WORDS:
             return []
-        usual = math.exp(self.floor_median())
-        share = math.exp(ratio) / usual
+        found = self._median_and_floor()
+        if found is None or ratio >= found[1]:
+            return []
+        share = math.exp(ratio - found[0])
         return [Check(DROPPED, f"the English is {share:.0%} of the usual length for this much Arabic")]
-
-    def floor_median(self) -> float:
-        ordered = sorted(self._ratios)
-        return ordered[len(ordered) // 2]
 
 
 def _log_ratio(source: str, target: str) -> float | None:

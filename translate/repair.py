@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from translate.align import align_pair, piece_words, word_spans
+from translate.align import piece_words, word_spans
 from translate.backend import Backend
 from translate.checks import check_numbers
 from translate.glossary import Glossary, TermMatch
@@ -57,12 +57,10 @@ class NumberRepair(Steering):
     def _plan(
         self, text: str, hypothesis: Hypothesis, detail: TokenDetail | None, after: int, failed: set[int]
     ) -> Plan | None:
-        missing = [m for m in self.missing(text, hypothesis.text) if m.start not in failed]
-        if not missing or detail is None:
+        found = self._aligned_missing(text, hypothesis, detail, failed)
+        if found is None or detail is None:
             return None
-        alignment = align_pair(text, hypothesis.text, detail)
-        if alignment is None:
-            return None
+        missing, alignment = found
         match = missing[0]
         target = hypothesis.text
         # Where the number went: the alignment's word, or else the spare numbers paired in order.

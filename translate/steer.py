@@ -63,20 +63,27 @@ def splice_word(match: TermMatch, alignment: WordAlignment, after: int) -> int |
     to the term (the model left it out), the first one aligned to a source
     word after the term; failing that, the end of the translation.
     """
-    inside = sorted({t for s, t in alignment.links if match.first <= s < match.last and t >= after})
-    if inside:
-        runs: list[list[int]] = []
-        for t in inside:
-            if runs and t == runs[-1][-1] + 1:
-                runs[-1].append(t)
-            else:
-                runs.append([t])
-        return max(runs, key=len)[0]
+    run = _aligned_run(match, alignment, after)
+    if run:
+        return run[0]
     following = [t for s, t in alignment.links if s >= match.last and t >= after]
     if following:
         return min(following)
     end = len(alignment.target_words)
     return end if end >= after else None
+
+
+def _aligned_run(match: TermMatch, alignment: WordAlignment, after: int) -> list[int]:
+    """The longest run of consecutive target words (``after`` or later) aligned to the term's words; the earliest
+    on a tie; empty when none is."""
+    inside = sorted({t for s, t in alignment.links if match.first <= s < match.last and t >= after})
+    runs: list[list[int]] = []
+    for t in inside:
+        if runs and t == runs[-1][-1] + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return max(runs, key=len) if runs else []
 
 
 def rendering(match: TermMatch, alignment: WordAlignment, target: str, after: int) -> tuple[int, int] | None:
@@ -88,16 +95,9 @@ def rendering(match: TermMatch, alignment: WordAlignment, target: str, after: in
     term whose English is capitalised, narrowed past an article or
     preposition at its edges that the head also pointed at the name.
     """
-    inside = sorted({t for s, t in alignment.links if match.first <= s < match.last and t >= after})
-    if not inside:
+    run = _aligned_run(match, alignment, after)
+    if not run:
         return None
-    runs: list[list[int]] = []
-    for t in inside:
-        if runs and t == runs[-1][-1] + 1:
-            runs[-1].append(t)
-        else:
-            runs.append([t])
-    run = max(runs, key=len)
     first, last = run[0], run[-1] + 1
     words = [_EDGES.sub("", target[a:b]) for a, b in alignment.target_words]
     claimed = {t for s, t in alignment.links if not match.first <= s < match.last}
@@ -137,8 +137,9 @@ def verify(before: str, after: str, english: str, replaced: str = "", *, kept_wo
     ``replaced`` is the rendering the term took the place of (empty when the
     term was decoded in); ``kept_words`` how many words of ``before`` were
     kept as they were before the term. No word of ``replaced``, nor another
-    spelling of a word of the term, may follow the term, and every word of ``before`` after the kept ones must be in the
-    rest of ``after``, with at most :data:`MAX_ADDED_WORDS` words more.
+    spelling of a word of the term, may follow the term, and every word of
+    ``before`` after the kept ones (the rendering's aside) must be in the rest
+    of ``after``, with at most :data:`MAX_ADDED_WORDS` words more.
     """
     old, new, term = words_of(before), words_of(after), words_of(english)
     position = next((k for k in range(kept_words, len(new)) if new[k : k + len(term)] == term), None)
@@ -148,11 +149,13 @@ def verify(before: str, after: str, english: str, replaced: str = "", *, kept_wo
     dropped = {w for w in words_of(replaced) if w not in term}
     if rest and (rest[0] in dropped or any(_alike(rest[0], w) for w in term)):
         return f"the model wrote {rest[0]!r} again after {english!r}"
-    tail = [w for w in old[kept_words:] if w not in set(words_of(replaced))] if replaced else old[kept_words:]
+    rendered = words_of(replaced)
+    aside = set(rendered)
+    tail = [w for w in old[kept_words:] if w not in aside]
     lost = Counter(tail) - Counter(new[kept_words:position] + rest)
     if lost:
         return f"putting in {english!r} lost {', '.join(sorted(lost))!r} from the rest of the sentence"
-    if len(new) - len(term) > len(old) - len(words_of(replaced)) + MAX_ADDED_WORDS:
+    if len(new) - len(term) > len(old) - len(rendered) + MAX_ADDED_WORDS:
         return f"putting in {english!r} added words the model had not written"
     return None
 
@@ -263,6 +266,16 @@ class Steering:
         """What the memory keys a steered translation of ``text`` by, besides the text and the model."""
         return "glossary " + signature([m.term for m in self.glossary.find(text)])
 
+    def _aligned_missing(
+        self, text: str, hypothesis: Hypothesis, detail: TokenDetail | None, failed: set[int]
+    ) -> tuple[list[TermMatch], WordAlignment] | None:
+        """What ``hypothesis`` still lacks (not given up on) and its alignment; ``None``: nothing, or no alignment."""
+        missing = [m for m in self.missing(text, hypothesis.text) if m.start not in failed]
+        if not missing or detail is None:
+            return None
+        alignment = align_pair(text, hypothesis.text, detail)
+        return (missing, alignment) if alignment is not None else None
+
     def _replace(self, target: str, plan: Plan) -> str:
         return replace_words(target, plan.alignment, plan.words, plan.english)
 
@@ -273,12 +286,10 @@ class Steering:
         self, text: str, hypothesis: Hypothesis, detail: TokenDetail | None, after: int, failed: set[int]
     ) -> Plan | None:
         """How to put in the earliest missing term not given up on; ``None`` if nothing can be done."""
-        missing = [m for m in self.missing(text, hypothesis.text) if m.start not in failed]
-        if not missing or detail is None:
+        found = self._aligned_missing(text, hypothesis, detail, failed)
+        if found is None or detail is None:
             return None
-        alignment = align_pair(text, hypothesis.text, detail)
-        if alignment is None:
-            return None
+        missing, alignment = found
         plans = []
         for match in missing:
             words = rendering(match, alignment, hypothesis.text, after)
