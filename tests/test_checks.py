@@ -198,6 +198,8 @@ def test_a_name_spelled_two_ways_in_one_document_is_reported() -> None:
         _named(1, "القتال في خان طومان", "Fighting in Khan Touman", [(0, 0), (1, 1), (2, 2), (3, 3)]),
         _named(2, "وفي خان طومان قتلى", "In Khan Tuman there are dead", [(0, 0), (1, 1), (2, 2), (3, 5)]),
         _named(3, "ولخان طومان أهمية", "Khan Tuman matters", [(0, 0), (1, 1), (2, 2)]),
+        # Another word linked to the name (an alignment gone astray) is not another spelling of it.
+        _named(6, "رأوا خان طومان", "They saw Assad", [(0, 0), (0, 1), (1, 2), (2, 2)]),
         # One spelling only, however often: nothing to report.
         _named(4, "قالت إيران", "Iran said", [(1, 0), (0, 1)]),
         _named(5, "ردت إيران", "And Iran replied", [(1, 1), (0, 2)]),

@@ -32,6 +32,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 
 from translate.align import word_spans
 from translate.normalize import contains_arabic, normalize_for_model
@@ -375,6 +376,9 @@ def check_pair(
 
 # ---- one document: a name spelled two ways ----
 
+ALIKE_SPELLINGS = 0.6
+"""Two renderings of one Arabic name this alike (difflib's ratio, ignoring case) are two spellings of it:
+"khan tuman"/"khan touman" 0.95, "jaish al-fatah"/"jaysh al-fath" 0.89; "aleppo"/"assad" 0.18."""
 _CONNECTORS = frozenset({"of", "al", "el", "the", "de", "bin", "ibn", "bint", "abu", "and"})
 _SENTENCE_OPENERS = frozenset(
     "a an and as at but by for from hence in it its meanwhile on or since so the then there these this those "
@@ -448,7 +452,7 @@ class NameTally:
     def __init__(self) -> None:
         self._seen: dict[str, Counter[str]] = {}
         self._written: dict[str, Counter[str]] = {}
-        self._where: dict[str, set[int]] = {}
+        self._where: dict[str, dict[str, set[int]]] = {}
 
     def note(self, pair: AlignedPair) -> None:
         """Count the names of one pair (a person's correction is theirs to spell: not counted)."""
@@ -457,23 +461,31 @@ class NameTally:
         for key, arabic, english in name_renderings(pair):
             self._seen.setdefault(key, Counter())[english] += 1
             self._written.setdefault(key, Counter())[arabic] += 1
-            self._where.setdefault(key, set()).add(pair.index)
+            self._where.setdefault(key, {}).setdefault(english.lower(), set()).add(pair.index)
 
     def spellings(self) -> list[NameSpelling]:
-        """The names spelled in more than one way (ignoring case), in two sentences or more; most used first."""
+        """The names spelled in more than one way (ignoring case), in two sentences or more; most used first.
+
+        Only spellings alike to the most used one count (difflib's ratio at least
+        :data:`ALIKE_SPELLINGS`): "Khan Touman" is another spelling of "Khan Tuman", while
+        "Assad" linked to حلب beside "Aleppo" is an alignment gone astray, not a name spelled twice.
+        """
         found = []
         for key, spellings in self._seen.items():
             folded = Counter[str]()
             for english, n in spellings.items():
                 folded[english.lower()] += n
-            if len(folded) < 2 or len(self._where[key]) < 2:
+            ranked = folded.most_common()
+            alike = [(e, n) for e, n in ranked if SequenceMatcher(None, e, ranked[0][0]).ratio() >= ALIKE_SPELLINGS]
+            where = set().union(*(self._where[key][e] for e, _ in alike))
+            if len(alike) < 2 or len(where) < 2:
                 continue
             shown = {english.lower(): english for english, _ in spellings.most_common()[::-1]}
-            counts = tuple((shown[e], n) for e, n in folded.most_common())
+            counts = tuple((shown[e], n) for e, n in alike)
             written = self._written[key]
             # The name as the source writes it with the fewest letters before it: the one without a prefix (و ب ال).
             arabic = min(written, key=lambda form: (len(form.split()[0]), -written[form]))
-            found.append(NameSpelling(arabic, counts, tuple(sorted(self._where[key]))))
+            found.append(NameSpelling(arabic, counts, tuple(sorted(where))))
         return found
 
 
