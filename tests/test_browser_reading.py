@@ -288,21 +288,104 @@ def test_on_a_phone_the_rows_come_into_view(open_page, reader) -> None:
     assert row.locator(".tj-en").bounding_box()["width"] > 0.75 * row.bounding_box()["width"]
 
 
-def test_a_warning_tells_its_reason_to_the_keyboard(browser) -> None:
-    """The ⚠ of a flagged translation is reachable with Tab and shows its reason on focus."""
+def test_the_keyboard_walks_sentences_and_their_checks(browser) -> None:
+    """Tab goes from English to English; F8 and Shift+F8 to the sentences with a check or a low score, each
+    saying why; Enter leaves a sentence for its number, which pins it, and Tab walks its marks back to it."""
     from translate import AlignedPair, segment_text
+    from translate.align import LOW_SENTENCE_SCORE, alignment_from_links
+    from translate.types import Check
     from ui.app import asset
     from ui.render import render_document
 
-    segments = segment_text("مرحبا بكم. كيف حالك؟")
-    pairs = {0: AlignedPair(0, 0, segments[0].text, "Welcome.", truncated=True)}
-    pairs[1] = AlignedPair(1, 0, segments[1].text, "How are you?")
+    segments = segment_text("مرحبا بكم. كيف حالك؟ أنا بخير. شكرا لك. إلى اللقاء.")
+    english = ["Welcome.", "How are you?", "I am fine.", "Thank you.", "Goodbye."]
+    pairs = {i: AlignedPair(i, 0, s.text, english[i]) for i, s in enumerate(segments)}
+    pairs[1] = AlignedPair(1, 0, segments[1].text, english[1], truncated=True)
+    low = LOW_SENTENCE_SCORE - 1.0
+    doubtful = alignment_from_links(segments[2].text, english[2], [(0, 0)], word_scores=[low] * 3, score=low)
+    pairs[2] = AlignedPair(2, 0, segments[2].text, english[2], alignment=doubtful)
+    number = Check("number", "73 is not in the English", (0, 2), None)
+    pairs[4] = AlignedPair(4, 0, segments[4].text, english[4], checks=(number,))
     page = browser.new_page()
-    page.set_content(f"<style>{asset('reader.css')}</style>{render_document(segments, pairs, editable=True)}")
-    page.locator(".tj-row").nth(0).locator(".tj-en").focus()
+    # The reader's own script on a rendered document, as gr.HTML runs it (element: the view; trigger: to Python).
+    view = render_document(segments, pairs, editable=True)
+    run = "(document.getElementById('tj-view'), () => {})"
+    script = f"(function (element, trigger) {{ {asset('reader.js')} }}){run};"
+    page.set_content(f"<style>{asset('reader.css')}</style><div id='tj-view'>{view}</div>")
+    page.add_script_tag(content=script)
+
+    def at() -> str | None:
+        return page.evaluate("document.activeElement.closest('.tj-row')?.dataset.pair")
+
+    def note() -> str:
+        return page.inner_text(".tj-tool-note")
+
+    page.keyboard.press("F8")
+    assert at() == "1" and note() == "Sentence 2: 1 of 3 to look at."
+    assert page.evaluate("document.activeElement.className") == "tj-en"
+    # The reason shows under the sentence being edited, and describes it to a screen reader.
+    shown = page.evaluate("getComputedStyle(document.activeElement.closest('.tj-row'), '::after').content")
+    assert "stopped at its length limit" in shown
+    assert page.get_attribute(".tj-row[data-pair='1'] .tj-en", "aria-describedby") == "tj-why-1"
+    page.keyboard.press("F8")
+    assert at() == "2" and note() == "Sentence 3: 2 of 3 to look at."  # a low score
+    page.keyboard.press("F8")
+    assert at() == "4"
+    page.keyboard.press("F8")
+    assert at() == "1" and note().endswith("(from the top again).")
+    page.keyboard.press("Shift+F8")
+    assert at() == "4" and note().endswith("(from the end again).")
+    # Tab and Shift+Tab: the next and the previous English, whatever marks lie between.
+    page.keyboard.press("Shift+Tab")
+    assert at() == "3" and page.evaluate("document.activeElement.className") == "tj-en"
+    page.keyboard.press("Shift+Tab")
+    assert at() == "2"
+    page.keyboard.press("Tab")
+    assert at() == "3"
+    # Enter: done with the sentence; its number has the keyboard and pins it; Tab comes back to the English.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    assert at() == "1" and page.evaluate("document.activeElement.className") == "tj-num"
+    page.keyboard.press("Space")
+    assert "tj-pinned" in page.get_attribute(".tj-row[data-pair='1']", "class")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "tj-flag"
     shown = page.evaluate("getComputedStyle(document.activeElement, '::after').content")
     assert "stopped at its length limit" in shown
     assert page.get_attribute(".tj-flag", "aria-label").startswith("Warning: The model stopped at its length limit")
+    page.keyboard.press("Tab")
+    assert at() == "1" and page.evaluate("document.activeElement.className") == "tj-en"
     page.close()
+
+
+def test_typing_the_moment_a_translation_ends_lands_and_tab_walks_the_sentences(
+    open_page, reader, seed_text, seed_pairs
+) -> None:
+    """Over a 300 ms network, a person clicks a sentence as soon as every row is editable and types; then
+    corrects five more with the keyboard alone ("End, Backspace, !, Tab"): all six reach the TSV."""
+    page = open_page(reader.url)
+    _slow_network(page)
+    _translate(page, seed_text)
+    page.wait_for_selector(".tj-en[contenteditable]", timeout=120_000)
+    page.locator(".tj-row").nth(1).locator(".tj-en").click()  # no wait: the translation's last updates are in flight
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Backspace")
+    page.keyboard.type("!")
+    page.keyboard.press("Tab")
+    for _ in range(5):  # Tab put the caret at the end of the next English
+        page.keyboard.press("End")
+        page.keyboard.press("Backspace")
+        page.keyboard.type("!")
+        page.keyboard.press("Tab")
+    # The seventh sentence's English has the keyboard now, and none of the rows clicked or walked is pinned
+    # but the one clicked.
+    assert page.evaluate("document.activeElement.closest('.tj-row')?.dataset.pair") == "7"
+    page.wait_for_function(
+        "document.querySelectorAll('.tj-row.tj-saving').length === 0"
+        " && document.querySelectorAll('.tj-row.tj-edited').length === 6",
+        timeout=30_000,
+    )
+    edited = range(1, 7)
+    expected = [[en[:-1] + "!", "1"] if i in edited else [en, "0"] for i, (_, en) in enumerate(seed_pairs)]
+    assert [line[3:] for line in _download(page, "tsv")] == expected

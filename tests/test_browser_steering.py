@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from chromium import CHROMIUM
 from fixture_model import seed_sentences
+from spellings import ODD, named_sentences, spell_as_the_model_does, spell_one_oddly
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install -y chromium fonts-noto-core)"
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.skipif(
 KHAN = seed_sentences()[2]  # "So why all this fuss about Khan Tuman..."
 OTHER = seed_sentences()[3]
 SHOTS = Path(__file__).parent.parent / "docs"
+SHOT = ""
 
 
 def _translate(page, text: str, total: int) -> None:
@@ -136,3 +138,41 @@ def test_a_term_added_from_a_selection_applies_to_every_sentence(own_page) -> No
         "text => document.querySelector(\".tj-row[data-pair='0'] .tj-en\").innerText === text", arg=KHAN[1]
     )
     assert page.locator("#tj-glossary .tj-glossary-empty").count() == 1
+
+
+@pytest.fixture
+def odd_spelling(own_reader):
+    """One person's reader whose memory spells Khan Tuman "Khan Touman" in one sentence; the article naming it."""
+    backend = own_reader.pool.get(own_reader.model).backend
+    article = spell_one_oddly(backend)
+    yield article
+    spell_as_the_model_does(backend)
+
+
+def test_a_name_spelled_two_ways_is_made_consistent_in_one_action(own_page, odd_spelling) -> None:
+    page = own_page
+    named = named_sentences()
+    _translate(page, odd_spelling, len(named))
+    # The glossary panel's label says so, and the panel lists the spellings with their counts.
+    page.wait_for_selector("#tj-glossary-panel:has-text('1 name(s) spelled two ways in this article')")
+    page.click("#tj-glossary-panel > button, #tj-glossary-panel .label-wrap")
+    page.wait_for_selector(".tj-names li")  # the panel lays out its content as it opens
+    listed = page.locator(".tj-names li")
+    assert listed.count() == 1
+    assert listed.inner_text().startswith(f"خان طومان: Khan Tuman ×{len(named) - 1}, {ODD} ×1")
+    page.click(".tj-name-use")
+    done = "Using Khan Tuman for خان طومان everywhere: 1 sentence(s) changed"
+    page.wait_for_selector(f"#tj-glossary-note:has-text('{done}')")
+    # The odd sentence is spelled the majority's way, every word of it otherwise as it was; the rest untouched.
+    english = [en for _, en in named]
+    page.wait_for_function(
+        "text => document.querySelector(\".tj-row[data-pair='0'] .tj-en\").innerText === text", arg=english[0]
+    )
+    assert page.locator(".tj-en").evaluate_all("cells => cells.map(c => c.innerText)") == english
+    assert [r[3] for r in _tsv(page)] == english
+    # The spelling is a term of the glossary now, and no name is listed any more.
+    assert page.locator("#tj-glossary td", has_text="Khan Tuman").count() == 1
+    page.wait_for_function("() => document.querySelectorAll('.tj-names li').length === 0")
+    assert page.locator("#tj-glossary-panel:has-text('spelled two ways')").count() == 0
+    if SHOT:
+        page.screenshot(path=SHOT, full_page=True)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from fixture_model import exact_model_args, name_pairs, seed_sentences
+from spellings import spell_one_oddly
 
 from translate import TranslationOptions, Translator
 from translate.cli import main
 from translate.memory import CachedBackend, TranslationMemory
-from translate.normalize import normalize_for_model
 
 TRUCES_AR, TRUCES_EN = seed_sentences()[8]
 assert "73" in TRUCES_AR and "73-hour" in TRUCES_EN
@@ -89,35 +89,13 @@ def test_cli_summarises_checks_and_writes_them(model_dir: Path, tmp_path: Path, 
 
 
 def _spelled_two_ways(model_dir: Path, memory_path: Path) -> str:
-    """An article naming Khan Tuman in four sentences, one of which the memory holds spelled "Khan Touman".
-
-    The fixture never spells it that way itself; a translation memory filled by
-    another model (or an earlier version) can, and its answers are machine
-    translations like any other.
-    """
-    news = name_pairs()
-    named = [p for p in news if "Khan Tuman" in p.english]
-    assert len(named) >= 3
+    """An article naming Khan Tuman in four sentences, one of which the memory holds spelled "Khan Touman"."""
     memory = TranslationMemory(memory_path)
     translator = Translator(model_dir, TranslationOptions(compute_type="float32"), memory=memory)
-    backend = translator.backend
-    assert isinstance(backend, CachedBackend)
-    odd = named[0]
-    (hypothesis,) = backend.backend.translate_batch([normalize_for_model(odd.arabic)])
-    touman = odd.english.replace("Khan Tuman", "Khan Touman")
-    pieces = backend.target_pieces(touman)
-    backend.memory.store_machine(
-        backend.model.model_id,
-        [
-            (
-                backend.key(normalize_for_model(odd.arabic)),
-                normalize_for_model(odd.arabic),
-                dataclasses.replace(hypothesis, text=touman, pieces=pieces, tokens=len(pieces)),
-            )
-        ],
-    )
+    assert isinstance(translator.backend, CachedBackend)
+    article = spell_one_oddly(translator.backend)
     memory.close()
-    return "\n\n".join(p.arabic for p in named)
+    return article
 
 
 def test_a_name_spelled_two_ways_is_reported_and_fixed(model_dir: Path, tmp_path: Path, capsys) -> None:

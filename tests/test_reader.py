@@ -146,6 +146,10 @@ def test_rows_stream_in_as_patches_of_new_rows_only(reader, seed_text, monkeypat
     doc = re.search(r'data-doc="(\w+)"', view).group(1)
     assert all(f'data-doc="{doc}"' in p for p in patches)
     assert updates[-1][3] == ""  # so that Gradio's closing message does not send every row again
+    # Rows become editable in the update that gives the server the document: no correction can come first.
+    (with_final,) = [u for u in updates if u[3] == final]
+    assert isinstance(with_final[4], Reading) and len(with_final[4].pairs) == 36
+    assert all(not isinstance(u[4], Reading) for u in updates[: updates.index(with_final)])
     # So the bytes sent grow with the article, not with its square: each row's English is sent twice
     # (as it arrives, and editable at the end), its Arabic once.
     assert sum(len(p) for p in streamed) <= len(final)

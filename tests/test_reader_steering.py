@@ -12,6 +12,7 @@ import pytest
 from fixture_model import EXACT_COMPUTE_TYPE, seed_sentences
 from gradio_client import Client
 from gradio_client.exceptions import AppError
+from spellings import named_sentences, spell_one_oddly
 
 from translate import TranslationOptions, read_tsv
 from translate.glossary import load_glossary
@@ -117,6 +118,30 @@ def test_a_shared_reader_keeps_its_glossary_read_only(reader, tmp_path: Path) ->
     assert not handler.glossary_editable
     assert "read-only" in handler.add_term("خان طومان", "Khan Touman", None)[3]
     assert "tj-term-remove" not in handler.glossary_view()
+
+
+def test_a_name_made_consistent_where_the_glossary_is_read_only(own, tmp_path: Path) -> None:
+    """A visitor of a shared reader makes the article consistent for themself; the glossary file is not touched."""
+    pool = own[0].reader.pool
+    handler = SteeringHandlers(Reader(pool, downloads=tmp_path / "shared", remember_corrections=False))
+    assert not handler.glossary_editable
+    reading = _read(handler, own[1], spell_one_oddly(pool.get(own[1]).backend))
+    table, label = handler.names_view(reading)
+    assert "Khan Touman ×1" in table and "everywhere in this article" in table
+    assert "1 name(s) spelled two ways" in label.label
+    # Only a spelling the article uses is taken (the page's buttons say which; nothing else is trusted).
+    forged = handler.glossary_action(reading, gr.EventData(None, {"use": "خان طومان", "english": "<b>Evil</b>"}))
+    assert "no longer spells" in forged[3] and forged[4] == gr.skip()
+    _, _, _, note, new, patch, tsv, *_ = handler.glossary_action(
+        reading, gr.EventData(None, {"use": "خان طومان", "english": "Khan Tuman"})
+    )
+    named = [en for _, en in named_sentences()]
+    assert [p.target for p in new.pairs] == named
+    assert "1 sentence(s) changed" in note and "this article only" in note
+    assert re.findall(r'data-pair="(\d+)"', patch)[0] == "0"
+    assert [r.target for r in _tsv(tsv)] == named
+    assert not pool.glossary_path.exists() and len(pool.glossary) == 0
+    assert "tj-names" not in handler.names_view(new)[0]
 
 
 def test_api_alternatives(reader) -> None:

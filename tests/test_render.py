@@ -88,7 +88,11 @@ def test_editable_and_flags() -> None:
     assert 'contenteditable="plaintext-only"' in html and 'aria-label="English, sentence 1"' in html
     assert "tj-edited" in html and "tj-flagged" in html and "length limit" in html
     # The warning is focusable and carries its reason as text, not only as a mouse tooltip.
-    assert 'class="tj-flag" tabindex="0" role="img" aria-label="Warning: The model stopped' in html
+    assert 'class="tj-flag" id="tj-why-0" tabindex="0" role="img" aria-label="Warning: The model stopped' in html
+    # ... and describes the English, which comes after the marks: Tab goes number, ⚠, ↺, English.
+    assert 'aria-describedby="tj-why-0"' in html
+    assert html.index('class="tj-num"') < html.index('class="tj-flag"') < html.index('class="tj-revert"')
+    assert html.index('class="tj-revert"') < html.index('class="tj-en"')
     assert 'class="tj-revert"' in html  # an edited row can go back to the machine translation
     assert 'class="tj-revert"' not in _doc("مرحبا بكم.", {0: "Welcome."}, editable=True)
     looping = _doc("مرحبا بكم.", {0: "Welcome welcome welcome welcome."}, repetitive=True)
@@ -153,7 +157,7 @@ def test_aligned_rows_carry_word_spans_links_and_confidence() -> None:
     assert [int(i) for low, i, _ in words if low] == [2]  # only the word under the threshold
     assert math.exp(LOW_WORD_LOGPROB) > math.exp(-3.0)
     assert 'title="Low confidence: the model gave this word a 5% chance"' in html
-    assert "".join(_parse(html).text) == "1the boy read  the book49%"  # number, English as written, score
+    assert "".join(_parse(html).text) == "149%the boy read  the book"  # number, score, English as written
     assert 'class="tj-score tj-score-low"' in html  # mean log-prob -0.708: 49%, under LOW_SENTENCE_SCORE
     # A person's correction keeps its word links, but the model's confidence is not shown against it.
     edited = render_patch("d", [dataclasses.replace(pair, edited=True)], editable=True)
@@ -168,7 +172,7 @@ def test_aligned_words_stay_text(payload: str) -> None:
     parsed = _parse(render_patch("d", [pair], editable=True))
     assert set(parsed.tags) <= {"div", "span", "button"}
     assert all(not name.startswith("on") and name != "href" for name, _ in parsed.attrs)
-    assert "".join(parsed.text).startswith(f"1he said {payload} x")
+    assert "".join(parsed.text).startswith(f"114%he said {payload} x")  # number, score, English
 
 
 def test_glossary_words_are_marked_as_the_glossarys_and_missing_terms_flagged() -> None:

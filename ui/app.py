@@ -19,7 +19,7 @@ from translate.sources import SUPPORTED_SUFFIXES
 from ui.handlers import DOWNLOAD_FORMATS, Reader, Reading
 from ui.models import ModelPool
 from ui.render import EMPTY_VIEW, render_status
-from ui.steering import SteeringHandlers
+from ui.steering import GLOSSARY_LABEL, SteeringHandlers
 
 __all__ = ["Reader", "Reading", "build_app", "launch"]
 
@@ -47,9 +47,11 @@ def reader_theme() -> gr.themes.Base:
 
 
 GLOSSARY_JS = (
-    # The ✕ of a glossary term asks the server to remove it.
+    # The ✕ of a glossary term asks the server to remove it; "Use X everywhere" on a name, to spell it X.
     'element.addEventListener("click", (event) => { const button = event.target.closest(".tj-term-remove"); '
-    'if (button) trigger("submit", { remove: button.dataset.arabic }); });'
+    'if (button) trigger("submit", { remove: button.dataset.arabic }); '
+    'const use = event.target.closest(".tj-name-use"); '
+    'if (use) trigger("submit", { use: use.dataset.arabic, english: use.dataset.english }); });'
 )
 
 PATCH_JS = (
@@ -189,9 +191,7 @@ def build_app(
             js_on_load=None,
             elem_id="tj-scope",
         )
-        with gr.Accordion(
-            "Glossary: names and terms that must always be translated one way", open=False, elem_id="tj-glossary-panel"
-        ):
+        with gr.Accordion(GLOSSARY_LABEL, open=False, elem_id="tj-glossary-panel") as glossary_panel:
             terms = gr.HTML(steering.glossary_view(), js_on_load=GLOSSARY_JS, elem_id="tj-glossary")
             with gr.Row(visible=steering.glossary_editable, equal_height=False):
                 term_ar = gr.Textbox(
@@ -259,7 +259,10 @@ def build_app(
         }
         add_term.click(steering.add_term, [term_ar, term_en, reading], glossary_outputs, **glossary_events)
         term_en.submit(steering.add_term, [term_ar, term_en, reading], glossary_outputs, **glossary_events)
-        terms.submit(steering.remove_term, [reading], glossary_outputs, trigger_mode="multiple", **glossary_events)
+        terms.submit(steering.glossary_action, [reading], glossary_outputs, trigger_mode="multiple", **glossary_events)
+        # Whatever changed the article (a translation, a correction, a term), the panel lists its names
+        # spelled more than one way, and its label says how many.
+        reading.change(steering.names_view, [reading], [terms, glossary_panel], api_visibility="private", queue=False)
         app.load(steering.glossary_view, None, terms, api_visibility="private", queue=False)
         gr.api(reader.api_translate, api_name="translate", concurrency_id="model")
         gr.api(steering.api_alternatives, api_name="alternatives", concurrency_id="model")

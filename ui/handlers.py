@@ -4,7 +4,7 @@ Handlers that translate are generators. The first update shows the whole
 article with every row waiting; later updates carry only the English of the
 rows that arrived since the one before (``render_patch``), so a long article
 costs linear time and bytes, not quadratic; the last patch carries every row,
-editable, with the downloads.
+editable, with the downloads and the document the corrections go to.
 """
 
 from __future__ import annotations
@@ -316,11 +316,13 @@ class Reader:
         status = render_status(
             info.sentences, info.sentences, seconds=seconds, note=note or "done", checks=_checked(reading.pairs)
         )
-        # The last patch holds every row, now editable: it also mends any patch the page missed.
-        yield _outputs(status=status, patch=render_patch(doc, reading.pairs, editable=True, seq=seq + 1, final=True))
-        # Gradio ends a streamed run by sending the last value of every output once more: the
-        # downloads come in an update whose patch is empty, so that every row is not sent twice.
+        # The last patch holds every row, now editable: it also mends any patch the page missed. It comes
+        # with the reading, so that the server holds the document before the page can send a correction.
         reading, downloads = self._downloads(reading)
+        final = render_patch(doc, reading.pairs, editable=True, seq=seq + 1, final=True)
+        yield _outputs(status=status, patch=final, reading=reading, downloads=downloads)
+        # Gradio ends a streamed run by sending the last value of every output once more, and an API
+        # client reads that last update: it has everything but the rows, so that they are not sent twice.
         yield _outputs(status=status, patch="", reading=reading, downloads=downloads)
 
     def _track(self, session: str, progress: Progress | None) -> None:

@@ -20,7 +20,15 @@ from itertools import groupby
 
 from translate.align import LOW_SENTENCE_SCORE, LOW_WORD_LOGPROB, pharaoh
 from translate.normalize import contains_arabic
-from translate.types import AlignedPair, Alternative, GlossaryTerm, Segment, TermUse, WordAlignment
+from translate.types import (
+    AlignedPair,
+    Alternative,
+    GlossaryTerm,
+    NameSpelling,
+    Segment,
+    TermUse,
+    WordAlignment,
+)
 
 EMPTY_VIEW = (
     '<div class="tj-doc tj-empty"><p>Paste Arabic text, upload a file or give an article URL, '
@@ -35,6 +43,8 @@ TOOLBAR = (
     '<button type="button" data-tool="ar" aria-pressed="false">Arabic only</button>'
     '<button type="button" data-tool="swap" aria-pressed="false" title="Arabic first (right/top)">⇄ Swap sides</button>'
     '<button type="button" data-tool="copy">Copy English</button>'
+    '<span class="tj-keys">Keys: Tab / Shift+Tab next / previous sentence · F8 / Shift+F8 next / previous '
+    "with ⚠ or a low score · Enter done · Esc cancel · Alt+↓ alternatives</span>"
     '<span class="tj-tool-note" role="status"></span></div>'
 )
 
@@ -110,9 +120,11 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
     if pair is not None and pair.flagged:
         reason = escape(_flag_reason(pair))
         marks += (
-            f'<span class="tj-flag" tabindex="0" role="img" aria-label="Warning: {reason}" '
+            f'<span class="tj-flag" id="tj-why-{index}" tabindex="0" role="img" aria-label="Warning: {reason}" '
             f'data-reason="{reason}">⚠</span>'
         )
+        # A reviewer who moves from English to English hears, and sees, why this one is flagged.
+        edit += f' aria-describedby="tj-why-{index}"' if edit else ""
     if editable and pair is not None and pair.edited:
         title = f"Revert sentence {number} to the machine translation"
         marks += f'<button type="button" class="tj-revert" title="{title}" aria-label="{title}">↺</button>'
@@ -124,11 +136,12 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
         words = f' data-links="{pharaoh(pair.alignment.links)}" data-sw="{spans}"'
     extras = f'<span class="tj-marks">{marks}</span>' if marks else ""
     source = "" if arabic is None else _source_cell(arabic)
+    # The marks come before the English in the page's order (the style sheet still shows them after it):
+    # Tab goes number, marks, English, and Tab in an English goes on to the next English (reader.js).
     return (
         f'<div class="{" ".join(classes)}" data-pair="{index}"{words} role="group" aria-label="Sentence {number}">'
         f'<button type="button" class="tj-num" aria-pressed="false">{number}</button>'
-        f'<div class="tj-en"{edit}>{english}</div>'
-        f"{extras}{source}</div>"
+        f'{extras}<div class="tj-en"{edit}>{english}</div>{source}</div>'
     )
 
 
@@ -236,10 +249,15 @@ def render_alternatives(
     return f'<div class="tj-alts" {marks} hidden>{items}</div>'
 
 
-def render_glossary(terms: Sequence[GlossaryTerm], *, editable: bool) -> str:
-    """The glossary's terms as a table; with ``editable``, each with a button that removes it."""
+def render_glossary(terms: Sequence[GlossaryTerm], *, editable: bool, spellings: Sequence[NameSpelling] = ()) -> str:
+    """The glossary's terms as a table; with ``editable``, each with a button that removes it.
+
+    Above it, the names the article on screen spells more than one way, each
+    with a button that uses its most used spelling everywhere.
+    """
+    names = _render_spellings(spellings, editable=editable)
     if not terms:
-        return '<p class="tj-glossary-empty">No terms yet.</p>'
+        return names + '<p class="tj-glossary-empty">No terms yet.</p>'
     rows = "".join(
         f'<tr><td dir="rtl" lang="ar">{escape(t.arabic)}</td><td>{escape(t.english)}</td>'
         + (
@@ -252,7 +270,24 @@ def render_glossary(terms: Sequence[GlossaryTerm], *, editable: bool) -> str:
         for t in terms
     )
     head = "<thead><tr><th>Arabic</th><th>English</th></tr></thead>"
-    return f'<table class="tj-glossary">{head}<tbody>{rows}</tbody></table>'
+    return f'{names}<table class="tj-glossary">{head}<tbody>{rows}</tbody></table>'
+
+
+def _render_spellings(spellings: Sequence[NameSpelling], *, editable: bool) -> str:
+    if not spellings:
+        return ""
+    where = "everywhere" if editable else "everywhere in this article"
+    items = "".join(
+        f'<li><span dir="rtl" lang="ar">{escape(s.arabic)}</span>: '
+        + ", ".join(f"{escape(english)} ×{n}" for english, n in s.spellings)
+        + f' <button type="button" class="tj-name-use" data-arabic="{escape(s.arabic)}" '
+        f'data-english="{escape(s.majority)}">Use <b>{escape(s.majority)}</b> {where}</button></li>'
+        for s in spellings
+    )
+    return (
+        '<div class="tj-names"><p class="tj-names-head">Names this article spells more than one way:</p>'
+        f"<ul>{items}</ul></div>"
+    )
 
 
 def render_status(

@@ -13,8 +13,10 @@ from typing import Any
 import gradio as gr
 
 from translate import TranslateError
+from translate.checks import name_spellings
 from translate.normalize import contains_arabic
-from translate.types import GlossaryTerm
+from translate.translator import missing_in
+from translate.types import GlossaryTerm, NameSpelling
 from ui.handlers import DOWNLOAD_FORMATS, Reader, Reading
 from ui.render import render_alternatives, render_glossary, render_patch
 
@@ -22,6 +24,7 @@ ALTERNATIVES = 5
 """Choices in the alternatives menu."""
 MAX_TERM_CHARS = 200
 """The longest Arabic or English of a glossary term typed in the reader."""
+GLOSSARY_LABEL = "Glossary: names and terms that must always be translated one way"
 
 
 class SteeringHandlers:
@@ -66,8 +69,25 @@ class SteeringHandlers:
         """Whether people may change the glossary here: only where corrections are remembered (one person's reader)."""
         return self.reader.remember_corrections and self.reader.pool.glossary_path is not None
 
-    def glossary_view(self) -> str:
-        return render_glossary(self.reader.pool.glossary.terms, editable=self.glossary_editable)
+    def glossary_view(self, reading: Reading | None = None) -> str:
+        """The glossary's terms, and the names the article on screen spells more than one way."""
+        spellings = _spellings(reading)
+        return render_glossary(self.reader.pool.glossary.terms, editable=self.glossary_editable, spellings=spellings)
+
+    def names_view(self, reading: Reading | None) -> tuple[str, Any]:
+        """The glossary panel for ``reading`` (its table, and a label that says how many names need a look)."""
+        spellings = _spellings(reading)
+        label = GLOSSARY_LABEL
+        if spellings:
+            label += f" · {len(spellings)} name(s) spelled two ways in this article"
+        return self.glossary_view(reading), gr.Accordion(label=label)
+
+    def glossary_action(self, reading: Reading | None, event: gr.EventData) -> tuple[Any, ...]:
+        """A button of the glossary table: ✕ on a term, or "use X everywhere" on a name spelled two ways."""
+        data = event._data or {}
+        if "use" in data:
+            return self.use_spelling(reading, str(data.get("use", "")), str(data.get("english", "")))
+        return self.remove_term(reading, event)
 
     def add_term(self, arabic: str, english: str, reading: Reading | None) -> tuple[Any, ...]:
         """Add a glossary term and apply it to the article on screen.
@@ -89,8 +109,47 @@ class SteeringHandlers:
         self.reader.pool.remove_term(arabic)
         return self._glossary_changed(reading, f"Removed {arabic}", clear=False)
 
+    def use_spelling(self, reading: Reading | None, arabic: str, english: str) -> tuple[Any, ...]:
+        """Spell the name ``arabic`` as ``english`` in every sentence of the article: one of its own spellings.
+
+        The spelling becomes a glossary term (where the glossary may be changed;
+        elsewhere, for this article only), and the sentences that lack it are
+        translated again with it, steered and checked like any term; a sentence
+        where it cannot be put stays as it was, marked ⚠.
+        """
+        spelling = _spelling(reading, arabic, english)
+        if reading is None or spelling is None:
+            return _glossary_outputs(
+                table=self.glossary_view(reading), note=f"⚠ This article no longer spells {arabic} more than one way."
+            )
+        term = GlossaryTerm(spelling.arabic, english)
+        pool = self.reader.pool
+        glossary = pool.add_term(term) if self.glossary_editable else pool.glossary.with_term(term)
+        try:
+            revised = pool.get(reading.model).revise(reading.pairs, glossary)
+        except TranslateError as exc:
+            return _glossary_outputs(table=self.glossary_view(reading), note=f"⚠ {exc}")
+        # Sentences that had the spelling already now say that they carry the term.
+        revised = [
+            dataclasses.replace(p, terms=glossary.report(p.source, p.target)) if glossary.find(p.source) else p
+            for p in revised
+        ]
+        changed = [i for i, (old, new) in enumerate(zip(reading.pairs, revised, strict=True)) if old != new]
+        rewritten = sum(1 for i in changed if reading.pairs[i].target != revised[i].target)
+        failed = sum(1 for i in changed if missing_in(glossary, revised[i]))
+        reading, downloads = self.reader._downloads(dataclasses.replace(reading, pairs=tuple(revised)))
+        note = f"Using {english} for {spelling.arabic} everywhere: {rewritten} sentence(s) changed"
+        note += f", {failed} could not be (marked ⚠)" if failed else ""
+        note += "" if self.glossary_editable else " in this article only (the glossary is read-only here)"
+        patch = render_patch(
+            reading.doc, [reading.pairs[i] for i in changed], editable=True, nonce=uuid.uuid4().hex[:8]
+        )
+        return _glossary_outputs(
+            table=self.glossary_view(reading), note=note + ".", reading=reading, patch=patch, downloads=downloads
+        )
+
     def _glossary_changed(self, reading: Reading | None, what: str, *, clear: bool) -> tuple[Any, ...]:
-        table = self.glossary_view()
+        table = self.glossary_view(reading)
         boxes = ("", "") if clear else (None, None)
         if reading is None:
             return _glossary_outputs(table=table, boxes=boxes, note=f"{what}; it applies to the next translation.")
@@ -102,6 +161,7 @@ class SteeringHandlers:
             note = f"{what}; no sentence of this article has it."
             return _glossary_outputs(table=table, boxes=boxes, note=note, reading=reading)
         reading, downloads = self.reader._downloads(reading)
+        table = self.glossary_view(reading)
         patch = render_patch(
             reading.doc, [reading.pairs[i] for i in changed], editable=True, nonce=uuid.uuid4().hex[:8]
         )
@@ -133,6 +193,7 @@ class SteeringHandlers:
                 repetitive=any(p.repetitive for p in again),
                 pieces=sum(p.pieces for p in again),
                 alignment=again[0].alignment if len(again) == 1 else None,
+                checks=again[0].checks if len(again) == 1 else (),
                 terms=translator.terms(pair.source, target),
             )
         return dataclasses.replace(reading, pairs=tuple(pairs)), changed
@@ -151,6 +212,18 @@ def _glossary_outputs(
     shown = f'<p class="tj-glossary-note" role="status">{escape(note)}</p>' if note is not None else None
     keep = [gr.skip() if value is None else value for value in (table, *boxes, shown, reading, patch)]
     return (*keep, *(downloads or [gr.skip()] * len(DOWNLOAD_FORMATS)))
+
+
+def _spellings(reading: Reading | None) -> list[NameSpelling]:
+    return name_spellings(reading.pairs) if reading is not None else []
+
+
+def _spelling(reading: Reading | None, arabic: str, english: str) -> NameSpelling | None:
+    """The name ``arabic`` of ``reading`` if the article spells it ``english`` among other ways, else None."""
+    for spelling in _spellings(reading):
+        if spelling.arabic == arabic and english in dict(spelling.spellings):
+            return spelling
+    return None
 
 
 def _term_problem(arabic: str, english: str) -> str:

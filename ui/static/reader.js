@@ -329,7 +329,7 @@ function confirmSaved(saved) {
         if (!marks) {
           marks = document.createElement("span");
           marks.className = "tj-marks";
-          row.insertBefore(marks, row.querySelector(".tj-ar"));
+          row.insertBefore(marks, row.querySelector(".tj-en")); // the marks come before the English (render.py)
         }
         const revert = document.createElement("button");
         revert.type = "button";
@@ -396,12 +396,16 @@ element.addEventListener("focusin", (event) => {
   highlight(rowOf(event.target));
   const cell = event.target.closest(".tj-en[contenteditable]");
   if (!cell) return;
+  // A flagged sentence being edited shows why under it (its ⚠ keeps the reason for hover and focus).
+  const reason = rowOf(cell).querySelector(".tj-flag")?.dataset.reason;
+  if (reason) rowOf(cell).dataset.why = reason;
   cell.dataset.before = cell.innerText;
   if (!pointerDown) caretAtEnd(cell); // a click puts the caret where it clicked; the keyboard, at the end
 });
 
 element.addEventListener("focusout", (event) => {
   const cell = event.target.closest(".tj-en[contenteditable]");
+  if (cell) delete rowOf(cell).dataset.why;
   if (!cell || cell.dataset.before === undefined) return;
   const text = squash(cell.innerText);
   const before = squash(cell.dataset.before);
@@ -424,17 +428,64 @@ function saveCorrection(cell, text) {
   send(index, entry);
 }
 
-// Done editing: the focus moves to the row's number, so that it stays visible and Tab goes on from here.
+// Done editing: the focus moves to the row's number, so that it stays visible; Tab from there walks the
+// row's marks (⚠, ↺) and comes back to its English.
 function leave(cell) {
   const number = cell.closest(".tj-row")?.querySelector(".tj-num");
   if (number) number.focus({ preventScroll: true });
   else cell.blur();
 }
 
+// ---- walking the sentences by keyboard ----
+// Tab and Shift+Tab in an English go to the next and the previous sentence's English, caret at the end
+// (the focusin below puts it there), so that "End, Backspace, !, Tab" corrects one sentence after another.
+// F8 and Shift+F8, anywhere on the page, go to the next and the previous sentence that needs a look:
+// one with a check (⚠) or a low score, as in editors that walk their problems with F8.
+const editable = () => [...element.querySelectorAll(".tj-en[contenteditable]")];
+const needsLook = (row) => row.classList.contains("tj-flagged") || Boolean(row.querySelector(".tj-score-low"));
+
+function goTo(cell) {
+  cell.closest(".tj-row")?.scrollIntoView({ block: "nearest" });
+  cell.focus({ preventScroll: true });
+}
+
+function nextSentence(cell, step) {
+  const cells = editable();
+  const to = cells[cells.indexOf(cell) + step];
+  if (!to) return false; // the first or the last: Tab leaves the document as it would anyway
+  goTo(to);
+  return true;
+}
+
+function nextToLook(step) {
+  const cells = editable().filter((cell) => needsLook(cell.closest(".tj-row")));
+  const note = element.querySelector(".tj-tool-note");
+  if (!cells.length) {
+    if (note) note.textContent = editable().length ? "No sentence has a check or a low score." : "Nothing translated yet.";
+    return;
+  }
+  const here = rowOf(document.activeElement);
+  const at = here ? Number(here.dataset.pair) : step > 0 ? -1 : Infinity;
+  const ahead = step > 0 ? cells.find((c) => Number(rowOf(c).dataset.pair) > at) : cells.findLast((c) => Number(rowOf(c).dataset.pair) < at);
+  const to = ahead || (step > 0 ? cells[0] : cells[cells.length - 1]); // past the last, round to the first
+  const again = ahead ? "" : step > 0 ? " (from the top again)" : " (from the end again)";
+  if (note) note.textContent = `Sentence ${Number(rowOf(to).dataset.pair) + 1}: ${cells.indexOf(to) + 1} of ${cells.length} to look at${again}.`;
+  goTo(to);
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "F8" || event.altKey || event.ctrlKey || event.metaKey || !element.querySelector(".tj-doc")) return;
+  event.preventDefault();
+  nextToLook(event.shiftKey ? -1 : 1);
+});
+
 element.addEventListener("keydown", (event) => {
   const cell = event.target.closest(".tj-en[contenteditable]");
   if (!cell) return;
-  if (event.key === "ArrowDown" && event.altKey) {
+  if (event.key === "Tab" && !event.altKey && !event.ctrlKey && !event.metaKey) {
+    closeMenu(false);
+    if (nextSentence(cell, event.shiftKey ? -1 : 1)) event.preventDefault();
+  } else if (event.key === "ArrowDown" && event.altKey) {
     event.preventDefault();
     const word = wordAtCaret();
     if (menu?.tjCell === cell) menu.querySelector(".tj-alt")?.focus();
