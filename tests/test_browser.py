@@ -146,7 +146,11 @@ def test_bad_input_shows_a_message_and_the_page_keeps_working(page) -> None:
     ("name", "data", "message"),
     [
         ("big.txt", "مرحبا بكم. ".encode() * 20_000, 'exceed the maximum allowed size of 200.0 Kb: "big.txt"'),
-        ("scan.pdf", b"%PDF-1.4", "Invalid file type: scan.pdf. Only .txt, .html, .htm, .docx, .md allowed."),
+        (
+            "scan.pdf",
+            b"%PDF-1.4",
+            "Invalid file type: scan.pdf. Only .txt, .html, .htm, .docx, .md, .srt, .vtt allowed.",
+        ),
     ],
 )
 def test_refused_uploads_say_why(page, tmp_path: Path, name: str, data: bytes, message: str) -> None:
@@ -163,3 +167,24 @@ def test_upload_a_file_translates_it(page, tmp_path: Path) -> None:
     page.wait_for_selector("#tj-status:has-text('2 / 2 sentences')", timeout=60_000)
     assert page.locator(".tj-en").all_inner_texts() == ["Welcome.", "How are you?"]
     assert page.locator("#tj-text textarea").input_value() == "مرحبا بكم. كيف حالك؟"
+    # Plain text has no document of its own to give back.
+    assert not page.locator("#tj-download-document").is_visible()
+
+
+def test_an_uploaded_word_document_downloads_in_english(page, tmp_path: Path) -> None:
+    import docx
+
+    source = docx.Document()
+    source.add_paragraph("مرحبا بكم.")
+    source.add_paragraph("كيف حالك؟")
+    path = tmp_path / "note.docx"
+    source.save(path)
+    page.locator("#tj-upload input[type=file]").set_input_files(str(path))
+    page.wait_for_selector("#tj-status:has-text('2 / 2 sentences')", timeout=60_000)
+    button = page.locator("#tj-download-document")
+    button.wait_for()
+    assert button.inner_text().strip() == "⬇ English DOCX"
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == "note.en.docx"
+    assert [p.text for p in docx.Document(download.value.path()).paragraphs] == ["Welcome.", "How are you?"]

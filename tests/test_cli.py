@@ -219,7 +219,7 @@ def test_refuses_to_overwrite_its_input(run, tmp_path: Path) -> None:
         (["translate", "seeds/khan-tuman.ar.txt", "tests/data/extra_pairs.tsv"], 2, "need --out-dir"),
         (["translate", "seeds"], 2, "need --out-dir"),
         (["translate", "seeds/khan-tuman.ar.txt", "--beam", "0"], 2, "--beam: must be at least 1"),
-        (["translate", "seeds/khan-tuman.ar.txt", "--format", "docx"], 2, "invalid choice: 'docx'"),
+        (["translate", "seeds/khan-tuman.ar.txt", "--format", "pdf"], 2, "invalid choice: 'pdf'"),
         (["translate", "seeds/khan-tuman.ar.txt", "--device", "cuda"], 1, "sees no CUDA GPU; use --device cpu"),
         (
             ["translate", "seeds/khan-tuman.ar.txt", "--device", "tpu"],
@@ -251,7 +251,7 @@ def test_folder_without_txt_files(run, tmp_path: Path) -> None:
         "translate", str(tmp_path / "empty"), str(tmp_path / "other"), "--out-dir", str(tmp_path / "out")
     )
     assert code == 1
-    assert f"error: {tmp_path / 'empty'}: folder has no .txt, .html, .htm, .docx or .md files" in err
+    assert f"error: {tmp_path / 'empty'}: folder has no .txt, .html, .htm, .docx, .md, .srt or .vtt files" in err
     assert (tmp_path / "out" / "a.tsv").is_file()
 
 

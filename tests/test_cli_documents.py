@@ -140,9 +140,15 @@ def test_an_output_ending_tarjama_does_not_write_is_refused(
 ) -> None:
     source = tmp_path / "a.txt"
     source.write_text(KHAN[0], encoding="utf-8")
+    assert main(["translate", str(source), "-o", str(tmp_path / "a.pdf"), *exact_model_args(model_dir)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    ending = "writes .tsv, .jsonl, .tmx, .txt, .docx, .srt, .vtt; end OUT with one of them, or choose with -f"
+    assert line.endswith(ending)
+    assert not (tmp_path / "a.pdf").exists()
+    # A document's own format is written only from a document of that kind.
     assert main(["translate", str(source), "-o", str(tmp_path / "a.docx"), *exact_model_args(model_dir)]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
-    assert line.endswith("writes .tsv, .jsonl, .tmx, .txt; end OUT with one of them, or choose with -f")
+    assert "-f docx writes each .docx input back as a .docx in English;" in line and "a.txt is not one" in line
     assert not (tmp_path / "a.docx").exists()
     # With -f the name is the person's to choose; -v works after the command too.
     args = ["-o", str(tmp_path / "a.csv"), "-f", "tsv", "-v", "-q"]

@@ -95,7 +95,7 @@ def test_txt_in_windows_1256(tmp_path: Path) -> None:
         (
             "scan.pdf",
             b"%PDF-1.4",
-            "scan.pdf: unsupported file type; tarjama reads .txt, .html, .htm, .docx or .md files",
+            "scan.pdf: unsupported file type; tarjama reads .txt, .html, .htm, .docx, .md, .srt or .vtt files",
         ),
         ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx: not a readable .docx file"),
         ("fake.docx", "نص عادي".encode(), "fake.docx: not a readable .docx file"),

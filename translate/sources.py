@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import _Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt")
 """The documents a folder is searched for, and an upload may be."""
 MAX_PAGE_BYTES = 5_000_000
 FETCH_TIMEOUT = 15.0
@@ -41,7 +41,8 @@ MIN_PROSE_WORDS = 6
 
 
 def text_from_file(path: str | Path, name: str | None = None) -> str:
-    """The text of a ``.txt``, ``.md``, ``.html``/``.htm`` or ``.docx`` file (Markdown is read as text)."""
+    """The text of a ``.txt``, ``.md``, ``.html``/``.htm``, ``.docx``, ``.srt`` or ``.vtt`` file (Markdown is read
+    as text; subtitles as their cues' text joined into sentences)."""
     path = Path(path)
     name = name or path.name
     suffix = Path(name).suffix.lower()
@@ -58,6 +59,11 @@ def text_from_bytes(data: bytes, name: str) -> str:
         return text_from_html(data, source=name)
     if suffix == ".docx":
         return _text_from_docx(io.BytesIO(data), name)
+    if suffix in (".srt", ".vtt"):
+        from translate.formats.subtitles import Subtitles
+
+        # The cues joined into sentences, as they are translated when written back as subtitles.
+        return "\n".join(block.text for block in Subtitles(name, data).blocks)
     return decode_text(data, name)
 
 
@@ -91,7 +97,7 @@ def read_document(item: InputFile, *, allow_private_urls: bool = False) -> str:
     """
     if item.url is not None:
         return text_from_url(item.url, allow_private=allow_private_urls)
-    if item.path is not None and item.path.suffix.lower() in (".html", ".htm", ".docx", ".md"):
+    if item.path is not None and item.path.suffix.lower() in (".html", ".htm", ".docx", ".md", ".srt", ".vtt"):
         return text_from_file(item.path, item.name)
     return read_input(item)
 

@@ -279,8 +279,16 @@ WRITERS: dict[str, Callable[[Iterable[AlignedPair], TextIO], int]] = {
 }
 """Output format name -> writer."""
 
-EXTENSIONS = {"tsv": ".tsv", "jsonl": ".jsonl", "tmx": ".tmx", "txt": ".en.txt"}
-"""Output format name -> file name ending used with ``--out-dir``."""
+EXTENSIONS = {
+    "tsv": ".tsv",
+    "jsonl": ".jsonl",
+    "tmx": ".tmx",
+    "txt": ".en.txt",
+    "docx": ".en.docx",
+    "srt": ".en.srt",
+    "vtt": ".en.vtt",
+}
+"""Output format name -> file name ending used with ``--out-dir`` (docx, srt, vtt: the document itself, in English)."""
 
 
 def output_name(name: str, fmt: str) -> str:
@@ -288,7 +296,7 @@ def output_name(name: str, fmt: str) -> str:
 
     Other endings are kept (``page.html`` gives ``page.html.tsv``), so inputs that differ only there stay apart.
     """
-    for suffix in (".txt", ".ar", ".jsonl"):
+    for suffix in (".txt", ".ar", ".jsonl", *((f".{fmt}",) if fmt in ("docx", "srt", "vtt") else ())):  # x.en.docx
         name = name.removesuffix(suffix)
     return name + EXTENSIONS[fmt]
 

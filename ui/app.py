@@ -157,7 +157,7 @@ def build_app(
                 )
             with gr.Column(scale=2, min_width=260, elem_id="tj-source-more"):
                 upload = gr.File(
-                    label="…or upload .txt, .html, .docx or .md",
+                    label="…or upload .txt, .html, .docx, .md, .srt or .vtt",
                     file_types=list(SUPPORTED_SUFFIXES),
                     type="filepath",
                     height=128,
@@ -174,6 +174,10 @@ def build_app(
                     gr.DownloadButton(f"⬇ {fmt.upper()}", interactive=False, size="sm", elem_id=f"tj-download-{fmt}")
                     for fmt in DOWNLOAD_FORMATS
                 ]
+                # An uploaded .docx, .srt or .vtt comes back in its own format: shown once there is one.
+                downloads_row.append(
+                    gr.DownloadButton("⬇ English document", visible=False, size="sm", elem_id="tj-download-document")
+                )
         status = gr.HTML(render_status(0, 0), js_on_load=None, elem_id="tj-status")
         # Rows that changed while a translation streams in; the view's script moves them into the view.
         patch = gr.HTML(

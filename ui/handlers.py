@@ -23,6 +23,8 @@ from typing import Any
 import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
+from translate.files import read_bytes
+from translate.formats import DOCUMENT_SUFFIXES, by_block, document_text, read_document
 from translate.normalize import normalize_for_model
 from translate.sources import (
     name_from_text,
@@ -42,6 +44,8 @@ STREAM_INTERVAL = 0.25
 """Seconds between view updates while a translation streams in."""
 
 DOWNLOAD_FORMATS = ("tsv", "jsonl", "tmx", "txt")
+DOWNLOAD_BUTTONS = (*DOWNLOAD_FORMATS, "document")
+"""The download buttons: the aligned pairs in each format, and an uploaded document back in its own format."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,8 @@ class Reading:
     """A translated document in one browser session.
 
     ``doc`` identifies it to the page's script; ``name`` is the stem of its
-    downloads, and ``downloads`` the folder that holds their current version.
+    downloads, and ``downloads`` the folder that holds their current version;
+    ``document`` the uploaded document (a copy) that a download writes back.
     """
 
     name: str
@@ -57,6 +62,7 @@ class Reading:
     pairs: tuple[AlignedPair, ...]
     doc: str = ""
     downloads: str = ""
+    document: str = ""  # an uploaded .docx, .srt or .vtt, kept to be written back in English
 
 
 @dataclass(frozen=True)
@@ -116,12 +122,29 @@ class Reader:
             yield self._failure("No file received: upload a .txt, .html or .docx file.")
             return
         name = Path(path).name
+        document = ""
         try:
-            text = require_text(text_from_file(path, name), name)  # "Nothing to translate" would blame no upload
+            if Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
+                # Read as the document it will be written back as: its paragraphs (footnotes, headers and all)
+                # or its cues joined into sentences, so that every pair has its place in it.
+                data = read_bytes(Path(path), name)
+                text = document_text(read_document(name, data).blocks)[0]
+                document = self._keep(name, data)
+            else:
+                text = text_from_file(path, name)
+            text = require_text(text, name)  # "Nothing to translate" would blame no upload
         except TranslateError as exc:
             yield self._failure(str(exc))
             return
-        yield from self._stream(text, model, name=safe_name(Path(name).stem), text_update=text, request=request)
+        stem = safe_name(Path(name).stem)
+        yield from self._stream(text, model, name=stem, text_update=text, request=request, document=document)
+
+    def _keep(self, name: str, data: bytes) -> str:
+        """A copy of an uploaded document for its downloads (Gradio may clear its own upload folder)."""
+        folder = self.downloads / "uploads" / uuid.uuid4().hex
+        folder.mkdir(parents=True)
+        (folder / name).write_bytes(data)
+        return str(folder / name)
 
     def translate_url(self, url: str, model: str, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
         """Fetch an article page, show its main text in the text box, and translate it."""
@@ -264,7 +287,14 @@ class Reader:
         )
 
     def _stream(
-        self, text: str, model: str, *, name: str, text_update: Any, request: gr.Request | None
+        self,
+        text: str,
+        model: str,
+        *,
+        name: str,
+        text_update: Any,
+        request: gr.Request | None,
+        document: str = "",
     ) -> Iterator[tuple[Any, ...]]:
         if (problem := self._too_large(text)) is not None:
             yield self._failure(problem)
@@ -311,7 +341,8 @@ class Reader:
             # Also reached when the browser went away or Stop was pressed: Gradio closes this generator,
             # and the translation (which runs only while ``pairs`` is iterated) stops with it.
             self._track(session, None)
-        reading = Reading(name=name, model=model, pairs=tuple(done[i] for i in range(info.sentences)), doc=doc)
+        translated = tuple(done[i] for i in range(info.sentences))
+        reading = Reading(name=name, model=model, pairs=translated, doc=doc, document=document)
         seconds = time.monotonic() - started
         status = render_status(
             info.sentences, info.sentences, seconds=seconds, note=note or "done", checks=_checked(reading.pairs)
@@ -363,11 +394,33 @@ class Reader:
                 else:
                     write_pairs(reading.pairs, out, fmt)
             buttons.append(gr.DownloadButton(value=str(path), interactive=True))
+        buttons.append(self._document_download(reading, folder))
         return dataclasses.replace(reading, downloads=str(folder)), buttons
 
     @staticmethod
+    def _document_download(reading: Reading, folder: Path) -> gr.DownloadButton:
+        """The uploaded document in English, its corrections and glossary terms in it; hidden for other inputs."""
+        if not reading.document:
+            return gr.DownloadButton(value=None, visible=False)
+        source = Path(reading.document)
+        try:
+            document = read_document(source.name, source.read_bytes())
+            _, starts = document_text(document.blocks)
+            data = document.render(by_block(reading.pairs, starts, document.blocks))
+        except (TranslateError, ValueError, OSError) as exc:
+            logger.warning("%s: cannot write it back in English: %s", source.name, exc)
+            return gr.DownloadButton(value=None, visible=False)
+        path = folder / f"{reading.name}.en{source.suffix.lower()}"
+        path.write_bytes(data)
+        label = f"⬇ English {source.suffix.lower().lstrip('.').upper()}"
+        return gr.DownloadButton(label, value=str(path), interactive=True, visible=True)
+
+    @staticmethod
     def _no_downloads() -> list[gr.DownloadButton]:
-        return [gr.DownloadButton(value=None, interactive=False) for _ in DOWNLOAD_FORMATS]
+        return [
+            *(gr.DownloadButton(value=None, interactive=False) for _ in DOWNLOAD_FORMATS),
+            gr.DownloadButton(value=None, visible=False),
+        ]
 
 
 def _outputs(
@@ -390,7 +443,7 @@ def _outputs(
         keep(view),
         keep(patch),
         _skip() if reading is ... else reading,
-        *(downloads or [_skip()] * len(DOWNLOAD_FORMATS)),
+        *(downloads or [_skip()] * len(DOWNLOAD_BUTTONS)),
     )
 
 
@@ -399,7 +452,7 @@ def _edit_outputs(
 ) -> tuple[Any, ...]:
     """One answer to a correction: reading, status, patch, downloads; whatever is not given stays as it is."""
     keep = [_skip() if value is None else value for value in (reading, status, patch)]
-    return (*keep, *(downloads or [_skip()] * len(DOWNLOAD_FORMATS)))
+    return (*keep, *(downloads or [_skip()] * len(DOWNLOAD_BUTTONS)))
 
 
 def _every_occurrence(reading: Reading, index: int, **changes: Any) -> tuple[Reading, list[int]]:

@@ -17,7 +17,7 @@ from translate.checks import name_spellings
 from translate.normalize import contains_arabic
 from translate.translator import missing_in
 from translate.types import GlossaryTerm, NameSpelling
-from ui.handlers import DOWNLOAD_FORMATS, Reader, Reading
+from ui.handlers import DOWNLOAD_BUTTONS, Reader, Reading
 from ui.render import render_alternatives, render_glossary, render_patch
 
 ALTERNATIVES = 5
@@ -211,7 +211,7 @@ def _glossary_outputs(
     """One answer to a glossary change: table, Arabic box, English box, note, reading, patch, downloads."""
     shown = f'<p class="tj-glossary-note" role="status">{escape(note)}</p>' if note is not None else None
     keep = [gr.skip() if value is None else value for value in (table, *boxes, shown, reading, patch)]
-    return (*keep, *(downloads or [gr.skip()] * len(DOWNLOAD_FORMATS)))
+    return (*keep, *(downloads or [gr.skip()] * len(DOWNLOAD_BUTTONS)))
 
 
 def _spellings(reading: Reading | None) -> list[NameSpelling]:

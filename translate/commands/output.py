@@ -21,7 +21,7 @@ from translate.quality import flag_warnings
 from translate.segment import count_sentences
 from translate.sources import read_document
 from translate.types import AlignedPair, TranslationInfo
-from translate.writers import WRITERS, output_name, write_pairs
+from translate.writers import EXTENSIONS, WRITERS, output_name, write_pairs
 
 logger = logging.getLogger("tarjama")
 
@@ -74,7 +74,7 @@ def format_from_name(path: Path | None) -> str | None:
     if path is None:
         return None
     suffix = path.suffix.lower().lstrip(".")
-    return suffix if suffix in WRITERS else None
+    return suffix if suffix in WRITERS or suffix in EXTENSIONS else None
 
 
 @contextlib.contextmanager

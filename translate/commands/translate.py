@@ -24,6 +24,7 @@ from translate.commands.common import (
     open_memory,
     positive,
 )
+from translate.commands.documents import DOCUMENT_FORMATS, check_inputs, translate_document
 from translate.commands.output import (
     Document,
     Progress,
@@ -64,7 +65,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="a .txt, .html/.htm, .docx or .md file, an http(s):// URL, a folder (every such file in it), "
+        help="a .txt, .html/.htm, .docx, .md, .srt or .vtt file, an http(s):// URL, a folder (every such file in it), "
         "a .jsonl corpus (one document per line; written as JSONL with each pair's document id), "
         "or - for standard input",
     )
@@ -93,7 +94,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     where.add_argument("-o", "--output", type=Path, metavar="OUT", help="write here instead of stdout")
     where.add_argument("--out-dir", type=Path, metavar="DIR", help="one output file per input, in DIR")
     tr.add_argument(
-        "-f", "--format", choices=list(WRITERS), help="output format (default: from OUT's ending, else tsv)"
+        "-f",
+        "--format",
+        choices=[*WRITERS, *DOCUMENT_FORMATS],
+        help="output format (default: from OUT's ending, else tsv); docx, srt, vtt: each input of that kind "
+        "back as a document of its kind, in English (a Word file left to right, its formatting on the aligned "
+        "English words; subtitles with their cues and timings)",
     )
     add_model_arguments(tr)
     tr.add_argument("--beam", type=positive, metavar="N", help="beam size (default: the model's, 4 for opus-mt)")
@@ -186,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = args.format or format_from_name(args.output) or "tsv"
     if args.output is not None and not args.format and args.output.suffix and not format_from_name(args.output):
-        endings = ", ".join(f".{name}" for name in WRITERS)
+        endings = ", ".join(f".{name}" for name in [*WRITERS, *DOCUMENT_FORMATS])
         raise UsageError(f"-o {args.output}: tarjama writes {endings}; end OUT with one of them, or choose with -f")
     inputs, failed = _collect(args.inputs, args.glob, args.out_dir)  # how many arguments could not be read
     several = len(inputs) > 1 or any(Path(a).is_dir() for a in args.inputs)
@@ -196,6 +202,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--resume needs --out-dir DIR")
     if args.out_dir is not None and args.out_dir.exists() and not args.out_dir.is_dir():
         raise UsageError(f"--out-dir {args.out_dir} is a file; give a folder (it is created if missing)")
+    if fmt in DOCUMENT_FORMATS:
+        check_inputs(inputs, fmt, args.output, args.out_dir)
+        if args.engine == "ray":
+            raise UsageError(f"-f {fmt} runs with the local engine only (leave out --engine ray)")
     if args.out_dir is not None:
         inputs = _one_output_each(inputs, args.out_dir, fmt)
     corpora = [item.name for item in inputs if is_corpus(item.path)]
@@ -233,7 +243,8 @@ def run(args: argparse.Namespace) -> int:
         compute_type=args.compute_type,
         threads=args.threads,
         retry=args.retry,
-        alignments=args.alignments or args.consistency is not None,
+        # A document written back needs the alignment to put each formatting on the right English words.
+        alignments=args.alignments or args.consistency is not None or fmt in DOCUMENT_FORMATS,
         repair=args.repair,
         checks=args.checks,
     )
@@ -253,7 +264,15 @@ def run(args: argparse.Namespace) -> int:
         id_field=args.id_field,
     )
     tally = TermTally()
-    if len(inputs) == 1 and not is_corpus(inputs[0].path):  # one document: its pairs stream out as they come
+    if fmt in DOCUMENT_FORMATS:
+        sentences, not_done = 0, 0
+        for item in inputs:
+            path = destination(item, args.output, args.out_dir, fmt)
+            assert path is not None  # check_inputs asked for -o or --out-dir
+            done = translate_document(translator, item, path, progress)
+            sentences, not_done = sentences + done[0], not_done + done[1]
+            progress.file_done()
+    elif len(inputs) == 1 and not is_corpus(inputs[0].path):  # one document: its pairs stream out as they come
         sentences, not_done = _translate_one(translator, inputs[0], args, fmt, progress, tally)
     else:
         sentences, not_done = _translate_many(translator, inputs, args, fmt, progress, tally)

@@ -1,0 +1,140 @@
+"""What writing a document back costs over translating its text: a Word report and a subtitle file.
+
+``python benchmarks/documents.py --model DIR`` (a model that translates:
+``opus-mt-ar-en`` downloaded, or the test suite's fixture model, which
+``TARJAMA_TEST_MODEL_CACHE`` keeps). Two systems, interleaved for
+``--rounds`` rounds in one process:
+
+1. **text**: the document's text (:func:`translate.formats.document_text`)
+   translated with alignments, as TSV would need them;
+2. **document**: the same, plus reading the package, cutting the pairs back
+   into blocks, carrying the formatting (or the cue split) and writing the
+   package. The fixture model is tiny, so the writing's share is an upper
+   bound: with opus-mt the translation takes longer and the writing the same.
+
+The Word report is ``--repeat`` copies of the seed article, a paragraph per
+sentence, every place name in bold; the subtitles are the same sentences
+over cues of six words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workload import cpu_description
+
+if TYPE_CHECKING:
+    from translate.translator import Translator
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "khan-tuman.ar.txt"
+NAMES = ("خان طومان", "حلب", "حميميم", "جيش الفتح")
+
+
+def _sentences(repeat: int) -> list[str]:
+    from translate.segment import segment_text
+
+    return [s.text for s in segment_text(SEED.read_text(encoding="utf-8"))] * repeat
+
+
+def _report(sentences: list[str]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for sentence in sentences:
+        paragraph = document.add_paragraph()
+        at = 0
+        while True:
+            found = [(sentence.find(n, at), n) for n in NAMES if sentence.find(n, at) >= 0]
+            if not found:
+                paragraph.add_run(sentence[at:])
+                break
+            where, name = min(found)
+            paragraph.add_run(sentence[at:where])
+            paragraph.add_run(name).bold = True
+            at = where + len(name)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _clock(seconds: int, millis: str) -> str:
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d},{millis}"
+
+
+def _subtitles(sentences: list[str]) -> bytes:
+    words = " ".join(sentences).split()
+    cues = []
+    for n, k in enumerate(range(0, len(words), 6)):
+        start, end = n * 3, n * 3 + 2  # seconds: each cue shows from start to end + 0.9
+        cues.append(f"{n + 1}\n{_clock(start, '000')} --> {_clock(end, '900')}\n" + " ".join(words[k : k + 6]) + "\n")
+    return "\n".join(cues).encode("utf-8")
+
+
+def _text_only(translator: Translator, name: str, data: bytes) -> int:
+    from translate.formats import document_text, read_document
+
+    text, _ = document_text(read_document(name, data).blocks)
+    return len(translator.translate_text(text))
+
+
+def _document(translator: Translator, name: str, data: bytes) -> int:
+    from translate.formats import by_block, document_text, read_document
+
+    document = read_document(name, data)
+    text, starts = document_text(document.blocks)
+    pairs, _ = translator.translate(text)
+    sentences = by_block(pairs, starts, document.blocks)
+    document.render(sentences)
+    return sum(len(s) for s in sentences)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, required=True, help="a local model directory")
+    parser.add_argument("--compute-type", default="int8", help="CTranslate2 precision (default int8)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=4, help="copies of the seed article (default 4)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+
+    from translate import TranslationOptions, Translator
+
+    options = TranslationOptions(backend="ctranslate2", compute_type=args.compute_type, alignments=True)
+    translator = Translator(args.model, options)
+    sentences = _sentences(args.repeat)
+    inputs = {"report.docx": _report(sentences), "film.srt": _subtitles(sentences)}
+    times: dict[str, dict[str, list[float]]] = {name: {"text": [], "document": []} for name in inputs}
+    counted: dict[str, int] = {}
+    for _ in range(args.rounds):
+        for name, data in inputs.items():
+            for system, run in (("text", _text_only), ("document", _document)):
+                started = time.perf_counter()
+                counted[name] = run(translator, name, data)
+                times[name][system].append(time.perf_counter() - started)
+
+    cpu = cpu_description()
+    print(f"CPU: {cpu['model']}; {', '.join(cpu['isa']) or 'no AVX2'}; {cpu['threads']} threads")
+    print(f"model: {args.model}; CTranslate2 {args.compute_type}; medians of {args.rounds} interleaved rounds")
+    record: dict[str, object] = {"cpu": cpu, "times": times}
+    for name, measured in times.items():
+        ratios = [d / t for t, d in zip(measured["text"], measured["document"], strict=True)]
+        record[f"{name} cost"] = ratios
+        print(
+            f"{name:<12} text {statistics.median(measured['text']):6.2f} s, document "
+            f"{statistics.median(measured['document']):6.2f} s: {statistics.median(ratios) - 1:+.1%} "
+            f"[{min(ratios) - 1:+.1%} to {max(ratios) - 1:+.1%}] ({counted[name]} sentences)"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Formatting carried onto the English through the alignment (translate/formats/marks.py), table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from translate.align import alignment_from_links
+from translate.formats.marks import carry
+from translate.formats.model import Block, Span
+from translate.types import AlignedPair
+
+PLAIN, BOLD, LINK, NOTE = 0, 1, 2, 9
+
+
+def _pair(source: str, target: str, links, start: int = 0) -> AlignedPair:
+    alignment = alignment_from_links(source, target, links) if links is not None else None
+    return AlignedPair(0, 0, source, target, start=start, end=start + len(source), alignment=alignment)
+
+
+def _styled(carried) -> list[tuple[str, int]]:
+    return [(carried.text[s.start : s.end], s.style) for s in carried.spans]
+
+
+@pytest.mark.parametrize(
+    ("spans", "target", "links", "expected", "approximate"),
+    [
+        # قرأ الولد الكتاب, "the boy" bold: the English words aligned to الولد, wherever the English puts them.
+        (
+            [Span(0, 4, PLAIN), Span(4, 9, BOLD), Span(9, 16, PLAIN)],
+            "the boy read the book",
+            [(1, 0), (1, 1), (0, 2), (2, 3), (2, 4)],
+            [("the boy", BOLD), (" read the book", PLAIN)],
+            0,
+        ),
+        # Bold over the whole sentence stays whole.
+        (
+            [Span(0, 16, BOLD)],
+            "the boy read the book",
+            [(1, 1), (0, 2), (2, 4)],
+            [("the boy read the book", BOLD)],
+            0,
+        ),
+        # A bold stretch goes to the aligned words that lie together and what is between them, not to a stray
+        # link far off: "boy ... read" (one word apart) is one stretch, the "book" linked to الولد too is not.
+        (
+            [Span(0, 4, PLAIN), Span(4, 9, BOLD), Span(9, 25, PLAIN)],
+            "the boy and the girl read the book",
+            [(1, 1), (1, 3), (1, 7), (0, 5), (2, 6)],
+            [("the ", PLAIN), ("boy and the", BOLD), (" girl read the book", PLAIN)],
+            0,
+        ),
+        # A link whose word the alignment takes nowhere is kept, on the nearest English word, and counted.
+        (
+            [Span(0, 4, PLAIN), Span(4, 9, LINK), Span(9, 16, PLAIN)],
+            "the boy read the book",
+            [(0, 2), (2, 4)],
+            [("the boy ", PLAIN), ("read", LINK), (" the book", PLAIN)],
+            1,
+        ),
+        # No alignment at all: the mark still lands, at the same relative place.
+        (
+            [Span(0, 4, PLAIN), Span(4, 9, PLAIN), Span(9, 16, LINK)],
+            "the boy read the book",
+            None,
+            [("the boy read the ", PLAIN), ("book", LINK)],
+            1,
+        ),
+    ],
+)
+def test_marks_land_on_the_aligned_words(spans, target, links, expected, approximate) -> None:
+    source = "قرأ الولد الكتاب"
+    carried = carry(Block(source, tuple(spans)), [_pair(source, target, links)])
+    assert carried.text == target
+    assert _styled(carried) == expected
+    assert carried.approximate == approximate
+
+
+def test_objects_follow_the_word_before_them_and_sentences_keep_their_order() -> None:
+    # Two sentences; an object after قرأ (inside the first), a footnote reference ending it, another ending the block.
+    first, second = "قرأ الولد.", "ثم نام."
+    text = f"{first} {second}"
+    spans = (
+        Span(0, 3, PLAIN),
+        Span(3, 3, NOTE - 1),
+        Span(3, 10, PLAIN),
+        Span(10, 10, NOTE),
+        Span(10, len(text), PLAIN),
+        Span(len(text), len(text), NOTE + 1),
+    )
+    pairs = [
+        _pair(first, "The boy read.", [(1, 0), (1, 1), (0, 2)]),
+        _pair(second, "Then he slept.", [(0, 0), (1, 1), (1, 2)], start=len(first) + 1),
+    ]
+    carried = carry(Block(text, spans), pairs)
+    assert carried.text == "The boy read. Then he slept."
+    objects = [(s.start, s.style) for s in carried.spans if s.start == s.end]
+    # After "read" (aligned to قرأ), after the first English sentence, after the last.
+    assert objects == [(len("The boy read."), NOTE - 1), (len("The boy read."), NOTE), (len(carried.text), NOTE + 1)]
+    # Every character of the English is in exactly one span.
+    covered = [i for s in carried.spans for i in range(s.start, s.end)]
+    assert covered == list(range(len(carried.text)))
+
+
+SENTENCE = "قرأ الولد الكتاب ثم نام"  # "the boy read the book, then he slept"; a cue begins at ثم (17)
+ENGLISH = "The boy read the book then he slept"
+LINKS = [(1, 0), (1, 1), (0, 2), (2, 3), (2, 4), (3, 5), (4, 6), (4, 7)]
+
+
+@pytest.mark.parametrize(
+    ("target", "links", "borders", "expected"),
+    [
+        # The alignment says where each English word belongs.
+        (ENGLISH, LINKS, [17], ["The boy read the book", "then he slept"]),
+        # No alignment: each piece as many words as its stretch of Arabic, in share (3 of 5).
+        (ENGLISH, None, [17], ["The boy read the book", "then he slept"]),
+        # A noisy link (the boy linked to نام) does not move a cut the other links agree on.
+        (ENGLISH, [*LINKS, (4, 1)], [17], ["The boy read the book", "then he slept"]),
+        # Fewer English words than cues: some cue has none (the caller shows an ellipsis there).
+        ("Yes", None, [4], ["", "Yes"]),
+        # One stretch: the whole English.
+        (ENGLISH, LINKS, [], [ENGLISH]),
+    ],
+)
+def test_english_is_cut_back_over_cues_at_word_boundaries(target, links, borders, expected) -> None:
+    from translate.formats.marks import split_over
+
+    pieces = split_over(_pair(SENTENCE, target, links), borders)
+    assert pieces == expected
+    assert " ".join(p for p in pieces if p).split() == target.split()  # every word once, in order

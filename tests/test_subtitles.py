@@ -1,0 +1,95 @@
+"""Subtitles back as subtitles (issue 25): sentences translated whole across cues, the English cut back over them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import srt
+import webvtt
+from fixture_model import exact_model_args, seed_sentences
+
+from translate.cli import main
+from translate.errors import InputError
+from translate.formats.subtitles import Subtitles
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SEED = seed_sentences()
+
+
+def _thirds(text: str) -> list[str]:
+    words = text.split()
+    third = len(words) // 3
+    return [" ".join(words[:third]), " ".join(words[third : 2 * third]), " ".join(words[2 * third :])]
+
+
+def _srt_file(path: Path, encoding: str = "utf-8") -> Path:
+    """Seed sentence 1 over three cues (two lines in the second), then sentence 2 in one cue after a pause."""
+    first, second, third = _thirds(SEED[0][0])
+    half = len(second.split()) // 2
+    second = " ".join(second.split()[:half]) + "\n" + " ".join(second.split()[half:])
+    text = (
+        f"1\n00:00:01,000 --> 00:00:03,500\n{first}\n\n"
+        f"2\n00:00:03,600 --> 00:00:06,000\n{second}\n\n"
+        f"3\n00:00:06,100 --> 00:00:09,000\n<i>{third}</i>\n\n"
+        f"7\n00:00:12,000 --> 00:00:15,000\n{SEED[1][0]}\n"
+    )
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1256"])
+def test_a_sentence_over_three_cues_is_translated_whole_and_cut_back(
+    model_dir: Path, tmp_path: Path, encoding: str
+) -> None:
+    source = _srt_file(tmp_path / "film.srt", encoding)
+    out = tmp_path / "film.en.srt"
+    assert main(["translate", str(source), "-o", str(out), *exact_model_args(model_dir), "-q"]) == 0
+    before = list(srt.parse(source.read_bytes().decode(encoding)))
+    after = list(srt.parse(out.read_text(encoding="utf-8")))
+    # The same cues: numbers (7 stays 7) and timings.
+    assert [(c.index, c.start, c.end) for c in after] == [(c.index, c.start, c.end) for c in before]
+    cues = [" ".join(c.content.split()) for c in after]
+    # Every English word of the sentence once, in order, over the three cues, each with some of it.
+    assert " ".join(cues[:3]) == " ".join(SEED[0][1].split())
+    assert all(cues[:3])
+    assert cues[3] == " ".join(SEED[1][1].split())
+    assert all(len(line) <= 42 for c in after for line in c.content.splitlines() if " " in line)
+
+
+VTT = (
+    "WEBVTT - a film\n\n"
+    "STYLE\n::cue {{ color: yellow }}\n\n"
+    "NOTE translated by tarjama, kept as it was\n\n"
+    "opening\n00:00:01.000 --> 00:00:04.000 align:start line:90%\n<v Ahmad>{first}\n\n"
+    "00:00:04.100 --> 00:00:09.000\n{rest}\n"
+)
+
+
+def test_a_vtt_file_keeps_everything_but_its_cue_text(model_dir: Path, tmp_path: Path) -> None:
+    first, second, third = _thirds(SEED[0][0])
+    source = tmp_path / "film.vtt"
+    source.write_text(VTT.format(first=first, rest=f"{second} {third}"), encoding="utf-8")
+    out = tmp_path / "film.en.vtt"
+    assert main(["translate", str(source), "-o", str(out), *exact_model_args(model_dir), "-q"]) == 0
+    written = out.read_text(encoding="utf-8")
+    assert written.startswith("WEBVTT - a film\n\nSTYLE\n::cue { color: yellow }\n\nNOTE translated by tarjama")
+    assert "opening\n00:00:01.000 --> 00:00:04.000 align:start line:90%\n<v Ahmad>" in written
+    captions = webvtt.from_string(written).captions
+    assert [c.identifier for c in captions] == ["opening", None]
+    assert " ".join(" ".join(c.text.split()) for c in captions) == " ".join(SEED[0][1].split())
+    assert captions[0].voice == "Ahmad"
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="the shared samples are not here")
+def test_a_cue_identifier_is_not_its_text() -> None:
+    """vtt.js's test file: a long Arabic paragraph where a cue identifier goes; the cue's text is "Payload"."""
+    subtitles = Subtitles("long.vtt", (SAMPLES / "vttjs_long_string_arabic.vtt").read_bytes())
+    assert [b.text for b in subtitles.blocks] == ["Payload"]
+
+
+def test_broken_subtitles_are_refused_in_one_line() -> None:
+    with pytest.raises(InputError, match=r"not a readable \.srt file"):
+        Subtitles("bad.srt", b"1\n00:00:01,000 --> nonsense\n\xd9\x85\n\n")
+    with pytest.raises(InputError, match="must start with WEBVTT"):
+        Subtitles("bad.vtt", "00:00:01.000 --> 00:00:02.000\nمرحبا\n".encode())

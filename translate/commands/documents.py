@@ -1,0 +1,69 @@
+"""``-f docx|srt|vtt``: documents translated back into documents of their kind (the CLI's side of
+:mod:`translate.formats`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from translate.commands.common import UsageError
+from translate.commands.output import Progress, report
+from translate.corpus import is_corpus
+from translate.documents import check_arabic
+from translate.errors import InputError
+from translate.files import InputFile, read_bytes, write_bytes_atomically
+from translate.formats import by_block, document_text, read_document
+
+if TYPE_CHECKING:
+    from translate.translator import Translator
+
+logger = logging.getLogger("tarjama")
+
+DOCUMENT_FORMATS = ("docx", "srt", "vtt")
+"""Output formats that are the input document itself, in English."""
+
+
+def check_inputs(inputs: Sequence[InputFile], fmt: str, output: Path | None, out_dir: Path | None) -> None:
+    """:class:`UsageError` unless every input is a document of format ``fmt`` with a file to be written to."""
+    for item in inputs:
+        if item.path is None or is_corpus(item.path) or item.path.suffix.lower() != f".{fmt}":
+            raise UsageError(
+                f"-f {fmt} writes each .{fmt} input back as a .{fmt} in English; {item.name} is not one "
+                "(translate it to tsv, jsonl, tmx or txt instead)"
+            )
+    if output is None and out_dir is None:
+        raise UsageError(f"-f {fmt} writes a file: give -o FILE.{fmt} or --out-dir DIR")
+
+
+def translate_document(translator: Translator, item: InputFile, path: Path, progress: Progress) -> tuple[int, int]:
+    """Translate one document into ``path``, in its own format; return (sentences, inputs that failed: 0 or 1)."""
+    assert item.path is not None
+    try:
+        if path.resolve() == item.path.resolve():
+            raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
+        document = read_document(item.name, read_bytes(item.path, item.name))
+        blocks = document.blocks
+        if not blocks:
+            raise InputError(f"{item.name}: no text to translate (the document has no paragraph or cue with text)")
+        text, starts = document_text(blocks)
+        pairs, info = translator.translate(text)
+        check_arabic(item.name, info)
+        try:
+            sentences = by_block(progress.track(pairs, info, item.name), starts, blocks)
+        except ValueError as exc:
+            raise InputError(f"{item.name}: {exc}; nothing written") from None
+        write_bytes_atomically(path, document.render(sentences))
+    except (InputError, OSError) as exc:
+        report(item, exc)
+        return 0, 1
+    approximate = document.approximate
+    if approximate:
+        logger.warning(
+            "%s: %d formatted stretch(es) had no aligned English word; each was put on the nearest one",
+            item.name,
+            approximate,
+        )
+    logger.info("%s -> %s", item.name, path)
+    return sum(len(found) for found in sentences), 0

@@ -1,0 +1,94 @@
+"""Documents read into one model (:class:`Block` s with formatting spans) and written back in their own format.
+
+A format's reader gives the blocks; :func:`document_text` joins them into one
+text for the translator (so that batches span paragraphs), :func:`by_block`
+gives each block its sentences back, :func:`~translate.formats.marks.carry`
+puts its formatting on the English, and the format's writer patches the
+original package with it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from translate.formats.model import Block, Carried, Span
+from translate.types import AlignedPair
+
+__all__ = ["DOCUMENT_SUFFIXES", "Block", "Carried", "Document", "Span", "by_block", "document_text", "read_document"]
+
+DOCUMENT_SUFFIXES = (".docx", ".srt", ".vtt")
+"""Documents tarjama writes back in their own format."""
+
+
+class Document(Protocol):
+    """A document read for translation: its blocks, and itself in English once each block has its sentences."""
+
+    name: str
+    approximate: int  # formatted stretches put on the nearest English word, once rendered
+
+    @property
+    def blocks(self) -> list[Block]: ...
+
+    def render(self, sentences: Sequence[Sequence[AlignedPair]]) -> bytes: ...
+
+
+def read_document(name: str, data: bytes) -> Document:
+    """The document ``data`` by its name's ending (:data:`DOCUMENT_SUFFIXES`); :class:`InputError` if unreadable."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".docx":
+        from translate.formats.docx import DocxDocument
+
+        return DocxDocument(name, data)
+    if suffix in (".srt", ".vtt"):
+        from translate.formats.subtitles import Subtitles
+
+        return Subtitles(name, data)
+    raise ValueError(f"{name}: tarjama writes back only {', '.join(DOCUMENT_SUFFIXES)}")
+
+
+BLOCK_GAP = "\n"
+"""Between blocks: a new line, which starts a paragraph of the text (sentences never cross it)."""
+_LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def document_text(blocks: Sequence[Block]) -> tuple[str, list[int]]:
+    """The blocks as one text, a paragraph each, and where each block starts in it.
+
+    A line break inside a block is read as a space, so that every sentence
+    stays inside its block and the offsets stay those of the block's text.
+    """
+    starts, parts, at = [], [], 0
+    for block in blocks:
+        starts.append(at)
+        parts.append(_LINE_BREAKS.sub(" ", block.text))
+        at += len(block.text) + len(BLOCK_GAP)
+    return BLOCK_GAP.join(parts), starts
+
+
+def by_block(pairs: Iterable[AlignedPair], starts: Sequence[int], blocks: Sequence[Block]) -> list[list[AlignedPair]]:
+    """Each block's pairs, in order, their offsets made relative to the block.
+
+    Raise ``ValueError`` if a sentence is missing, repeated or crosses blocks:
+    every sentence must land in exactly one place of the document written.
+    """
+    import dataclasses
+
+    grouped: list[list[AlignedPair]] = [[] for _ in blocks]
+    seen = 0
+    for pair in pairs:
+        seen += 1
+        start = pair.start or 0
+        k = bisect.bisect_right(starts, start) - 1
+        end = start + len(pair.source)
+        if k < 0 or end > starts[k] + len(blocks[k].text):
+            raise ValueError(f"sentence {pair.index + 1} does not lie inside one paragraph")
+        grouped[k].append(dataclasses.replace(pair, start=start - starts[k], end=end - starts[k]))
+    for k, (block, found) in enumerate(zip(blocks, grouped, strict=True)):
+        covered = "".join(p.source for p in found)
+        if "".join(block.text.split()) != "".join(covered.split()):
+            raise ValueError(f"paragraph {k + 1}: its sentences do not add up to its text")
+    return grouped
