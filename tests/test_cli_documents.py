@@ -58,7 +58,7 @@ def test_glob_narrows_a_folder(folder: Path, tmp_path: Path, model_dir: Path) ->
     args = ["translate", str(folder), "--glob", "**/*.html", "--out-dir", str(out), *exact_model_args(model_dir)]
     assert main([*args, "-q"]) == 0
     assert [p.relative_to(out).as_posix() for p in out.rglob("*.tsv")] == ["web/b.html.tsv"]
-    assert main(["translate", str(folder), "--glob", "*.pdf", "--out-dir", str(out), "-q"]) == 1
+    assert main(["translate", str(folder), "--glob", "*.odt", "--out-dir", str(out), "-q"]) == 1
 
 
 def test_a_page_with_no_article_fails_alone(
@@ -142,7 +142,7 @@ def test_an_output_ending_tarjama_does_not_write_is_refused(
     source.write_text(KHAN[0], encoding="utf-8")
     assert main(["translate", str(source), "-o", str(tmp_path / "a.pdf"), *exact_model_args(model_dir)]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
-    ending = "writes .tsv, .jsonl, .tmx, .txt, .docx, .srt, .vtt; end OUT with one of them, or choose with -f"
+    ending = "writes .tsv, .jsonl, .tmx, .txt, .docx, .srt, .vtt, .html; end OUT with one of them, or choose with -f"
     assert line.endswith(ending)
     assert not (tmp_path / "a.pdf").exists()
     # A document's own format is written only from a document of that kind.

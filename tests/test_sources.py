@@ -93,9 +93,9 @@ def test_txt_in_windows_1256(tmp_path: Path) -> None:
     ("name", "data", "message"),
     [
         (
-            "scan.pdf",
-            b"%PDF-1.4",
-            "scan.pdf: unsupported file type; tarjama reads .txt, .html, .htm, .docx, .md, .srt or .vtt files",
+            "scan.odt",
+            b"PK\x03\x04",
+            "scan.odt: unsupported file type; tarjama reads .txt, .html, .htm, .docx, .md, .srt, .vtt or .pdf files",
         ),
         ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx: not a readable .docx file"),
         ("fake.docx", "نص عادي".encode(), "fake.docx: not a readable .docx file"),

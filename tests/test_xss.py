@@ -34,7 +34,8 @@ def test_hostile_corrections_reach_every_download_unchanged(reader, tmp_path: Pa
     reading = last[4]
     assert len(reading.pairs) == len(PAYLOADS)
     for index, payload in enumerate(PAYLOADS):
-        reading, _, _, tsv, jsonl, tmx, _ = handler.edit(reading, gr.EventData(None, {"index": index, "text": payload}))
+        event = gr.EventData(None, {"index": index, "text": payload})
+        reading, _, _, tsv, jsonl, tmx, *_ = handler.edit(reading, event)
     corrected = [" ".join(p.split()) for p in PAYLOADS]  # corrections are folded to single spaces
     sources = [f"قال {payload} ثم سكت." for payload in PAYLOADS]
     expected = list(zip(sources, corrected, strict=True))

@@ -202,32 +202,29 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     place only when the block finishes without error; on error the temporary
     file is removed and ``path`` is left as it was.
     """
+    with _atomic(path) as fd, os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+        yield stream
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write a binary file (a document) so that it appears whole or not at all, as :func:`atomic_output`."""
+    with _atomic(path) as fd, os.fdopen(fd, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[int]:
+    """A descriptor of a hidden temporary file beside ``path``, renamed to ``path`` once the block succeeds."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
         os.fchmod(fd, _plain_file_mode())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write a binary file (a document) so that it appears whole or not at all, as :func:`atomic_output`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        os.fchmod(fd, _plain_file_mode())
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield fd  # closed by the caller's stream
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import _Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt", ".pdf")
 """The documents a folder is searched for, and an upload may be."""
 MAX_PAGE_BYTES = 5_000_000
 FETCH_TIMEOUT = 15.0
@@ -41,8 +41,9 @@ MIN_PROSE_WORDS = 6
 
 
 def text_from_file(path: str | Path, name: str | None = None) -> str:
-    """The text of a ``.txt``, ``.md``, ``.html``/``.htm``, ``.docx``, ``.srt`` or ``.vtt`` file (Markdown is read
-    as text; subtitles as their cues' text joined into sentences)."""
+    """The text of a ``.txt``, ``.md``, ``.html``/``.htm``, ``.docx``, ``.srt``, ``.vtt`` or ``.pdf`` file
+    (Markdown is read as text; subtitles as their cues' text joined into sentences; a PDF's text layer in
+    logical order)."""
     path = Path(path)
     name = name or path.name
     suffix = Path(name).suffix.lower()
@@ -59,6 +60,10 @@ def text_from_bytes(data: bytes, name: str) -> str:
         return text_from_html(data, source=name)
     if suffix == ".docx":
         return _text_from_docx(io.BytesIO(data), name)
+    if suffix == ".pdf":
+        from translate.formats.pdf import text_from_pdf
+
+        return text_from_pdf(data, name)
     if suffix in (".srt", ".vtt"):
         from translate.formats.subtitles import Subtitles
 
@@ -97,7 +102,7 @@ def read_document(item: InputFile, *, allow_private_urls: bool = False) -> str:
     """
     if item.url is not None:
         return text_from_url(item.url, allow_private=allow_private_urls)
-    if item.path is not None and item.path.suffix.lower() in (".html", ".htm", ".docx", ".md", ".srt", ".vtt"):
+    if item.path is not None and item.path.suffix.lower() in SUPPORTED_SUFFIXES and item.path.suffix != ".txt":
         return text_from_file(item.path, item.name)
     return read_input(item)
 

@@ -287,8 +287,9 @@ EXTENSIONS = {
     "docx": ".en.docx",
     "srt": ".en.srt",
     "vtt": ".en.vtt",
+    "html": ".en.html",
 }
-"""Output format name -> file name ending used with ``--out-dir`` (docx, srt, vtt: the document itself, in English)."""
+"""Output format name -> file name ending used with ``--out-dir`` (docx, srt, vtt, html: the document itself)."""
 
 
 def output_name(name: str, fmt: str) -> str:
@@ -296,7 +297,9 @@ def output_name(name: str, fmt: str) -> str:
 
     Other endings are kept (``page.html`` gives ``page.html.tsv``), so inputs that differ only there stay apart.
     """
-    for suffix in (".txt", ".ar", ".jsonl", *((f".{fmt}",) if fmt in ("docx", "srt", "vtt") else ())):  # x.en.docx
+    from translate.formats import FORMATS
+
+    for suffix in (".txt", ".ar", ".jsonl", *FORMATS.get(fmt, ())):  # report.docx: report.en.docx
         name = name.removesuffix(suffix)
     return name + EXTENSIONS[fmt]
 

@@ -24,7 +24,7 @@ import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
 from translate.files import read_bytes
-from translate.formats import DOCUMENT_SUFFIXES, by_block, document_text, read_document
+from translate.formats import by_block, document_text, read_document
 from translate.normalize import normalize_for_model
 from translate.sources import (
     name_from_text,
@@ -45,6 +45,8 @@ STREAM_INTERVAL = 0.25
 
 DOWNLOAD_FORMATS = ("tsv", "jsonl", "tmx", "txt")
 DOWNLOAD_BUTTONS = (*DOWNLOAD_FORMATS, "document")
+WRITTEN_BACK = (".docx", ".srt", ".vtt")
+"""Uploads the reader gives back in their own format (a page's HTML is read for its article, as from a URL)."""
 """The download buttons: the aligned pairs in each format, and an uploaded document back in its own format."""
 
 
@@ -124,7 +126,7 @@ class Reader:
         name = Path(path).name
         document = ""
         try:
-            if Path(name).suffix.lower() in DOCUMENT_SUFFIXES:
+            if Path(name).suffix.lower() in WRITTEN_BACK:
                 # Read as the document it will be written back as: its paragraphs (footnotes, headers and all)
                 # or its cues joined into sentences, so that every pair has its place in it.
                 data = read_bytes(Path(path), name)

@@ -1,4 +1,4 @@
-"""``-f docx|srt|vtt``: documents translated back into documents of their kind (the CLI's side of
+"""``-f docx|srt|vtt|html``: documents translated back into documents of their kind (the CLI's side of
 :mod:`translate.formats`)."""
 
 from __future__ import annotations
@@ -14,21 +14,21 @@ from translate.corpus import is_corpus
 from translate.documents import check_arabic
 from translate.errors import InputError
 from translate.files import InputFile, read_bytes, write_bytes_atomically
-from translate.formats import by_block, document_text, read_document
+from translate.formats import FORMATS, by_block, document_text, read_document
 
 if TYPE_CHECKING:
     from translate.translator import Translator
 
 logger = logging.getLogger("tarjama")
 
-DOCUMENT_FORMATS = ("docx", "srt", "vtt")
-"""Output formats that are the input document itself, in English."""
+DOCUMENT_FORMATS = FORMATS
+"""Output formats that are the input document itself, in English, and the inputs each takes."""
 
 
 def check_inputs(inputs: Sequence[InputFile], fmt: str, output: Path | None, out_dir: Path | None) -> None:
     """:class:`UsageError` unless every input is a document of format ``fmt`` with a file to be written to."""
     for item in inputs:
-        if item.path is None or is_corpus(item.path) or item.path.suffix.lower() != f".{fmt}":
+        if item.path is None or is_corpus(item.path) or item.path.suffix.lower() not in DOCUMENT_FORMATS[fmt]:
             raise UsageError(
                 f"-f {fmt} writes each .{fmt} input back as a .{fmt} in English; {item.name} is not one "
                 "(translate it to tsv, jsonl, tmx or txt instead)"

@@ -59,13 +59,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         "translate",
         help="translate files or folders",
         description="Translate Arabic documents sentence by sentence: text, HTML (the article's main text), "
-        ".docx and Markdown files, web pages, and folders of them.",
+        ".docx, Markdown, subtitle and PDF files, web pages, and folders of them; Word files, web pages and "
+        "subtitles can also come back as themselves, in English (-f docx, html, srt, vtt).",
     )
     tr.add_argument(
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="a .txt, .html/.htm, .docx, .md, .srt or .vtt file, an http(s):// URL, a folder (every such file in it), "
+        help="a .txt, .html/.htm, .docx, .md, .srt, .vtt or .pdf file, an http(s):// URL, a folder (every such file "
+        "in it), "
         "a .jsonl corpus (one document per line; written as JSONL with each pair's document id), "
         "or - for standard input",
     )
@@ -97,7 +99,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "-f",
         "--format",
         choices=[*WRITERS, *DOCUMENT_FORMATS],
-        help="output format (default: from OUT's ending, else tsv); docx, srt, vtt: each input of that kind "
+        help="output format (default: from OUT's ending, else tsv); docx, srt, vtt, html: each input of that kind "
         "back as a document of its kind, in English (a Word file left to right, its formatting on the aligned "
         "English words; subtitles with their cues and timings)",
     )

@@ -18,10 +18,21 @@ from typing import Protocol
 from translate.formats.model import Block, Carried, Span
 from translate.types import AlignedPair
 
-__all__ = ["DOCUMENT_SUFFIXES", "Block", "Carried", "Document", "Span", "by_block", "document_text", "read_document"]
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "FORMATS",
+    "Block",
+    "Carried",
+    "Document",
+    "Span",
+    "by_block",
+    "document_text",
+    "read_document",
+]
 
-DOCUMENT_SUFFIXES = (".docx", ".srt", ".vtt")
-"""Documents tarjama writes back in their own format."""
+FORMATS = {"docx": (".docx",), "srt": (".srt",), "vtt": (".vtt",), "html": (".html", ".htm")}
+"""The documents tarjama writes back in their own format, and the file endings each is read from."""
+DOCUMENT_SUFFIXES = tuple(suffix for suffixes in FORMATS.values() for suffix in suffixes)
 
 
 class Document(Protocol):
@@ -47,6 +58,10 @@ def read_document(name: str, data: bytes) -> Document:
         from translate.formats.subtitles import Subtitles
 
         return Subtitles(name, data)
+    if suffix in (".html", ".htm"):
+        from translate.formats.html import HtmlDocument
+
+        return HtmlDocument(name, data)
     raise ValueError(f"{name}: tarjama writes back only {', '.join(DOCUMENT_SUFFIXES)}")
 
 

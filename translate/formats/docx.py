@@ -28,12 +28,14 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
 from translate.errors import InputError
+from translate.formats.inline import BlockBuilder, rebuild
 from translate.formats.marks import carry
-from translate.formats.model import Block, Carried, Span
+from translate.formats.model import Block, Carried
 from translate.types import AlignedPair
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -175,30 +177,14 @@ def _parse(data: bytes, where: str) -> Any:
 
 
 def _read_paragraph(part: str, element: Any) -> _Paragraph:
-    text: list[str] = []
-    spans: list[Span] = []
-    styles: list[_Style] = []
-    keys: dict[tuple[bytes, tuple[int, ...]], int] = {}
-    at = 0
+    built = BlockBuilder()
     for kind, value, rpr, wrappers in _leaves(element, ()):
         if kind == "text":
-            if not value:
-                continue
             key = (_serialized(rpr), tuple(id(w) for w in wrappers))
-            if key not in keys:
-                keys[key] = len(styles)
-                styles.append(_Style(rpr, wrappers))
-            style = keys[key]
-            if spans and spans[-1].style == style and spans[-1].end == at and spans[-1].start < at:
-                spans[-1] = Span(spans[-1].start, at + len(value), style)
-            else:
-                spans.append(Span(at, at + len(value), style))
-            text.append(value)
-            at += len(value)
+            built.text(value, key, partial(_Style, rpr, wrappers))
         else:
-            styles.append(_Style(rpr, wrappers, obj=value, in_run=kind == "run-object"))
-            spans.append(Span(at, at, len(styles) - 1))
-    return _Paragraph(part, element, Block("".join(text), tuple(spans)), styles)
+            built.object(_Style(rpr, wrappers, obj=value, in_run=kind == "run-object"))
+    return _Paragraph(part, element, built.block(), built.styles)
 
 
 def _leaves(element: Any, wrappers: tuple[Any, ...]) -> Iterator[tuple[str, Any, Any, tuple[Any, ...]]]:
@@ -241,35 +227,33 @@ def _write_paragraph(paragraph: _Paragraph, carried: Carried) -> None:
         ppr = etree.SubElement(p, _w("pPr"))
         p.insert(0, ppr)
     _paragraph_left_to_right(ppr)
-    open_: list[tuple[Any, Any]] = []  # (original container, its copy here), outermost first
-    for span in carried.spans:
-        style = paragraph.styles[span.style]
-        depth = 0
-        while depth < len(open_) and depth < len(style.wrappers) and open_[depth][0] is style.wrappers[depth]:
-            depth += 1
-        del open_[depth:]
-        for original in style.wrappers[depth:]:
-            shell = _shell(original)
-            (open_[-1][1] if open_ else p).append(shell)
-            open_.append((original, shell))
-        parent = open_[-1][1] if open_ else p
-        if style.obj is not None:
-            if not style.in_run:
-                parent.append(style.obj)
-            else:
-                run = etree.SubElement(parent, _w("r"))
-                _run_properties(run, style.rpr)
-                run.append(style.obj)
-        elif span.end > span.start:
-            run = etree.SubElement(parent, _w("r"))
-            _run_properties(run, style.rpr)
-            for k, piece in enumerate(carried.text[span.start : span.end].split("\t")):
-                if k:
-                    etree.SubElement(run, _w("tab"))
-                if piece:
-                    t = etree.SubElement(run, _w("t"))
-                    t.text = piece
-                    t.set(XML_SPACE, "preserve")
+    rebuild(p, carried, paragraph.styles, shell=_shell, text=_text_run, obj=_object_run)
+
+
+def _text_run(parent: Any, text: str, style: _Style) -> None:
+    from lxml import etree
+
+    run = etree.SubElement(parent, _w("r"))
+    _run_properties(run, style.rpr)
+    for k, piece in enumerate(text.split("\t")):
+        if k:
+            etree.SubElement(run, _w("tab"))
+        if piece:
+            t = etree.SubElement(run, _w("t"))
+            t.text = piece
+            t.set(XML_SPACE, "preserve")
+
+
+def _object_run(parent: Any, style: _Style) -> None:
+    """An object back in place: in a run of its own properties if it stood in one (a footnote reference)."""
+    from lxml import etree
+
+    if not style.in_run:
+        parent.append(style.obj)
+        return
+    run = etree.SubElement(parent, _w("r"))
+    _run_properties(run, style.rpr)
+    run.append(style.obj)
 
 
 def _shell(original: Any) -> Any:

@@ -1,0 +1,208 @@
+"""HTML pages in and out: every block of text of the page read as a :class:`Block`, written back in English.
+
+The whole page, not only its article (the text path's trafilatura keeps the
+article alone): headings, paragraphs, list items, table cells, captions,
+the title. A block is an element of :data:`BLOCKS` with text of its own; its
+inline elements (``<b>``, ``<a href>``, ``<span class>``…) are the formatting
+carried onto the English words aligned to theirs
+(:mod:`translate.formats.marks`), rebuilt around them with their attributes;
+``<img>``, ``<br>`` and other empty elements move as they are. Scripts, styles
+and everything outside the blocks are written back untouched.
+
+Right to left becomes left to right: ``dir="rtl"`` becomes ``ltr`` wherever
+it is, ``lang="ar…"`` becomes ``en``, and a ``direction: rtl`` in a ``style``
+attribute becomes ``ltr``. The page is written in UTF-8 and says so.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from translate.errors import InputError
+from translate.files import decode_text
+from translate.formats.inline import BlockBuilder, rebuild
+from translate.formats.marks import carry
+from translate.formats.model import Block, Carried
+from translate.types import AlignedPair
+
+BLOCKS = frozenset(
+    "p h1 h2 h3 h4 h5 h6 li dt dd td th caption figcaption blockquote title div section article aside header "
+    "footer main nav address summary legend label option button pre".split()
+)
+"""Elements whose own text is a block (a ``div`` only where it holds text itself, not only other blocks)."""
+SKIPPED = frozenset("script style noscript template head svg math iframe object textarea select".split())
+"""Elements whose content is never translated (``head`` but for its ``title``)."""
+MAX_BYTES = 50 * 1024 * 1024
+"""The largest page read: its tree is held in memory whole."""
+_RTL_STYLE = re.compile(r"(direction\s*:\s*)rtl", re.IGNORECASE)
+_CHARSET = re.compile(r"charset\s*=\s*[\w-]+", re.IGNORECASE)
+
+
+def _local(element: Any) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+@dataclass(frozen=True)
+class _Style:
+    wrappers: tuple[Any, ...]
+    obj: Any = None
+
+
+@dataclass
+class _Paragraph:
+    element: Any
+    block: Block
+    styles: list[_Style]
+
+
+class HtmlDocument:
+    """An HTML page read for translation: its :attr:`blocks`, and the page to write them back into."""
+
+    approximate = 0
+
+    def __init__(self, name: str, data: bytes) -> None:
+        import lxml.html
+
+        if len(data) > MAX_BYTES:
+            raise InputError(f"{name}: {len(data) >> 20} MB of HTML; tarjama writes back pages of at most 50 MB")
+        self.name = name
+        text = decode_text(data, name)  # a page that says UTF-8 but is Windows-1256 is read as what it is
+        parser = lxml.html.HTMLParser(remove_comments=False, no_network=True, default_doctype=False)
+        try:
+            self._root = lxml.html.document_fromstring(text, parser=parser)
+        except Exception as exc:  # lxml raises ParserError, or ValueError on an empty page
+            raise InputError(f"{name}: not a readable HTML page ({exc})") from None
+        self._doctype = self._root.getroottree().docinfo.doctype
+        self._paragraphs = [_read(element) for element in _blocks(self._root)]
+        self._paragraphs = [p for p in self._paragraphs if p.block.text.strip()]
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [p.block for p in self._paragraphs]
+
+    def render(self, sentences: Sequence[Sequence[AlignedPair]]) -> bytes:
+        """The page in English: ``sentences[k]`` are block ``k``'s pairs, its inline formatting carried onto them."""
+        import lxml.html
+
+        english = [carry(block, found) for block, found in zip(self.blocks, sentences, strict=True)]
+        self.approximate = sum(c.approximate for c in english)
+        for paragraph, carried in zip(self._paragraphs, english, strict=True):
+            _write(paragraph, carried)
+        _left_to_right(self._root)
+        html = lxml.html.tostring(self._root, encoding="unicode", doctype=self._doctype or None)
+        return html.encode("utf-8")
+
+
+def _blocks(root: Any) -> Iterator[Any]:
+    """The elements whose own text (not their blocks') is a block, in document order."""
+    for element in root.iter():
+        name = _local(element)
+        if name not in BLOCKS:
+            continue
+        if name != "title" and any(_local(a) in SKIPPED for a in element.iterancestors()):
+            continue
+        own = (element.text or "").strip() or any(
+            (_local(child) not in BLOCKS and _has_text(child)) or (child.tail or "").strip() for child in element
+        )
+        if own:
+            yield element
+
+
+def _has_text(element: Any) -> bool:
+    if _local(element) in SKIPPED:
+        return False
+    return bool((element.text or "").strip()) or any(_has_text(c) or (c.tail or "").strip() for c in element)
+
+
+def _read(element: Any) -> _Paragraph:
+    built = BlockBuilder()
+    for kind, value, wrappers in _leaves(element, ()):
+        if kind == "text":
+            # Blanks collapse as a browser shows them; a stretch that becomes one blank still separates words.
+            key = tuple(id(w) for w in wrappers)
+            built.text(re.sub(r"\s+", " ", value), key, partial(_Style, wrappers))
+        else:
+            built.object(_Style(wrappers, obj=value))
+    return _Paragraph(element, built.block(), built.styles)
+
+
+def _leaves(element: Any, wrappers: tuple[Any, ...]) -> Iterator[tuple[str, Any, tuple[Any, ...]]]:
+    """A block's content in order: ("text", str, inline elements around it), ("object", element, ...)."""
+    if element.text:
+        yield "text", element.text, wrappers
+    for child in element:
+        name = _local(child)
+        if (
+            not name
+            or name in BLOCKS
+            or name in SKIPPED
+            or not _has_text(child)
+            or any(_local(d) in BLOCKS for d in child.iterdescendants())
+        ):
+            # A comment, a nested block or list or table (blocks of their own), a script, an image: moved as is.
+            yield "object", child, wrappers
+        else:
+            yield from _leaves(child, (*wrappers, child))
+        if child.tail:
+            yield "text", child.tail, wrappers
+
+
+def _write(paragraph: _Paragraph, carried: Carried) -> None:
+    p = paragraph.element
+    for child in list(p):
+        p.remove(child)
+    p.text = None
+    rebuild(
+        p, carried, paragraph.styles, shell=_shell, text=lambda parent, text, _: _append_text(parent, text), obj=_move
+    )
+
+
+def _shell(original: Any) -> Any:
+    shell = copy.copy(original)
+    for child in list(shell):
+        shell.remove(child)
+    shell.text = shell.tail = None
+    return shell
+
+
+def _move(parent: Any, style: _Style) -> None:
+    """An image, a line break, a nested list moved as it is (its tail, text of this block, is not)."""
+    tail = style.obj.tail
+    style.obj.tail = None
+    parent.append(style.obj)
+    if tail and not tail.strip():
+        style.obj.tail = tail
+
+
+def _append_text(parent: Any, text: str, _style: _Style | None = None) -> None:
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _left_to_right(root: Any) -> None:
+    """Directions and languages for English; the page's declared encoding made UTF-8, as it is written."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if _local(element) == "meta":
+            if element.get("charset") is not None:
+                element.set("charset", "utf-8")
+            content = element.get("content") or ""
+            if (element.get("http-equiv") or "").lower() == "content-type" and _CHARSET.search(content):
+                element.set("content", _CHARSET.sub("charset=utf-8", content))
+        if (element.get("dir") or "").lower() == "rtl":
+            element.set("dir", "ltr")
+        if (element.get("lang") or "").lower().startswith("ar"):
+            element.set("lang", "en")
+        style = element.get("style")
+        if style and _RTL_STYLE.search(style):
+            element.set("style", _RTL_STYLE.sub(r"\1ltr", style))

@@ -1,0 +1,275 @@
+"""PDF text layers read in logical order (pypdfium2): the paragraphs of a PDF, as text to translate.
+
+PDF producers store Arabic in visual order, as glyphs laid out from left to
+right, and often as presentation forms. PDFium maps the glyphs back to
+letters, but its reading order is not to be trusted across producers (it
+gives mPDF's English lines word by word backwards). So each line is laid out
+again from the words' positions, left to right as on the page, and read in
+logical order: a line with more Arabic letters than Latin ones reads from the
+right, its runs of Latin words and numbers keeping their own order; any
+other line from the left, its runs of Arabic words read from the right.
+Presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF, lam-alef too) are folded to
+letters. Lines join into paragraphs until one ends a sentence or a wider gap
+follows; a line repeated at the top or bottom of most pages (a running header
+or footer, its page number aside) and a line that is only a page number are
+left out.
+
+A PDF with no Arabic a person could read in its text layer (scanned pages,
+fonts without a Unicode map) is refused with what to do, never translated as
+garbage.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from translate.errors import InputError
+
+MAX_PAGES = 2_000
+"""Pages read at most: a longer PDF is refused (its pages are read one at a time, so memory stays bounded)."""
+GARBLED_WORDS = 0.2
+"""A text layer where more than this share of the words mix letters of several scripts is garbage (fonts without a
+Unicode map give Greek, Cyrillic and Indic letters by glyph number)."""
+OCR = "it needs OCR first, e.g. `ocrmypdf -l ara {name} ocr.pdf`, then translate ocr.pdf"
+_ENDS_SENTENCE = re.compile(r"[.!?؟:…»\"')\]]\s*$")
+_PAGE_NUMBER = re.compile(r"^[\s\-–—|•.]*([0-9٠-٩۰-۹]+|[ivxlcdm]+)[\s\-–—|•.]*$", re.IGNORECASE)
+_DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    left: float
+    right: float
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    bottom: float
+
+
+def text_from_pdf(data: bytes, name: str) -> str:
+    """The text of a PDF's text layer, a paragraph per line, in logical order; :class:`InputError` if it has none."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"{name}: not a readable PDF ({exc}); save it again as PDF") from None
+    try:
+        pages = len(document)
+        if pages > MAX_PAGES:
+            raise InputError(
+                f"{name}: {pages:,} pages; tarjama reads at most {MAX_PAGES:,}: split it, e.g. "
+                f"`qpdf {name} --pages . 1-{MAX_PAGES} -- part1.pdf`"
+            )
+        lines = [_page_lines(document[k]) for k in range(pages)]
+    finally:
+        document.close()
+    text = "\n".join(_paragraphs(_without_running_heads(lines)))
+    _check_readable(text, name)
+    return text
+
+
+def _page_lines(page) -> list[_Line]:  # type: ignore[no-untyped-def]
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        chars = textpage.get_text_range(0, count) if count else ""
+        lines: list[_Line] = []
+        line: list[tuple[str, tuple[float, float, float, float]]] = []
+        for index, ch in enumerate(chars):
+            if ch in "\r\n":
+                if line and (ch == "\n" or index + 1 == len(chars) or chars[index + 1] != "\n"):
+                    lines.extend(_line(line))
+                    line = []
+            else:
+                line.append((ch, textpage.get_charbox(index)))  # (left, bottom, right, top); none if generated
+        lines.extend(_line(line))
+        return lines
+    finally:
+        textpage.close()
+        page.close()
+
+
+Char = tuple[str, tuple[float, float, float, float]]
+
+
+def _line(chars: list[Char]) -> list[_Line]:
+    """One line of a page from its characters and their boxes, its words in reading order."""
+    chars = _lam_alef(_marks_on_their_letters(chars))
+    words: list[_Word] = []
+    bottoms: list[float] = []
+    current: list[Char] = []
+    for ch, box in [*chars, (" ", (0.0, 0.0, 0.0, 0.0))]:
+        if not ch.isspace():
+            current.append((ch, box))
+            continue
+        boxes = [b for _, b in current if b[2] > b[0]]
+        text = _folded("".join(c for c, _ in current))
+        if text and boxes:
+            words.append(_Word(text, min(b[0] for b in boxes), max(b[2] for b in boxes)))
+            bottoms.extend(b[1] for b in boxes)
+        current = []
+    if not words:
+        return []
+    return [_Line(_logical(words), sorted(bottoms)[len(bottoms) // 2])]
+
+
+def _lam_alef(chars: list[Char]) -> list[Char]:
+    """A lam-alef ligature's two letters in reading order: PDFium can give them alef first, from one glyph's box."""
+    out = list(chars)
+    for k in range(len(out) - 1):
+        (first, box), (second, other) = out[k], out[k + 1]
+        if first in "اأإآ" and second == "ل" and box == other:
+            out[k], out[k + 1] = out[k + 1], out[k]
+    return out
+
+
+def _marks_on_their_letters(chars: list[Char]) -> list[Char]:
+    """Vowel signs (shadda, fatha...) after the letter they are drawn on: PDFium can give one as a word of its own."""
+    marks = [k for k, (ch, box) in enumerate(chars) if unicodedata.category(ch) == "Mn" and box[2] > box[0]]
+    if not marks:
+        return chars
+    letters = [k for k, (ch, box) in enumerate(chars) if ch.isalpha() and box[2] > box[0]]
+    if not letters:
+        return chars
+    after: dict[int, list[Char]] = {}
+    for k in marks:
+        middle = (chars[k][1][0] + chars[k][1][2]) / 2
+        base = min(letters, key=lambda j: abs((chars[j][1][0] + chars[j][1][2]) / 2 - middle))
+        after.setdefault(base, []).append(chars[k])
+    moved = set(marks)
+    out: list[Char] = []
+    for k, char in enumerate(chars):
+        if k not in moved:
+            out.append(char)
+            out.extend(after.get(k, []))
+    return out
+
+
+def _folded(text: str) -> str:
+    """Arabic presentation forms as the letters they show (lam-alef as two); other characters as they are."""
+    if not any("\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff" for ch in text):
+        return text
+    return "".join(
+        unicodedata.normalize("NFKC", ch) if "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff" else ch
+        for ch in text
+    )
+
+
+def _is_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
+
+
+def _is_latin(text: str) -> bool:
+    return any(ch.isascii() and ch.isalpha() for ch in text)
+
+
+def _logical(words: list[_Word]) -> str:
+    """One line's words in reading order, from where they stand on the page."""
+    visual = sorted(words, key=lambda w: w.left)
+    arabic = sum(1 for w in visual if _is_arabic(w.text))
+    latin = sum(1 for w in visual if _is_latin(w.text))
+    if arabic > latin:
+        # From the right; a run of words that are not Arabic (English, numbers) keeps its left-to-right order,
+        # and the full stop drawn at the left of a number that ends the sentence ends it (".2016" is "2016.").
+        ordered: list[str] = []
+        run: list[str] = []
+        for word in reversed(visual):
+            if _is_arabic(word.text):
+                ordered.extend(reversed(run))
+                run = []
+                ordered.append(word.text)
+            else:
+                text = word.text
+                lead = len(text) - len(text.lstrip(".,:;!?،؛"))
+                run.append(text[lead:] + text[:lead] if 0 < lead < len(text) else text)
+        ordered.extend(reversed(run))
+        return " ".join(ordered)
+    # From the left; a run of Arabic words reads from the right.
+    ordered, run = [], []
+    for word in visual:
+        if _is_arabic(word.text):
+            run.append(word.text)
+        else:
+            ordered.extend(reversed(run))
+            run = []
+            ordered.append(word.text)
+    ordered.extend(reversed(run))
+    return " ".join(ordered)
+
+
+def _without_running_heads(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """The pages without their running headers and footers, nor lines that are only a page number.
+
+    A running head is a line among the first or last two of a page whose words, its page number aside (in
+    any digits, or roman), are those of such a line on most pages (three at least).
+    """
+    edges: Counter[tuple[str, ...]] = Counter()
+    for lines in pages:
+        edges.update({_unnumbered(line.text) for line in (*lines[:2], *lines[-2:])})
+    common = max(3, int(0.4 * len(pages)) + 1)
+    running = {words for words, seen in edges.items() if seen >= common and words}
+    kept = []
+    for lines in pages:
+        edge = {id(line) for line in (*lines[:2], *lines[-2:])}
+        kept.append(
+            [
+                line
+                for line in lines
+                if id(line) not in edge or (_unnumbered(line.text) not in running and not _PAGE_NUMBER.match(line.text))
+            ]
+        )
+    return kept
+
+
+def _unnumbered(text: str) -> tuple[str, ...]:
+    return tuple(sorted(word for word in text.split() if not _PAGE_NUMBER.match(word)))
+
+
+def _paragraphs(pages: list[list[_Line]]) -> list[str]:
+    """Lines joined into paragraphs: a paragraph ends with a line that ends a sentence, or before a gap wider
+    than the page's usual line spacing; one that runs on to the next page goes on there."""
+    paragraphs: list[list[str]] = []
+    ended = True
+    for lines in pages:
+        steps = sorted(a.bottom - b.bottom for a, b in itertools.pairwise(lines) if a.bottom > b.bottom)
+        spacing = steps[len(steps) // 2] if steps else 0.0
+        for k, line in enumerate(lines):
+            gap = k > 0 and spacing > 0 and lines[k - 1].bottom - line.bottom > 1.6 * spacing
+            if ended or gap:
+                paragraphs.append([line.text])
+            else:
+                paragraphs[-1].append(line.text)
+            ended = bool(_ENDS_SENTENCE.search(line.text))
+    return [" ".join(p) for p in paragraphs]
+
+
+def _check_readable(text: str, name: str) -> None:
+    words = text.split()
+    if not words or not _is_arabic(text):
+        raise InputError(f"{name}: has no Arabic text layer tarjama can read; {OCR.format(name=name)}")
+    garbled = sum(1 for w in words if len(_scripts(w)) > 1 or any(unicodedata.category(c) in ("Co", "Cc") for c in w))
+    if garbled > GARBLED_WORDS * len(words):
+        raise InputError(
+            f"{name}: its text layer is not readable text ({garbled} of {len(words)} words mix scripts: "
+            f"fonts without a Unicode map); {OCR.format(name=name)}"
+        )
+
+
+def _scripts(word: str) -> set[str]:
+    """The scripts of a word's letters, by the first word of their Unicode names (ARABIC, LATIN, GREEK...)."""
+    found = set()
+    for ch in word:
+        if ch.isalpha():
+            try:
+                found.add(unicodedata.name(ch).split()[0])
+            except ValueError:
+                found.add("?")
+    return found
