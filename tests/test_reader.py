@@ -118,10 +118,14 @@ def test_upload_extracts_and_translates(reader, tmp_path: Path) -> None:
         (0, "How are you?"),
         (1, "This is a short text."),
     ]
-    bad = tmp_path / "x.pdf"
-    bad.write_bytes(b"%PDF")
+    bad = tmp_path / "x.odt"
+    bad.write_bytes(b"PK\x03\x04")
     (only,) = list(handler.translate_file(str(bad), reader.model))
     assert "unsupported file type" in only[1]
+    broken = tmp_path / "x.pdf"
+    broken.write_bytes(b"%PDF")
+    (only,) = list(handler.translate_file(str(broken), reader.model))
+    assert "x.pdf: not a readable PDF" in only[1]
 
 
 def test_rows_stream_in_as_patches_of_new_rows_only(reader, seed_text, monkeypatch, tmp_path) -> None:

@@ -60,7 +60,7 @@ def text_from_pdf(data: bytes, name: str) -> str:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise InputError(f"{name}: not a readable PDF ({exc}); save it again as PDF") from None
+        raise InputError(f"{name}: not a readable PDF ({str(exc).rstrip('.')}); save it again as PDF") from None
     try:
         pages = len(document)
         if pages > MAX_PAGES:
