@@ -233,7 +233,7 @@ def test_docx_output_needs_docx_inputs(tmp_path: Path, capsys, model_dir: Path) 
     text.write_text("مرحبا بكم.", encoding="utf-8")
     assert main(["translate", str(text), "-f", "docx", "-o", str(tmp_path / "a.docx"), "--model", str(model_dir)]) == 2
     err = capsys.readouterr().err
-    assert "a.txt is not one" in err and err.count("\n") == 1
+    assert "a.txt is none of these" in err and err.count("\n") == 1
 
 
 def _part(path: Path, name: str):

@@ -107,22 +107,48 @@ def test_too_many_pages_and_broken_files_are_refused(monkeypatch) -> None:
         text_from_pdf(b"%PDF-1.4 and then nothing", "broken.pdf")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (libreoffice-writer-nogui)")
-def test_a_pdf_libreoffice_made_from_an_arabic_report_reads_back_as_written(tmp_path: Path) -> None:
+soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is not installed (libreoffice-writer-nogui)"
+)
+
+
+def _pdf_of(paragraphs: list[str], folder: Path) -> Path:
+    """A PDF that LibreOffice makes of a Word report with these right-to-left paragraphs."""
     import docx
     from docx.oxml import OxmlElement
 
+    report = docx.Document()
+    for text in paragraphs:
+        report.add_paragraph(text)._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+    report.save(folder / "report.docx")
+    profile = f"-env:UserInstallation=file://{folder / 'profile'}"
+    command = ["soffice", "--headless", profile, "--convert-to", "pdf", "--outdir", str(folder)]
+    subprocess.run([*command, str(folder / "report.docx")], check=True, timeout=180, capture_output=True)
+    return folder / "report.pdf"
+
+
+@soffice
+def test_a_pdf_libreoffice_made_from_an_arabic_report_reads_back_as_written(tmp_path: Path) -> None:
     written = [
         "خان طومان قرية صغيرة تقع على الطريق الدولي بين حلب ودمشق.",
         "قتل 230 مقاتلا بينهم 13 خبيرا في معارك عام 2016.",
     ]
-    report = docx.Document()
-    for sentence in written:
-        paragraph = report.add_paragraph(sentence)
-        paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
-    report.save(tmp_path / "report.docx")
-    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
-    command = ["soffice", "--headless", profile, "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    subprocess.run([*command, str(tmp_path / "report.docx")], check=True, timeout=180, capture_output=True)
-    text = text_from_pdf((tmp_path / "report.pdf").read_bytes(), "report.pdf")
+    text = text_from_pdf(_pdf_of(written, tmp_path).read_bytes(), "report.pdf")
     assert text.splitlines() == written  # numbers inside Arabic lines keep their digits' order
+
+
+@soffice
+def test_a_pdf_comes_back_as_a_word_document_or_a_page_in_english(tmp_path: Path, model_dir: Path) -> None:
+    import docx
+    import lxml.html
+    from fixture_model import exact_model_args, seed_sentences
+
+    seed = seed_sentences()
+    source = _pdf_of([seed[2][0], seed[3][0]], tmp_path)
+    english = [seed[2][1], seed[3][1]]
+    word, page = tmp_path / "report.en.docx", tmp_path / "report.en.html"
+    assert main(["translate", str(source), "-o", str(word), *exact_model_args(model_dir), "-q"]) == 0
+    assert [p.text for p in docx.Document(word).paragraphs] == english
+    assert main(["translate", str(source), "-o", str(page), *exact_model_args(model_dir), "-q"]) == 0
+    html = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    assert [p.text_content() for p in html.iter("p")] == english and html.get("dir") == "ltr"

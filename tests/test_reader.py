@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import shutil
 import urllib.request
 from pathlib import Path
 
@@ -301,3 +302,18 @@ def test_an_uploaded_word_document_comes_back_in_english_with_its_corrections(re
     # A correction reaches the document as it reaches the TSV.
     *_, again = handler.edit(reading, gr.EventData(None, {"index": 1, "text": "Why all this fuss?"}))
     assert [p.text for p in docx.Document(again.value["path"]).paragraphs][1] == f"Why all this fuss? {english[2]}"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_an_uploaded_pdf_comes_back_as_a_word_document_in_english(reader, tmp_path: Path) -> None:
+    import docx
+    from test_pdf import _pdf_of
+
+    from translate.segment import segment_text
+
+    sentences = [s.text for s in segment_text(SEED.read_text(encoding="utf-8"))]
+    handler = Reader(reader.pool, downloads=tmp_path / "out")
+    *_, last = handler.translate_file(str(_pdf_of([sentences[2], sentences[3]], tmp_path)), reader.model)
+    reading, document = last[4], last[-1]
+    assert document.visible and document.label == "⬇ English DOCX"
+    assert [p.text for p in docx.Document(document.value["path"]).paragraphs] == [p.target for p in reading.pairs]

@@ -45,8 +45,9 @@ STREAM_INTERVAL = 0.25
 
 DOWNLOAD_FORMATS = ("tsv", "jsonl", "tmx", "txt")
 DOWNLOAD_BUTTONS = (*DOWNLOAD_FORMATS, "document")
-WRITTEN_BACK = (".docx", ".srt", ".vtt")
-"""Uploads the reader gives back in their own format (a page's HTML is read for its article, as from a URL)."""
+WRITTEN_BACK = {".docx": ".docx", ".srt": ".srt", ".vtt": ".vtt", ".pdf": ".docx"}
+"""Uploads the reader gives back as a document, and its ending: their own, a PDF's paragraphs as a Word file (a
+page's HTML is read for its article, as from a URL)."""
 """The download buttons: the aligned pairs in each format, and an uploaded document back in its own format."""
 
 
@@ -126,11 +127,12 @@ class Reader:
         name = Path(path).name
         document = ""
         try:
-            if Path(name).suffix.lower() in WRITTEN_BACK:
+            written_as = WRITTEN_BACK.get(Path(name).suffix.lower(), "").lstrip(".")
+            if written_as:
                 # Read as the document it will be written back as: its paragraphs (footnotes, headers and all)
                 # or its cues joined into sentences, so that every pair has its place in it.
                 data = read_bytes(Path(path), name)
-                text = document_text(read_document(name, data).blocks)[0]
+                text = document_text(read_document(name, data, written_as).blocks)[0]
                 document = self._keep(name, data)
             else:
                 text = text_from_file(path, name)
@@ -406,15 +408,16 @@ class Reader:
             return gr.DownloadButton(value=None, visible=False)
         source = Path(reading.document)
         try:
-            document = read_document(source.name, source.read_bytes())
+            document = read_document(source.name, source.read_bytes(), WRITTEN_BACK[source.suffix.lower()].lstrip("."))
             _, starts = document_text(document.blocks)
             data = document.render(by_block(reading.pairs, starts, document.blocks))
         except (TranslateError, ValueError, OSError) as exc:
             logger.warning("%s: cannot write it back in English: %s", source.name, exc)
             return gr.DownloadButton(value=None, visible=False)
-        path = folder / f"{reading.name}.en{source.suffix.lower()}"
+        suffix = WRITTEN_BACK[source.suffix.lower()]
+        path = folder / f"{reading.name}.en{suffix}"
         path.write_bytes(data)
-        label = f"⬇ English {source.suffix.lower().lstrip('.').upper()}"
+        label = f"⬇ English {suffix.lstrip('.').upper()}"
         return gr.DownloadButton(label, value=str(path), interactive=True, visible=True)
 
     @staticmethod

@@ -29,21 +29,24 @@ def check_inputs(inputs: Sequence[InputFile], fmt: str, output: Path | None, out
     """:class:`UsageError` unless every input is a document of format ``fmt`` with a file to be written to."""
     for item in inputs:
         if item.path is None or is_corpus(item.path) or item.path.suffix.lower() not in DOCUMENT_FORMATS[fmt]:
+            kinds = " or ".join(DOCUMENT_FORMATS[fmt])
             raise UsageError(
-                f"-f {fmt} writes each .{fmt} input back as a .{fmt} in English; {item.name} is not one "
+                f"-f {fmt} writes a {kinds} input as a .{fmt} in English; {item.name} is none of these "
                 "(translate it to tsv, jsonl, tmx or txt instead)"
             )
     if output is None and out_dir is None:
         raise UsageError(f"-f {fmt} writes a file: give -o FILE.{fmt} or --out-dir DIR")
 
 
-def translate_document(translator: Translator, item: InputFile, path: Path, progress: Progress) -> tuple[int, int]:
-    """Translate one document into ``path``, in its own format; return (sentences, inputs that failed: 0 or 1)."""
+def translate_document(
+    translator: Translator, item: InputFile, path: Path, fmt: str, progress: Progress
+) -> tuple[int, int]:
+    """Translate one document into ``path`` as ``fmt``; return (sentences, inputs that failed: 0 or 1)."""
     assert item.path is not None
     try:
         if path.resolve() == item.path.resolve():
             raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
-        document = read_document(item.name, read_bytes(item.path, item.name))
+        document = read_document(item.name, read_bytes(item.path, item.name), fmt)
         blocks = document.blocks
         if not blocks:
             raise InputError(f"{item.name}: no text to translate (the document has no paragraph or cue with text)")

@@ -271,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
         for item in inputs:
             path = destination(item, args.output, args.out_dir, fmt)
             assert path is not None  # check_inputs asked for -o or --out-dir
-            done = translate_document(translator, item, path, progress)
+            done = translate_document(translator, item, path, fmt, progress)
             sentences, not_done = sentences + done[0], not_done + done[1]
             progress.file_done()
     elif len(inputs) == 1 and not is_corpus(inputs[0].path):  # one document: its pairs stream out as they come

@@ -30,9 +30,10 @@ __all__ = [
     "read_document",
 ]
 
-FORMATS = {"docx": (".docx",), "srt": (".srt",), "vtt": (".vtt",), "html": (".html", ".htm")}
-"""The documents tarjama writes back in their own format, and the file endings each is read from."""
-DOCUMENT_SUFFIXES = tuple(suffix for suffixes in FORMATS.values() for suffix in suffixes)
+FORMATS = {"docx": (".docx", ".pdf"), "srt": (".srt",), "vtt": (".vtt",), "html": (".html", ".htm", ".pdf")}
+"""The documents tarjama writes in English, and the file endings each is written from: a document of its own kind
+(patched), or a PDF (its paragraphs in a new document: a PDF's layout is not rewritten)."""
+DOCUMENT_SUFFIXES = tuple(dict.fromkeys(suffix for suffixes in FORMATS.values() for suffix in suffixes))
 
 
 class Document(Protocol):
@@ -47,9 +48,16 @@ class Document(Protocol):
     def render(self, sentences: Sequence[Sequence[AlignedPair]]) -> bytes: ...
 
 
-def read_document(name: str, data: bytes) -> Document:
-    """The document ``data`` by its name's ending (:data:`DOCUMENT_SUFFIXES`); :class:`InputError` if unreadable."""
+def read_document(name: str, data: bytes, target: str = "") -> Document:
+    """The document ``data`` by its name's ending (:data:`DOCUMENT_SUFFIXES`); :class:`InputError` if unreadable.
+
+    ``target`` is the format to write (a PDF's English is a new ``docx`` or ``html``; the default: docx).
+    """
     suffix = Path(name).suffix.lower()
+    if suffix == ".pdf":
+        from translate.formats.pdf import PdfText
+
+        return PdfText(name, data, target or "docx")
     if suffix == ".docx":
         from translate.formats.docx import DocxDocument
 

@@ -25,9 +25,12 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from translate.errors import InputError
+from translate.types import AlignedPair
 
 MAX_PAGES = 2_000
 """Pages read at most: a longer PDF is refused (its pages are read one at a time, so memory stays bounded)."""
@@ -273,3 +276,41 @@ def _scripts(word: str) -> set[str]:
             except ValueError:
                 found.add("?")
     return found
+
+
+class PdfText:
+    """A PDF's paragraphs as blocks, written back as a new document of ``target`` (``docx`` or ``html``).
+
+    A PDF's layout is not rewritten: its English comes as a Word document or a
+    web page with one paragraph per paragraph read, left to right.
+    """
+
+    approximate = 0
+
+    def __init__(self, name: str, data: bytes, target: str) -> None:
+        from translate.formats.model import Block, Span
+
+        self.name = name
+        self.target = target
+        paragraphs = text_from_pdf(data, name).splitlines()
+        self.blocks = [Block(text, (Span(0, len(text), 0),)) for text in paragraphs if text.strip()]
+
+    def render(self, sentences: Sequence[Sequence[AlignedPair]]) -> bytes:
+        english = [" ".join(p.target for p in found if p.target) for found in sentences]
+        if self.target == "html":
+            from html import escape
+
+            body = "".join(f"<p>{escape(text)}</p>\n" for text in english)
+            title = escape(Path(self.name).stem)
+            page = f'<!DOCTYPE html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>{title}</title>'
+            return (page + f"</head><body>\n{body}</body></html>\n").encode("utf-8")
+        import io
+
+        import docx
+
+        document = docx.Document()
+        for text in english:
+            document.add_paragraph(text)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
