@@ -241,3 +241,21 @@ def _part(path: Path, name: str):
 
     with zipfile.ZipFile(path) as package:
         return etree.fromstring(package.read(name))
+
+
+def test_a_bilingual_edition_keeps_each_arabic_paragraph_before_its_english(english, model_dir: Path) -> None:
+    source, _ = english
+    out = source.with_name("report.bilingual.docx")
+    assert main(["translate", str(source), "-o", str(out), "--bilingual", *exact_model_args(model_dir), "-q"]) == 0
+    texts = [p.text for p in docx.Document(out).paragraphs if p.text]
+    assert texts == [SEED[0][0], SEED[0][1], f"{SEED[2][0]} {SEED[3][0]}", f"{SEED[2][1]} {SEED[3][1]}"]
+    body = _part(out, "word/document.xml")
+    arabic, first = [p for p in body.iter(f"{W}p") if "".join(t.text or "" for t in p.iter(f"{W}t"))][:2]
+    assert arabic.find(f"{W}pPr/{W}bidi").get(f"{W}val") is None  # the Arabic as it was: right to left
+    assert first.find(f"{W}pPr/{W}bidi").get(f"{W}val") == "0"
+    # What a document holds once (the bookmark) stays once, with the English.
+    assert [b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")] == ["village"]
+    cells = [c.text for c in docx.Document(out).tables[0].rows[0].cells]
+    assert cells == [f"{SEED[4][0]}\n{SEED[4][1]}", f"{SEED[1][0]}\n{SEED[1][1]}"]
+    # Pairs outputs hold both languages already: --bilingual is for documents.
+    assert main(["translate", str(source), "-o", str(out.with_suffix(".tsv")), "--bilingual", "-q"]) == 2

@@ -93,3 +93,14 @@ def test_broken_subtitles_are_refused_in_one_line() -> None:
         Subtitles("bad.srt", b"1\n00:00:01,000 --> nonsense\n\xd9\x85\n\n")
     with pytest.raises(InputError, match="must start with WEBVTT"):
         Subtitles("bad.vtt", "00:00:01.000 --> 00:00:02.000\nمرحبا\n".encode())
+
+
+def test_bilingual_subtitles_show_both_lines(model_dir: Path, tmp_path: Path) -> None:
+    source = _srt_file(tmp_path / "film.srt")
+    out = tmp_path / "film.both.srt"
+    assert main(["translate", str(source), "-o", str(out), "--bilingual", *exact_model_args(model_dir), "-q"]) == 0
+    before = list(srt.parse(source.read_text(encoding="utf-8")))
+    after = list(srt.parse(out.read_text(encoding="utf-8")))
+    assert [(c.index, c.start, c.end) for c in after] == [(c.index, c.start, c.end) for c in before]
+    last = after[3].content.splitlines()
+    assert last[0] == SEED[1][0] and " ".join(last[1:]) == " ".join(SEED[1][1].split())

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,8 +26,21 @@ DOCUMENT_FORMATS = FORMATS
 """Output formats that are the input document itself, in English, and the inputs each takes."""
 
 
-def check_inputs(inputs: Sequence[InputFile], fmt: str, output: Path | None, out_dir: Path | None) -> None:
+def add_bilingual_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--bilingual",
+        action="store_true",
+        help="with -f docx, srt or vtt: a bilingual edition, each Arabic paragraph followed by its English "
+        "(subtitles: each cue with both lines)",
+    )
+
+
+def check_inputs(
+    inputs: Sequence[InputFile], fmt: str, output: Path | None, out_dir: Path | None, *, bilingual: bool = False
+) -> None:
     """:class:`UsageError` unless every input is a document of format ``fmt`` with a file to be written to."""
+    if bilingual and fmt == "html" and any(i.path is None or i.path.suffix.lower() != ".pdf" for i in inputs):
+        raise UsageError("--bilingual writes .docx, .srt and .vtt (and a PDF's .docx or .html), not yet web pages")
     for item in inputs:
         if item.path is None or is_corpus(item.path) or item.path.suffix.lower() not in DOCUMENT_FORMATS[fmt]:
             kinds = " or ".join(DOCUMENT_FORMATS[fmt])
@@ -39,7 +53,7 @@ def check_inputs(inputs: Sequence[InputFile], fmt: str, output: Path | None, out
 
 
 def translate_document(
-    translator: Translator, item: InputFile, path: Path, fmt: str, progress: Progress
+    translator: Translator, item: InputFile, path: Path, fmt: str, progress: Progress, *, bilingual: bool = False
 ) -> tuple[int, int]:
     """Translate one document into ``path`` as ``fmt``; return (sentences, inputs that failed: 0 or 1)."""
     assert item.path is not None
@@ -57,7 +71,7 @@ def translate_document(
             sentences = by_block(progress.track(pairs, info, item.name), starts, blocks)
         except ValueError as exc:
             raise InputError(f"{item.name}: {exc}; nothing written") from None
-        write_bytes_atomically(path, document.render(sentences))
+        write_bytes_atomically(path, document.render(sentences, bilingual=bilingual))
     except (InputError, OSError) as exc:
         report(item, exc)
         return 0, 1

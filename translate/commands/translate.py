@@ -24,7 +24,7 @@ from translate.commands.common import (
     open_memory,
     positive,
 )
-from translate.commands.documents import DOCUMENT_FORMATS, check_inputs, translate_document
+from translate.commands.documents import DOCUMENT_FORMATS, add_bilingual_argument, check_inputs, translate_document
 from translate.commands.output import (
     Document,
     Progress,
@@ -169,6 +169,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="no fidelity checks (numbers, untranslated Arabic, dropped content, cut-short English) and no repairs",
     )
     names.add_argument(tr)
+    add_bilingual_argument(tr)
     add_cache_arguments(tr)
     terms = tr.add_mutually_exclusive_group()
     terms.add_argument(
@@ -204,8 +205,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--resume needs --out-dir DIR")
     if args.out_dir is not None and args.out_dir.exists() and not args.out_dir.is_dir():
         raise UsageError(f"--out-dir {args.out_dir} is a file; give a folder (it is created if missing)")
+    if args.bilingual and fmt not in DOCUMENT_FORMATS:
+        raise UsageError("--bilingual writes documents (-f docx, srt, vtt); tsv, jsonl and tmx hold both languages")
     if fmt in DOCUMENT_FORMATS:
-        check_inputs(inputs, fmt, args.output, args.out_dir)
+        check_inputs(inputs, fmt, args.output, args.out_dir, bilingual=args.bilingual)
         if args.engine == "ray":
             raise UsageError(f"-f {fmt} runs with the local engine only (leave out --engine ray)")
     if args.out_dir is not None:
@@ -271,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
         for item in inputs:
             path = destination(item, args.output, args.out_dir, fmt)
             assert path is not None  # check_inputs asked for -o or --out-dir
-            done = translate_document(translator, item, path, fmt, progress)
+            done = translate_document(translator, item, path, fmt, progress, bilingual=args.bilingual)
             sentences, not_done = sentences + done[0], not_done + done[1]
             progress.file_done()
     elif len(inputs) == 1 and not is_corpus(inputs[0].path):  # one document: its pairs stream out as they come

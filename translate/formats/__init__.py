@@ -45,7 +45,9 @@ class Document(Protocol):
     @property
     def blocks(self) -> list[Block]: ...
 
-    def render(self, sentences: Sequence[Sequence[AlignedPair]]) -> bytes: ...
+    def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
+        """The document in English; with ``bilingual``, its Arabic kept beside (formats that can: docx, srt, vtt)."""
+        ...
 
 
 def read_document(name: str, data: bytes, target: str = "") -> Document:

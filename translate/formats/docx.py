@@ -115,20 +115,23 @@ class DocxDocument:
         """The paragraphs with text, in the order of the parts and of the paragraphs in them."""
         return [p.block for p in self._paragraphs]
 
-    def render(self, sentences: Sequence[Sequence[AlignedPair]]) -> bytes:
+    def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
         """The package in English: ``sentences[k]`` are block ``k``'s pairs, its formatting carried onto them.
 
         :attr:`approximate` then counts the formatted stretches put on the nearest English word.
+        With ``bilingual``, each Arabic paragraph stays, followed by its English.
         """
         english = [carry(block, found) for block, found in zip(self.blocks, sentences, strict=True)]
         self.approximate = sum(c.approximate for c in english)
-        return self.write(english)
+        return self.write(english, bilingual=bilingual)
 
-    def write(self, english: Sequence[Carried]) -> bytes:
+    def write(self, english: Sequence[Carried], *, bilingual: bool = False) -> bytes:
         """The package with each block in English (``english[k]`` for block ``k``), left to right."""
         if len(english) != len(self._paragraphs):
             raise ValueError(f"{len(english)} English blocks for {len(self._paragraphs)} paragraphs")
         for paragraph, carried in zip(self._paragraphs, english, strict=True):
+            if bilingual:
+                paragraph.element.addprevious(_arabic_copy(paragraph.element))
             _write_paragraph(paragraph, carried)
         # Only the parts with a paragraph translated are written anew (and the body, for its sections).
         touched = {p.part for p in self._paragraphs} | {"word/document.xml"}
@@ -213,6 +216,17 @@ def _serialized(rpr: Any) -> bytes:
     from lxml import etree
 
     return etree.tostring(rpr)
+
+
+def _arabic_copy(element: Any) -> Any:
+    """A paragraph as it was, for a bilingual edition: without what may be in a document once (a bookmark, a
+    footnote or comment reference, a section break), which stays with the English."""
+    copy_ = copy.deepcopy(element)
+    once = {_w(t) for t in ("bookmarkStart", "bookmarkEnd", "footnoteReference", "endnoteReference", "sectPr")}
+    once |= {_w(t) for t in ("commentRangeStart", "commentRangeEnd", "commentReference")}
+    for found in [e for e in copy_.iter() if e.tag in once]:
+        found.getparent().remove(found)
+    return copy_
 
 
 def _write_paragraph(paragraph: _Paragraph, carried: Carried) -> None:

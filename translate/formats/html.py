@@ -86,10 +86,12 @@ class HtmlDocument:
     def blocks(self) -> list[Block]:
         return [p.block for p in self._paragraphs]
 
-    def render(self, sentences: Sequence[Sequence[AlignedPair]]) -> bytes:
+    def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
         """The page in English: ``sentences[k]`` are block ``k``'s pairs, its inline formatting carried onto them."""
         import lxml.html
 
+        if bilingual:
+            raise ValueError("a bilingual web page is not written yet: write docx, or translate the page to tmx")
         english = [carry(block, found) for block, found in zip(self.blocks, sentences, strict=True)]
         self.approximate = sum(c.approximate for c in english)
         for paragraph, carried in zip(self._paragraphs, english, strict=True):

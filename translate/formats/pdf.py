@@ -282,7 +282,8 @@ class PdfText:
     """A PDF's paragraphs as blocks, written back as a new document of ``target`` (``docx`` or ``html``).
 
     A PDF's layout is not rewritten: its English comes as a Word document or a
-    web page with one paragraph per paragraph read, left to right.
+    web page with one paragraph per paragraph read, left to right (bilingual:
+    each after its Arabic, right to left).
     """
 
     approximate = 0
@@ -295,21 +296,28 @@ class PdfText:
         paragraphs = text_from_pdf(data, name).splitlines()
         self.blocks = [Block(text, (Span(0, len(text), 0),)) for text in paragraphs if text.strip()]
 
-    def render(self, sentences: Sequence[Sequence[AlignedPair]]) -> bytes:
+    def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
         english = [" ".join(p.target for p in found if p.target) for found in sentences]
+        arabic = [block.text if bilingual else None for block in self.blocks]
         if self.target == "html":
             from html import escape
 
-            body = "".join(f"<p>{escape(text)}</p>\n" for text in english)
+            body = "".join(
+                (f'<p dir="rtl" lang="ar">{escape(source)}</p>\n' if source else "") + f"<p>{escape(text)}</p>\n"
+                for source, text in zip(arabic, english, strict=True)
+            )
             title = escape(Path(self.name).stem)
             page = f'<!DOCTYPE html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>{title}</title>'
             return (page + f"</head><body>\n{body}</body></html>\n").encode("utf-8")
         import io
 
         import docx
+        from docx.oxml import OxmlElement
 
         document = docx.Document()
-        for text in english:
+        for source, text in zip(arabic, english, strict=True):
+            if source:
+                document.add_paragraph(source)._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
             document.add_paragraph(text)
         out = io.BytesIO()
         document.save(out)

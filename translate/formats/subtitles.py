@@ -73,8 +73,11 @@ class Subtitles:
             raise InputError(f"{self.name}: not a readable .vtt file ({exc}); it must start with WEBVTT") from None
         return [_Cue(_plain(c.text), c.start_in_seconds, c.end_in_seconds) for c in self._vtt.captions]
 
-    def render(self, sentences: Sequence[Sequence[AlignedPair]]) -> bytes:
-        """The file with each cue's text in English: ``sentences[k]`` are block ``k``'s pairs."""
+    def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
+        """The file with each cue's text in English: ``sentences[k]`` are block ``k``'s pairs.
+
+        With ``bilingual``, each cue shows its Arabic line above its English.
+        """
         english: list[list[str]] = [[] for _ in self._cues]
         for group, block, pairs in zip(self._groups, self.blocks, sentences, strict=True):
             starts = [span.start for span in block.spans]
@@ -89,6 +92,8 @@ class Subtitles:
         # A cue whose Arabic the English says in its neighbours shows an ellipsis, never nothing (an empty cue
         # ends a subtitle file early for some players).
         lines = ["\n".join(textwrap.wrap(" ".join(words), LINE)) or "…" for words in english]
+        if bilingual:
+            lines = [f"{cue.text}\n{line}" if cue.text else line for cue, line in zip(self._cues, lines, strict=True)]
         return (self._write_vtt(lines) if self.kind == "vtt" else self._write_srt(lines)).encode("utf-8")
 
     def _write_srt(self, lines: list[str]) -> str:
