@@ -212,6 +212,11 @@ def test_hostile_packages_are_refused_in_one_line(tmp_path: Path, monkeypatch) -
         DocxDocument("empty.docx", _package({"other.xml": b"<x/>"}))
     with pytest.raises(InputError, match="not well-formed XML"):
         DocxDocument("broken.docx", _package({"word/document.xml": b"<w:document"}))
+    damaged = bytearray(_package({"word/document.xml": BODY.format("نص").encode()}))
+    at = damaged.index("نص".encode())
+    damaged[at] ^= 0xFF  # the bytes no longer match the member's checksum
+    with pytest.raises(InputError, match=r"word/document\.xml cannot be unpacked"):
+        DocxDocument("damaged.docx", bytes(damaged))
     monkeypatch.setattr(docx_format, "MAX_UNPACKED", 1_000)
     big = _package({"word/document.xml": BODY.format("نص " * 500).encode()})
     with pytest.raises(InputError, match="zip bomb"):

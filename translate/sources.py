@@ -102,7 +102,8 @@ def read_document(item: InputFile, *, allow_private_urls: bool = False) -> str:
     """
     if item.url is not None:
         return text_from_url(item.url, allow_private=allow_private_urls)
-    if item.path is not None and item.path.suffix.lower() in SUPPORTED_SUFFIXES and item.path.suffix != ".txt":
+    suffix = item.path.suffix.lower() if item.path is not None else ""
+    if item.path is not None and suffix in SUPPORTED_SUFFIXES and suffix != ".txt":
         return text_from_file(item.path, item.name)
     return read_input(item)
 

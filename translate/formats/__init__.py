@@ -10,6 +10,7 @@ original package with it.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -100,12 +101,8 @@ def by_block(pairs: Iterable[AlignedPair], starts: Sequence[int], blocks: Sequen
     Raise ``ValueError`` if a sentence is missing, repeated or crosses blocks:
     every sentence must land in exactly one place of the document written.
     """
-    import dataclasses
-
     grouped: list[list[AlignedPair]] = [[] for _ in blocks]
-    seen = 0
     for pair in pairs:
-        seen += 1
         start = pair.start or 0
         k = bisect.bisect_right(starts, start) - 1
         end = start + len(pair.source)

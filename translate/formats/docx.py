@@ -26,6 +26,7 @@ import copy
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -101,7 +102,7 @@ class DocxDocument:
         with _open_zip(data, name) as package:
             for info in package.infolist():
                 if TEXT_PARTS.fullmatch(info.filename):
-                    root = _parse(package.read(info), f"{name}: {info.filename}")
+                    root = _parse(_member(package, info, name), f"{name}: {info.filename}")
                     self._parts[info.filename] = root
                     for element in root.iter(_w("p")):
                         paragraph = _read_paragraph(info.filename, element)
@@ -142,7 +143,7 @@ class DocxDocument:
             for info in package.infolist():
                 root = self._parts.get(info.filename) if info.filename in touched else None
                 if root is None:
-                    new.writestr(info, package.read(info))
+                    new.writestr(info, _member(package, info, self.name))
                 else:
                     from lxml import etree
 
@@ -167,6 +168,14 @@ def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
         if TEXT_PARTS.fullmatch(info.filename) and info.file_size > MAX_PART:
             raise InputError(f"{name}: {info.filename} would unpack to over {MAX_PART >> 20} MB; refused")
     return package
+
+
+def _member(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """A member's bytes; :class:`InputError` if they cannot be inflated (damaged, or larger than declared)."""
+    try:
+        return package.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise InputError(f"{name}: {info.filename} cannot be unpacked ({exc}); save the document again") from None
 
 
 def _parse(data: bytes, where: str) -> Any:

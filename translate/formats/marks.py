@@ -20,6 +20,7 @@ Pure: blocks and pairs in, an English block out.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -72,7 +73,7 @@ def carry(block: Block, pairs: Sequence[AlignedPair]) -> Carried:
     for k in range(1, len(placed)):
         if placed[k][0] < placed[k - 1][0]:
             placed[k] = (placed[k - 1][0], placed[k][1])
-    return _assemble(words, placed, base, approximate)
+    return _assemble(words, placed, approximate)
 
 
 def _char_styles(block: Block) -> list[int | None]:
@@ -183,18 +184,17 @@ def _nearest_target(
     return min(m - 1, max(0, at))
 
 
-def _assemble(words: list[tuple[str, int]], placed: list[tuple[int, Span]], base: int, approximate: int) -> Carried:
+def _assemble(words: list[tuple[str, int]], placed: list[tuple[int, Span]], approximate: int) -> Carried:
+    """The English text and its spans; ``placed`` (objects after how many words) is in order of place already."""
     text_parts: list[str] = []
     spans: list[Span] = []
     cursor = 0
-    placed_at = sorted(range(len(placed)), key=lambda k: (placed[k][0], k))
     next_object = 0
 
     def objects_until(count: int) -> None:
         nonlocal next_object
-        while next_object < len(placed_at) and placed[placed_at[next_object]][0] <= count:
-            obj = placed[placed_at[next_object]][1]
-            spans.append(Span(cursor, cursor, obj.style))
+        while next_object < len(placed) and placed[next_object][0] <= count:
+            spans.append(Span(cursor, cursor, placed[next_object][1].style))
             next_object += 1
 
     for n, (text, style) in enumerate(words):
@@ -224,17 +224,15 @@ def split_over(pair: AlignedPair, borders: Sequence[int]) -> list[str]:
     n = len(target_words)
     if parts == 1 or n == 0:
         return [pair.target.strip()] + [""] * (parts - 1)
-    source_words = alignment.source_words if alignment else ()
-    part_of = [sum(1 for b in borders if b <= start) for start, _ in source_words]
+    source_words = alignment.source_words if alignment else word_spans(pair.source)
+    part_of = [bisect.bisect_right(borders, start) for start, _ in source_words]  # each Arabic word's stretch
     votes: list[Counter[int]] = [Counter() for _ in range(n)]
     for s, t in alignment.links if alignment else ():
         votes[t][part_of[s]] += 1
     home = [v.most_common(1)[0][0] if v else None for v in votes]
     # Each stretch's share of the sentence, in words (Arabic's characters run shorter than English's).
-    source_count = [0] * parts
-    for start, _ in source_words or word_spans(pair.source):
-        source_count[sum(1 for b in borders if b <= start)] += 1
-    share = [count / max(1, sum(source_count)) for count in source_count]
+    count = Counter(part_of)
+    share = [count[j] / max(1, len(part_of)) for j in range(parts)]
 
     # Prefix counts: words 0..t-1 aligned somewhere, and aligned to part j.
     anywhere = list(itertools.accumulate((h is not None for h in home), initial=0))

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from translate.errors import InputError
 from translate.types import AlignedPair
@@ -41,6 +42,10 @@ OCR = "it needs OCR first, e.g. `ocrmypdf -l ara {name} ocr.pdf`, then translate
 _ENDS_SENTENCE = re.compile(r"[.!?؟:…»\"')\]]\s*$")
 _PAGE_NUMBER = re.compile(r"^[\s\-–—|•.]*([0-9٠-٩۰-۹]+|[ivxlcdm]+)[\s\-–—|•.]*$", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
+
+
+Char = tuple[str, tuple[float, float, float, float]]
+"""A character and its box on the page: (left, bottom, right, top), all 0 for one PDFium generated."""
 
 
 @dataclass(frozen=True)
@@ -79,32 +84,29 @@ def text_from_pdf(data: bytes, name: str) -> str:
     return text
 
 
-def _page_lines(page) -> list[_Line]:  # type: ignore[no-untyped-def]
+def _page_lines(page: Any) -> list[_Line]:
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
         chars = textpage.get_text_range(0, count) if count else ""
-        lines: list[_Line] = []
-        line: list[tuple[str, tuple[float, float, float, float]]] = []
+        found: list[_Line | None] = []
+        line: list[Char] = []
         for index, ch in enumerate(chars):
             if ch in "\r\n":
                 if line and (ch == "\n" or index + 1 == len(chars) or chars[index + 1] != "\n"):
-                    lines.extend(_line(line))
+                    found.append(_line(line))
                     line = []
             else:
-                line.append((ch, textpage.get_charbox(index)))  # (left, bottom, right, top); none if generated
-        lines.extend(_line(line))
-        return lines
+                line.append((ch, textpage.get_charbox(index)))
+        found.append(_line(line))
+        return [line for line in found if line is not None]
     finally:
         textpage.close()
         page.close()
 
 
-Char = tuple[str, tuple[float, float, float, float]]
-
-
-def _line(chars: list[Char]) -> list[_Line]:
-    """One line of a page from its characters and their boxes, its words in reading order."""
+def _line(chars: list[Char]) -> _Line | None:
+    """One line of a page from its characters and their boxes, its words in reading order (None: no word)."""
     chars = _lam_alef(_marks_on_their_letters(chars))
     words: list[_Word] = []
     bottoms: list[float] = []
@@ -120,8 +122,8 @@ def _line(chars: list[Char]) -> list[_Line]:
             bottoms.extend(b[1] for b in boxes)
         current = []
     if not words:
-        return []
-    return [_Line(_logical(words), sorted(bottoms)[len(bottoms) // 2])]
+        return None
+    return _Line(_logical(words), sorted(bottoms)[len(bottoms) // 2])
 
 
 def _lam_alef(chars: list[Char]) -> list[Char]:
