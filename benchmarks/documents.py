@@ -1,4 +1,5 @@
-"""What writing a document back costs over translating its text: a Word report and a subtitle file.
+"""What writing a document back costs over translating its text: a Word report, a web page, a Markdown file,
+an EPUB book and a subtitle file.
 
 ``python benchmarks/documents.py --model DIR`` (a model that translates:
 ``opus-mt-ar-en`` downloaded, or the test suite's fixture model, which
@@ -13,8 +14,9 @@
    bound: with opus-mt the translation takes longer and the writing the same.
 
 The Word report is ``--repeat`` copies of the seed article, a paragraph per
-sentence, every place name in bold; the subtitles are the same sentences
-over cues of six words.
+sentence, every place name in bold; the page, the Markdown file and the book
+(a chapter per copy) the same, the names in ``<b>`` or ``**``; the subtitles
+are the same sentences over cues of six words.
 """
 
 from __future__ import annotations
@@ -64,6 +66,53 @@ def _report(sentences: list[str]) -> bytes:
     return out.getvalue()
 
 
+def _marked(sentence: str, bold: tuple[str, str]) -> str:
+    for name in NAMES:
+        sentence = sentence.replace(name, f"{bold[0]}{name}{bold[1]}")
+    return sentence
+
+
+def _page(sentences: list[str]) -> bytes:
+    body = "".join(f"<p>{_marked(s, ('<b>', '</b>'))}</p>" for s in sentences)
+    head = '<!DOCTYPE html><html dir="rtl" lang="ar"><head><meta charset="utf-8"></head>'
+    return f"{head}<body>{body}</body></html>".encode()
+
+
+def _markdown(sentences: list[str]) -> bytes:
+    return "\n\n".join(_marked(s, ("**", "**")) for s in sentences).encode("utf-8")
+
+
+def _book(sentences: list[str]) -> bytes:
+    import zipfile
+
+    chapters = [sentences[k : k + 12] for k in range(0, len(sentences), 12)]
+    manifest = "".join(
+        f'<item id="c{k}" href="c{k}.xhtml" media-type="application/xhtml+xml"/>' for k in range(len(chapters))
+    )
+    spine = "".join(f'<itemref idref="c{k}"/>' for k in range(len(chapters)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        book.writestr(
+            "META-INF/container.xml",
+            '<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+            '<rootfile full-path="content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>',
+        )
+        book.writestr(
+            "content.opf",
+            '<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata/>'
+            f'<manifest>{manifest}</manifest><spine page-progression-direction="rtl">{spine}</spine></package>',
+        )
+        for k, chapter in enumerate(chapters):
+            body = "".join(f"<p>{_marked(s, ('<b>', '</b>'))}</p>" for s in chapter)
+            book.writestr(
+                f"c{k}.xhtml",
+                '<html xmlns="http://www.w3.org/1999/xhtml" dir="rtl" xml:lang="ar"><head><title/></head>'
+                f"<body>{body}</body></html>",
+            )
+    return out.getvalue()
+
+
 def _clock(seconds: int, millis: str) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d},{millis}"
 
@@ -109,7 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     options = TranslationOptions(backend="ctranslate2", compute_type=args.compute_type, alignments=True)
     translator = Translator(args.model, options)
     sentences = _sentences(args.repeat)
-    inputs = {"report.docx": _report(sentences), "film.srt": _subtitles(sentences)}
+    inputs = {
+        "report.docx": _report(sentences),
+        "page.html": _page(sentences),
+        "notes.md": _markdown(sentences),
+        "book.epub": _book(sentences),
+        "film.srt": _subtitles(sentences),
+    }
     times: dict[str, dict[str, list[float]]] = {name: {"text": [], "document": []} for name in inputs}
     counted: dict[str, int] = {}
     for _ in range(args.rounds):

@@ -114,7 +114,7 @@ def _unreadable_for_root(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         (
             ["translate", "{empty_dir}", "--out-dir", "{tmp}/o"],
             1,
-            "folder has no .txt, .html, .htm, .docx, .md, .srt, .vtt or .pdf files",
+            "folder has no .txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf or .epub files",
         ),
         (["translate", "seeds/khan-tuman.ar.txt", "--model", "no-such-model"], 2, "unknown model 'no-such-model'"),
         (["translate", "seeds/khan-tuman.ar.txt", "--model", "{partial_model}"], 1, "missing source.spm"),
@@ -190,7 +190,7 @@ UPLOAD_CASES = [
     (
         "notes.odt",
         b"PK\x03\x04",
-        "unsupported file type; tarjama reads .txt, .html, .htm, .docx, .md, .srt, .vtt or .pdf files",
+        "unsupported file type; tarjama reads .txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf or .epub files",
     ),
     ("broken.docx", b"PK\x03\x04 not really a zip", "not a readable .docx file"),
     ("menu.html", NAV_ONLY_PAGE.encode(), "no article text found in the page"),

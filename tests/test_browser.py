@@ -149,7 +149,7 @@ def test_bad_input_shows_a_message_and_the_page_keeps_working(page) -> None:
         (
             "scan.odt",
             b"PK\x03\x04",
-            "Invalid file type: scan.odt. Only .txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf allowed.",
+            "Invalid file type: scan.odt. Only .txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf, .epub allowed.",
         ),
     ],
 )
@@ -188,3 +188,10 @@ def test_an_uploaded_word_document_downloads_in_english(page, tmp_path: Path) ->
         button.click()
     assert download.value.suggested_filename == "note.en.docx"
     assert [p.text for p in docx.Document(download.value.path()).paragraphs] == ["Welcome.", "How are you?"]
+    bilingual = page.locator("#tj-download-bilingual")
+    assert bilingual.inner_text().strip() == "⬇ Bilingual DOCX"
+    with page.expect_download() as download:
+        bilingual.click()
+    assert download.value.suggested_filename == "note.ar-en.docx"
+    paragraphs = [p.text for p in docx.Document(download.value.path()).paragraphs]
+    assert paragraphs == ["مرحبا بكم.", "Welcome.", "كيف حالك؟", "How are you?"]

@@ -251,7 +251,10 @@ def test_folder_without_txt_files(run, tmp_path: Path) -> None:
         "translate", str(tmp_path / "empty"), str(tmp_path / "other"), "--out-dir", str(tmp_path / "out")
     )
     assert code == 1
-    assert f"error: {tmp_path / 'empty'}: folder has no .txt, .html, .htm, .docx, .md, .srt, .vtt or .pdf files" in err
+    assert (
+        f"error: {tmp_path / 'empty'}: folder has no .txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf or .epub files"
+        in err
+    )
     assert (tmp_path / "out" / "a.tsv").is_file()
 
 

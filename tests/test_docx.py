@@ -19,7 +19,7 @@ from fixture_model import EXACT_COMPUTE_TYPE, exact_model_args, seed_sentences
 from translate import TranslationOptions, Translator
 from translate.cli import main
 from translate.errors import InputError
-from translate.formats import docx as docx_format
+from translate.formats import package as zip_package
 from translate.formats.docx import DocxDocument
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -217,7 +217,7 @@ def test_hostile_packages_are_refused_in_one_line(tmp_path: Path, monkeypatch) -
     damaged[at] ^= 0xFF  # the bytes no longer match the member's checksum
     with pytest.raises(InputError, match=r"word/document\.xml cannot be unpacked"):
         DocxDocument("damaged.docx", bytes(damaged))
-    monkeypatch.setattr(docx_format, "MAX_UNPACKED", 1_000)
+    monkeypatch.setattr(zip_package, "MAX_UNPACKED", 1_000)
     big = _package({"word/document.xml": BODY.format("نص " * 500).encode()})
     with pytest.raises(InputError, match="zip bomb"):
         DocxDocument("bomb.docx", big)

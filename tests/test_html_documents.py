@@ -71,3 +71,46 @@ def test_inline_markup_lands_on_english_words(english) -> None:
 def test_a_page_that_says_utf8_but_is_windows_1256_is_read_as_arabic() -> None:
     page = HtmlDocument("misleading.html", (SAMPLES / "tika_testArabicMisleadingCharset.html").read_bytes())
     assert any(block.text.startswith("في قرية من القرى") for block in page.blocks)
+
+
+def test_a_bilingual_page_keeps_each_arabic_block_before_its_english(model_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "page.html"
+    source.write_text(_page(), encoding="utf-8")
+    out = tmp_path / "page.bilingual.html"
+    assert main(["translate", str(source), "-o", str(out), "--bilingual", *exact_model_args(model_dir), "-q"]) == 0
+    page = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    arabic, english = page.findall(".//h1")
+    assert (arabic.text_content(), english.text_content()) == (SEED[3][0], SEED[3][1])
+    assert (arabic.get("dir"), arabic.get("lang")) == ("rtl", "ar")
+    assert english.get("style") == "direction: ltr; color: red" and page.get("dir") == "ltr"
+    # A paragraph's copy keeps its bold; list items and cells stay one each, the Arabic above the English.
+    first = page.findall(".//p")[0]
+    assert first.get("dir") == "rtl" and first.find("b").text == NAME
+    items = page.findall(".//li")
+    assert len(items) == 2 and items[0].find("span").text_content() == SEED[4][0]
+    assert items[0].text_content() == SEED[4][0] + SEED[4][1] and items[0].find("span").get("dir") == "rtl"
+    (cell,) = page.findall(".//td")
+    assert cell.text_content() == SEED[5][0] + SEED[5][1]
+    assert page.findtext(".//title") == SEED[2][1]  # a title holds text only: its English
+    assert len(page.findall(".//img")) == 1 and page.find(".//script").text == "var keep = 'قرية';"
+
+
+def test_blocks_without_arabic_and_references_stay_as_they_are() -> None:
+    page = HtmlDocument(
+        "page.html",
+        (
+            f'<html><body><nav><a href="/">Home</a></nav><p>{SEED[0][0]}<sup><a href="#n1">[1]</a></sup></p>'
+            "<p>2016</p></body></html>"
+        ).encode(),
+    )
+    (block,) = page.blocks
+    assert block.text == SEED[0][0] and [s for s in block.spans if s.start == s.end]  # the reference is an object
+
+
+def test_what_says_translate_no_is_moved_as_it_is() -> None:
+    page = HtmlDocument(
+        "post.html",
+        f'<p>{SEED[1][0]} <span translate="no">:blobcat:</span> <code class="notranslate">x</code></p>'.encode(),
+    )
+    (block,) = page.blocks
+    assert block.text.strip() == SEED[1][0] and len([s for s in block.spans if s.start == s.end]) == 2

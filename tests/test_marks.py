@@ -127,3 +127,24 @@ def test_english_is_cut_back_over_cues_at_word_boundaries(target, links, borders
     pieces = split_over(_pair(SENTENCE, target, links), borders)
     assert pieces == expected
     assert " ".join(p for p in pieces if p).split() == target.split()  # every word once, in order
+
+
+@pytest.mark.parametrize(
+    ("spans", "target", "expected", "approximate"),
+    [
+        # A footnote link on the "[1]" glued to a word is not lost to the word's majority: its word carries it.
+        (
+            [Span(0, 12, PLAIN), Span(12, 15, LINK), Span(15, 16, PLAIN)],
+            "how cancer works.",
+            [("how ", PLAIN), ("cancer", LINK), (" works.", PLAIN)],
+            1,
+        ),
+        # A bold label with its colon plain stays one bold stretch: the colon's plain is the sentence's own style.
+        ([Span(0, 11, BOLD), Span(11, 12, PLAIN)], "Important note:", [("Important note:", BOLD)], 0),
+    ],
+)
+def test_formatting_smaller_than_a_word(spans, target, expected, approximate) -> None:
+    source = "ملاحظة مهمة:" if spans[0].style == BOLD else "يعمل السرطان[1]."
+    links = [(0, 1), (1, 0)] if spans[0].style == BOLD else [(1, 1), (0, 2)]
+    carried = carry(Block(source, tuple(spans)), [_pair(source, target, links)])
+    assert _styled(carried) == expected and carried.approximate == approximate

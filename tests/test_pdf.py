@@ -152,3 +152,9 @@ def test_a_pdf_comes_back_as_a_word_document_or_a_page_in_english(tmp_path: Path
     assert main(["translate", str(source), "-o", str(page), *exact_model_args(model_dir), "-q"]) == 0
     html = lxml.html.fromstring(page.read_text(encoding="utf-8"))
     assert [p.text_content() for p in html.iter("p")] == english and html.get("dir") == "ltr"
+    notes = tmp_path / "report.en.md"
+    assert main(["translate", str(source), "-o", str(notes), *exact_model_args(model_dir), "-q"]) == 0
+    assert notes.read_text(encoding="utf-8") == f"{english[0]}\n\n{english[1]}\n"
+    both = tmp_path / "report.ar-en.md"
+    assert main(["translate", str(source), "-o", str(both), "--bilingual", *exact_model_args(model_dir), "-q"]) == 0
+    assert both.read_text(encoding="utf-8").split("\n\n")[:2] == [seed[2][0], english[0]]

@@ -294,7 +294,7 @@ def test_an_uploaded_word_document_comes_back_in_english_with_its_corrections(re
     source.save(path)
     handler = Reader(reader.pool, downloads=tmp_path / "out")
     *_, last = handler.translate_file(str(path), reader.model)
-    reading, document = last[4], last[-1]
+    reading, document = last[4], last[-2]
     assert document.visible and document.label == "⬇ English DOCX"
     english = [p.target for p in reading.pairs]
     written = [p.text for p in docx.Document(document.value["path"]).paragraphs]
@@ -302,6 +302,42 @@ def test_an_uploaded_word_document_comes_back_in_english_with_its_corrections(re
     # A correction reaches the document as it reaches the TSV.
     *_, again = handler.edit(reading, gr.EventData(None, {"index": 1, "text": "Why all this fuss?"}))
     assert [p.text for p in docx.Document(again.value["path"]).paragraphs][1] == f"Why all this fuss? {english[2]}"
+
+
+def test_an_uploaded_web_page_and_book_come_back_as_themselves_in_english(reader, tmp_path: Path) -> None:
+    import lxml.html
+    from lxml import etree
+    from test_epub import XHTML, _book, _member
+
+    from translate.segment import segment_text
+
+    sentences = [s.text for s in segment_text(SEED.read_text(encoding="utf-8"))]
+    page = tmp_path / "page.html"
+    # An article (trafilatura finds one) inside a page whose menu is translated as well.
+    page.write_text(
+        f'<html dir="rtl" lang="ar"><body><nav><a href="/">{sentences[4]}</a></nav><article>'
+        f"<p>{sentences[0]}</p><p>{sentences[2]} {sentences[3]}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    handler = Reader(reader.pool, downloads=tmp_path / "out")
+    *_, last = handler.translate_file(str(page), reader.model)
+    reading, english, bilingual = last[4], last[-2], last[-1]
+    assert (english.label, bilingual.label) == ("⬇ English HTML", "⬇ Bilingual HTML")
+    targets = [p.target for p in reading.pairs]
+    written = lxml.html.fromstring(Path(english.value["path"]).read_text(encoding="utf-8"))
+    assert written.get("dir") == "ltr" and written.find(".//nav/a").text_content() == targets[0]
+    assert [p.text_content() for p in written.iter("p")] == [targets[1], f"{targets[2]} {targets[3]}"]
+    both = lxml.html.fromstring(Path(bilingual.value["path"]).read_text(encoding="utf-8"))
+    assert [p.text_content() for p in both.iter("p")][:2] == [sentences[0], targets[1]]
+    assert Path(bilingual.value["path"]).name == "page.ar-en.html"
+
+    book = tmp_path / "book.epub"
+    book.write_bytes(_book())
+    *_, last = handler.translate_file(str(book), reader.model)
+    reading, english = last[4], last[-2]
+    assert english.label == "⬇ English EPUB"
+    chapter = etree.fromstring(_member(Path(english.value["path"]).read_bytes(), "OEBPS/two b.xhtml"))
+    assert "".join(chapter.find(f".//{XHTML}p").itertext()) == reading.pairs[0].target
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -314,6 +350,6 @@ def test_an_uploaded_pdf_comes_back_as_a_word_document_in_english(reader, tmp_pa
     sentences = [s.text for s in segment_text(SEED.read_text(encoding="utf-8"))]
     handler = Reader(reader.pool, downloads=tmp_path / "out")
     *_, last = handler.translate_file(str(_pdf_of([sentences[2], sentences[3]], tmp_path)), reader.model)
-    reading, document = last[4], last[-1]
+    reading, document = last[4], last[-2]
     assert document.visible and document.label == "⬇ English DOCX"
     assert [p.text for p in docx.Document(document.value["path"]).paragraphs] == [p.target for p in reading.pairs]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import _Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt", ".pdf", ".epub")
 """The documents a folder is searched for, and an upload may be."""
 MAX_PAGE_BYTES = 5_000_000
 FETCH_TIMEOUT = 15.0
@@ -41,9 +41,9 @@ MIN_PROSE_WORDS = 6
 
 
 def text_from_file(path: str | Path, name: str | None = None) -> str:
-    """The text of a ``.txt``, ``.md``, ``.html``/``.htm``, ``.docx``, ``.srt``, ``.vtt`` or ``.pdf`` file
-    (Markdown is read as text; subtitles as their cues' text joined into sentences; a PDF's text layer in
-    logical order)."""
+    """The text of a ``.txt``, ``.md``, ``.html``/``.htm``, ``.docx``, ``.srt``, ``.vtt``, ``.pdf`` or ``.epub``
+    file (Markdown is read as text; subtitles as their cues' text joined into sentences; a PDF's text layer in
+    logical order; a book's chapters in reading order)."""
     path = Path(path)
     name = name or path.name
     suffix = Path(name).suffix.lower()
@@ -64,11 +64,11 @@ def text_from_bytes(data: bytes, name: str) -> str:
         from translate.formats.pdf import text_from_pdf
 
         return text_from_pdf(data, name)
-    if suffix in (".srt", ".vtt"):
-        from translate.formats.subtitles import Subtitles
+    if suffix in (".srt", ".vtt", ".epub"):
+        from translate.formats import document_text, read_document
 
-        # The cues joined into sentences, as they are translated when written back as subtitles.
-        return "\n".join(block.text for block in Subtitles(name, data).blocks)
+        # Read as they are translated when written back: cues joined into sentences, a book's blocks.
+        return document_text(read_document(name, data).blocks)[0]
     return decode_text(data, name)
 
 

@@ -103,27 +103,31 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO, *, fields: Mapping[st
     """
     count = 0
     for pair in pairs:
-        alignment = pair.alignment
-        record = {
-            **(fields or {}),
-            "index": pair.index,
-            "paragraph": pair.paragraph,
-            "translation": {"ar": pair.source, "en": pair.target},
-            "start": pair.start,
-            "end": pair.end,
-            "pieces": pair.pieces,
-            "truncated": pair.truncated,
-            "repetitive": pair.repetitive,
-            "edited": pair.edited,
-            "alignment": pharaoh(alignment.links) if alignment is not None else None,
-            "score": _rounded(alignment.score) if alignment is not None and alignment.score is not None else None,
-            "word_scores": [_rounded(x) for x in alignment.word_scores] if alignment is not None else None,
-            "terms": [dataclasses.asdict(term) for term in pair.terms],
-            "checks": [dataclasses.asdict(check) for check in pair.checks],
-        }
-        out.write(_one_line(json.dumps(record, ensure_ascii=False)) + "\n")
+        out.write(_one_line(json.dumps(jsonl_record(pair, fields), ensure_ascii=False)) + "\n")
         count += 1
     return count
+
+
+def jsonl_record(pair: AlignedPair, fields: Mapping[str, object] | None = None) -> dict[str, object]:
+    """One pair as :func:`write_jsonl` writes it (and the server's API answers it)."""
+    alignment = pair.alignment
+    return {
+        **(fields or {}),
+        "index": pair.index,
+        "paragraph": pair.paragraph,
+        "translation": {"ar": pair.source, "en": pair.target},
+        "start": pair.start,
+        "end": pair.end,
+        "pieces": pair.pieces,
+        "truncated": pair.truncated,
+        "repetitive": pair.repetitive,
+        "edited": pair.edited,
+        "alignment": pharaoh(alignment.links) if alignment is not None else None,
+        "score": _rounded(alignment.score) if alignment is not None and alignment.score is not None else None,
+        "word_scores": [_rounded(x) for x in alignment.word_scores] if alignment is not None else None,
+        "terms": [dataclasses.asdict(term) for term in pair.terms],
+        "checks": [dataclasses.asdict(check) for check in pair.checks],
+    }
 
 
 def read_jsonl(lines: Iterable[str]) -> Iterator[AlignedPair]:
@@ -288,8 +292,11 @@ EXTENSIONS = {
     "srt": ".en.srt",
     "vtt": ".en.vtt",
     "html": ".en.html",
+    "md": ".en.md",
+    "epub": ".en.epub",
 }
-"""Output format name -> file name ending used with ``--out-dir`` (docx, srt, vtt, html: the document itself)."""
+"""Output format name -> file name ending used with ``--out-dir`` (docx, srt, vtt, html, md, epub: the document
+itself)."""
 
 
 def output_name(name: str, fmt: str) -> str:

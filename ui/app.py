@@ -16,7 +16,8 @@ from typing import Literal, TypedDict
 import gradio as gr
 
 from translate.sources import SUPPORTED_SUFFIXES
-from ui.handlers import DOWNLOAD_FORMATS, Reader, Reading
+from ui.downloads import DOWNLOAD_FORMATS
+from ui.handlers import Reader, Reading
 from ui.models import ModelPool
 from ui.render import EMPTY_VIEW, render_status
 from ui.steering import GLOSSARY_LABEL, SteeringHandlers
@@ -157,7 +158,7 @@ def build_app(
                 )
             with gr.Column(scale=2, min_width=260, elem_id="tj-source-more"):
                 upload = gr.File(
-                    label="…or upload .txt, .html, .docx, .md, .srt, .vtt or .pdf",
+                    label="…or upload .txt, .html, .docx, .md, .srt, .vtt, .pdf or .epub",
                     file_types=list(SUPPORTED_SUFFIXES),
                     type="filepath",
                     height=128,
@@ -174,9 +175,12 @@ def build_app(
                     gr.DownloadButton(f"⬇ {fmt.upper()}", interactive=False, size="sm", elem_id=f"tj-download-{fmt}")
                     for fmt in DOWNLOAD_FORMATS
                 ]
-                # An uploaded .docx, .srt or .vtt comes back in its own format: shown once there is one.
+                # An uploaded document comes back in its own format, in English and bilingual: shown once there is one.
                 downloads_row.append(
                     gr.DownloadButton("⬇ English document", visible=False, size="sm", elem_id="tj-download-document")
+                )
+                downloads_row.append(
+                    gr.DownloadButton("⬇ Bilingual document", visible=False, size="sm", elem_id="tj-download-bilingual")
                 )
         status = gr.HTML(render_status(0, 0), js_on_load=None, elem_id="tj-status")
         # Rows that changed while a translation streams in; the view's script moves them into the view.

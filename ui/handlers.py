@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import shutil
 import threading
 import time
 import uuid
@@ -22,9 +21,9 @@ from typing import Any
 
 import gradio as gr
 
-from translate import AlignedPair, TranslateError, write_pairs, write_tsv
+from translate import AlignedPair, TranslateError
 from translate.files import read_bytes
-from translate.formats import by_block, document_text, read_document
+from translate.formats import document_text, read_document
 from translate.normalize import normalize_for_model
 from translate.sources import (
     name_from_text,
@@ -32,9 +31,10 @@ from translate.sources import (
     require_text,
     safe_name,
     text_from_file,
+    text_from_html,
     text_from_url,
 )
-from translate.writers import EXTENSIONS
+from ui.downloads import DOWNLOAD_BUTTONS, WRITTEN_BACK, Downloads
 from ui.models import ModelPool
 from ui.render import render_document, render_error, render_patch, render_status
 
@@ -42,13 +42,6 @@ logger = logging.getLogger("tarjama")
 
 STREAM_INTERVAL = 0.25
 """Seconds between view updates while a translation streams in."""
-
-DOWNLOAD_FORMATS = ("tsv", "jsonl", "tmx", "txt")
-DOWNLOAD_BUTTONS = (*DOWNLOAD_FORMATS, "document")
-WRITTEN_BACK = {".docx": ".docx", ".srt": ".srt", ".vtt": ".vtt", ".pdf": ".docx"}
-"""Uploads the reader gives back as a document, and its ending: their own, a PDF's paragraphs as a Word file (a
-page's HTML is read for its article, as from a URL)."""
-"""The download buttons: the aligned pairs in each format, and an uploaded document back in its own format."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +58,7 @@ class Reading:
     pairs: tuple[AlignedPair, ...]
     doc: str = ""
     downloads: str = ""
-    document: str = ""  # an uploaded .docx, .srt or .vtt, kept to be written back in English
+    document: str = ""  # an uploaded document (WRITTEN_BACK), kept to be written back in English
 
 
 @dataclass(frozen=True)
@@ -110,6 +103,7 @@ class Reader:
         self.memory = pool.memory if remember_corrections else None
         self._running: dict[str, Progress] = {}
         self._running_lock = threading.Lock()
+        self.files = Downloads(downloads)
 
     # Translate handlers yield: text box, status, view, patch, reading, and the downloads.
     def translate_text(self, text: str, model: str, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
@@ -127,13 +121,16 @@ class Reader:
         name = Path(path).name
         document = ""
         try:
-            written_as = WRITTEN_BACK.get(Path(name).suffix.lower(), "").lstrip(".")
+            suffix = Path(name).suffix.lower()
+            written_as = WRITTEN_BACK.get(suffix, "").lstrip(".")
             if written_as:
                 # Read as the document it will be written back as: its paragraphs (footnotes, headers and all)
                 # or its cues joined into sentences, so that every pair has its place in it.
                 data = read_bytes(Path(path), name)
+                if suffix in (".html", ".htm"):
+                    text_from_html(data, source=name)  # a page of menus alone is refused, as from a URL
                 text = document_text(read_document(name, data, written_as).blocks)[0]
-                document = self._keep(name, data)
+                document = self.files.keep(name, data)
             else:
                 text = text_from_file(path, name)
             text = require_text(text, name)  # "Nothing to translate" would blame no upload
@@ -142,13 +139,6 @@ class Reader:
             return
         stem = safe_name(Path(name).stem)
         yield from self._stream(text, model, name=stem, text_update=text, request=request, document=document)
-
-    def _keep(self, name: str, data: bytes) -> str:
-        """A copy of an uploaded document for its downloads (Gradio may clear its own upload folder)."""
-        folder = self.downloads / "uploads" / uuid.uuid4().hex
-        folder.mkdir(parents=True)
-        (folder / name).write_bytes(data)
-        return str(folder / name)
 
     def translate_url(self, url: str, model: str, request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
         """Fetch an article page, show its main text in the text box, and translate it."""
@@ -326,7 +316,7 @@ class Reader:
             view=render_document(info.segments, done, doc=doc),
             patch="",
             reading=None,
-            downloads=self._no_downloads(),
+            downloads=self.files.none(),
         )
         try:
             last, seq = time.monotonic(), 0
@@ -380,52 +370,9 @@ class Reader:
         return _outputs(status=render_error(message))
 
     def _downloads(self, reading: Reading) -> tuple[Reading, list[gr.DownloadButton]]:
-        """Write the downloads afresh (a correction changes them) and drop the reading's previous ones.
-
-        Gradio serves a copy from its own cache, so the files written for the
-        last update are no longer needed once the next one exists.
-        """
-        if reading.downloads:
-            shutil.rmtree(reading.downloads, ignore_errors=True)
-        folder = self.downloads / uuid.uuid4().hex
-        folder.mkdir(parents=True)
-        buttons = []
-        for fmt in DOWNLOAD_FORMATS:
-            path = folder / f"{reading.name}{EXTENSIONS[fmt]}"
-            with path.open("w", encoding="utf-8", newline="") as out:
-                if fmt == "tsv":  # the one format that needs telling to mark corrections
-                    write_tsv(reading.pairs, out, mark_edits=any(p.edited for p in reading.pairs))
-                else:
-                    write_pairs(reading.pairs, out, fmt)
-            buttons.append(gr.DownloadButton(value=str(path), interactive=True))
-        buttons.append(self._document_download(reading, folder))
-        return dataclasses.replace(reading, downloads=str(folder)), buttons
-
-    @staticmethod
-    def _document_download(reading: Reading, folder: Path) -> gr.DownloadButton:
-        """The uploaded document in English, its corrections and glossary terms in it; hidden for other inputs."""
-        if not reading.document:
-            return gr.DownloadButton(value=None, visible=False)
-        source = Path(reading.document)
-        try:
-            document = read_document(source.name, source.read_bytes(), WRITTEN_BACK[source.suffix.lower()].lstrip("."))
-            _, starts = document_text(document.blocks)
-            data = document.render(by_block(reading.pairs, starts, document.blocks))
-        except (TranslateError, ValueError, OSError) as exc:
-            logger.warning("%s: cannot write it back in English: %s", source.name, exc)
-            return gr.DownloadButton(value=None, visible=False)
-        suffix = WRITTEN_BACK[source.suffix.lower()]
-        path = folder / f"{reading.name}.en{suffix}"
-        path.write_bytes(data)
-        label = f"⬇ English {suffix.lstrip('.').upper()}"
-        return gr.DownloadButton(label, value=str(path), interactive=True, visible=True)
-
-    @staticmethod
-    def _no_downloads() -> list[gr.DownloadButton]:
-        return [
-            *(gr.DownloadButton(value=None, interactive=False) for _ in DOWNLOAD_FORMATS),
-            gr.DownloadButton(value=None, visible=False),
-        ]
+        """Write the downloads afresh (a correction changes them) and drop the reading's previous ones."""
+        folder, buttons = self.files.write(reading.name, reading.pairs, reading.document, previous=reading.downloads)
+        return dataclasses.replace(reading, downloads=folder), buttons
 
 
 def _outputs(

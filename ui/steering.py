@@ -17,7 +17,8 @@ from translate.checks import name_spellings
 from translate.normalize import contains_arabic
 from translate.translator import missing_in
 from translate.types import GlossaryTerm, NameSpelling
-from ui.handlers import DOWNLOAD_BUTTONS, Reader, Reading
+from ui.downloads import DOWNLOAD_BUTTONS
+from ui.handlers import Reader, Reading
 from ui.render import render_alternatives, render_glossary, render_patch
 
 ALTERNATIVES = 5

@@ -1,4 +1,4 @@
-"""``-f docx|srt|vtt|html``: documents translated back into documents of their kind (the CLI's side of
+"""``-f docx|html|md|epub|srt|vtt``: documents translated back into documents of their kind (the CLI's side of
 :mod:`translate.formats`)."""
 
 from __future__ import annotations
@@ -30,17 +30,13 @@ def add_bilingual_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--bilingual",
         action="store_true",
-        help="with -f docx, srt or vtt: a bilingual edition, each Arabic paragraph followed by its English "
-        "(subtitles: each cue with both lines)",
+        help="with a document output (-f docx, html, md, epub, srt, vtt): a bilingual edition, each Arabic "
+        "paragraph followed by its English (subtitles: each cue with both lines)",
     )
 
 
-def check_inputs(
-    inputs: Sequence[InputFile], fmt: str, output: Path | None, out_dir: Path | None, *, bilingual: bool = False
-) -> None:
+def check_inputs(inputs: Sequence[InputFile], fmt: str, output: Path | None, out_dir: Path | None) -> None:
     """:class:`UsageError` unless every input is a document of format ``fmt`` with a file to be written to."""
-    if bilingual and fmt == "html" and any(i.path is None or i.path.suffix.lower() != ".pdf" for i in inputs):
-        raise UsageError("--bilingual writes .docx, .srt and .vtt (and a PDF's .docx or .html), not yet web pages")
     for item in inputs:
         if item.path is None or is_corpus(item.path) or item.path.suffix.lower() not in DOCUMENT_FORMATS[fmt]:
             kinds = " or ".join(DOCUMENT_FORMATS[fmt])

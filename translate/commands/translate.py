@@ -59,16 +59,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         "translate",
         help="translate files or folders",
         description="Translate Arabic documents sentence by sentence: text, HTML (the article's main text), "
-        ".docx, Markdown, subtitle and PDF files, web pages, and folders of them; Word files, web pages and "
-        "subtitles can also come back as themselves, in English (-f docx, html, srt, vtt).",
+        ".docx, Markdown, subtitle, PDF and EPUB files, web pages, and folders of them; documents can also come "
+        "back as themselves, in English (-f docx, html, md, epub, srt, vtt; a PDF as docx, html or md).",
     )
     tr.add_argument(
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="a .txt, .html/.htm, .docx, .md, .srt, .vtt or .pdf file, an http(s):// URL, a folder (every such file "
-        "in it), "
-        "a .jsonl corpus (one document per line; written as JSONL with each pair's document id), "
+        help="a .txt, .html/.htm, .docx, .md, .srt, .vtt, .pdf or .epub file, an http(s):// URL, a folder (every "
+        "such file in it), a .jsonl corpus (one document per line; written as JSONL with each pair's document id), "
         "or - for standard input",
     )
     tr.add_argument(
@@ -99,9 +98,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "-f",
         "--format",
         choices=[*WRITERS, *DOCUMENT_FORMATS],
-        help="output format (default: from OUT's ending, else tsv); docx, srt, vtt, html: each input of that kind "
-        "back as a document of its kind, in English (a Word file left to right, its formatting on the aligned "
-        "English words; subtitles with their cues and timings)",
+        help="output format (default: from OUT's ending, else tsv); docx, html, md, epub, srt, vtt: each input of "
+        "that kind back as a document of its kind, in English, left to right, its formatting on the aligned "
+        "English words (subtitles with their cues and timings; a PDF as a new docx, html or md)",
     )
     add_model_arguments(tr)
     tr.add_argument("--beam", type=positive, metavar="N", help="beam size (default: the model's, 4 for opus-mt)")
@@ -206,9 +205,12 @@ def run(args: argparse.Namespace) -> int:
     if args.out_dir is not None and args.out_dir.exists() and not args.out_dir.is_dir():
         raise UsageError(f"--out-dir {args.out_dir} is a file; give a folder (it is created if missing)")
     if args.bilingual and fmt not in DOCUMENT_FORMATS:
-        raise UsageError("--bilingual writes documents (-f docx, srt, vtt); tsv, jsonl and tmx hold both languages")
+        raise UsageError(
+            "--bilingual writes documents (-f docx, html, md, epub, srt, vtt); tsv, jsonl and tmx hold "
+            "both languages already"
+        )
     if fmt in DOCUMENT_FORMATS:
-        check_inputs(inputs, fmt, args.output, args.out_dir, bilingual=args.bilingual)
+        check_inputs(inputs, fmt, args.output, args.out_dir)
         if args.engine == "ray":
             raise UsageError(f"-f {fmt} runs with the local engine only (leave out --engine ray)")
     if args.out_dir is not None:

@@ -31,7 +31,14 @@ __all__ = [
     "read_document",
 ]
 
-FORMATS = {"docx": (".docx", ".pdf"), "srt": (".srt",), "vtt": (".vtt",), "html": (".html", ".htm", ".pdf")}
+FORMATS = {
+    "docx": (".docx", ".pdf"),
+    "html": (".html", ".htm", ".pdf"),
+    "md": (".md", ".pdf"),
+    "epub": (".epub",),
+    "srt": (".srt",),
+    "vtt": (".vtt",),
+}
 """The documents tarjama writes in English, and the file endings each is written from: a document of its own kind
 (patched), or a PDF (its paragraphs in a new document: a PDF's layout is not rewritten)."""
 DOCUMENT_SUFFIXES = tuple(dict.fromkeys(suffix for suffixes in FORMATS.values() for suffix in suffixes))
@@ -47,14 +54,14 @@ class Document(Protocol):
     def blocks(self) -> list[Block]: ...
 
     def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
-        """The document in English; with ``bilingual``, its Arabic kept beside (formats that can: docx, srt, vtt)."""
+        """The document in English; with ``bilingual``, each Arabic paragraph (or cue) kept before its English."""
         ...
 
 
 def read_document(name: str, data: bytes, target: str = "") -> Document:
     """The document ``data`` by its name's ending (:data:`DOCUMENT_SUFFIXES`); :class:`InputError` if unreadable.
 
-    ``target`` is the format to write (a PDF's English is a new ``docx`` or ``html``; the default: docx).
+    ``target`` is the format to write (a PDF's English is a new ``docx``, ``html`` or ``md``; the default: docx).
     """
     suffix = Path(name).suffix.lower()
     if suffix == ".pdf":
@@ -73,6 +80,14 @@ def read_document(name: str, data: bytes, target: str = "") -> Document:
         from translate.formats.html import HtmlDocument
 
         return HtmlDocument(name, data)
+    if suffix == ".epub":
+        from translate.formats.epub import EpubDocument
+
+        return EpubDocument(name, data)
+    if suffix == ".md":
+        from translate.formats.markdown import MarkdownDocument
+
+        return MarkdownDocument(name, data)
     raise ValueError(f"{name}: tarjama writes back only {', '.join(DOCUMENT_SUFFIXES)}")
 
 

@@ -23,30 +23,24 @@ without entities, DTDs or network access.
 from __future__ import annotations
 
 import copy
-import io
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from pathlib import PurePosixPath
 from typing import Any
 
 from translate.errors import InputError
 from translate.formats.inline import BlockBuilder, rebuild
 from translate.formats.marks import carry
 from translate.formats.model import Block, Carried
+from translate.formats.package import open_package, parse_xml, read_member, repack, to_xml
 from translate.types import AlignedPair
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 TEXT_PARTS = re.compile(r"word/(document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml")
-MAX_MEMBERS = 5_000
-MAX_UNPACKED = 512 * 1024 * 1024
-"""Bytes a .docx may unpack to in all: a zip bomb is refused before it is inflated."""
-MAX_PART = 128 * 1024 * 1024
-"""Bytes one XML part may unpack to."""
+ADVICE = "save the document again as .docx"
 
 
 def _w(tag: str) -> str:
@@ -99,10 +93,10 @@ class DocxDocument:
         self._parts: dict[str, Any] = {}
         self._paragraphs: list[_Paragraph] = []
         self.approximate = 0
-        with _open_zip(data, name) as package:
+        with _open(data, name) as package:
             for info in package.infolist():
                 if TEXT_PARTS.fullmatch(info.filename):
-                    root = _parse(_member(package, info, name), f"{name}: {info.filename}")
+                    root = parse_xml(read_member(package, info, name), f"{name}: {info.filename}", advice=ADVICE)
                     self._parts[info.filename] = root
                     for element in root.iter(_w("p")):
                         paragraph = _read_paragraph(info.filename, element)
@@ -138,54 +132,13 @@ class DocxDocument:
         touched = {p.part for p in self._paragraphs} | {"word/document.xml"}
         for part in touched:
             _left_to_right(self._parts[part])
-        out = io.BytesIO()
-        with _open_zip(self._data, self.name) as package, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
-            for info in package.infolist():
-                root = self._parts.get(info.filename) if info.filename in touched else None
-                if root is None:
-                    new.writestr(info, _member(package, info, self.name))
-                else:
-                    from lxml import etree
-
-                    new.writestr(info, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
-        return out.getvalue()
+        written = {part: to_xml(self._parts[part], standalone=True) for part in touched}
+        with _open(self._data, self.name) as package:
+            return repack(package, self.name, written)
 
 
-def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
-    try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputError(f"{name}: not a readable .docx file (not a zip package); save it again as .docx") from None
-    infos = package.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise InputError(f"{name}: the package has {len(infos):,} members (at most {MAX_MEMBERS:,}); refused")
-    if sum(i.file_size for i in infos) > MAX_UNPACKED:
-        raise InputError(f"{name}: the package would unpack to over {MAX_UNPACKED >> 20} MB; refused as a zip bomb")
-    for info in infos:
-        path = PurePosixPath(info.filename)
-        if path.is_absolute() or ".." in path.parts or "\\" in info.filename:
-            raise InputError(f"{name}: member {info.filename!r} points outside the package; refused")
-        if TEXT_PARTS.fullmatch(info.filename) and info.file_size > MAX_PART:
-            raise InputError(f"{name}: {info.filename} would unpack to over {MAX_PART >> 20} MB; refused")
-    return package
-
-
-def _member(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
-    """A member's bytes; :class:`InputError` if they cannot be inflated (damaged, or larger than declared)."""
-    try:
-        return package.read(info)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise InputError(f"{name}: {info.filename} cannot be unpacked ({exc}); save the document again") from None
-
-
-def _parse(data: bytes, where: str) -> Any:
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"{where}: not well-formed XML ({exc}); save the document again as .docx") from None
+def _open(data: bytes, name: str) -> zipfile.ZipFile:
+    return open_package(data, name, ".docx", is_text=lambda member: bool(TEXT_PARTS.fullmatch(member)))
 
 
 def _read_paragraph(part: str, element: Any) -> _Paragraph:

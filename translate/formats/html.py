@@ -28,6 +28,7 @@ from translate.files import decode_text
 from translate.formats.inline import BlockBuilder, rebuild
 from translate.formats.marks import carry
 from translate.formats.model import Block, Carried
+from translate.normalize import contains_arabic
 from translate.types import AlignedPair
 
 BLOCKS = frozenset(
@@ -37,9 +38,19 @@ BLOCKS = frozenset(
 """Elements whose own text is a block (a ``div`` only where it holds text itself, not only other blocks)."""
 SKIPPED = frozenset("script style noscript template head svg math iframe object textarea select".split())
 """Elements whose content is never translated (``head`` but for its ``title``)."""
+REPEATABLE = frozenset(
+    "p h1 h2 h3 h4 h5 h6 blockquote div section article aside header footer main nav address pre".split()
+)
+"""Blocks whose Arabic, in a bilingual edition, is a sibling of its own before the English."""
+TEXT_ONLY = frozenset(["title", "option"])
+"""Blocks that can hold no element: a bilingual edition gives them their English only."""
+REFERENCES = frozenset(["a", "sup", "sub"])
+"""Inline elements that are a reference, not words, when they hold no letter (a footnote's ``[1]``): objects."""
+MEDIA = frozenset("img picture video audio iframe object embed svg math".split())
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_BYTES = 50 * 1024 * 1024
 """The largest page read: its tree is held in memory whole."""
-_RTL_STYLE = re.compile(r"(direction\s*:\s*)rtl", re.IGNORECASE)
+RTL_STYLE = re.compile(r"(direction\s*:\s*)rtl", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\w-]+", re.IGNORECASE)
 
 
@@ -61,6 +72,31 @@ class _Paragraph:
     styles: list[_Style]
 
 
+class Page:
+    """The blocks of one HTML or XHTML tree (a web page, an EPUB chapter), and how to put English back into it."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        # A block without an Arabic letter (a menu's "Home", a number, a French label) stays as it is: the model
+        # only knows Arabic, and would turn it into an English guess.
+        self._paragraphs = [p for p in map(_read, _blocks(root)) if contains_arabic(p.block.text)]
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [p.block for p in self._paragraphs]
+
+    def write(self, english: Sequence[Carried], *, bilingual: bool = False) -> None:
+        """Block ``k`` in English (``english[k]``), the tree turned left to right; with ``bilingual``, each
+        Arabic block kept before its English (inside a list item, a cell or a caption: above it, in the same
+        element), right to left."""
+        arabic = [_arabic_copy(p.element) for p in self._paragraphs] if bilingual else []
+        for paragraph, carried in zip(self._paragraphs, english, strict=True):
+            _write(paragraph, carried)
+        _left_to_right(self.root)
+        for paragraph, copy_ in zip(self._paragraphs, arabic, strict=False):
+            _place_arabic(paragraph.element, copy_)
+
+
 class HtmlDocument:
     """An HTML page read for translation: its :attr:`blocks`, and the page to write them back into."""
 
@@ -75,29 +111,27 @@ class HtmlDocument:
         text = decode_text(data, name)  # a page that says UTF-8 but is Windows-1256 is read as what it is
         parser = lxml.html.HTMLParser(remove_comments=False, no_network=True, default_doctype=False)
         try:
-            self._root = lxml.html.document_fromstring(text, parser=parser)
+            root = lxml.html.document_fromstring(text, parser=parser)
         except Exception as exc:  # lxml raises ParserError, or ValueError on an empty page
             raise InputError(f"{name}: not a readable HTML page ({exc})") from None
-        self._doctype = self._root.getroottree().docinfo.doctype
-        self._paragraphs = [_read(element) for element in _blocks(self._root)]
-        self._paragraphs = [p for p in self._paragraphs if p.block.text.strip()]
+        self._doctype = root.getroottree().docinfo.doctype
+        self._page = Page(root)
 
     @property
     def blocks(self) -> list[Block]:
-        return [p.block for p in self._paragraphs]
+        return self._page.blocks
 
     def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
-        """The page in English: ``sentences[k]`` are block ``k``'s pairs, its inline formatting carried onto them."""
+        """The page in English: ``sentences[k]`` are block ``k``'s pairs, its inline formatting carried onto them.
+
+        With ``bilingual``, each Arabic paragraph stays, followed by its English.
+        """
         import lxml.html
 
-        if bilingual:
-            raise ValueError("a bilingual web page is not written yet: write docx, or translate the page to tmx")
         english = [carry(block, found) for block, found in zip(self.blocks, sentences, strict=True)]
         self.approximate = sum(c.approximate for c in english)
-        for paragraph, carried in zip(self._paragraphs, english, strict=True):
-            _write(paragraph, carried)
-        _left_to_right(self._root)
-        html = lxml.html.tostring(self._root, encoding="unicode", doctype=self._doctype or None)
+        self._page.write(english, bilingual=bilingual)
+        html = lxml.html.tostring(self._page.root, encoding="unicode", doctype=self._doctype or None)
         return html.encode("utf-8")
 
 
@@ -146,13 +180,22 @@ def _leaves(element: Any, wrappers: tuple[Any, ...]) -> Iterator[tuple[str, Any,
             or name in SKIPPED
             or not _has_text(child)
             or any(_local(d) in BLOCKS for d in child.iterdescendants())
+            or (name in REFERENCES and not any(c.isalpha() for c in "".join(child.itertext())))
+            or _untranslatable(child)
         ):
-            # A comment, a nested block or list or table (blocks of their own), a script, an image: moved as is.
+            # A comment, a nested block or list or table (blocks of their own), a script, an image, a footnote's
+            # "[1]", what says translate="no": moved as is.
             yield "object", child, wrappers
         else:
             yield from _leaves(child, (*wrappers, child))
         if child.tail:
             yield "text", child.tail, wrappers
+
+
+def _untranslatable(element: Any) -> bool:
+    """Marked not to be translated: ``translate="no"`` (HTML), or the ``notranslate`` class (Google's convention,
+    which Mastodon's custom emoji and many sites use)."""
+    return (element.get("translate") or "").lower() == "no" or "notranslate" in (element.get("class") or "").split()
 
 
 def _write(paragraph: _Paragraph, carried: Carried) -> None:
@@ -190,6 +233,61 @@ def _append_text(parent: Any, text: str, _style: _Style | None = None) -> None:
         parent.text = (parent.text or "") + text
 
 
+def _arabic_copy(element: Any) -> Any:
+    """The block's own Arabic, for a bilingual edition: a copy without its nested blocks (each has its own copy)
+    or ids (the English keeps them), right to left."""
+    arabic = copy.deepcopy(element)
+    for child in list(arabic):
+        if _local(child) in BLOCKS or any(_local(d) in BLOCKS for d in child.iterdescendants()):
+            _remove_keeping_tail(child)
+    for descendant in arabic.iter():
+        if isinstance(descendant.tag, str):
+            descendant.attrib.pop("id", None)
+    for media in [d for d in arabic.iterdescendants() if _local(d) in MEDIA]:
+        _remove_keeping_tail(media)  # pictures and players once, with the English
+    arabic.tail = None
+    _set_language(arabic, "rtl", "ar")
+    return arabic
+
+
+def _place_arabic(element: Any, arabic: Any) -> None:
+    """Put a block's Arabic before its English: as a sibling where the element may repeat (a paragraph, a
+    heading), else at the start of the element itself (a list item, a cell: one more would shift the
+    list's numbers or the table's columns); nowhere in elements that hold only text (a title, an option)."""
+    name = _local(element)
+    if name in TEXT_ONLY:
+        return
+    if name in REPEATABLE:
+        arabic.tail = "\n"  # the next line of the source, as between two paragraphs
+        element.addprevious(arabic)
+        return
+    namespace = element.tag[: element.tag.index("}") + 1] if element.tag.startswith("{") else ""
+    span = element.makeelement(namespace + "span", {})
+    _set_language(span, "rtl", "ar")
+    span.text = arabic.text
+    span.extend(list(arabic))
+    line_break = element.makeelement(namespace + "br", {})
+    line_break.tail, element.text = element.text, None
+    element.insert(0, span)
+    element.insert(1, line_break)
+
+
+def _remove_keeping_tail(element: Any) -> None:
+    parent, previous, tail = element.getparent(), element.getprevious(), element.tail or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _set_language(element: Any, direction: str, lang: str) -> None:
+    element.set("dir", direction)
+    element.set("lang", lang)
+    if element.tag.startswith("{"):  # XHTML (an EPUB chapter): xml:lang is the one that counts
+        element.set(XML_LANG, lang)
+
+
 def _left_to_right(root: Any) -> None:
     """Directions and languages for English; the page's declared encoding made UTF-8, as it is written."""
     for element in root.iter():
@@ -203,8 +301,9 @@ def _left_to_right(root: Any) -> None:
                 element.set("content", _CHARSET.sub("charset=utf-8", content))
         if (element.get("dir") or "").lower() == "rtl":
             element.set("dir", "ltr")
-        if (element.get("lang") or "").lower().startswith("ar"):
-            element.set("lang", "en")
+        for attribute in ("lang", XML_LANG):
+            if (element.get(attribute) or "").lower().startswith("ar"):
+                element.set(attribute, "en")
         style = element.get("style")
-        if style and _RTL_STYLE.search(style):
-            element.set("style", _RTL_STYLE.sub(r"\1ltr", style))
+        if style and RTL_STYLE.search(style):
+            element.set("style", RTL_STYLE.sub(r"\1ltr", style))

@@ -103,8 +103,8 @@ def _sentence(
     base = _majority(present) if present else block_base
     source_style = [_majority(s for s in styles[a:b] if s is not None) if b > a else base for a, b in source_words]
     source_style = [base if s == -1 else s for s in source_style]
+    missed = _smaller_than_a_word(pair.source, styles, source_words, source_style, base)
     final = [base] * len(target_words)
-    missed = 0
     for first, last, style in _stretches(source_style, base):
         targets = _cluster(sorted({t for s, t in links if first <= s <= last}))
         if targets:
@@ -131,6 +131,29 @@ def _sentence(
         t = _nearest_target(preceding[-1], source_words, target_words, links, last=True)
         offsets.append(2 * t + 1)  # after English word t (words and gaps alternate)
     return words, offsets, missed
+
+
+def _smaller_than_a_word(
+    text: str, styles: list[int | None], source_words: Sequence[tuple[int, int]], source_style: list[int], base: int
+) -> int:
+    """Give a formatting that covers only part of one word (a link on the "[1]" of "السرطان[1]") the whole word,
+    when that word is otherwise plain: it is kept, on the word's English, never lost to the word's majority.
+    Return how many were placed so (each only near its own text)."""
+    kept = set(source_style)
+    placed = 0
+    for style in dict.fromkeys(s for s in styles if s is not None and s != base and s not in kept):
+        # Only a formatting that holds a letter or a digit: a plain colon after a bold label is no mark to keep.
+        counts = [
+            sum(1 for c, ch in zip(styles[a:b], text[a:b], strict=True) if c == style and ch.isalnum())
+            for a, b in source_words
+        ]
+        if not counts or max(counts) == 0:
+            continue  # only in the blanks between words: nothing of the English to carry it
+        word = counts.index(max(counts))
+        if source_style[word] == base:
+            source_style[word] = style
+            placed += 1
+    return placed
 
 
 def _stretches(styles: list[int], base: int) -> list[tuple[int, int, int]]:

@@ -281,7 +281,7 @@ def _scripts(word: str) -> set[str]:
 
 
 class PdfText:
-    """A PDF's paragraphs as blocks, written back as a new document of ``target`` (``docx`` or ``html``).
+    """A PDF's paragraphs as blocks, written back as a new document of ``target`` (``docx``, ``html`` or ``md``).
 
     A PDF's layout is not rewritten: its English comes as a Word document or a
     web page with one paragraph per paragraph read, left to right (bilingual:
@@ -302,25 +302,42 @@ class PdfText:
         english = [" ".join(p.target for p in found if p.target) for found in sentences]
         arabic = [block.text if bilingual else None for block in self.blocks]
         if self.target == "html":
-            from html import escape
+            return _as_html(Path(self.name).stem, arabic, english)
+        if self.target == "md":
+            from translate.formats.markdown import escape_paragraph
 
-            body = "".join(
-                (f'<p dir="rtl" lang="ar">{escape(source)}</p>\n' if source else "") + f"<p>{escape(text)}</p>\n"
-                for source, text in zip(arabic, english, strict=True)
-            )
-            title = escape(Path(self.name).stem)
-            page = f'<!DOCTYPE html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>{title}</title>'
-            return (page + f"</head><body>\n{body}</body></html>\n").encode("utf-8")
-        import io
+            paragraphs = [
+                escape_paragraph(text)
+                for source, english_text in zip(arabic, english, strict=True)
+                for text in (source, english_text)
+                if text is not None
+            ]
+            return ("\n\n".join(paragraphs) + "\n").encode("utf-8")
+        return _as_docx(arabic, english)
 
-        import docx
-        from docx.oxml import OxmlElement
 
-        document = docx.Document()
-        for source, text in zip(arabic, english, strict=True):
-            if source:
-                document.add_paragraph(source)._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
-            document.add_paragraph(text)
-        out = io.BytesIO()
-        document.save(out)
-        return out.getvalue()
+def _as_html(title: str, arabic: Sequence[str | None], english: Sequence[str]) -> bytes:
+    from html import escape
+
+    body = "".join(
+        (f'<p dir="rtl" lang="ar">{escape(source)}</p>\n' if source else "") + f"<p>{escape(text)}</p>\n"
+        for source, text in zip(arabic, english, strict=True)
+    )
+    page = f'<!DOCTYPE html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+    return (page + f"</head><body>\n{body}</body></html>\n").encode("utf-8")
+
+
+def _as_docx(arabic: Sequence[str | None], english: Sequence[str]) -> bytes:
+    import io
+
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    for source, text in zip(arabic, english, strict=True):
+        if source:
+            document.add_paragraph(source)._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

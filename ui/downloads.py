@@ -1,0 +1,128 @@
+"""The reader's downloads: the aligned pairs in each format, and an uploaded document back as itself.
+
+Written afresh after every change (a correction, a glossary term), each
+time into a folder of its own; Gradio serves a copy from its own cache, so
+the previous folder is removed once the next one exists.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+
+import gradio as gr
+
+from translate import AlignedPair, TranslateError, write_pairs, write_tsv
+from translate.formats import Document, by_block, document_text, read_document
+from translate.writers import EXTENSIONS
+
+logger = logging.getLogger("tarjama")
+
+DOWNLOAD_FORMATS = ("tsv", "jsonl", "tmx", "txt")
+DOWNLOAD_BUTTONS = (*DOWNLOAD_FORMATS, "document", "bilingual")
+"""The download buttons: the aligned pairs in each format, and an uploaded document back in its own format, in
+English and as a bilingual edition."""
+WRITTEN_BACK = {
+    ".docx": ".docx",
+    ".html": ".html",
+    ".htm": ".html",
+    ".md": ".md",
+    ".epub": ".epub",
+    ".srt": ".srt",
+    ".vtt": ".vtt",
+    ".pdf": ".docx",
+}
+"""Uploads the reader gives back as a document, and its ending: their own, a PDF's paragraphs as a Word file."""
+KEPT_PDFS = 16
+"""Uploaded PDFs kept as read, for the downloads of their corrections."""
+EDITIONS = ((False, "en", "English"), (True, "ar-en", "Bilingual"))
+"""The document downloads: (bilingual, the name's ending, the button's word)."""
+
+
+class Downloads:
+    """The files behind the download buttons, under ``folder``; uploaded documents are kept there too."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        # Uploaded PDFs as read, by their kept copy: reading a PDF is the slow part of writing its English, and
+        # writing it changes nothing, so each correction's downloads reuse it (the most recent few are kept).
+        self._pdfs: OrderedDict[str, Document] = OrderedDict()
+
+    def keep(self, name: str, data: bytes) -> str:
+        """A copy of an uploaded document for its downloads (Gradio may clear its own upload folder)."""
+        folder = self.folder / "uploads" / uuid.uuid4().hex
+        folder.mkdir(parents=True)
+        (folder / name).write_bytes(data)
+        return str(folder / name)
+
+    def write(
+        self, name: str, pairs: Sequence[AlignedPair], document: str, *, previous: str = ""
+    ) -> tuple[str, list[gr.DownloadButton]]:
+        """Write ``pairs`` (and ``document``, a kept upload, in English) as ``name.*``; return the folder and the
+        buttons. The ``previous`` folder is removed."""
+        if previous:
+            shutil.rmtree(previous, ignore_errors=True)
+        folder = self.folder / uuid.uuid4().hex
+        folder.mkdir(parents=True)
+        buttons = []
+        for fmt in DOWNLOAD_FORMATS:
+            path = folder / f"{name}{EXTENSIONS[fmt]}"
+            with path.open("w", encoding="utf-8", newline="") as out:
+                if fmt == "tsv":  # the one format that needs telling to mark corrections
+                    write_tsv(pairs, out, mark_edits=any(p.edited for p in pairs))
+                else:
+                    write_pairs(pairs, out, fmt)
+            buttons.append(gr.DownloadButton(value=str(path), interactive=True))
+        buttons.extend(self._documents(name, pairs, document, folder))
+        return str(folder), buttons
+
+    @staticmethod
+    def none() -> list[gr.DownloadButton]:
+        """Every button empty: nothing to download yet."""
+        return [
+            *(gr.DownloadButton(value=None, interactive=False) for _ in DOWNLOAD_FORMATS),
+            *(gr.DownloadButton(value=None, visible=False) for _ in EDITIONS),
+        ]
+
+    def _documents(
+        self, name: str, pairs: Sequence[AlignedPair], document: str, folder: Path
+    ) -> list[gr.DownloadButton]:
+        """The uploaded document in English and as a bilingual edition, its corrections and glossary terms in
+        them; hidden for other inputs."""
+        hidden = [gr.DownloadButton(value=None, visible=False) for _ in EDITIONS]
+        if not document:
+            return hidden
+        source = Path(document)
+        suffix = WRITTEN_BACK[source.suffix.lower()]
+        buttons = []
+        for bilingual, ending, label in EDITIONS:
+            try:
+                written = self._read(source, suffix)
+                _, starts = document_text(written.blocks)
+                data = written.render(by_block(pairs, starts, written.blocks), bilingual=bilingual)
+            except (TranslateError, ValueError, OSError) as exc:
+                logger.warning("%s: cannot write it back in English: %s", source.name, exc)
+                return hidden
+            path = folder / f"{name}.{ending}{suffix}"
+            path.write_bytes(data)
+            text = f"⬇ {label} {suffix.lstrip('.').upper()}"
+            buttons.append(gr.DownloadButton(text, value=str(path), interactive=True, visible=True))
+        return buttons
+
+    def _read(self, source: Path, suffix: str) -> Document:
+        """The uploaded document, read to be written back: afresh each time (writing English into a document
+        changes it in place), but a PDF only once."""
+        if source.suffix.lower() != ".pdf":
+            return read_document(source.name, source.read_bytes(), suffix.lstrip("."))
+        key = str(source)
+        document = self._pdfs.get(key)
+        if document is None:
+            document = read_document(source.name, source.read_bytes(), suffix.lstrip("."))
+            self._pdfs[key] = document
+            while len(self._pdfs) > KEPT_PDFS:
+                self._pdfs.popitem(last=False)
+        return document
