@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fixture_model import EXACT_COMPUTE_TYPE
+from tracing import beyond_loopback, needs_strace, strace_prefix, traced_child
 
 from translate.cli import main
 
@@ -53,7 +55,7 @@ def test_corrections_are_remembered_only_when_the_reader_is_not_shared(args: lis
 
 @pytest.mark.parametrize(("text", "size"), [("5mb", 5_000_000), ("500kb", 500_000), ("1.5 GB", 1_500_000_000)])
 def test_sizes(text: str, size: int) -> None:
-    from ui.command import parse_size
+    from translate.commands.common import parse_size
 
     assert parse_size("--max-text-size", text) == size
 
@@ -109,3 +111,31 @@ def test_tarjama_reader_serves_on_loopback_with_a_login(model_dir: Path, free_po
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@needs_strace
+def test_tarjama_reader_connects_to_nothing_beyond_loopback(model_dir: Path, free_port: int, tmp_path: Path) -> None:
+    """Gradio checks for updates and counts visits on its own unless told not to: strace sees every attempt."""
+    from gradio_client import Client
+
+    # Proxy variables would send an attempt to loopback and hide it: the reader runs without them.
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()} | {"HF_HUB_OFFLINE": "1"}
+    env.pop("GRADIO_ANALYTICS_ENABLED", None)  # the product must turn it off itself
+    trace = tmp_path / "connects.trace"
+    command = [str(Path(sys.executable).with_name("tarjama")), "reader", "--model", str(model_dir)]
+    command += ["--port", str(free_port), "--compute-type", EXACT_COMPUTE_TYPE]
+    process = subprocess.Popen(
+        [*strace_prefix(str(trace)), *command], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        url = f"http://127.0.0.1:{free_port}/"
+        _wait_until_up(url, process)
+        client = Client(url, verbose=False)
+        assert client.predict("مرحبا بكم.", str(model_dir), api_name="/translate")[0]["target"] == "Welcome."
+        time.sleep(2)  # what a library does on its own a moment after start
+    finally:
+        os.kill(traced_child(process.pid), signal.SIGTERM)  # the reader, not strace
+        process.wait(timeout=30)
+    text = trace.read_text()
+    assert "+++ killed by SIGTERM +++" in text or "+++ exited with" in text  # strace followed the reader
+    assert beyond_loopback(text) == []

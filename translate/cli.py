@@ -14,7 +14,7 @@ import sys
 from importlib.metadata import entry_points
 from typing import NoReturn
 
-from translate.commands import cache, models
+from translate.commands import cache, models, serve
 from translate.commands import translate as translate_command
 from translate.commands.common import UsageError, open_memory
 from translate.errors import TranslateError, UnknownModelError
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     translate_command.register(commands)
     models.register(commands)
     cache.register(commands)
+    serve.register(commands)
     # Other packages (the web reader in ``ui``) add their commands here, so
     # this package never imports them.
     for entry_point in entry_points(group="tarjama.commands"):
@@ -84,3 +85,5 @@ def _configure_logging(*, verbose: bool) -> None:
     logger.handlers = [handler]
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
+    # A server's one line per request is what it is run for: shown without -v (only `tarjama serve` logs here).
+    logging.getLogger("tarjama.requests").setLevel(logging.INFO)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from pathlib import Path
 
+from translate.commands.common import parse_size
 from translate.ct2 import COMPUTE_TYPES
 from translate.errors import TranslateError
 from translate.registry import find_entry
@@ -92,15 +92,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="USER:PASSWORD",
         help="require this login (or set TARJAMA_READER_AUTH)",
     )
-
-
-def parse_size(option: str, value: str) -> int:
-    """Bytes in a size such as ``5mb``, ``500kb`` or ``1.5gb`` (decimal units, like Gradio's)."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?", value.strip().lower())
-    if not match:
-        raise TranslateError(f"{option} {value!r}: use a size such as 5mb or 500kb")
-    unit = {"b": 1, "kb": 1_000, "mb": 1_000_000, "gb": 1_000_000_000}[match.group(2) or "b"]
-    return int(float(match.group(1)) * unit)
 
 
 def is_shared(args: argparse.Namespace) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from translate import ModelUnavailableError, TranslationOptions, Translator, UnknownModelError
@@ -23,7 +24,8 @@ class ModelPool:
     the rest of the registry.
     Every translator shares ``memory``, where the reader also keeps corrections,
     and the glossary in ``glossary_path`` (read at start, written when a term
-    is added or removed; none when there is no path).
+    is added or removed; none when there is no path). With ``loader`` (the
+    server's), translators come from it, and only the models named are offered.
     """
 
     def __init__(
@@ -35,6 +37,7 @@ class ModelPool:
         local_files_only: bool = False,
         memory: TranslationMemory | None = None,
         glossary_path: Path | None = None,
+        loader: Callable[[str], Translator] | None = None,
     ) -> None:
         # The reader always shows word alignment and confidence.
         self.options = dataclasses.replace(options, alignments=True)
@@ -46,7 +49,10 @@ class ModelPool:
         # Offline, a model that is not downloaded cannot load: it is not offered.
         registry = [e.name for e in entries if not (local_files_only and e.name in self._missing)]
         first = [name for name in first or [] if name in registry]
-        self._names = self._local + first + [name for name in registry if name not in first]
+        # A loader (the server's) has one model to give: only the models named are offered.
+        rest = [] if loader is not None else [name for name in registry if name not in first]
+        self._names = self._local + first + rest
+        self._loader = loader
         if not self._names:
             raise ModelUnavailableError(
                 "no model to offer: none is downloaded and --offline forbids downloading; "
@@ -97,6 +103,10 @@ class ModelPool:
         if name not in self._locks:
             raise UnknownModelError(f"unknown model {name!r}: choose one of {', '.join(self._names)}")
         with self._locks[name]:
+            if name not in self._translators and self._loader is not None:
+                translator = self._loader(name)
+                translator.glossary = self.glossary
+                self._translators[name] = translator
             if name not in self._translators:
                 self._translators[name] = Translator(
                     name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sqlite3
 from pathlib import Path
 from typing import TextIO
@@ -87,3 +88,12 @@ def open_glossary(args: argparse.Namespace, memory: TranslationMemory | None) ->
     glossary = load_glossary(path)
     logger.info("glossary %s: %d terms (version %s)", path, len(glossary), glossary.version)
     return glossary
+
+
+def parse_size(option: str, value: str) -> int:
+    """Bytes in a size such as ``5mb``, ``500kb`` or ``1.5gb`` (decimal units, like Gradio's)."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?", value.strip().lower())
+    if not match:
+        raise TranslateError(f"{option} {value!r}: use a size such as 5mb or 500kb")
+    unit = {"b": 1, "kb": 1_000, "mb": 1_000_000, "gb": 1_000_000_000}[match.group(2) or "b"]
+    return int(float(match.group(1)) * unit)

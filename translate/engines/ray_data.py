@@ -36,7 +36,7 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,11 +125,80 @@ def translate_files(
 
 def _prepare_environment(address: str | None) -> None:
     """Ray reads these when first imported: no usage report, and a Ray of our own stays on this machine."""
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no report to Ray's servers unless the user asks
+    # No report to Ray's servers unless the user asks. This does not stop the cloud-metadata
+    # probe of Ray's usage-report module (169.254.169.254, metadata.google.internal), which
+    # no setting turns off: _start_ray starts a Ray of our own without that module's process.
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     if not (address or os.environ.get("RAY_ADDRESS")):
         # A single-node Ray: without this, Ray finds "this node's address" by connecting
         # a socket towards 8.8.8.8 and binds its ports to that address, on the network.
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+
+
+def _start_ray(address: str | None, **options: Any) -> bool:
+    """Join Ray (``address``, else ``RAY_ADDRESS``) or start a Ray of our own, on loopback; False if Ray was running.
+
+    ``options`` go to ``ray.init`` (the tests pass ``num_cpus``).
+    """
+    _prepare_environment(address)
+    import ray
+
+    if ray.is_initialized():
+        return False
+    if address or os.environ.get("RAY_ADDRESS"):
+        ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, **options)
+        return True
+    # A Ray of our own, on this machine: its ports listen on loopback only, not on the network.
+    with _no_usage_stats_process():
+        ray.init(
+            address=None,
+            include_dashboard=False,
+            logging_level=logging.WARNING,
+            _node_ip_address="127.0.0.1",
+            **options,
+        )
+    return True
+
+
+@contextlib.contextmanager
+def _no_usage_stats_process() -> Iterator[None]:
+    """While a Ray of our own starts: no dashboard process when all it would run is Ray's usage report, turned off.
+
+    With ``include_dashboard=False`` Ray (2.60) still starts a dashboard process,
+    with one module, the usage report (``services.start_api_server``:
+    ``--modules-to-load=UsageStatsHead``). ``UsageStatsHead.run`` first works out
+    which cloud it runs on, and only then looks at whether reporting is off
+    (``usage_lib.get_cluster_config_to_report``: without
+    ``~/ray_bootstrap_config.yaml`` it calls ``get_cloud_from_metadata_requests``,
+    HTTP requests to 169.254.169.254 for Azure and AWS and to
+    metadata.google.internal, a DNS query, for GCP). No setting skips that, and
+    the process runs nothing else worth having with reporting off, so while
+    ``ray.init`` runs here ``Node.start_api_server`` starts no process and
+    records the empty dashboard address that Ray records with
+    ``include_dashboard=False``. A dashboard that is asked for, or usage
+    reporting that the user turned on, starts as Ray starts it; a Ray whose
+    ``Node`` lacks the method starts unchanged (tests/test_ray_phone_home.py
+    would then see the probe).
+    """
+    try:
+        from ray._private.node import Node
+
+        start_api_server = Node.start_api_server
+    except (ImportError, AttributeError):
+        yield
+        return
+
+    def without_usage_stats(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("include_dashboard") is False and os.environ.get("RAY_USAGE_STATS_ENABLED") == "0":
+            self._webui_url = ""  # as services.start_api_server returns it without a dashboard
+            return None
+        return start_api_server(self, *args, **kwargs)
+
+    Node.start_api_server = without_usage_stats  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Node.start_api_server = start_api_server  # type: ignore[method-assign]
 
 
 def _run(
@@ -143,17 +212,10 @@ def _run(
     documents_per_batch: int,
     progress: bool,
 ) -> RayOutcome:
-    _prepare_environment(address)
+    started_here = _start_ray(address)
     import ray
     from ray.data import ActorPoolStrategy, DataContext
 
-    started_here = not ray.is_initialized()
-    if started_here:
-        extra: dict[str, Any] = {}
-        if not (address or os.environ.get("RAY_ADDRESS")):
-            # A Ray of our own, on this machine: its ports listen on loopback only, not on the network.
-            extra["_node_ip_address"] = "127.0.0.1"
-        ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, **extra)
     try:
         total = float(ray.cluster_resources().get("CPU", 1.0))
         per_actor = cpus_per_actor or min(4.0, max(total - 0.5, 0.5))

@@ -1,0 +1,278 @@
+"""``tarjama serve``: the translation server (LibreTranslate's API and tarjama's own), and its API keys.
+
+The server needs the ``serve`` extra (uvicorn, FastAPI, prometheus-client);
+with the ``reader`` extra installed it also serves the reader at ``/``.
+``tarjama serve keys add|list|remove`` manages the keys of ``--api-keys FILE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from translate.commands.common import (
+    UsageError,
+    add_cache_arguments,
+    add_model_arguments,
+    device,
+    open_glossary,
+    open_memory,
+    parse_size,
+    positive,
+)
+from translate.ct2 import COMPUTE_TYPES
+from translate.errors import TranslateError
+
+logger = logging.getLogger("tarjama")
+
+DEFAULT_PORT = 5000
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``serve`` (and ``serve keys``) to the ``tarjama`` parser."""
+    from translate.server.limits import Limits
+
+    defaults = Limits()
+    serve = commands.add_parser(
+        "serve",
+        help="run the translation server (LibreTranslate's API, tarjama's /v1 API, the reader)",
+        description="Serve translations over HTTP: LibreTranslate's API (/translate, /languages, /detect, "
+        "/translate_file…) for the software that speaks it, tarjama's own aligned API (/v1), Prometheus "
+        "metrics (/metrics), and the reader at / when it is installed. Sentences of concurrent requests share "
+        "the model's batches.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    add_model_arguments(serve)
+    serve.add_argument("--beam", type=positive, metavar="N", help="beam size (default: the model's, 4 for opus-mt)")
+    serve.add_argument("--device", type=device, default="auto", help="auto, cpu or cuda[:N]")
+    serve.add_argument("--backend", choices=["auto", "torch", "ctranslate2"], default="auto", help="inference engine")
+    serve.add_argument("--compute-type", choices=COMPUTE_TYPES, default="auto", help="CTranslate2 precision")
+    serve.add_argument("--threads", type=positive, metavar="N", help="CPU threads (default: all cores)")
+    add_cache_arguments(serve)
+    serve.add_argument("--glossary", type=Path, metavar="FILE", help="glossary TSV (default: the reader's, if any)")
+    serve.add_argument("--no-glossary", action="store_true", help="use no glossary")
+    serve.add_argument("--api-keys", type=Path, metavar="FILE", help="require API keys from this SQLite file")
+    serve.add_argument(
+        "--req-limit",
+        type=int,
+        default=defaults.req_limit,
+        metavar="N",
+        help="requests per minute per client (a key, else an address; default: no limit)",
+    )
+    serve.add_argument(
+        "--char-limit",
+        type=positive,
+        default=defaults.char_limit,
+        metavar="N",
+        help=f"characters per request, all its texts together (default {defaults.char_limit:,})",
+    )
+    serve.add_argument(
+        "--batch-limit",
+        type=positive,
+        default=defaults.batch_limit,
+        metavar="N",
+        help=f"texts in one request's list (default {defaults.batch_limit})",
+    )
+    serve.add_argument(
+        "--alternatives-limit",
+        type=int,
+        default=defaults.alternatives_limit,
+        metavar="N",
+        help=f"alternatives one text may ask for (default {defaults.alternatives_limit})",
+    )
+    serve.add_argument(
+        "--body-limit",
+        default=f"{defaults.body_bytes // 1_000_000}mb",
+        metavar="SIZE",
+        help="largest request body (default 1mb; a document: --file-limit)",
+    )
+    serve.add_argument(
+        "--file-limit",
+        default=f"{defaults.file_bytes // 1_000_000}mb",
+        metavar="SIZE",
+        help="largest document (default 20mb)",
+    )
+    serve.add_argument(
+        "--max-queue",
+        type=positive,
+        default=defaults.max_queued,
+        metavar="N",
+        help=f"sentences waiting for the model at most; more gets 429 with Retry-After (default {defaults.max_queued})",
+    )
+    serve.add_argument(
+        "--deadline",
+        type=float,
+        default=defaults.deadline,
+        metavar="SECONDS",
+        help=f"a request taking longer is given up, 503 (default {defaults.deadline:g})",
+    )
+    serve.add_argument(
+        "--cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let web pages from ORIGIN call the API (repeatable; * for any)",
+    )
+    serve.add_argument(
+        "--remember-corrections",
+        choices=["auto", "yes", "no"],
+        default="auto",
+        help="keep corrections (/v1/corrections, the reader's) in the translation memory (default auto: only when "
+        "the server listens on this machine alone)",
+    )
+    serve.add_argument("--no-reader", action="store_true", help="do not serve the reader at /")
+    serve.add_argument(
+        "--no-shared-batches",
+        dest="shared_batches",
+        action="store_false",
+        help="batch each request's sentences alone, as LibreTranslate does (slower: for comparison)",
+    )
+    serve.add_argument("--log-text", action="store_true", help="also log the text of each request (off by default)")
+    serve.set_defaults(func=run)
+    actions = serve.add_subparsers(dest="serve_action", metavar="keys", required=False)
+    keys = actions.add_parser("keys", help="add, list or remove API keys")
+    keys.add_argument("action", choices=["add", "list", "remove"])
+    keys.add_argument("key", nargs="?", help="with remove: the key")
+    keys.add_argument("--api-keys", type=Path, metavar="FILE", required=True, help="the keys' SQLite file")
+    keys.add_argument("--req-limit", type=int, default=0, metavar="N", help="with add: its requests per minute")
+    keys.add_argument("--char-limit", type=int, default=0, metavar="N", help="with add: its characters per request")
+    keys.add_argument("--name", default="", help="with add: who the key is for")
+    keys.set_defaults(func=run_keys)
+
+
+def run_keys(args: argparse.Namespace) -> int:
+    """``tarjama serve keys add|list|remove``."""
+    from translate.server.limits import KeyStore
+
+    try:
+        store = KeyStore(args.api_keys)
+        if args.action == "add":
+            key = store.add(req_limit=args.req_limit, char_limit=args.char_limit, name=args.name)
+            print(key.key)
+        elif args.action == "list":
+            print("key\treq_limit\tchar_limit\tname")
+            for key in store.all():
+                print(f"{key.key}\t{key.req_limit}\t{key.char_limit}\t{key.name}")
+        else:
+            if not args.key:
+                raise UsageError("serve keys remove needs the key (see `tarjama serve keys list --api-keys FILE`)")
+            if not store.remove(args.key):
+                raise TranslateError(f"no such key in {args.api_keys}")
+    except OSError as exc:
+        raise TranslateError(f"cannot use the key file {args.api_keys}: {exc}") from None
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGTERM or Ctrl-C: then stop accepting, answer every accepted request, and exit."""
+    if args.serve_action is not None:  # `serve keys` has its own func; argparse keeps the parent's otherwise
+        return int(args.func(args))
+    try:
+        import uvicorn
+
+        from translate.server.app import Server, build_app
+        from translate.server.limits import KeyStore, Limits
+        from translate.server.service import Service
+    except ImportError as exc:
+        raise TranslateError(
+            f"the server needs its extra dependencies ({exc.name} is missing): pip install 'tarjama[serve]'"
+        ) from None
+    from translate import TranslationOptions
+    from translate.backend import load_backend
+    from translate.glossary import glossary_beside
+    from translate.registry import default_model, resolve_model
+
+    limits = Limits(
+        body_bytes=parse_size("--body-limit", args.body_limit),
+        file_bytes=parse_size("--file-limit", args.file_limit),
+        char_limit=args.char_limit,
+        batch_limit=args.batch_limit,
+        req_limit=args.req_limit,
+        alternatives_limit=args.alternatives_limit,
+        max_queued=args.max_queue,
+        deadline=args.deadline,
+    )
+    if args.deadline <= 0:
+        raise UsageError("--deadline must be more than 0 seconds")
+    keys = KeyStore(args.api_keys) if args.api_keys else None
+    if keys is not None and not keys.all():
+        logger.warning(
+            "%s holds no key yet: add one with `tarjama serve keys add --api-keys %s`", args.api_keys, args.api_keys
+        )
+    options = TranslationOptions(
+        beam=args.beam, device=args.device, backend=args.backend, compute_type=args.compute_type, threads=args.threads
+    )
+    memory = open_memory(args)
+    glossary = open_glossary(args, memory)
+    loopback = args.host in ("localhost", "::1") or args.host.startswith("127.")
+    remember = args.remember_corrections == "yes" or (args.remember_corrections == "auto" and loopback)
+    model = args.model or default_model()
+
+    def load() -> Service:
+        resolved = resolve_model(model, revision=args.revision, local_files_only=args.offline)
+        return Service(
+            load_backend(resolved, options),
+            options,
+            memory=memory,
+            glossary=glossary,
+            max_queued=limits.max_queued,
+            shared_batches=args.shared_batches,
+        )
+
+    server = Server(
+        load,
+        limits=limits,
+        keys=keys,
+        files=Path(tempfile.mkdtemp(prefix="tarjama-serve-")),
+        remember_corrections=remember,
+        log_text=args.log_text,
+    )
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before Gradio is imported: no visit counts sent
+    mount = None if args.no_reader or keys is not None else _reader()
+    if keys is not None and not args.no_reader:
+        logger.warning("the reader is not served when API keys are required (it has no keys of its own)")
+    app = build_app(server, cors=args.cors)
+    if mount is not None:
+        glossary_path = args.glossary or (glossary_beside(memory.path) if memory is not None else None)
+        app = mount(
+            app,
+            translator=lambda: server.wait().aligned,
+            model=model,
+            memory=memory,
+            glossary_path=None if args.no_glossary else glossary_path,
+            remember_corrections=remember,
+        )
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    print(
+        f"tarjama serve: http://{args.host}:{args.port}/ (LibreTranslate API; /v1; /metrics"
+        f"{'; the reader at /' if mount is not None else ''})",
+        file=sys.stderr,
+    )
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        server_header=False,
+        timeout_graceful_shutdown=int(args.deadline) + 5,
+    )
+    return 0
+
+
+def _reader() -> Callable[..., Any] | None:
+    """The reader's mount function, when the reader extra is installed (found by entry point, never imported)."""
+    from importlib.metadata import entry_points
+
+    for entry_point in entry_points(group="tarjama.reader"):
+        try:
+            return entry_point.load()
+        except ImportError as exc:
+            logger.info("the reader is not served: %s", exc)
+    return None

@@ -1,0 +1,153 @@
+"""tarjama's own API (``/v1``): aligned pairs as the CLI's JSONL writes them, documents, alternatives, corrections.
+
+- ``POST /v1/translate`` ``{"text": …}``: ``{"model", "pairs": [...]}``, each pair the JSON of one line of
+  ``tarjama translate -f jsonl --alignments`` (``translation``, ``alignment``, ``score``, ``terms``,
+  ``checks``…); with ``"stream": true`` (or ``Accept: application/x-ndjson``) one pair per line as each
+  is translated, for long texts.
+- ``POST /v1/documents`` (multipart ``file``, ``bilingual``): the document back as itself, in English.
+- ``POST /v1/alternatives`` ``{"source", "target", "word", "count"}``: the model's other choices at a word.
+- ``POST /v1/corrections`` ``{"source", "target"}``: a person's translation, remembered by the reader's rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from translate.errors import InputError
+from translate.server.libretranslate import DOCUMENTS, BadRequest, endpoint
+from translate.server.limits import LimitError
+from translate.server.scheduler import CURRENT
+from translate.writers import jsonl_record
+
+if TYPE_CHECKING:
+    from translate.server.app import Server
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    try:
+        data = json.loads(await request.body())
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(f"Invalid request: the body is not valid JSON ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise BadRequest("Invalid request: send a JSON object")
+    return data
+
+
+def _string(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest(f"Invalid request: missing {name} parameter (a non-empty string)")
+    return value
+
+
+def routes(server: Server) -> list[Route]:
+    """The ``/v1`` routes, bound to ``server``."""
+
+    async def translate(request: Request) -> Response:
+        data = await _json(request)
+        text = _string(data, "text")
+        server.access(request, str(data.get("api_key") or ""), cost=1, characters=len(text))
+        stream = data.get("stream") is True or "application/x-ndjson" in request.headers.get("accept", "")
+        if not stream:
+            pairs = await server.run(request, [text], lambda service: list(service.pairs(text)))
+            model = server.ready().model
+            return JSONResponse({"model": model, "pairs": [jsonl_record(pair) for pair in pairs]})
+        return _streamed(server, text)
+
+    async def documents(request: Request) -> Response:
+        from translate.formats import read_document
+
+        form = await request.form(max_files=1, max_fields=8)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise BadRequest("Invalid request: missing file parameter (a document to translate)")
+        name = Path(upload.filename).name
+        suffix = Path(name).suffix.lower()
+        if suffix not in DOCUMENTS or suffix == ".txt":
+            raise BadRequest(f"Invalid request: {name}: send a {', '.join(d for d in DOCUMENTS if d != '.txt')} file")
+        bilingual = str(form.get("bilingual") or "").lower() in ("1", "true", "yes", "on")
+        key = form.get("api_key")
+        server.access(request, key if isinstance(key, str) else "", cost=1, characters=0)
+        data = await upload.read()
+        try:
+            document = read_document(name, data)
+        except (InputError, ValueError) as exc:
+            raise BadRequest(f"Invalid request: {exc}") from None
+        text = "\n".join(block.text for block in document.blocks)
+        written, _ = await server.run(request, [text], lambda s: s.translate_document(document, bilingual=bilingual))
+        ending = ".docx" if suffix == ".pdf" else suffix
+        english = f"{Path(name).stem}.{'ar-en' if bilingual else 'en'}{ending}"
+        return Response(
+            written,
+            media_type="application/octet-stream",
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(english)}"},
+        )
+
+    async def alternatives(request: Request) -> Response:
+        data = await _json(request)
+        source, target = _string(data, "source"), _string(data, "target")
+        word, count = data.get("word", 0), data.get("count", 5)
+        if not isinstance(word, int) or not isinstance(count, int) or word < 0 or not 1 <= count <= 20:
+            raise BadRequest("Invalid request: word must be a whole number from 0, count one from 1 to 20")
+        server.access(request, str(data.get("api_key") or ""), cost=1, characters=len(source))
+        found = await server.run(request, [], lambda s: s.aligned.alternatives(source, target, word, count))
+        return JSONResponse([{"text": a.text, "start": a.start, "word": a.word} for a in found])
+
+    async def corrections(request: Request) -> Response:
+        data = await _json(request)
+        source, target = _string(data, "source"), _string(data, "target")
+        server.access(request, str(data.get("api_key") or ""), cost=1, characters=len(source))
+        service = server.ready()
+        memory = service.aligned.memory
+        if not server.remember_corrections or memory is None:
+            raise LimitError(
+                403,
+                "this server does not remember corrections (it is shared, or has no translation memory); "
+                "start it with --remember-corrections yes",
+            )
+        from translate.normalize import normalize_for_model
+
+        memory.store_human(normalize_for_model(source), target.strip())
+        return JSONResponse({"stored": True})
+
+    return [
+        Route("/v1/translate", endpoint(server, translate), methods=["POST"]),
+        Route("/v1/documents", endpoint(server, documents), methods=["POST"]),
+        Route("/v1/alternatives", endpoint(server, alternatives), methods=["POST"]),
+        Route("/v1/corrections", endpoint(server, corrections), methods=["POST"]),
+    ]
+
+
+def _streamed(server: Server, text: str) -> Response:
+    """One JSON line per pair as it is translated; the queue is held for the text's sentences until the end."""
+    service = server.ready()
+    from translate.server.scheduler import Overloaded
+
+    try:
+        ticket = service.scheduler.admit(service.count(text))
+    except Overloaded as exc:
+        raise LimitError(429, f"Slowdown: the server is busy ({exc}); try again shortly", retry_after=2) from None
+    CURRENT.set(ticket)  # the response's worker threads inherit it, as a request's do
+
+    def lines() -> Iterator[str]:
+        try:
+            for pair in service.pairs(text):
+                yield json.dumps(jsonl_record(pair), ensure_ascii=False) + "\n"
+        finally:  # also when the client goes away mid-stream: its queued sentences are dropped
+            ticket.cancel("the response ended")
+            service.scheduler.release(ticket)
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+
+def _quoted(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")

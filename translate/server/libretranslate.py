@@ -1,0 +1,302 @@
+"""LibreTranslate's API, as its clients call it (Mastodon, Discourse, Weblate, libretranslatepy, deep-translator).
+
+Fields come from a JSON body, or else from a form body merged with the
+query string (LibreTranslate reads them so; deep-translator sends all of
+them in the query string). Answers and errors have LibreTranslate's shapes
+and status codes: ``{"translatedText": …}``, a list for a list ``q``;
+``{"error": "…"}`` with 400 (bad request), 403 (key), 429 (slow down), and
+500; plus 413 for a body over the limit and 503 when the model is not ready
+or a request ran past its deadline. The routes parse, validate and answer;
+:class:`~translate.server.service.Service` translates.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from translate.errors import InputError, TranslateError
+from translate.server.limits import LimitError
+from translate.server.service import Detected, detect
+
+if TYPE_CHECKING:
+    from translate.server.app import Server
+    from translate.server.service import Service
+
+logger = logging.getLogger("tarjama")
+
+LANGUAGES = [
+    {"code": "ar", "name": "Arabic", "targets": ["en"]},
+    {"code": "en", "name": "English", "targets": []},
+]
+FORMATS = ("text", "html")
+DOCUMENTS = (".txt", ".docx", ".html", ".htm", ".md", ".epub", ".srt", ".vtt", ".pdf")
+"""What ``/translate_file`` takes: what tarjama reads and writes back (a ``.txt`` as text; a PDF as ``.docx``)."""
+
+
+class BadRequest(LimitError):
+    """400, with LibreTranslate's message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(400, message)
+
+
+@dataclass(frozen=True)
+class TranslateRequest:
+    """A ``/translate`` request, validated: the texts (a list if ``q`` was one), languages, format, alternatives."""
+
+    texts: tuple[str, ...]
+    is_list: bool
+    source: str
+    target: str
+    format: str
+    alternatives: int
+    api_key: str
+
+
+async def read_fields(request: Request) -> dict[str, Any]:
+    """The request's fields: its JSON object, or its form merged with the query string (the query first)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    ):
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, nesting past Python's stack
+            raise BadRequest(f"Invalid request: the body is not valid JSON ({type(exc).__name__})") from None
+        if not isinstance(data, dict):
+            raise BadRequest("Invalid JSON format")
+        return data
+    fields: dict[str, Any] = dict(request.query_params)
+    if content_type == "multipart/form-data":
+        form = await request.form(max_files=1)
+        for name, value in form.multi_items():
+            fields.setdefault(name, value)
+    elif body:
+        try:
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise BadRequest("Invalid request: the form body is not UTF-8") from None
+        for name, value in pairs:
+            fields.setdefault(name, value)
+    return fields
+
+
+def parse_translate(fields: dict[str, Any], server: Server) -> TranslateRequest:
+    """A validated :class:`TranslateRequest`, or :class:`BadRequest` with LibreTranslate's message."""
+    limits = server.limits
+    q = fields.get("q")
+    if not q:
+        raise BadRequest("Invalid request: missing q parameter")
+    is_list = isinstance(q, list)
+    texts = q if is_list else [q]
+    if not all(isinstance(t, str) for t in texts):
+        raise BadRequest("Invalid request: q must be a string or a list of strings")
+    for name in ("source", "target"):
+        if not fields.get(name):
+            raise BadRequest(f"Invalid request: missing {name} parameter")
+        if not isinstance(fields[name], str):
+            raise BadRequest(f"Invalid request: {name} must be a string")
+    try:
+        alternatives = max(0, int(fields.get("alternatives") or 0))
+    except (TypeError, ValueError):
+        raise BadRequest("Invalid request: alternatives parameter is not a number") from None
+    if alternatives > limits.alternatives_limit:
+        raise BadRequest(f"Invalid request: alternatives parameter must be <= {limits.alternatives_limit}")
+    if is_list and len(texts) > limits.batch_limit:
+        raise BadRequest(f"Invalid request: request ({len(texts)}) exceeds text limit ({limits.batch_limit})")
+    source, target = fields["source"].lower(), fields["target"].lower()
+    if source not in ("ar", "auto", "en"):
+        raise BadRequest(f"{source} is not supported")
+    if target not in ("en", "ar"):
+        raise BadRequest(f"{target} is not supported")
+    if source == "en" and target == "ar":
+        raise BadRequest("Arabic (ar) is not available as a target language from English (en)")
+    fmt = fields.get("format") or "text"
+    if fmt not in FORMATS:
+        raise BadRequest(f"{fmt} format is not supported")
+    key = fields.get("api_key") or ""
+    return TranslateRequest(
+        tuple(texts), is_list, source, target, fmt, alternatives, key if isinstance(key, str) else ""
+    )
+
+
+def endpoint(
+    server: Server, handler: Callable[[Request], Awaitable[Response]]
+) -> Callable[[Request], Awaitable[Response]]:
+    """``handler`` answering errors as ``{"error": …}`` with their status, and every request counted and logged."""
+
+    async def answer(request: Request) -> Response:
+        started = time.monotonic()
+        try:
+            response = await handler(request)
+        except LimitError as exc:
+            headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+            response = JSONResponse({"error": str(exc)}, status_code=exc.status, headers=headers)
+        except TranslateError as exc:  # the model could not do it (it says why)
+            response = JSONResponse({"error": f"Cannot translate text: {exc}"}, status_code=500)
+        except Exception as exc:  # a fault of the server's: logged whole once, answered in one line
+            logger.exception("%s %s failed", request.method, request.url.path)
+            response = JSONResponse(
+                {"error": f"The server failed on this request ({type(exc).__name__}); its log has the details"},
+                status_code=500,
+            )
+        server.observe(request, response.status_code, time.monotonic() - started)
+        return response
+
+    return answer
+
+
+def routes(server: Server) -> list[Route]:
+    """The LibreTranslate routes, bound to ``server``."""
+
+    async def translate(request: Request) -> Response:
+        fields = await read_fields(request)
+        asked = parse_translate(fields, server)
+        server.access(request, asked.api_key, cost=len(asked.texts), characters=sum(map(len, asked.texts)))
+        server.log_text(asked.texts)
+        detected = [detect(t) if asked.source == "auto" else Detected(asked.source, 100.0) for t in asked.texts]
+        # What this server translates: Arabic into English; anything else comes back as it came.
+        chosen = [k for k, found in enumerate(detected) if found.language == "ar" and asked.target == "en"]
+        answers = list(asked.texts)
+        alternatives: list[list[str]] = [[] for _ in asked.texts]
+        if chosen:
+            texts = [asked.texts[k] for k in chosen]
+            done = await server.run(request, texts, lambda service: _translated(service, texts, asked))
+            for k, (english, others) in zip(chosen, done, strict=True):
+                answers[k], alternatives[k] = english, others
+        body: dict[str, Any] = {"translatedText": answers if asked.is_list else answers[0]}
+        if asked.alternatives:
+            body["alternatives"] = alternatives if asked.is_list else alternatives[0]
+        if asked.source == "auto":
+            shown = [{"confidence": d.confidence, "language": d.language} for d in detected]
+            body["detectedLanguage"] = shown if asked.is_list else shown[0]
+        return JSONResponse(body)
+
+    async def languages(request: Request) -> Response:
+        return JSONResponse(LANGUAGES)
+
+    async def detect_language(request: Request) -> Response:
+        fields = await read_fields(request)
+        q = fields.get("q")
+        if not q:
+            raise BadRequest("Invalid request: missing q parameter")
+        texts = q if isinstance(q, list) else [q]
+        if not all(isinstance(t, str) for t in texts):
+            raise BadRequest("Invalid request: q must be a string or a list of strings")
+        key = fields.get("api_key") or ""
+        server.access(request, key if isinstance(key, str) else "", cost=1, characters=0)
+        found = detect(" ".join(texts))
+        return JSONResponse([{"confidence": found.confidence, "language": found.language}])
+
+    async def health(request: Request) -> Response:
+        if server.service is None:
+            return JSONResponse({"status": "loading"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    async def settings(request: Request) -> Response:
+        limits = server.limits
+        return JSONResponse(
+            {
+                "charLimit": limits.char_limit,
+                "frontendTimeout": 500,
+                "apiKeys": server.keys is not None,
+                "keyRequired": server.keys is not None,
+                "suggestions": False,
+                "filesTranslation": True,
+                "supportedFilesFormat": list(DOCUMENTS),
+                "language": {"source": {"code": "ar", "name": "Arabic"}, "target": {"code": "en", "name": "English"}},
+            }
+        )
+
+    async def translate_file(request: Request) -> Response:
+        form = await request.form(max_files=1, max_fields=16)
+        upload = form.get("file")
+        fields = {name: value for name, value in form.multi_items() if isinstance(value, str)}
+        if upload is None or isinstance(upload, str):
+            raise BadRequest("Invalid request: missing file parameter")
+        for name in ("source", "target"):
+            if not fields.get(name):
+                raise BadRequest(f"Invalid request: missing {name} parameter")
+        if not upload.filename:
+            raise BadRequest("Invalid request: empty file")
+        name = Path(upload.filename).name
+        if Path(name).suffix.lower() not in DOCUMENTS:
+            raise BadRequest("Invalid request: file format not supported")
+        if fields["source"].lower() not in ("ar", "auto") or fields["target"].lower() != "en":
+            raise BadRequest(
+                f"{fields['source']} is not supported"
+                if fields["source"].lower() not in ("ar", "auto")
+                else f"{fields['target']} is not supported"
+            )
+        data = await upload.read()
+        key = fields.get("api_key") or request.query_params.get("api_key", "")
+        server.access(request, key, cost=1, characters=0)
+        written_name, written = await _document(server, request, name, data)
+        stored = f"{uuid.uuid4().hex}.{written_name}"
+        (server.files / stored).write_bytes(written)
+        return JSONResponse({"translatedFileUrl": str(request.url_for("download_file", filename=stored))})
+
+    async def download_file(request: Request) -> Response:
+        filename = request.path_params["filename"]
+        path = server.files / filename
+        if "/" in filename or "\\" in filename or filename.startswith(".") or not path.is_file():
+            raise LimitError(404, "no such file: it may have expired (translated files are kept for 30 minutes)")
+        return FileResponse(path, filename=filename.split(".", 1)[1])
+
+    async def spec(request: Request) -> Response:
+        from translate.server.openapi import openapi
+
+        return JSONResponse(openapi(server))
+
+    return [
+        Route("/translate", endpoint(server, translate), methods=["POST"]),
+        Route("/languages", endpoint(server, languages), methods=["GET"]),
+        Route("/detect", endpoint(server, detect_language), methods=["POST"]),
+        Route("/health", endpoint(server, health), methods=["GET"]),
+        Route("/frontend/settings", endpoint(server, settings), methods=["GET"]),
+        Route("/translate_file", endpoint(server, translate_file), methods=["POST"]),
+        Route("/download_file/{filename}", endpoint(server, download_file), methods=["GET"], name="download_file"),
+        Route("/spec", endpoint(server, spec), methods=["GET"]),
+    ]
+
+
+async def _document(server: Server, request: Request, name: str, data: bytes) -> tuple[str, bytes]:
+    """An uploaded file in English: a document back as itself (a PDF as .docx), a .txt as text; and its name."""
+    from translate.files import decode_text
+    from translate.formats import read_document
+
+    stem, suffix = Path(name).stem, Path(name).suffix.lower()
+    try:
+        if suffix == ".txt":
+            text = decode_text(data, name)
+            done = await server.run(request, [text], lambda service: service.translate_texts([text]))
+            return f"{stem}_en.txt", done[0][0].encode("utf-8")
+        document = read_document(name, data)
+    except (InputError, ValueError) as exc:
+        raise BadRequest(f"Invalid request: {exc}") from None
+    text = "\n".join(block.text for block in document.blocks)
+    written, _ = await server.run(request, [text], lambda service: service.translate_document(document))
+    return f"{stem}_en{'.docx' if suffix == '.pdf' else suffix}", written
+
+
+def _translated(service: Service, texts: list[str], asked: TranslateRequest) -> list[tuple[str, list[str]]]:
+    """A request's texts, in a worker thread: HTML keeps its tags; text may bring alternatives."""
+    if asked.format == "html":
+        return [(english, []) for english in service.translate_html(texts)]
+    return service.translate_texts(texts, asked.alternatives)
+
+
+__all__ = ["InputError", "parse_translate", "read_fields", "routes"]

@@ -1,0 +1,326 @@
+"""Sentences of many requests share the model's batches: the one place that decides what a batch is.
+
+Every request runs its own :class:`~translate.translator.Translator` pass in a
+worker thread (segmenting, the memory, the glossary, the checks), over a
+:class:`SharedBackend`. When a pass asks the model to translate some
+sentences, they join a queue; the scheduler's thread waits a few
+milliseconds for other requests' sentences to arrive (or until a batch is
+full), then takes sentences from the waiting requests in turn, one at a
+time, up to the batch's size and token budget, and runs them as one model
+call. So a long document cannot starve short requests: each batch takes
+from every request that waits. Every request gets its sentences back in its
+own order. The model's other work (word alignment, alternatives) runs on the
+same thread, one call at a time, so the model is never used by two threads.
+
+The queue is bounded: :meth:`Scheduler.admit` refuses a request whose
+sentences would take it over :attr:`Scheduler.max_queued` (the caller
+answers 429), and a request that is given up (its client left, its deadline
+passed) has its sentences dropped from the queue.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextvars
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from translate.errors import TranslateError
+
+if TYPE_CHECKING:
+    from translate.backend import Backend
+    from translate.registry import ResolvedModel
+    from translate.types import DecodingControls, Hypothesis, TokenDetail
+
+logger = logging.getLogger("tarjama")
+
+T = TypeVar("T")
+
+MAX_WAIT = 0.005
+"""Seconds the scheduler waits for more sentences before it runs a batch that is not full."""
+
+
+class Overloaded(TranslateError):
+    """The queue is full: the request is refused, to be tried again later (HTTP 429)."""
+
+
+class Cancelled(TranslateError):
+    """The request was given up (its client left, or its deadline passed) before its sentences were translated."""
+
+
+@dataclass
+class Ticket:
+    """One request's claim on the scheduler: how many sentences it was admitted with, and whether it is given up."""
+
+    sentences: int
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    reason: str = ""
+
+    def cancel(self, reason: str) -> None:
+        self.reason = reason
+        self.cancelled.set()
+
+
+CURRENT: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("tarjama_ticket", default=None)
+"""The ticket of the request a worker thread works for (worker threads inherit the request's context)."""
+
+
+@dataclass
+class _Job:
+    texts: Sequence[str]
+    tokens: list[int]
+    controls: DecodingControls | None
+    ticket: Ticket | None
+    results: list[Hypothesis | None]
+    done: threading.Event = field(default_factory=threading.Event)
+    taken: int = 0  # sentences handed to a batch so far
+    error: BaseException | None = None
+
+    @property
+    def key(self) -> Any:
+        return self.controls
+
+    def given_up(self) -> bool:
+        return self.ticket is not None and self.ticket.cancelled.is_set()
+
+
+@dataclass
+class _Call:
+    run: Callable[[], Any]
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class BatchStats:
+    """What the scheduler has done, for metrics: batches run and the sentences in them."""
+
+    batches: int = 0
+    sentences: int = 0
+    sizes: collections.Counter[int] = field(default_factory=collections.Counter)
+
+
+class Scheduler:
+    """Runs every model call of the server on one thread, sentences of concurrent requests batched together."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        max_batch: int | None = None,
+        max_tokens: int | None = None,
+        max_queued: int = 4096,
+        max_wait: float = MAX_WAIT,
+        on_batch: Callable[[int], None] | None = None,
+        shared: bool = True,
+    ) -> None:
+        self.backend = backend
+        self.max_batch = max_batch or backend.batch_size
+        self.max_tokens = max_tokens or backend.batch_tokens
+        self.max_queued = max_queued
+        self.max_wait = max_wait
+        self.on_batch = on_batch
+        self.shared = shared  # off: each request's sentences batched alone, as LibreTranslate serves (to compare)
+        self.stats = BatchStats()
+        self._jobs: collections.deque[_Job] = collections.deque()
+        self._calls: collections.deque[_Call] = collections.deque()
+        self._admitted = 0
+        self._lock = threading.Condition()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name="tarjama-scheduler", daemon=True)
+        self._thread.start()
+
+    # Admission: a bounded queue, counted in sentences.
+    @property
+    def queued(self) -> int:
+        """Sentences admitted and not yet answered."""
+        return self._admitted
+
+    def admit(self, sentences: int) -> Ticket:
+        """A ticket for a request of ``sentences`` sentences; :class:`Overloaded` if the queue cannot take them."""
+        with self._lock:
+            if self._stopping:
+                raise Overloaded("the server is shutting down")
+            if self._admitted and self._admitted + sentences > self.max_queued:
+                raise Overloaded(f"{self._admitted} sentences are waiting (at most {self.max_queued})")
+            self._admitted += sentences
+        return Ticket(sentences)
+
+    def release(self, ticket: Ticket) -> None:
+        """The request of ``ticket`` is answered (or given up): its sentences leave the count."""
+        with self._lock:
+            self._admitted -= ticket.sentences
+            ticket.sentences = 0
+
+    # What the translator's passes call, from their worker threads.
+    def translate(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
+        """Translate ``texts`` in the shared batches; block until all are done."""
+        if not texts:
+            return []
+        ticket = CURRENT.get()
+        job = _Job(texts, self.backend.count_tokens(texts), controls, ticket, [None] * len(texts))
+        with self._lock:
+            self._check(ticket)
+            self._jobs.append(job)
+            self._lock.notify_all()
+        self._wait(job.done, ticket, lambda: self._drop(job))
+        if job.error is not None:
+            raise job.error
+        return [h for h in job.results if h is not None]
+
+    def call(self, run: Callable[[], T]) -> T:
+        """Run ``run`` (another use of the model) on the scheduler's thread, between batches."""
+        ticket = CURRENT.get()
+        call = _Call(run)
+        with self._lock:
+            self._check(ticket)
+            self._calls.append(call)
+            self._lock.notify_all()
+        self._wait(call.done, ticket, lambda: None)
+        if call.error is not None:
+            raise call.error
+        result: T = call.result
+        return result
+
+    def stop(self) -> None:
+        """Finish what is queued, then end the thread."""
+        with self._lock:
+            self._stopping = True
+            self._lock.notify_all()
+        self._thread.join()
+
+    def _check(self, ticket: Ticket | None) -> None:
+        if ticket is not None and ticket.cancelled.is_set():
+            raise Cancelled(ticket.reason or "the request was given up")
+
+    def _wait(self, done: threading.Event, ticket: Ticket | None, drop: Callable[[], None]) -> None:
+        while not done.wait(0.05):
+            if ticket is not None and ticket.cancelled.is_set():
+                drop()
+                raise Cancelled(ticket.reason or "the request was given up")
+
+    def _drop(self, job: _Job) -> None:
+        with self._lock:
+            if job in self._jobs:
+                self._jobs.remove(job)
+
+    # The scheduler's thread.
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                while not self._jobs and not self._calls and not self._stopping:
+                    self._lock.wait()
+                if self._stopping and not self._jobs and not self._calls:
+                    return
+                if self.shared and not self._calls and self._pending() < self.max_batch:
+                    # A few milliseconds for other requests' sentences: they share this batch.
+                    deadline = time.monotonic() + self.max_wait
+                    while self._pending() < self.max_batch and (left := deadline - time.monotonic()) > 0:
+                        self._lock.wait(left)
+                calls = list(self._calls)
+                self._calls.clear()
+                batch = self._take()
+            for call in calls:
+                try:
+                    call.result = call.run()
+                except BaseException as exc:  # handed to the caller's thread, raised there
+                    call.error = exc
+                call.done.set()
+            if batch:
+                self._run(batch)
+
+    def _pending(self) -> int:
+        return sum(len(job.texts) - job.taken for job in self._jobs if not job.given_up())
+
+    def _take(self) -> list[tuple[_Job, int]]:
+        """The next batch: sentences of the waiting requests in turn, the oldest request's decoding controls."""
+        for job in [j for j in self._jobs if j.given_up()]:
+            self._jobs.remove(job)
+        if not self._jobs:
+            return []
+        key = self._jobs[0].key
+        jobs = [job for job in self._jobs if job.key == key] if self.shared else [self._jobs[0]]
+        batch: list[tuple[_Job, int]] = []
+        longest = 0
+        while len(batch) < self.max_batch:
+            added = False
+            for job in jobs:
+                if job.taken >= len(job.texts) or len(batch) >= self.max_batch:
+                    continue
+                tokens = job.tokens[job.taken]
+                if batch and max(longest, tokens) * (len(batch) + 1) > self.max_tokens:
+                    continue
+                batch.append((job, job.taken))
+                longest = max(longest, tokens)
+                job.taken += 1
+                added = True
+            if not added:
+                break
+        for job in jobs:
+            if job.taken >= len(job.texts):
+                self._jobs.remove(job)
+        return batch
+
+    def _run(self, batch: list[tuple[_Job, int]]) -> None:
+        controls = batch[0][0].controls
+        try:
+            hypotheses = self.backend.translate_batch([job.texts[i] for job, i in batch], controls)
+        except BaseException as exc:  # every request in the batch gets the error, in its own thread
+            for job, _ in batch:
+                job.error = exc
+                job.done.set()
+            return
+        self.stats.batches += 1
+        self.stats.sentences += len(batch)
+        self.stats.sizes[len(batch)] += 1
+        if self.on_batch is not None:
+            self.on_batch(len(batch))
+        for (job, i), hypothesis in zip(batch, hypotheses, strict=True):
+            job.results[i] = hypothesis
+            if all(result is not None for result in job.results):
+                job.done.set()
+
+
+class SharedBackend:
+    """A :class:`~translate.backend.Backend` whose model calls all go through one :class:`Scheduler`."""
+
+    def __init__(self, backend: Backend, scheduler: Scheduler) -> None:
+        self._backend = backend
+        self.scheduler = scheduler
+        self.name = backend.name
+        self.device = backend.device
+        self.model: ResolvedModel = backend.model
+        self.max_source_tokens = backend.max_source_tokens
+        self.settings = backend.settings
+        self.beam = backend.beam
+        self.batch_tokens = backend.batch_tokens
+        self.batch_size = backend.batch_size
+        self.min_new_tokens = backend.min_new_tokens
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self._backend.count_tokens(texts)
+
+    def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self._backend.count_target_tokens(texts)
+
+    def target_pieces(self, text: str) -> tuple[str, ...]:
+        return self._backend.target_pieces(text)
+
+    def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
+        return self.scheduler.translate(texts, controls)
+
+    def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
+        return self.scheduler.call(lambda: self._backend.continue_batch(texts, prefixes))
+
+    def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
+        return self.scheduler.call(lambda: self._backend.alternatives(text, prefix, count))
+
+    def explain(
+        self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
+    ) -> list[TokenDetail]:
+        return self.scheduler.call(lambda: self._backend.explain(sources, targets, pieces))
