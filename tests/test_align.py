@@ -30,6 +30,9 @@ from translate.types import TokenDetail
         (["▁وقال", "▁إن", "ه"], (0, 1, 1)),
         (["▁", "(", "Aleppo", "▁–", "▁Damascus", ")"], (0, 0, 0, 1, 2, 2)),  # a lone ▁ starts the word
         (["an", "▁apple"], (0, 1)),  # no leading ▁ on the first piece: still word 0
+        (["▁in", "▁the", "▁", "</s>"], (0, 1, -1, -1)),  # a lone ▁ at the end starts no word (the text has 2)
+        (["▁", "</s>"], (-1, -1)),
+        (["▁said", "▁", "▁", "▁"], (0, -1, -1, -1)),
         (["</s>"], (-1,)),
         ([], ()),
     ],

@@ -142,7 +142,10 @@ def test_an_output_ending_tarjama_does_not_write_is_refused(
     source.write_text(KHAN[0], encoding="utf-8")
     assert main(["translate", str(source), "-o", str(tmp_path / "a.pdf"), *exact_model_args(model_dir)]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
-    ending = "writes .tsv, .jsonl, .tmx, .txt, .docx, .srt, .vtt, .html; end OUT with one of them, or choose with -f"
+    ending = (
+        "writes .tsv, .jsonl, .tmx, .txt, .docx, .html, .md, .epub, .srt, .vtt; end OUT with one of them, "
+        "or choose with -f"
+    )
     assert line.endswith(ending)
     assert not (tmp_path / "a.pdf").exists()
     # A document's own format is written only from a document of that kind.

@@ -67,7 +67,7 @@ def test_api_is_documented_with_a_stable_name(client: Client) -> None:
 
 def test_tsv_download_equals_the_cli_tsv(client: Client, reader, seed_text, seed_pairs, capsys, monkeypatch) -> None:
     outputs = client.predict(seed_text, reader.model, api_name="/reader_translate")
-    _, status, _, _, tsv, jsonl, tmx, txt, _ = outputs  # the last: an uploaded document in English (none here)
+    _, status, _, _, tsv, jsonl, tmx, txt, _, _ = outputs  # the last two: an uploaded document back (none here)
     assert "12 / 12 sentences" in status
     monkeypatch.chdir(ROOT)
     argv = ["translate", "seeds/khan-tuman.ar.txt", "--model", reader.model, "--compute-type", EXACT_COMPUTE_TYPE, "-q"]
@@ -180,8 +180,8 @@ def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
     handler = Reader(reader.pool, downloads=tmp_path)
     reading = Reading(name="doc", model=reader.model, pairs=pairs)
     event = gr.EventData(None, {"index": 1, "text": "  How   are you doing?\n"})
-    new, status, patch, tsv, jsonl, tmx, txt, document = handler.edit(reading, event)
-    assert document.visible is False  # pasted text: no document to write back
+    new, status, patch, tsv, jsonl, tmx, txt, document, bilingual = handler.edit(reading, event)
+    assert document.visible is False and bilingual.visible is False  # pasted text: no document to write back
     corrected = new.pairs[1]
     assert dataclasses.replace(corrected, alignment=None) == dataclasses.replace(
         pairs[1], target="How are you doing?", edited=True, alignment=None
@@ -200,10 +200,10 @@ def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
     assert re.findall(r'data-pair="(\d+)"', patch) == ["1"] and 'data-links="' in patch
     # An empty correction, a bad index or no document change nothing.
     for data in ({"index": 0, "text": "   "}, {"index": 7, "text": "x"}, {"index": 0, "text": "Welcome."}, {}):
-        assert handler.edit(new, gr.EventData(None, data)) == (gr.skip(),) * 8
+        assert handler.edit(new, gr.EventData(None, data)) == (gr.skip(),) * 9
     # The same correction sent again (the page retries one it saw no answer to) is confirmed, not redone.
     again = handler.edit(new, gr.EventData(None, {"index": 1, "text": "How are you doing?"}))
-    assert again[0] == gr.skip() and again[2:] == (gr.skip(),) * 6
+    assert again[0] == gr.skip() and again[2:] == (gr.skip(),) * 7
     assert 'data-saved="{&quot;1&quot;: &quot;How are you doing?&quot;}"' in again[1]
 
 
@@ -300,7 +300,7 @@ def test_an_uploaded_word_document_comes_back_in_english_with_its_corrections(re
     written = [p.text for p in docx.Document(document.value["path"]).paragraphs]
     assert written == [english[0], f"{english[1]} {english[2]}"]
     # A correction reaches the document as it reaches the TSV.
-    *_, again = handler.edit(reading, gr.EventData(None, {"index": 1, "text": "Why all this fuss?"}))
+    *_, again, _ = handler.edit(reading, gr.EventData(None, {"index": 1, "text": "Why all this fuss?"}))
     assert [p.text for p in docx.Document(again.value["path"]).paragraphs][1] == f"Why all this fuss? {english[2]}"
 
 

@@ -342,7 +342,8 @@ def test_health_is_ready_only_once_the_model_is_loaded(model_dir: Path, tmp_path
     from translate import TranslationOptions
     from translate.backend import load_backend
     from translate.registry import resolve_model
-    from translate.server.app import Server, build_app
+    from translate.server.app import build_app
+    from translate.server.server import Server
     from translate.server.service import Service
 
     release = threading.Event()

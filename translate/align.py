@@ -51,7 +51,7 @@ def piece_words(pieces: Sequence[str]) -> tuple[int, ...]:
 
     A piece starting with ``▁`` starts a new word; a piece that is ``▁``
     alone (sentencepiece's separate space before some characters) starts a
-    word that the next piece continues.
+    word that the next piece continues, or none when it is the last.
     """
     indices: list[int] = []
     word = -1
@@ -64,6 +64,11 @@ def piece_words(pieces: Sequence[str]) -> tuple[int, ...]:
             word += 1
         pending_space = piece == WORD_START
         indices.append(word)
+    # Space pieces that nothing follows (the model wrote some before ending) start no word of the text.
+    for k in range(len(pieces) - 1, -1, -1):
+        if pieces[k] not in SPECIAL_PIECES and pieces[k] != WORD_START:
+            break
+        indices[k] = -1
     return tuple(indices)
 
 

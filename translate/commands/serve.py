@@ -177,8 +177,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from translate.server.app import Server, build_app
+        from translate.server.app import build_app
         from translate.server.limits import KeyStore, Limits
+        from translate.server.server import Server
         from translate.server.service import Service
     except ImportError as exc:
         raise TranslateError(

@@ -1,6 +1,6 @@
 """``tarjama serve``: LibreTranslate's API and tarjama's own over one model, sentences of requests batched together.
 
-- :mod:`~translate.server.app`: the ASGI app and what its routes share (:class:`~translate.server.app.Server`);
+- :mod:`~translate.server.app`: the ASGI app; :mod:`~translate.server.server`: what its routes share;
 - :mod:`~translate.server.libretranslate` and :mod:`~translate.server.api`: the routes (parse, validate, answer);
 - :mod:`~translate.server.scheduler`: what a batch is, across requests;
 - :mod:`~translate.server.service`: the translators over the scheduler;

@@ -27,7 +27,7 @@ from translate.server.scheduler import CURRENT
 from translate.writers import jsonl_record
 
 if TYPE_CHECKING:
-    from translate.server.app import Server
+    from translate.server.server import Server
 
 
 async def _json(request: Request) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from translate.server.limits import LimitError
 from translate.server.service import Detected, detect
 
 if TYPE_CHECKING:
-    from translate.server.app import Server
+    from translate.server.server import Server
     from translate.server.service import Service
 
 logger = logging.getLogger("tarjama")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from translate.version import __version__
 
 if TYPE_CHECKING:
-    from translate.server.app import Server
+    from translate.server.server import Server
 
 ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
 TEXTS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}

@@ -1,0 +1,204 @@
+"""What the routes of ``tarjama serve`` share: :class:`Server`.
+
+It holds the limits, the API keys, the rate limiter, the metrics and, once
+the model has loaded, the :class:`~translate.server.service.Service`. The model loads in the
+background when the server starts, so ``/health`` can say it is not ready
+yet (503) rather than the server not answering at all. Every request is
+logged in one line (method, path, status, time; its text only with
+``log_text``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+import anyio.abc
+from starlette.requests import Request
+
+from translate.errors import InputError, TranslateError
+from translate.server.limits import KeyStore, LimitError, Limits, RateLimiter
+from translate.server.scheduler import CURRENT, Cancelled, Overloaded
+
+if TYPE_CHECKING:
+    from translate.server.service import Service
+
+logger = logging.getLogger("tarjama")
+requests_log = logging.getLogger("tarjama.requests")
+
+T = TypeVar("T")
+
+WATCH_INTERVAL = 0.25
+"""Seconds between checks that a request's client is still there and its deadline not past."""
+
+
+class Server:
+    """What the routes share; ``load`` makes the service (in the background, from :func:`build_app`)."""
+
+    def __init__(
+        self,
+        load: Callable[[], Service],
+        *,
+        limits: Limits | None = None,
+        keys: KeyStore | None = None,
+        files: Path,
+        remember_corrections: bool = False,
+        log_text: bool = False,
+    ) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+        self._load = load
+        self.limits = limits or Limits()
+        self.keys = keys
+        self.files = files
+        self.remember_corrections = remember_corrections
+        self.log_text_enabled = log_text
+        self.service: Service | None = None
+        self.failed: str = ""
+        self._settled = threading.Event()  # the model loaded, or failed to
+        self.rates = RateLimiter()
+        # Threads that wait for the model: one per request being translated (the queue bounds them).
+        self.limiter = anyio.CapacityLimiter(max(8, self.limits.max_queued))
+        self.registry = CollectorRegistry()
+        self.requests = Counter("tarjama_requests", "Requests answered", ["route", "status"], registry=self.registry)
+        self.latency = Histogram(
+            "tarjama_request_seconds",
+            "Time to answer a request",
+            ["route"],
+            buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120),
+            registry=self.registry,
+        )
+        self.sentences = Counter("tarjama_sentences", "Sentences translated by the model", registry=self.registry)
+        self.batch_sizes = Histogram(
+            "tarjama_batch_sentences",
+            "Sentences per model batch",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128),
+            registry=self.registry,
+        )
+        self.queue = Gauge("tarjama_queue_sentences", "Sentences admitted and not yet answered", registry=self.registry)
+        self.queue.set_function(lambda: self.service.scheduler.queued if self.service is not None else 0)
+
+    def start_loading(self) -> None:
+        """Load the model in a thread of its own; ``/health`` answers 503 until it is ready."""
+
+        def load() -> None:
+            try:
+                service = self._load()
+            except TranslateError as exc:
+                self.failed = str(exc)
+                logger.error("cannot load the model: %s", exc)
+                return
+            finally:
+                self._settled.set()
+            service.scheduler.on_batch = self._batched
+            self.service = service
+            logger.info("model loaded: %s", service.model)
+
+        threading.Thread(target=load, name="tarjama-load", daemon=True).start()
+
+    def _batched(self, size: int) -> None:
+        self.sentences.inc(size)
+        self.batch_sizes.observe(size)
+
+    def wait(self) -> Service:
+        """The service once the model has loaded (:class:`TranslateError` if it could not)."""
+        self._settled.wait()
+        if self.service is None:
+            raise TranslateError(f"the model could not be loaded: {self.failed}")
+        return self.service
+
+    def ready(self) -> Service:
+        """The service, or :class:`LimitError` 503 while the model loads (or if it failed to)."""
+        if self.service is None:
+            message = f"the model could not be loaded: {self.failed}" if self.failed else "the model is still loading"
+            raise LimitError(503, message, retry_after=None if self.failed else 5)
+        return self.service
+
+    def access(self, request: Request, key: str, *, cost: int, characters: int) -> None:
+        """Check the API key, the client's requests per minute and the characters asked for; LimitError if not."""
+        own_requests = own_characters = 0
+        client = request.client.host if request.client else "unknown"
+        if self.keys is not None:
+            if not key:
+                raise LimitError(403, "Invalid API key: this server needs one (api_key); ask its operator")
+            found = self.keys.find(key)
+            if found is None:
+                raise LimitError(403, "Invalid API key")
+            own_requests, own_characters = found.req_limit, found.char_limit
+            client = f"key:{key}"
+        char_limit = own_characters or self.limits.char_limit
+        if char_limit > 0 and characters > char_limit:
+            raise LimitError(400, f"Invalid request: request ({characters}) exceeds text limit ({char_limit})")
+        self.rates.check(client, own_requests or self.limits.req_limit, cost)
+
+    async def run(self, request: Request, texts: Sequence[str], work: Callable[[Service], T]) -> T:
+        """Run ``work`` in a worker thread for a request of ``texts``: admitted to the queue by its sentences,
+        given up if the client leaves or the deadline passes (its sentences then leave the queue)."""
+        service = self.ready()
+        sentences = sum(service.count(text) for text in texts)
+        try:
+            ticket = service.scheduler.admit(sentences)
+        except Overloaded as exc:
+            raise LimitError(429, f"Slowdown: the server is busy ({exc}); try again shortly", retry_after=2) from None
+        token = CURRENT.set(ticket)  # the worker thread inherits it: the scheduler knows whose sentences it holds
+        outcome: dict[str, Any] = {}
+
+        async def working(group: anyio.abc.TaskGroup) -> None:
+            # The work's own exception is kept, not raised in the group (which would wrap it in a group).
+            try:
+                outcome["result"] = await anyio.to_thread.run_sync(work, service, limiter=self.limiter)
+            except BaseException as exc:
+                outcome["error"] = exc
+            finally:
+                group.cancel_scope.cancel()  # and the watch ends
+
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(self._watch, request, ticket)
+                group.start_soon(working, group)
+            if "error" in outcome:
+                raise outcome["error"]
+            result: T = outcome["result"]
+            return result
+        except Cancelled:
+            if ticket.reason.startswith("deadline"):
+                raise LimitError(
+                    503, f"the translation took longer than {self.limits.deadline:g} s; send less text at once"
+                ) from None
+            raise LimitError(499, "the client went away") from None
+        except InputError as exc:
+            raise LimitError(400, f"Invalid request: {exc}") from None
+        finally:
+            CURRENT.reset(token)
+            service.scheduler.release(ticket)
+
+    async def _watch(self, request: Request, ticket: Any) -> None:
+        deadline = time.monotonic() + self.limits.deadline
+        while True:
+            await anyio.sleep(WATCH_INTERVAL)
+            if time.monotonic() > deadline:
+                ticket.cancel("deadline")
+                return
+            if await request.is_disconnected():
+                ticket.cancel("the client went away")
+                return
+
+    def observe(self, request: Request, status: int, seconds: float) -> None:
+        """Count and log one answered request (its text only when asked to)."""
+        route = request.scope.get("route")
+        name = getattr(route, "path", request.url.path)
+        self.requests.labels(name, str(status)).inc()
+        self.latency.labels(name).observe(seconds)
+        client = request.client.host if request.client else "-"
+        requests_log.info("%s %s %s %d %.3fs", client, request.method, request.url.path, status, seconds)
+
+    def log_text(self, texts: Sequence[str]) -> None:
+        """The texts of a request, in the log, when the server was asked to (``--log-text``)."""
+        if self.log_text_enabled:
+            requests_log.info("text: %s", json.dumps(list(texts), ensure_ascii=False)[:10_000])
