@@ -28,7 +28,7 @@ def test_no_generated_request_gets_a_server_error(model_dir: Path, tmp_path: Pat
 
             @given(case=operation.as_strategy())
             @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-            def call(case) -> None:  # type: ignore[no-untyped-def]
+            def call(case) -> None:
                 response = case.call(timeout=120)
                 seen[response.status_code] = seen.get(response.status_code, 0) + 1
                 case.validate_response(response, checks=[not_a_server_error])

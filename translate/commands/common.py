@@ -41,6 +41,41 @@ def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-cache", action="store_true", help="neither read nor write the translation memory")
 
 
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--device``, ``--backend``, ``--compute-type`` and ``--threads``: where and how the model runs."""
+    from translate.ct2 import COMPUTE_TYPES
+
+    parser.add_argument(
+        "--device", type=device, default="auto", help="auto, cpu or cuda[:N] (default auto: CUDA when present)"
+    )
+    parser.add_argument(
+        "--backend",
+        choices=["auto", "torch", "ctranslate2"],
+        default="auto",
+        help="inference engine (default auto: CTranslate2 when installed, else torch)",
+    )
+    parser.add_argument(
+        "--compute-type",
+        choices=COMPUTE_TYPES,
+        default="auto",
+        help="CTranslate2 precision (default auto: int8 on CPU, float16 on CUDA)",
+    )
+    parser.add_argument("--threads", type=positive, metavar="N", help="CPU threads (default: all cores)")
+
+
+def add_glossary_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--glossary FILE`` or ``--no-glossary``."""
+    terms = parser.add_mutually_exclusive_group()
+    terms.add_argument(
+        "--glossary",
+        type=Path,
+        metavar="FILE",
+        help="TSV of arabic<TAB>english terms whose English every translation must use "
+        "(default: the reader's glossary.tsv beside the translation memory, if there is one)",
+    )
+    terms.add_argument("--no-glossary", action="store_true", help="use no glossary")
+
+
 def open_memory(args: argparse.Namespace) -> TranslationMemory | None:
     """The translation memory the command line asks for, or None with ``--no-cache``."""
     if args.no_cache:

@@ -19,14 +19,14 @@ from typing import Any
 from translate.commands.common import (
     UsageError,
     add_cache_arguments,
+    add_engine_arguments,
+    add_glossary_arguments,
     add_model_arguments,
-    device,
     open_glossary,
     open_memory,
     parse_size,
     positive,
 )
-from translate.ct2 import COMPUTE_TYPES
 from translate.errors import TranslateError
 
 logger = logging.getLogger("tarjama")
@@ -51,13 +51,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     add_model_arguments(serve)
     serve.add_argument("--beam", type=positive, metavar="N", help="beam size (default: the model's, 4 for opus-mt)")
-    serve.add_argument("--device", type=device, default="auto", help="auto, cpu or cuda[:N]")
-    serve.add_argument("--backend", choices=["auto", "torch", "ctranslate2"], default="auto", help="inference engine")
-    serve.add_argument("--compute-type", choices=COMPUTE_TYPES, default="auto", help="CTranslate2 precision")
-    serve.add_argument("--threads", type=positive, metavar="N", help="CPU threads (default: all cores)")
+    add_engine_arguments(serve)
     add_cache_arguments(serve)
-    serve.add_argument("--glossary", type=Path, metavar="FILE", help="glossary TSV (default: the reader's, if any)")
-    serve.add_argument("--no-glossary", action="store_true", help="use no glossary")
+    add_glossary_arguments(serve)
     serve.add_argument("--api-keys", type=Path, metavar="FILE", help="require API keys from this SQLite file")
     serve.add_argument(
         "--req-limit",

@@ -17,9 +17,10 @@ from translate.commands import distributed, names
 from translate.commands.common import (
     UsageError,
     add_cache_arguments,
+    add_engine_arguments,
+    add_glossary_arguments,
     add_model_arguments,
     counted,
-    device,
     open_glossary,
     open_memory,
     positive,
@@ -37,7 +38,6 @@ from translate.commands.output import (
     write_document,
 )
 from translate.corpus import is_corpus, read_corpus
-from translate.ct2 import COMPUTE_TYPES
 from translate.documents import check_arabic, translate_documents
 from translate.errors import InputError
 from translate.files import InputFile, remove_partial_outputs
@@ -127,22 +127,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="size batches to keep peak memory under MB (default: the naive transformers path's peak for the "
         "model's size, 700 MB for opus-mt-ar-en; torch: no cap unless given); -v shows the choice",
     )
-    tr.add_argument(
-        "--device", type=device, default="auto", help="auto, cpu or cuda[:N] (default auto: CUDA when present)"
-    )
-    tr.add_argument(
-        "--backend",
-        choices=["auto", "torch", "ctranslate2"],
-        default="auto",
-        help="inference engine (default auto: CTranslate2 when installed, else torch)",
-    )
-    tr.add_argument(
-        "--compute-type",
-        choices=COMPUTE_TYPES,
-        default="auto",
-        help="CTranslate2 precision (default auto: int8 on CPU, float16 on CUDA)",
-    )
-    tr.add_argument("--threads", type=positive, metavar="N", help="CPU threads (default: all cores)")
+    add_engine_arguments(tr)
     tr.add_argument(
         "--no-retry",
         dest="retry",
@@ -170,15 +155,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     names.add_argument(tr)
     add_bilingual_argument(tr)
     add_cache_arguments(tr)
-    terms = tr.add_mutually_exclusive_group()
-    terms.add_argument(
-        "--glossary",
-        type=Path,
-        metavar="FILE",
-        help="TSV of arabic<TAB>english terms whose English every translation must use "
-        "(default: the reader's glossary.tsv beside the translation memory, if there is one)",
-    )
-    terms.add_argument("--no-glossary", action="store_true", help="use no glossary")
+    add_glossary_arguments(tr)
     tr.add_argument(
         "--resume",
         action="store_true",
