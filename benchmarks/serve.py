@@ -44,6 +44,12 @@ def _sentences() -> list[str]:
     return [s.text for s in segment_text(SEED.read_text(encoding="utf-8"))]
 
 
+def _count(text: str) -> int:
+    from translate.segment import segment_text
+
+    return len(segment_text(text))
+
+
 def _cli(model: str, compute_type: str, beam: int, texts: list[str]) -> dict:
     """The batch job, in a process of its own: sentences per second after the model has loaded."""
     code = (
@@ -116,7 +122,7 @@ def _serve(model: str, compute_type: str, beam: int, sentences: list[str], artic
             results[f"{clients} x 1 sentence"] = {**measured, "sentences": count}
         articles = [article] * 8
         measured = asyncio.run(_load(server.url, articles, 4))
-        results["4 x article"] = {**measured, "sentences": 8 * len(sentences)}
+        results["4 x article"] = {**measured, "sentences": len(articles) * _count(article)}
         results["rss_mb"] = _rss_peak_mb(server.process.pid)
     return results
 

@@ -158,7 +158,7 @@ def test_the_book_is_turned_left_to_right(book) -> None:
     assert opf.find(f"{OPF}spine").get("page-progression-direction") == "ltr"
     assert opf.findtext(f".//{DC}language") == "en" and opf.get("dir") == "ltr"
     assert opf.findtext(f".//{DC}title") == SEED[3][1]
-    assert _member(english, "OEBPS/style.css") == b"body { direction: ltr; text-align: right }\n"
+    assert _member(english, "OEBPS/style.css") == b"body { direction: ltr; text-align: start }\n"
     assert _member(source, "OEBPS/style.css") != _member(english, "OEBPS/style.css")
 
 

@@ -8,11 +8,12 @@ navigation document follows when the spine leaves it out, then the Arabic
 labels of the NCX table of contents and the Arabic title in the OPF.
 
 The book is patched, not rebuilt: only the chapters, the NCX, the OPF and
-stylesheets that say ``direction: rtl`` are written anew; every other member
+stylesheets that say ``direction: rtl`` or ``text-align`` are written anew; every other member
 (images, fonts, ``mimetype``, first and stored) is copied byte for byte.
 Right to left becomes left to right: ``dir``, ``lang`` and ``xml:lang`` in
 the chapters, the spine's ``page-progression-direction``, ``dc:language``,
-the package's own ``dir`` and ``xml:lang``, and CSS ``direction``.
+the package's own ``dir`` and ``xml:lang``, CSS ``direction``, and ``text-align: right`` (an Arabic
+line's start) becomes ``start``.
 
 The zip and its XML are read with the limits of :mod:`translate.formats.package`.
 """
@@ -28,7 +29,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from translate.errors import InputError
-from translate.formats.html import RTL_STYLE, Page
+from translate.formats.html import Page, css_left_to_right
 from translate.formats.marks import carry
 from translate.formats.model import Block, Carried, Span
 from translate.formats.package import open_package, parse_xml, read_member, repack, to_xml
@@ -131,7 +132,7 @@ class EpubDocument:
             for member in self._styles:
                 # Bytes that are not UTF-8 pass through as they were (surrogateescape).
                 css = read_member(package, package.getinfo(member), self.name).decode("utf-8", "surrogateescape")
-                turned = RTL_STYLE.sub(r"\1ltr", css)
+                turned = css_left_to_right(css)
                 if turned != css:
                     written[member] = turned.encode("utf-8", "surrogateescape")
             return repack(package, self.name, written)

@@ -10,8 +10,10 @@ carried onto the English words aligned to theirs
 and everything outside the blocks are written back untouched.
 
 Right to left becomes left to right: ``dir="rtl"`` becomes ``ltr`` wherever
-it is, ``lang="ar…"`` becomes ``en``, and a ``direction: rtl`` in a ``style``
-attribute becomes ``ltr``. The page is written in UTF-8 and says so.
+it is, ``lang="ar…"`` becomes ``en``, and in ``style`` attributes and
+``<style>`` elements ``direction: rtl`` becomes ``ltr`` and ``text-align:
+right`` (the start of an Arabic line) ``start``. The page is written in UTF-8
+and says so.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_BYTES = 50 * 1024 * 1024
 """The largest page read: its tree is held in memory whole."""
 RTL_STYLE = re.compile(r"(direction\s*:\s*)rtl", re.IGNORECASE)
+_TEXT_ALIGN = re.compile(r"(text-align\s*:\s*)(right|left)\b", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\w-]+", re.IGNORECASE)
 
 
@@ -288,6 +291,14 @@ def _set_language(element: Any, direction: str, lang: str) -> None:
         element.set(XML_LANG, lang)
 
 
+def css_left_to_right(css: str) -> str:
+    """CSS for English: ``direction: rtl`` becomes ``ltr``, and ``text-align`` ``right``/``left`` (an Arabic
+    page's start and end) become ``start``/``end``, so that English starts on the left and a bilingual edition's
+    Arabic still on the right."""
+    css = RTL_STYLE.sub(r"\1ltr", css)
+    return _TEXT_ALIGN.sub(lambda m: m.group(1) + ("start" if m.group(2).lower() == "right" else "end"), css)
+
+
 def _left_to_right(root: Any) -> None:
     """Directions and languages for English; the page's declared encoding made UTF-8, as it is written."""
     for element in root.iter():
@@ -305,5 +316,7 @@ def _left_to_right(root: Any) -> None:
             if (element.get(attribute) or "").lower().startswith("ar"):
                 element.set(attribute, "en")
         style = element.get("style")
-        if style and RTL_STYLE.search(style):
-            element.set("style", RTL_STYLE.sub(r"\1ltr", style))
+        if style and style != css_left_to_right(style):
+            element.set("style", css_left_to_right(style))
+        if _local(element) == "style" and element.text:
+            element.text = css_left_to_right(element.text)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -145,6 +146,8 @@ def endpoint(
         except LimitError as exc:
             headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
             response = JSONResponse({"error": str(exc)}, status_code=exc.status, headers=headers)
+        except HTTPException as exc:  # Starlette's own refusals (a form with too many fields or files)
+            response = JSONResponse({"error": f"Invalid request: {exc.detail}"}, status_code=exc.status_code)
         except TranslateError as exc:  # the model could not do it (it says why)
             response = JSONResponse({"error": f"Cannot translate text: {exc}"}, status_code=500)
         except Exception as exc:  # a fault of the server's: logged whole once, answered in one line
