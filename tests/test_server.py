@@ -380,3 +380,17 @@ def test_nothing_phones_out(model_dir: Path, tmp_path: Path) -> None:
     text = trace.read_text()
     assert "+++ killed by SIGTERM +++" in text or "+++ exited with 0 +++" in text  # strace followed the server
     assert beyond_loopback(text) == []
+
+
+def test_translated_files_are_kept_thirty_minutes(tmp_path: Path) -> None:
+    import os
+
+    from translate.server.libretranslate import FILE_LIFETIME, _forget_old_files
+
+    old, new = tmp_path / "old.note_en.docx", tmp_path / "new.note_en.docx"
+    old.write_bytes(b"x")
+    new.write_bytes(b"y")
+    expired = time.time() - FILE_LIFETIME - 60
+    os.utime(old, (expired, expired))
+    _forget_old_files(tmp_path)
+    assert not old.exists() and new.exists()

@@ -238,15 +238,18 @@ def run(args: argparse.Namespace) -> int:
     app = build_app(server, cors=args.cors)
     if mount is not None:
         glossary_path = args.glossary or (glossary_beside(memory.path) if memory is not None else None)
-        app = mount(
-            app,
-            translator=lambda: server.wait().aligned,
-            model=model,
-            memory=memory,
-            glossary_path=None if args.no_glossary else glossary_path,
-            remember_corrections=remember,
-        )
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+        try:
+            app = mount(
+                app,
+                translator=lambda: server.wait().aligned,
+                model=model,
+                memory=memory,
+                glossary_path=None if args.no_glossary else glossary_path,
+                remember_corrections=remember,
+            )
+        except ImportError as exc:  # the reader's package is there, Gradio is not (no reader extra)
+            logger.warning("the reader is not served (%s is missing: pip install 'tarjama[reader]')", exc.name)
+            mount = None
     print(
         f"tarjama serve: http://{args.host}:{args.port}/ (LibreTranslate API; /v1; /metrics"
         f"{'; the reader at /' if mount is not None else ''})",

@@ -12,6 +12,7 @@ or a request ran past its deadline. The routes parse, validate and answer;
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -42,6 +43,8 @@ LANGUAGES = [
     {"code": "en", "name": "English", "targets": []},
 ]
 FORMATS = ("text", "html")
+FILE_LIFETIME = 30 * 60
+"""Seconds a translated file stays downloadable (LibreTranslate's 30 minutes)."""
 DOCUMENTS = (".txt", ".docx", ".html", ".htm", ".md", ".epub", ".srt", ".vtt", ".pdf")
 """What ``/translate_file`` takes: what tarjama reads and writes back (a ``.txt`` as text; a PDF as ``.docx``)."""
 
@@ -248,6 +251,7 @@ def routes(server: Server) -> list[Route]:
         key = fields.get("api_key") or request.query_params.get("api_key", "")
         server.access(request, key, cost=1, characters=0)
         written_name, written = await _document(server, request, name, data)
+        _forget_old_files(server.files)
         stored = f"{uuid.uuid4().hex}.{written_name}"
         (server.files / stored).write_bytes(written)
         return JSONResponse({"translatedFileUrl": str(request.url_for("download_file", filename=stored))})
@@ -274,6 +278,15 @@ def routes(server: Server) -> list[Route]:
         Route("/download_file/{filename}", endpoint(server, download_file), methods=["GET"], name="download_file"),
         Route("/spec", endpoint(server, spec), methods=["GET"]),
     ]
+
+
+def _forget_old_files(folder: Path) -> None:
+    """Translated files older than :data:`FILE_LIFETIME` are removed (each new one is a chance to look)."""
+    now = time.time()
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > FILE_LIFETIME:
+                path.unlink()
 
 
 async def _document(server: Server, request: Request, name: str, data: bytes) -> tuple[str, bytes]:
