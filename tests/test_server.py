@@ -135,6 +135,7 @@ def test_v1_gives_aligned_pairs_and_streams_them(server) -> None:
         assert reply.headers["content-type"].startswith("application/x-ndjson")
         lines = [json.loads(line) for line in reply.iter_lines() if line]
     assert [p["translation"]["en"] for p in lines] == [SEED[2][1], SEED[3][1]]
+    assert _metric(server, "tarjama_queue_sentences") == 0  # the stream gave its place in the queue back
 
 
 def test_documents_come_back_as_themselves(server, tmp_path: Path) -> None:

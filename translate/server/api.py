@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,8 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from translate.errors import InputError
-from translate.server.libretranslate import DOCUMENTS, BadRequest, endpoint
+from translate.server.libretranslate import DOCUMENTS, BadRequest, endpoint, parse_json, translated_document
 from translate.server.limits import LimitError
 from translate.server.scheduler import CURRENT
 from translate.writers import jsonl_record
@@ -31,13 +31,7 @@ if TYPE_CHECKING:
 
 
 async def _json(request: Request) -> dict[str, Any]:
-    try:
-        data = json.loads(await request.body())
-    except (ValueError, RecursionError) as exc:
-        raise BadRequest(f"Invalid request: the body is not valid JSON ({type(exc).__name__})") from None
-    if not isinstance(data, dict):
-        raise BadRequest("Invalid request: send a JSON object")
-    return data
+    return parse_json(await request.body(), not_an_object="Invalid request: send a JSON object")
 
 
 def _string(data: dict[str, Any], name: str) -> str:
@@ -62,8 +56,6 @@ def routes(server: Server) -> list[Route]:
         return _streamed(server, text)
 
     async def documents(request: Request) -> Response:
-        from translate.formats import read_document
-
         form = await request.form(max_files=1, max_fields=8)
         upload = form.get("file")
         if upload is None or isinstance(upload, str) or not upload.filename:
@@ -75,13 +67,7 @@ def routes(server: Server) -> list[Route]:
         bilingual = str(form.get("bilingual") or "").lower() in ("1", "true", "yes", "on")
         key = form.get("api_key")
         server.access(request, key if isinstance(key, str) else "", cost=1, characters=0)
-        data = await upload.read()
-        try:
-            document = read_document(name, data)
-        except (InputError, ValueError) as exc:
-            raise BadRequest(f"Invalid request: {exc}") from None
-        text = "\n".join(block.text for block in document.blocks)
-        written, _ = await server.run(request, [text], lambda s: s.translate_document(document, bilingual=bilingual))
+        written = await translated_document(server, request, name, await upload.read(), bilingual=bilingual)
         ending = ".docx" if suffix == ".pdf" else suffix
         english = f"{Path(name).stem}.{'ar-en' if bilingual else 'en'}{ending}"
         return Response(
@@ -128,23 +114,25 @@ def routes(server: Server) -> list[Route]:
 def _streamed(server: Server, text: str) -> Response:
     """One JSON line per pair as it is translated; the queue is held for the text's sentences until the end."""
     service = server.ready()
-    from translate.server.scheduler import Overloaded
-
-    try:
-        ticket = service.scheduler.admit(service.count(text))
-    except Overloaded as exc:
-        raise LimitError(429, f"Slowdown: the server is busy ({exc}); try again shortly", retry_after=2) from None
+    ticket = server.admit(service, [text])
     CURRENT.set(ticket)  # the response's worker threads inherit it, as a request's do
+
+    def end() -> None:  # its queued sentences dropped, its place given back (a second call changes nothing)
+        ticket.cancel("the response ended")
+        service.scheduler.release(ticket)
 
     def lines() -> Iterator[str]:
         try:
             for pair in service.pairs(text):
                 yield json.dumps(jsonl_record(pair), ensure_ascii=False) + "\n"
-        finally:  # also when the client goes away mid-stream: its queued sentences are dropped
-            ticket.cancel("the response ended")
-            service.scheduler.release(ticket)
+        finally:  # also when the client goes away mid-stream
+            end()
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson")
+    stream = lines()
+    # A client gone before the first line leaves the generator unstarted, and its finally never runs: the place
+    # in the queue is given back when the generator is collected.
+    weakref.finalize(stream, end)
+    return StreamingResponse(stream, media_type="application/x-ndjson")
 
 
 def _quoted(name: str) -> str:

@@ -76,13 +76,7 @@ async def read_fields(request: Request) -> dict[str, Any]:
     if content_type == "application/json" or (
         content_type.startswith("application/") and content_type.endswith("+json")
     ):
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, nesting past Python's stack
-            raise BadRequest(f"Invalid request: the body is not valid JSON ({type(exc).__name__})") from None
-        if not isinstance(data, dict):
-            raise BadRequest("Invalid JSON format")
-        return data
+        return parse_json(body, not_an_object="Invalid JSON format")
     fields: dict[str, Any] = dict(request.query_params)
     if content_type == "multipart/form-data":
         form = await request.form(max_files=1)
@@ -98,16 +92,32 @@ async def read_fields(request: Request) -> dict[str, Any]:
     return fields
 
 
-def parse_translate(fields: dict[str, Any], server: Server) -> TranslateRequest:
-    """A validated :class:`TranslateRequest`, or :class:`BadRequest` with LibreTranslate's message."""
-    limits = server.limits
+def parse_json(body: bytes, *, not_an_object: str) -> dict[str, Any]:
+    """A JSON body's object; :class:`BadRequest` (``not_an_object`` for JSON that is not one) otherwise."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, nesting past Python's stack
+        raise BadRequest(f"Invalid request: the body is not valid JSON ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise BadRequest(not_an_object)
+    return data
+
+
+def _texts(fields: dict[str, Any]) -> tuple[list[str], bool]:
+    """``q`` as a list of texts, and whether it was a list; :class:`BadRequest` if it is missing or not text."""
     q = fields.get("q")
     if not q:
         raise BadRequest("Invalid request: missing q parameter")
-    is_list = isinstance(q, list)
-    texts = q if is_list else [q]
+    texts = q if isinstance(q, list) else [q]
     if not all(isinstance(t, str) for t in texts):
         raise BadRequest("Invalid request: q must be a string or a list of strings")
+    return texts, isinstance(q, list)
+
+
+def parse_translate(fields: dict[str, Any], server: Server) -> TranslateRequest:
+    """A validated :class:`TranslateRequest`, or :class:`BadRequest` with LibreTranslate's message."""
+    limits = server.limits
+    texts, is_list = _texts(fields)
     for name in ("source", "target"):
         if not fields.get(name):
             raise BadRequest(f"Invalid request: missing {name} parameter")
@@ -196,12 +206,7 @@ def routes(server: Server) -> list[Route]:
 
     async def detect_language(request: Request) -> Response:
         fields = await read_fields(request)
-        q = fields.get("q")
-        if not q:
-            raise BadRequest("Invalid request: missing q parameter")
-        texts = q if isinstance(q, list) else [q]
-        if not all(isinstance(t, str) for t in texts):
-            raise BadRequest("Invalid request: q must be a string or a list of strings")
+        texts, _ = _texts(fields)
         key = fields.get("api_key") or ""
         server.access(request, key if isinstance(key, str) else "", cost=1, characters=0)
         found = detect(" ".join(texts))
@@ -250,9 +255,10 @@ def routes(server: Server) -> list[Route]:
         data = await upload.read()
         key = fields.get("api_key") or request.query_params.get("api_key", "")
         server.access(request, key, cost=1, characters=0)
-        written_name, written = await _document(server, request, name, data)
+        written = await translated_document(server, request, name, data)
+        suffix = Path(name).suffix.lower()
         _forget_old_files(server.files)
-        stored = f"{uuid.uuid4().hex}.{written_name}"
+        stored = f"{uuid.uuid4().hex}.{Path(name).stem}_en{'.docx' if suffix == '.pdf' else suffix}"
         (server.files / stored).write_bytes(written)
         return JSONResponse({"translatedFileUrl": str(request.url_for("download_file", filename=stored))})
 
@@ -289,23 +295,27 @@ def _forget_old_files(folder: Path) -> None:
                 path.unlink()
 
 
-async def _document(server: Server, request: Request, name: str, data: bytes) -> tuple[str, bytes]:
-    """An uploaded file in English: a document back as itself (a PDF as .docx), a .txt as text; and its name."""
+async def translated_document(
+    server: Server, request: Request, name: str, data: bytes, *, bilingual: bool = False
+) -> bytes:
+    """An uploaded file in English: a document back as itself (a PDF as .docx; with ``bilingual``, its Arabic
+    kept before its English), a .txt as text."""
     from translate.files import decode_text
     from translate.formats import read_document
 
-    stem, suffix = Path(name).stem, Path(name).suffix.lower()
     try:
-        if suffix == ".txt":
+        if Path(name).suffix.lower() == ".txt":
             text = decode_text(data, name)
             done = await server.run(request, [text], lambda service: service.translate_texts([text]))
-            return f"{stem}_en.txt", done[0][0].encode("utf-8")
+            return done[0][0].encode("utf-8")
         document = read_document(name, data)
     except (InputError, ValueError) as exc:
         raise BadRequest(f"Invalid request: {exc}") from None
     text = "\n".join(block.text for block in document.blocks)
-    written, _ = await server.run(request, [text], lambda service: service.translate_document(document))
-    return f"{stem}_en{'.docx' if suffix == '.pdf' else suffix}", written
+    written, _ = await server.run(
+        request, [text], lambda service: service.translate_document(document, bilingual=bilingual)
+    )
+    return written
 
 
 def _translated(service: Service, texts: list[str], asked: TranslateRequest) -> list[tuple[str, list[str]]]:
@@ -315,4 +325,4 @@ def _translated(service: Service, texts: list[str], asked: TranslateRequest) -> 
     return service.translate_texts(texts, asked.alternatives)
 
 
-__all__ = ["InputError", "parse_translate", "read_fields", "routes"]
+__all__ = ["endpoint", "parse_json", "parse_translate", "read_fields", "routes", "translated_document"]

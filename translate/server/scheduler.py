@@ -78,11 +78,8 @@ class _Job:
     results: list[Hypothesis | None]
     done: threading.Event = field(default_factory=threading.Event)
     taken: int = 0  # sentences handed to a batch so far
+    answered: int = 0  # sentences translated so far
     error: BaseException | None = None
-
-    @property
-    def key(self) -> Any:
-        return self.controls
 
     def given_up(self) -> bool:
         return self.ticket is not None and self.ticket.cancelled.is_set()
@@ -94,15 +91,6 @@ class _Call:
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
     error: BaseException | None = None
-
-
-@dataclass
-class BatchStats:
-    """What the scheduler has done, for metrics: batches run and the sentences in them."""
-
-    batches: int = 0
-    sentences: int = 0
-    sizes: collections.Counter[int] = field(default_factory=collections.Counter)
 
 
 class Scheduler:
@@ -126,7 +114,6 @@ class Scheduler:
         self.max_wait = max_wait
         self.on_batch = on_batch
         self.shared = shared  # off: each request's sentences batched alone, as LibreTranslate serves (to compare)
-        self.stats = BatchStats()
         self._jobs: collections.deque[_Job] = collections.deque()
         self._calls: collections.deque[_Call] = collections.deque()
         self._admitted = 0
@@ -243,8 +230,8 @@ class Scheduler:
             self._jobs.remove(job)
         if not self._jobs:
             return []
-        key = self._jobs[0].key
-        jobs = [job for job in self._jobs if job.key == key] if self.shared else [self._jobs[0]]
+        controls = self._jobs[0].controls
+        jobs = [job for job in self._jobs if job.controls == controls] if self.shared else [self._jobs[0]]
         batch: list[tuple[_Job, int]] = []
         longest = 0
         while len(batch) < self.max_batch:
@@ -275,14 +262,12 @@ class Scheduler:
                 job.error = exc
                 job.done.set()
             return
-        self.stats.batches += 1
-        self.stats.sentences += len(batch)
-        self.stats.sizes[len(batch)] += 1
         if self.on_batch is not None:
             self.on_batch(len(batch))
         for (job, i), hypothesis in zip(batch, hypotheses, strict=True):
             job.results[i] = hypothesis
-            if all(result is not None for result in job.results):
+            job.answered += 1
+            if job.answered == len(job.texts):
                 job.done.set()
 
 

@@ -24,7 +24,7 @@ from starlette.requests import Request
 
 from translate.errors import InputError, TranslateError
 from translate.server.limits import KeyStore, LimitError, Limits, RateLimiter
-from translate.server.scheduler import CURRENT, Cancelled, Overloaded
+from translate.server.scheduler import CURRENT, Cancelled, Overloaded, Ticket
 
 if TYPE_CHECKING:
     from translate.server.service import Service
@@ -141,11 +141,7 @@ class Server:
         """Run ``work`` in a worker thread for a request of ``texts``: admitted to the queue by its sentences,
         given up if the client leaves or the deadline passes (its sentences then leave the queue)."""
         service = self.ready()
-        sentences = sum(service.count(text) for text in texts)
-        try:
-            ticket = service.scheduler.admit(sentences)
-        except Overloaded as exc:
-            raise LimitError(429, f"Slowdown: the server is busy ({exc}); try again shortly", retry_after=2) from None
+        ticket = self.admit(service, texts)
         token = CURRENT.set(ticket)  # the worker thread inherits it: the scheduler knows whose sentences it holds
         outcome: dict[str, Any] = {}
 
@@ -178,7 +174,15 @@ class Server:
             CURRENT.reset(token)
             service.scheduler.release(ticket)
 
-    async def _watch(self, request: Request, ticket: Any) -> None:
+    @staticmethod
+    def admit(service: Service, texts: Sequence[str]) -> Ticket:
+        """A place in the model's queue for the sentences of ``texts``; :class:`LimitError` 429 if it is full."""
+        try:
+            return service.scheduler.admit(sum(service.count(text) for text in texts))
+        except Overloaded as exc:
+            raise LimitError(429, f"Slowdown: the server is busy ({exc}); try again shortly", retry_after=2) from None
+
+    async def _watch(self, request: Request, ticket: Ticket) -> None:
         deadline = time.monotonic() + self.limits.deadline
         while True:
             await anyio.sleep(WATCH_INTERVAL)

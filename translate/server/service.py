@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from translate.errors import InputError
-from translate.formats import by_block, document_text
+from translate.formats import Block, by_block, document_text
 from translate.segment import segment_text
 from translate.server.scheduler import Scheduler, SharedBackend
 from translate.translator import Translator
@@ -83,7 +83,6 @@ class Service:
     ) -> None:
         self.scheduler = Scheduler(backend, max_queued=max_queued, max_batch=max_batch, shared=shared_batches)
         shared = SharedBackend(backend, self.scheduler)
-        self.options = options
         self.plain = Translator(
             backend=shared, options=dataclasses.replace(options, alignments=False), memory=memory, glossary=glossary
         )
@@ -106,7 +105,8 @@ class Service:
         kept), with up to ``alternatives`` other translations of it. The texts are translated in one pass, their
         sentences sharing batches."""
         joined, starts = _joined(texts)
-        grouped = _grouped(self.plain.translate_text(joined), starts, texts)
+        # Each text is a block of its own: by_block gives each its pairs, and checks none is lost or repeated.
+        grouped = by_block(self.plain.translate_text(joined), starts, [Block(text, ()) for text in texts])
         results = []
         for text, pairs in zip(texts, grouped, strict=True):
             translation = _laid_out(text, pairs)
@@ -199,18 +199,6 @@ def _joined(texts: Sequence[str]) -> tuple[str, list[int]]:
         starts.append(at)
         at += len(text) + 1
     return "\n".join(texts), starts
-
-
-def _grouped(pairs: Sequence[AlignedPair], starts: Sequence[int], texts: Sequence[str]) -> list[list[AlignedPair]]:
-    """Each text's pairs, their offsets made the text's own."""
-    grouped: list[list[AlignedPair]] = [[] for _ in texts]
-    k = 0
-    for pair in pairs:
-        start = pair.start or 0
-        while k + 1 < len(starts) and start >= starts[k + 1]:
-            k += 1
-        grouped[k].append(dataclasses.replace(pair, start=start - starts[k], end=(pair.end or 0) - starts[k]))
-    return grouped
 
 
 def _laid_out(text: str, pairs: Sequence[AlignedPair]) -> str:
