@@ -124,7 +124,7 @@ class EpubDocument:
             count = len(part.blocks)
             part.write(english[at : at + count], bilingual=bilingual)
             at += count
-            if part.page is not None or part.labels:
+            if (part.page is not None or part.labels) and part.root is not self._opf:  # the OPF is written below
                 written[part.member] = to_xml(part.root)
         _book_left_to_right(self._opf)
         written[self._opf_member] = to_xml(self._opf)
