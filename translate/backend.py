@@ -87,6 +87,57 @@ class Backend(Protocol):
         ...
 
 
+class WrappedBackend:
+    """A :class:`Backend` that hands every call to another (``backend``), for wrappers to change a few of them.
+
+    The translation memory (:class:`~translate.memory.CachedBackend`) and the
+    server's shared batches (:class:`~translate.server.scheduler.SharedBackend`)
+    are such wrappers.
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.name = backend.name
+        self.device = backend.device
+        self.model = backend.model
+        self.max_source_tokens = backend.max_source_tokens
+        self.settings = backend.settings
+        self.beam = backend.beam
+        self.batch_tokens = backend.batch_tokens
+        self.batch_size = backend.batch_size
+
+    @property
+    def min_new_tokens(self) -> int:
+        return self.backend.min_new_tokens
+
+    @min_new_tokens.setter
+    def min_new_tokens(self, value: int) -> None:
+        self.backend.min_new_tokens = value
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.backend.count_tokens(texts)
+
+    def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.backend.count_target_tokens(texts)
+
+    def target_pieces(self, text: str) -> tuple[str, ...]:
+        return self.backend.target_pieces(text)
+
+    def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
+        return self.backend.translate_batch(texts, controls)
+
+    def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
+        return self.backend.continue_batch(texts, prefixes)
+
+    def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
+        return self.backend.alternatives(text, prefix, count)
+
+    def explain(
+        self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
+    ) -> list[TokenDetail]:
+        return self.backend.explain(sources, targets, pieces)
+
+
 class MarianBackend:
     """MarianMT through transformers and torch.
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from translate.backend import Backend
+from translate.backend import Backend, WrappedBackend
 from translate.paths import cache_dir
-from translate.types import DecodingControls, Hypothesis, TokenDetail
+from translate.types import DecodingControls, Hypothesis
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS machine (
@@ -228,8 +228,11 @@ def _chunks(items: list[_T], size: int = 500) -> list[list[_T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-class CachedBackend:
+class CachedBackend(WrappedBackend):
     """A backend that answers inputs it has translated before from a :class:`TranslationMemory`.
+
+    Only whole translations are kept: a forced prefix (``continue_batch``), alternatives and
+    explanations go to the model each time.
 
     Keys combine the backend's output settings (model, revision, backend,
     compute type, beam, length limit) with the model-ready source text, so a
@@ -237,29 +240,10 @@ class CachedBackend:
     """
 
     def __init__(self, backend: Backend, memory: TranslationMemory) -> None:
-        self.backend = backend
+        super().__init__(backend)
         self.memory = memory
-        self.name = backend.name
-        self.device = backend.device
-        self.model = backend.model
-        self.max_source_tokens = backend.max_source_tokens
-        self.settings = backend.settings
-        self.beam = backend.beam
-        self.batch_tokens = backend.batch_tokens
-        self.batch_size = backend.batch_size
         self.hits = 0
         self.misses = 0
-
-    @property
-    def min_new_tokens(self) -> int:
-        return self.backend.min_new_tokens
-
-    @min_new_tokens.setter
-    def min_new_tokens(self, value: int) -> None:
-        self.backend.min_new_tokens = value
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.backend.count_tokens(texts)
 
     def key(self, text: str, extra: DecodingControls | str | None = None) -> str:
         """The memory's key for ``text``: the output settings, anything else that shaped it (``extra``), the text."""
@@ -275,23 +259,6 @@ class CachedBackend:
     def remember(self, items: Sequence[tuple[str, str, Hypothesis]]) -> None:
         """Store (text, tag, translation) items: a translation shaped by more than the model (a glossary)."""
         self.memory.store_machine(self.model.model_id, [(self.key(text, tag), text, h) for text, tag, h in items])
-
-    def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.backend.count_target_tokens(texts)
-
-    def explain(
-        self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
-    ) -> list[TokenDetail]:
-        return self.backend.explain(sources, targets, pieces)
-
-    def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
-        return self.backend.continue_batch(texts, prefixes)  # a forced prefix is not what the memory keys
-
-    def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
-        return self.backend.alternatives(text, prefix, count)
-
-    def target_pieces(self, text: str) -> tuple[str, ...]:
-        return self.backend.target_pieces(text)
 
     def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         keys = [self.key(t, controls) for t in texts]

@@ -3,12 +3,12 @@
 Every request runs its own :class:`~translate.translator.Translator` pass in a
 worker thread (segmenting, the memory, the glossary, the checks), over a
 :class:`SharedBackend`. When a pass asks the model to translate some
-sentences, they join a queue; the scheduler's thread waits a few
-milliseconds for other requests' sentences to arrive (or until a batch is
-full), then takes sentences from the waiting requests in turn, one at a
-time, up to the batch's size and token budget, and runs them as one model
-call. So a long document cannot starve short requests: each batch takes
-from every request that waits. Every request gets its sentences back in its
+sentences, they join a queue; the scheduler's thread waits for other
+requests' sentences to arrive (see :meth:`Scheduler._fill`), then takes
+sentences from the waiting requests in turn, one at a time, up to the
+batch's size and token budget, and runs them as one model call. So a
+long document cannot starve short requests: each batch takes from every
+request that waits. Every request gets its sentences back in its
 own order. The model's other work (word alignment, alternatives) runs on the
 same thread, one call at a time, so the model is never used by two threads.
 
@@ -29,11 +29,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from translate.backend import WrappedBackend
 from translate.errors import TranslateError
 
 if TYPE_CHECKING:
     from translate.backend import Backend
-    from translate.registry import ResolvedModel
     from translate.types import DecodingControls, Hypothesis, TokenDetail
 
 logger = logging.getLogger("tarjama")
@@ -42,6 +42,13 @@ T = TypeVar("T")
 
 MAX_WAIT = 0.005
 """Seconds the scheduler waits for more sentences before it runs a batch that is not full."""
+
+FILL_SHARE = 0.1
+"""While fewer sentences wait than the last batch held, the scheduler waits for them until this share of that
+batch's time has passed since it ended (:data:`MAX_FILL_WAIT` at most)."""
+
+MAX_FILL_WAIT = 0.25
+"""The longest the scheduler waits to fill a batch, in seconds."""
 
 
 class Overloaded(TranslateError):
@@ -59,17 +66,37 @@ class Ticket:
     sentences: int
     cancelled: threading.Event = field(default_factory=threading.Event)
     reason: str = ""
+    _waiting: set[threading.Event] = field(default_factory=set, init=False, repr=False)  # what its thread waits on
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def cancel(self, reason: str) -> None:
-        self.reason = reason
-        self.cancelled.set()
+        """Give the request up: whatever its thread waits for, it stops waiting now."""
+        with self._lock:
+            self.reason = reason
+            self.cancelled.set()
+            waiting, self._waiting = self._waiting, set()
+        for event in waiting:
+            event.set()
+
+    def wait(self, done: threading.Event) -> bool:
+        """Wait for ``done`` or the request to be given up; whether it was done (and not given up)."""
+        with self._lock:
+            if not self.cancelled.is_set():
+                self._waiting.add(done)
+        try:
+            if not self.cancelled.is_set():
+                done.wait()
+        finally:
+            with self._lock:
+                self._waiting.discard(done)
+        return not self.cancelled.is_set()
 
 
 CURRENT: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("tarjama_ticket", default=None)
 """The ticket of the request a worker thread works for (worker threads inherit the request's context)."""
 
 
-@dataclass
+@dataclass(eq=False)  # found in the queue by identity
 class _Job:
     texts: Sequence[str]
     tokens: list[int]
@@ -85,7 +112,7 @@ class _Job:
         return self.ticket is not None and self.ticket.cancelled.is_set()
 
 
-@dataclass
+@dataclass(eq=False)
 class _Call:
     run: Callable[[], Any]
     done: threading.Event = field(default_factory=threading.Event)
@@ -104,6 +131,8 @@ class Scheduler:
         max_tokens: int | None = None,
         max_queued: int = 4096,
         max_wait: float = MAX_WAIT,
+        fill_share: float = FILL_SHARE,
+        max_fill_wait: float = MAX_FILL_WAIT,
         on_batch: Callable[[int], None] | None = None,
         shared: bool = True,
     ) -> None:
@@ -112,11 +141,14 @@ class Scheduler:
         self.max_tokens = max_tokens or backend.batch_tokens
         self.max_queued = max_queued
         self.max_wait = max_wait
+        self.fill_share, self.max_fill_wait = fill_share, max_fill_wait
         self.on_batch = on_batch
         self.shared = shared  # off: each request's sentences batched alone, as LibreTranslate serves (to compare)
         self._jobs: collections.deque[_Job] = collections.deque()
         self._calls: collections.deque[_Call] = collections.deque()
         self._admitted = 0
+        # The last batch: its sentences, its seconds and when it ended (how long filling the next may take).
+        self._last_size, self._last_seconds, self._last_end = 0, 0.0, 0.0
         self._lock = threading.Condition()
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="tarjama-scheduler", daemon=True)
@@ -186,10 +218,16 @@ class Scheduler:
             raise Cancelled(ticket.reason or "the request was given up")
 
     def _wait(self, done: threading.Event, ticket: Ticket | None, drop: Callable[[], None]) -> None:
-        while not done.wait(0.05):
-            if ticket is not None and ticket.cancelled.is_set():
-                drop()
-                raise Cancelled(ticket.reason or "the request was given up")
+        """Until ``done``; :class:`Cancelled` (``drop`` called) as soon as the request is given up.
+
+        No polling: a hundred requests waiting on a 2-core machine would
+        otherwise take the interpreter from the model's batches many times a second.
+        """
+        if ticket is None:
+            done.wait()
+        elif not ticket.wait(done):
+            drop()
+            raise Cancelled(ticket.reason or "the request was given up")
 
     def _drop(self, job: _Job) -> None:
         with self._lock:
@@ -204,11 +242,8 @@ class Scheduler:
                     self._lock.wait()
                 if self._stopping and not self._jobs and not self._calls:
                     return
-                if self.shared and not self._calls and self._pending() < self.max_batch:
-                    # A few milliseconds for other requests' sentences: they share this batch.
-                    deadline = time.monotonic() + self.max_wait
-                    while self._pending() < self.max_batch and (left := deadline - time.monotonic()) > 0:
-                        self._lock.wait(left)
+                if self.shared and not self._calls:
+                    self._fill()
                 calls = list(self._calls)
                 self._calls.clear()
                 batch = self._take()
@@ -221,24 +256,58 @@ class Scheduler:
             if batch:
                 self._run(batch)
 
+    def _fill(self) -> None:
+        """Wait (the lock held) for other requests' sentences, which then share the batch.
+
+        A few milliseconds, unless fewer sentences wait than the last batch
+        held: the clients it answered are then likely sending their next
+        requests, which arrive over some milliseconds (each is parsed and
+        segmented first), and a batch run without them would make them wait
+        a whole batch more. So the wait then lasts until ``fill_share``
+        of the last batch's time has passed since it ended
+        (``max_fill_wait`` at most). Without it, concurrent one-sentence
+        clients alternate between a small batch and a large one. A lone
+        client never waits more than a few milliseconds (its last batch held
+        one sentence), nor does the first request after a quiet spell.
+        """
+        short = time.monotonic() + self.max_wait
+        long = max(short, self._last_end + min(self.max_fill_wait, self.fill_share * self._last_seconds))
+        expected = min(self.max_batch, self._last_size)
+        while not self._calls and not self._stopping and (pending := self._pending()) < self.max_batch:
+            left = (long if pending < expected else short) - time.monotonic()
+            if left <= 0:
+                return
+            self._lock.wait(left)
+
     def _pending(self) -> int:
         return sum(len(job.texts) - job.taken for job in self._jobs if not job.given_up())
 
     def _take(self) -> list[tuple[_Job, int]]:
-        """The next batch: sentences of the waiting requests in turn, the oldest request's decoding controls."""
+        """The next batch: sentences of the waiting requests in turn, the oldest request's decoding controls.
+
+        The oldest request's next sentence always goes in, so every request
+        is served in its turn. The other requests' follow, one sentence each
+        per round, those nearest in length first: a batch is padded to its
+        longest sentence, and when more wait than a batch holds, sentences
+        of a length share one (as the CLI sorts by length) rather than
+        short ones padded to a long one's length.
+        """
         for job in [j for j in self._jobs if j.given_up()]:
             self._jobs.remove(job)
         if not self._jobs:
             return []
-        controls = self._jobs[0].controls
-        jobs = [job for job in self._jobs if job.controls == controls] if self.shared else [self._jobs[0]]
+        oldest = self._jobs[0]
+        jobs = [job for job in self._jobs if job.controls == oldest.controls] if self.shared else [oldest]
+        anchor = oldest.tokens[oldest.taken]
         batch: list[tuple[_Job, int]] = []
         longest = 0
         while len(batch) < self.max_batch:
             added = False
-            for job in jobs:
-                if job.taken >= len(job.texts) or len(batch) >= self.max_batch:
-                    continue
+            waiting = [job for job in jobs if job.taken < len(job.texts)]
+            waiting.sort(key=lambda job: (job is not oldest, abs(job.tokens[job.taken] - anchor)))
+            for job in waiting:
+                if len(batch) >= self.max_batch:
+                    break
                 tokens = job.tokens[job.taken]
                 if batch and max(longest, tokens) * (len(batch) + 1) > self.max_tokens:
                     continue
@@ -255,6 +324,7 @@ class Scheduler:
 
     def _run(self, batch: list[tuple[_Job, int]]) -> None:
         controls = batch[0][0].controls
+        started = time.monotonic()
         try:
             hypotheses = self.backend.translate_batch([job.texts[i] for job, i in batch], controls)
         except BaseException as exc:  # every request in the batch gets the error, in its own thread
@@ -262,6 +332,8 @@ class Scheduler:
                 job.error = exc
                 job.done.set()
             return
+        self._last_end = time.monotonic()
+        self._last_size, self._last_seconds = len(batch), self._last_end - started
         if self.on_batch is not None:
             self.on_batch(len(batch))
         for (job, i), hypothesis in zip(batch, hypotheses, strict=True):
@@ -271,41 +343,23 @@ class Scheduler:
                 job.done.set()
 
 
-class SharedBackend:
+class SharedBackend(WrappedBackend):
     """A :class:`~translate.backend.Backend` whose model calls all go through one :class:`Scheduler`."""
 
     def __init__(self, backend: Backend, scheduler: Scheduler) -> None:
-        self._backend = backend
+        super().__init__(backend)
         self.scheduler = scheduler
-        self.name = backend.name
-        self.device = backend.device
-        self.model: ResolvedModel = backend.model
-        self.max_source_tokens = backend.max_source_tokens
-        self.settings = backend.settings
-        self.beam = backend.beam
-        self.batch_tokens = backend.batch_tokens
-        self.batch_size = backend.batch_size
-        self.min_new_tokens = backend.min_new_tokens
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self._backend.count_tokens(texts)
-
-    def count_target_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self._backend.count_target_tokens(texts)
-
-    def target_pieces(self, text: str) -> tuple[str, ...]:
-        return self._backend.target_pieces(text)
 
     def translate_batch(self, texts: Sequence[str], controls: DecodingControls | None = None) -> list[Hypothesis]:
         return self.scheduler.translate(texts, controls)
 
     def continue_batch(self, texts: Sequence[str], prefixes: Sequence[Sequence[str]]) -> list[Hypothesis]:
-        return self.scheduler.call(lambda: self._backend.continue_batch(texts, prefixes))
+        return self.scheduler.call(lambda: self.backend.continue_batch(texts, prefixes))
 
     def alternatives(self, text: str, prefix: Sequence[str], count: int) -> list[Hypothesis]:
-        return self.scheduler.call(lambda: self._backend.alternatives(text, prefix, count))
+        return self.scheduler.call(lambda: self.backend.alternatives(text, prefix, count))
 
     def explain(
         self, sources: Sequence[str], targets: Sequence[str], pieces: Sequence[Sequence[str]] = ()
     ) -> list[TokenDetail]:
-        return self.scheduler.call(lambda: self._backend.explain(sources, targets, pieces))
+        return self.scheduler.call(lambda: self.backend.explain(sources, targets, pieces))
