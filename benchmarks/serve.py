@@ -1,20 +1,26 @@
 """``tarjama serve`` under load: sentences of concurrent requests sharing batches, against the CLI and against
 the same server batching each request alone (as LibreTranslate serves).
 
-``python benchmarks/serve.py --model DIR`` (``opus-mt-ar-en`` downloaded, or the test suite's fixture model,
-which ``TARJAMA_TEST_MODEL_CACHE`` keeps). In one run, on the same sentences (the seed article's, repeated),
-same model and settings (CTranslate2 int8 unless ``--compute-type``, beam 4 unless ``--beam``, no
-translation memory):
+``python benchmarks/serve.py`` measures a model of opus-mt-ar-en's size and shapes with random weights (built
+once, no download; as ``benchmarks/speed.py``), every sentence decoded to ``--new-tokens`` tokens, so that the
+model's work per sentence is a real model's. ``--model DIR`` measures a real model instead (``opus-mt-ar-en``
+downloaded, or the test suite's fixture model), its sentences ending where the model ends them. In one run, on
+the same sentences (the seed article's, repeated), same model and settings (CTranslate2 int8 unless
+``--compute-type``, beam 4 unless ``--beam``, no translation memory):
 
 1. **CLI**: the sentences translated as one batch job (``Translator.translate_text``, what ``tarjama translate``
    runs), in a process of its own;
-2. **server**: 1, 8, 32 and 128 clients, each sending one sentence at a time, then 4 clients sending
-   article-sized requests (the whole seed article each);
+2. **server** (``tarjama serve``, in a process of its own): 1, 8, 32 and 128 clients, each sending one sentence
+   at a time, then 4 clients sending article-sized requests (the whole seed article each);
 3. **server, batching off** (``--no-shared-batches``): the same loads.
 
 Each load is its own pass over the sentences; the table gives sentences per second, p50 and p99 latency of a
 request, and the server's peak RSS. Only loopback is used (the script reruns itself in the tests' private
 network namespace where one can be made).
+
+With random weights, the CLI and the server get the same two changes, as ``benchmarks/speed.py`` makes them:
+every output is forced to ``--new-tokens`` tokens (``min_new_tokens``, the model's ``max_length``), and the
+retry and the checks are off (random output never ends a sentence, so every one would be retried).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -33,9 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # serving.py, loopback.py
 
 from loopback import stay_on_loopback  # noqa: E402
-from workload import SEED, cpu_description  # noqa: E402
-
-CLIENTS = (1, 8, 32, 128)
+from workload import SEED, build_model, cpu_description  # noqa: E402
 
 
 def _sentences() -> list[str]:
@@ -50,12 +55,19 @@ def _count(text: str) -> int:
     return len(segment_text(text))
 
 
-def _cli(model: str, compute_type: str, beam: int, texts: list[str]) -> dict:
+def _forced(new_tokens: int) -> dict:
+    """The options random weights need (``benchmarks/speed.py``'s): outputs of ``new_tokens``, no retry, no checks."""
+    return {"max_length": new_tokens + 1, "retry": False, "checks": False} if new_tokens else {}
+
+
+def _cli(model: str, compute_type: str, beam: int, new_tokens: int, texts: list[str]) -> dict:
     """The batch job, in a process of its own: sentences per second after the model has loaded."""
+    options = {"compute_type": compute_type, "beam": beam, **_forced(new_tokens)}
     code = (
         "import json, sys, time\n"
         "from translate import Translator, TranslationOptions\n"
-        f"t = Translator({model!r}, TranslationOptions(compute_type={compute_type!r}, beam={beam}))\n"
+        f"t = Translator({model!r}, TranslationOptions(**{options!r}))\n"
+        f"t.backend.min_new_tokens = {new_tokens}\n"
         f"texts = json.loads({json.dumps(json.dumps(texts))})\n"
         "t.translate_text(texts[0])\n"
         "started = time.perf_counter()\n"
@@ -64,6 +76,33 @@ def _cli(model: str, compute_type: str, beam: int, texts: list[str]) -> dict:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _serve_forced(new_tokens: int, argv: list[str]) -> int:
+    """``tarjama serve`` with ``argv``, every output forced to ``new_tokens`` tokens (a child process).
+
+    The two changes the CLI gets too, made where ``tarjama serve`` builds its options and its backend;
+    the rest (the HTTP routes, the scheduler, the translator passes) is the command as users run it.
+    """
+    import dataclasses
+
+    import translate
+    import translate.backend
+    from translate.cli import main as tarjama
+
+    options_type, load = translate.TranslationOptions, translate.backend.load_backend
+
+    def forced_options(**settings: object) -> translate.TranslationOptions:
+        return options_type(**{**settings, **_forced(new_tokens)})
+
+    def forced_backend(model, options):  # type: ignore[no-untyped-def]
+        backend = load(model, dataclasses.replace(options, **_forced(new_tokens)))
+        backend.min_new_tokens = new_tokens
+        return backend
+
+    translate.TranslationOptions = forced_options  # type: ignore[assignment,misc]
+    translate.backend.load_backend = forced_backend
+    return tarjama(["serve", *argv])
 
 
 async def _load(url: str, requests: list[str], clients: int) -> dict:
@@ -106,64 +145,108 @@ def _rss_peak_mb(pid: int) -> float:
     return 0.0
 
 
-def _serve(model: str, compute_type: str, beam: int, sentences: list[str], article: str, shared: bool) -> dict:
+def _serve(args: argparse.Namespace, sentences: list[str], article: str, shared: bool) -> dict:
     from serving import serving
 
-    options = ["--no-cache", "--no-reader", "--beam", str(beam), "--compute-type", compute_type]
+    options = ["--no-cache", "--no-reader", "--beam", str(args.beam), "--compute-type", args.compute_type]
     if not shared:
         options.append("--no-shared-batches")
+    command = (__file__, "--serve-child", str(args.new_tokens)) if args.new_tokens else ("-m", "translate", "serve")
     results: dict = {}
-    with tempfile.TemporaryDirectory() as scratch, serving(Path(model), *options, log=Path(scratch) / "log") as server:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        serving(args.model, *options, log=Path(scratch) / "log", command=command) as server,
+    ):
         asyncio.run(_load(server.url, sentences[:8], 8))  # warm up
-        for clients in CLIENTS:
-            count = max(len(sentences), 2 * clients) if clients > 1 else len(sentences) // 2
-            requests = (sentences * (count // len(sentences) + 1))[:count]
+        loads = {}
+        for clients in args.clients:
+            count = max(2 * len(sentences), 2 * clients) if clients > 1 else len(sentences) // 2
+            loads[f"{clients} x 1 sentence"] = ((sentences * (count // len(sentences) + 1))[:count], clients, count)
+        loads["4 x article"] = ([article] * 8, 4, 8 * _count(article))
+        for name, (requests, clients, count) in loads.items():
+            before = _batches(server.url)
             measured = asyncio.run(_load(server.url, requests, clients))
-            results[f"{clients} x 1 sentence"] = {**measured, "sentences": count}
-        articles = [article] * 8
-        measured = asyncio.run(_load(server.url, articles, 4))
-        results["4 x article"] = {**measured, "sentences": len(articles) * _count(article)}
+            batches, sentences_batched = (a - b for a, b in zip(_batches(server.url), before, strict=True))
+            results[name] = {**measured, "sentences": count, "per_batch": sentences_batched / max(batches, 1)}
         results["rss_mb"] = _rss_peak_mb(server.process.pid)
     return results
 
 
+def _batches(url: str) -> tuple[float, float]:
+    """The server's model batches so far, and the sentences they held (from its metrics)."""
+    import httpx
+
+    found = {"tarjama_batch_sentences_count": 0.0, "tarjama_batch_sentences_sum": 0.0}
+    for line in httpx.get(f"{url}/metrics", timeout=10).text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in found:
+            found[name] = float(value)
+    return found["tarjama_batch_sentences_count"], found["tarjama_batch_sentences_sum"]
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--serve-child"]:
+        return _serve_forced(int(argv[1]), argv[2:])
     stay_on_loopback()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, help="a local model directory")
+    parser.add_argument("--model", type=Path, help="a MarianMT directory (default: random opus-mt-ar-en weights)")
     parser.add_argument("--compute-type", default="int8")
     parser.add_argument("--beam", type=int, default=4)
+    parser.add_argument(
+        "--new-tokens", type=int, help="output tokens per sentence (default 40 with random weights; a model's own)"
+    )
+    parser.add_argument(
+        "--clients",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 8, 32, 128],
+        help="the one-sentence loads: concurrent clients (default 1,8,32,128)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
-    # The serve's model option takes the directory; the fixture's compute type is set the same way for all.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    if args.model is None:
+        from translate.paths import cache_dir
+
+        args.model = cache_dir() / "benchmark-models" / "opus-mt-ar-en"  # deterministic: built once, then kept
+        if not (args.model / "config.json").is_file():
+            build_model(args.model, "opus-mt-ar-en")
+        described = "opus-mt-ar-en's size and shapes, random weights"
+        args.new_tokens = 40 if args.new_tokens is None else args.new_tokens
+    else:
+        described = str(args.model)
+        args.new_tokens = args.new_tokens or 0
     sentences = _sentences()
     article = "\n".join(sentences)
-    cli = _cli(args.model, args.compute_type, args.beam, sentences * 4)
+    cli = _cli(str(args.model), args.compute_type, args.beam, args.new_tokens, sentences * 4)
     cli_rate = cli["sentences"] / cli["seconds"]
-    shared = _serve(args.model, args.compute_type, args.beam, sentences * 4, article, shared=True)
-    alone = _serve(args.model, args.compute_type, args.beam, sentences * 4, article, shared=False)
+    shared = _serve(args, sentences * 4, article, shared=True)
+    alone = _serve(args, sentences * 4, article, shared=False)
 
     cpu = cpu_description()
     print(f"CPU: {cpu['model']}; {', '.join(cpu['isa']) or 'no AVX2'}; {cpu['threads']} threads")
-    print(f"model: {args.model}; CTranslate2 {args.compute_type}, beam {args.beam}; no translation memory")
+    length = f"{args.new_tokens} output tokens per sentence" if args.new_tokens else "outputs of the model's length"
+    print(f"model: {described}; CTranslate2 {args.compute_type}, beam {args.beam}; {length}; no translation memory")
     print(f"CLI, one batch job: {cli_rate:.2f} sentences/s ({cli['sentences']} sentences)")
-    header = f"{'load':<22}{'shared sent/s':>14}{'× CLI':>8}{'p50 s':>8}{'p99 s':>8}"
+    header = f"{'load':<22}{'shared sent/s':>14}{'× CLI':>8}{'p50 s':>8}{'p99 s':>8}{'/batch':>8}"
     header += f"{'alone sent/s':>14}{'p50 s':>8}{'p99 s':>8}{'shared × alone':>16}"
     print(header)
     print("-" * len(header))
-    for load in [*(f"{c} x 1 sentence" for c in CLIENTS), "4 x article"]:
+    for load in [*(f"{c} x 1 sentence" for c in args.clients), "4 x article"]:
         a, b = shared[load], alone[load]
         rate_a, rate_b = a["sentences"] / a["wall"], b["sentences"] / b["wall"]
         print(
-            f"{load:<22}{rate_a:>14.2f}{rate_a / cli_rate:>7.0%} {a['p50']:>8.2f}{a['p99']:>8.2f}"
+            f"{load:<22}{rate_a:>14.2f}{rate_a / cli_rate:>7.0%} {a['p50']:>8.2f}{a['p99']:>8.2f}{a['per_batch']:>8.1f}"
             f"{rate_b:>14.2f}{b['p50']:>8.2f}{b['p99']:>8.2f}{rate_a / rate_b:>15.1f}×"
         )
         if a["failures"] or b["failures"]:
             print(f"  failed requests: shared {a['failures']}, alone {b['failures']}")
     print(f"server peak RSS: shared {shared['rss_mb']:.0f} MB, alone {alone['rss_mb']:.0f} MB")
+    print("/batch: sentences per model batch, with batches shared (the warm-up's left out)")
     if args.json:
-        record = {"cpu": cpu, "cli": cli, "shared": shared, "alone": alone}
-        args.json.write_text(json.dumps(record, indent=1), encoding="utf-8")
+        record = {"cpu": cpu, "model": described, "new_tokens": args.new_tokens, "cli": cli}
+        args.json.write_text(json.dumps({**record, "shared": shared, "alone": alone}, indent=1), encoding="utf-8")
     return 0
 
 

@@ -43,16 +43,22 @@ class Running:
 
 @contextlib.contextmanager
 def serving(
-    model_dir: Path, *options: str, log: Path, prefix: tuple[str, ...] = (), ready: bool = True
+    model_dir: Path,
+    *options: str,
+    log: Path,
+    prefix: tuple[str, ...] = (),
+    ready: bool = True,
+    command: tuple[str, ...] = ("-m", "translate", "serve"),
 ) -> Iterator[Running]:
-    """A server on a free loopback port with the fixture model (float32: its English exactly), until the end."""
+    """A server on a free loopback port with the fixture model (float32: its English exactly), until the end.
+
+    ``command``: what Python runs, before the options (the benchmark's runs ``tarjama serve`` its own way).
+    """
     port = free_port()
-    command = [
+    command = (
         *prefix,
         sys.executable,
-        "-m",
-        "translate",
-        "serve",
+        *command,
         "--model",
         str(model_dir),
         "--compute-type",
@@ -60,7 +66,7 @@ def serving(
         "--port",
         str(port),
         *options,
-    ]
+    )
     # As a person starts it: no proxy (which would take a connection beyond loopback and hide it from strace),
     # and nothing the product should set itself (GRADIO_ANALYTICS_ENABLED).
     environment = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k != "GRADIO_ANALYTICS_ENABLED"}
