@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from translate.commands.common import parse_size
+from translate.commands.common import on_loopback, parse_size, remembers_corrections
 from translate.ct2 import COMPUTE_TYPES
 from translate.errors import TranslateError
 from translate.registry import find_entry
@@ -96,8 +96,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def is_shared(args: argparse.Namespace) -> bool:
     """Whether people other than the one at this machine can reach the reader."""
-    loopback = args.host in ("localhost", "::1") or args.host.startswith("127.")
-    return bool(args.auth or args.share or not loopback)
+    return bool(args.auth or args.share or not on_loopback(args.host))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         memory=memory,
         glossary_path=glossary,
     )
-    remember = args.remember_corrections == "yes" or (args.remember_corrections == "auto" and not is_shared(args))
+    remember = remembers_corrections(args.remember_corrections, shared=is_shared(args))
     app = build_app(
         pool,
         allow_private_urls=args.allow_private_urls,

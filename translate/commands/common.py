@@ -125,6 +125,17 @@ def open_glossary(args: argparse.Namespace, memory: TranslationMemory | None) ->
     return glossary
 
 
+def on_loopback(host: str) -> bool:
+    """Whether ``host`` (what a server listens on) is reachable from this machine alone."""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def remembers_corrections(choice: str, *, shared: bool) -> bool:
+    """``--remember-corrections`` (``auto``, ``yes``, ``no``): ``auto`` keeps them only when no one else can reach
+    the server (``shared`` false), since what one person corrects is then everyone's translation."""
+    return choice == "yes" or (choice == "auto" and not shared)
+
+
 def parse_size(option: str, value: str) -> int:
     """Bytes in a size such as ``5mb``, ``500kb`` or ``1.5gb`` (decimal units, like Gradio's)."""
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?", value.strip().lower())

@@ -22,10 +22,12 @@ from translate.commands.common import (
     add_engine_arguments,
     add_glossary_arguments,
     add_model_arguments,
+    on_loopback,
     open_glossary,
     open_memory,
     parse_size,
     positive,
+    remembers_corrections,
 )
 from translate.errors import TranslateError
 
@@ -208,8 +210,7 @@ def run(args: argparse.Namespace) -> int:
     )
     memory = open_memory(args)
     glossary = open_glossary(args, memory)
-    loopback = args.host in ("localhost", "::1") or args.host.startswith("127.")
-    remember = args.remember_corrections == "yes" or (args.remember_corrections == "auto" and loopback)
+    remember = remembers_corrections(args.remember_corrections, shared=not on_loopback(args.host))
     model = args.model or default_model()
 
     def load() -> Service:

@@ -5,11 +5,12 @@ worker thread (segmenting, the memory, the glossary, the checks), over a
 :class:`SharedBackend`. When a pass asks the model to translate some
 sentences, they join a queue; the scheduler's thread waits for other
 requests' sentences to arrive (see :meth:`Scheduler._fill`), then takes
-sentences from the waiting requests in turn, one at a time, up to the
-batch's size and token budget, and runs them as one model call. So a
-long document cannot starve short requests: each batch takes from every
-request that waits. Every request gets its sentences back in its
-own order. The model's other work (word alignment, alternatives) runs on the
+the oldest request's next sentence and the other requests' in turn,
+nearest in length first (see :meth:`Scheduler._take`), up to the batch's
+size and token budget, and runs them as one model call. So a long
+document cannot starve short requests: no sentence waits for more
+batches than there are sentences queued before it. Every request gets its sentences
+back in its own order. The model's other work (word alignment, alternatives) runs on the
 same thread, one call at a time, so the model is never used by two threads.
 
 The queue is bounded: :meth:`Scheduler.admit` refuses a request whose
@@ -285,8 +286,8 @@ class Scheduler:
     def _take(self) -> list[tuple[_Job, int]]:
         """The next batch: sentences of the waiting requests in turn, the oldest request's decoding controls.
 
-        The oldest request's next sentence always goes in, so every request
-        is served in its turn. The other requests' follow, one sentence each
+        The oldest request's next sentence always goes in, so no sentence
+        waits for more batches than there are sentences queued before it. The other requests' follow, one sentence each
         per round, those nearest in length first: a batch is padded to its
         longest sentence, and when more wait than a batch holds, sentences
         of a length share one (as the CLI sorts by length) rather than
