@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from importlib.metadata import entry_points
 from typing import NoReturn
 
@@ -75,15 +76,56 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class _Formatter(logging.Formatter):
+    """``level: message``; with ``-v``, a logged exception's traceback follows it."""
+
+    def __init__(self, *, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
     def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname.lower()}: {record.getMessage()}"
+        line = f"{record.levelname.lower()}: {record.getMessage()}"
+        if self.verbose and record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+class _Repeats(logging.Filter):
+    """A line logged again within ``window`` seconds is held back, and counted on the next one let through: a
+    flood (a client sending the same bad request, the system out of file handles) cannot fill the disk."""
+
+    def __init__(self, window: float = 10.0, remembered: int = 1024) -> None:
+        super().__init__()
+        self.window, self.remembered = window, remembered
+        self._seen: dict[tuple[str, int, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.levelno, record.getMessage())
+        now = time.monotonic()
+        last, held = self._seen.get(key, (float("-inf"), 0))
+        if now - last < self.window:
+            self._seen[key] = (last, held + 1)
+            return False
+        if len(self._seen) >= self.remembered:
+            self._seen = {k: v for k, v in self._seen.items() if now - v[0] < self.window}
+        self._seen[key] = (now, 0)
+        if held:
+            record.msg = f"{record.getMessage()} (and {held} more like it in the {self.window:g} s before)"
+            record.args = ()
+        return True
 
 
 def _configure_logging(*, verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Formatter())
+    handler.setFormatter(_Formatter(verbose=verbose))
+    handler.addFilter(_Repeats())
     logger.handlers = [handler]
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
     # A server's one line per request is what it is run for: shown without -v (only `tarjama serve` logs here).
     logging.getLogger("tarjama.requests").setLevel(logging.INFO)
+    # The HTTP server's and the event loop's own warnings (bad requests, accept() failing) go through the same
+    # handler, so repeats are held back there too.
+    for name in ("uvicorn", "asyncio"):
+        other = logging.getLogger(name)
+        other.handlers = [handler]
+        other.propagate = False

@@ -112,6 +112,28 @@ def register(commands: argparse._SubParsersAction) -> None:
         help=f"a request taking longer is given up, 503 (default {defaults.deadline:g})",
     )
     serve.add_argument(
+        "--max-connections",
+        type=positive,
+        default=defaults.max_connections,
+        metavar="N",
+        help=f"connections held at once; more are refused at once with 503 (default {defaults.max_connections:,}, "
+        "fewer if the open-file limit is lower)",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=defaults.header_timeout,
+        metavar="SECONDS",
+        help=f"a connection whose request headers take longer is closed (default {defaults.header_timeout:g})",
+    )
+    serve.add_argument(
+        "--metrics-token",
+        default=os.environ.get("TARJAMA_METRICS_TOKEN", ""),
+        metavar="TOKEN",
+        help="/metrics answers only requests with 'Authorization: Bearer TOKEN' (or set TARJAMA_METRICS_TOKEN); "
+        "without it, /metrics needs an API key when keys are required, and is open otherwise",
+    )
+    serve.add_argument(
         "--cors",
         action="append",
         default=[],
@@ -175,7 +197,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from translate.server.app import build_app
+        from translate.server.app import build_app, guarded
+        from translate.server.connections import connection_cap, guarded_protocol, raise_file_limit
         from translate.server.limits import KeyStore, Limits
         from translate.server.server import Server
         from translate.server.service import Service
@@ -197,9 +220,11 @@ def run(args: argparse.Namespace) -> int:
         alternatives_limit=args.alternatives_limit,
         max_queued=args.max_queue,
         deadline=args.deadline,
+        max_connections=args.max_connections,
+        header_timeout=args.header_timeout,
     )
-    if args.deadline <= 0:
-        raise UsageError("--deadline must be more than 0 seconds")
+    if args.deadline <= 0 or args.header_timeout <= 0:
+        raise UsageError("--deadline and --header-timeout must be more than 0 seconds")
     keys = KeyStore(args.api_keys) if args.api_keys else None
     if keys is not None and not keys.all():
         logger.warning(
@@ -231,6 +256,7 @@ def run(args: argparse.Namespace) -> int:
         files=Path(tempfile.mkdtemp(prefix="tarjama-serve-")),
         remember_corrections=remember,
         log_text=args.log_text,
+        metrics_token=args.metrics_token,
     )
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before Gradio is imported: no visit counts sent
     mount = None if args.no_reader or keys is not None else _reader()
@@ -256,11 +282,15 @@ def run(args: argparse.Namespace) -> int:
         f"{'; the reader at /' if mount is not None else ''})",
         file=sys.stderr,
     )
+    connections = connection_cap(limits.max_connections, raise_file_limit())
     uvicorn.run(
-        app,
+        guarded(app, server, cors=args.cors),
         host=args.host,
         port=args.port,
+        http=guarded_protocol(connections, limits.header_timeout),
         log_level="warning",
+        log_config=None,  # its warnings go through tarjama's handler (one line each, repeats held back)
+        access_log=False,  # the guard logs each request once
         server_header=False,
         timeout_graceful_shutdown=int(args.deadline) + 5,
     )

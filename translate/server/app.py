@@ -1,5 +1,6 @@
 """The ASGI app of ``tarjama serve``: LibreTranslate's API, tarjama's own (``/v1``) and metrics, over a
-:class:`~translate.server.server.Server`; the reader mounts onto it (``ui.serve``)."""
+:class:`~translate.server.server.Server`; the reader mounts onto it (``ui.serve``), and :func:`guarded` puts the
+:class:`~translate.server.guard.Guard` around the whole."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
+    from translate.server.guard import Guard
+
 
 def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
-    """The server's app: its routes, the body limit on them, CORS for ``cors`` origins (``*``: any).
+    """The server's app: its routes, and CORS for ``cors`` origins (``*``: any). Serve it :func:`guarded`.
 
     FastAPI, not bare Starlette, only because the reader (Gradio) mounts onto it; the routes are Starlette's
     own and the schema is tarjama's (``/spec``), so FastAPI's generated pages are off.
@@ -28,7 +31,6 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
     from starlette.routing import Route
 
     from translate.server import api, libretranslate
-    from translate.server.limits import BodyLimit
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -40,13 +42,16 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
     async def metrics(request: Request) -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+        server.check_metrics(request)
         return Response(generate_latest(server.registry), media_type=CONTENT_TYPE_LATEST)
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    served = [*libretranslate.routes(server), *api.routes(server), Route("/metrics", metrics)]
+    served = [
+        *libretranslate.routes(server),
+        *api.routes(server),
+        Route("/metrics", libretranslate.endpoint(server, metrics), methods=["GET"]),
+    ]
     app.router.routes.extend(served)
-    paths = tuple(route.path.split("{")[0] for route in served)
-    app.add_middleware(BodyLimit, limits=server.limits, paths=paths, uploads=("/translate_file", "/v1/documents"))
     if cors:
         app.add_middleware(
             CORSMiddleware,
@@ -55,3 +60,11 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
             allow_headers=["Content-Type", "Authorization"],
         )
     return app
+
+
+def guarded(app: FastAPI, server: Server, *, cors: Sequence[str] = ()) -> Guard:
+    """``app`` (the reader mounted on it or not) behind the :class:`~translate.server.guard.Guard`: what the
+    process serves, every route of it."""
+    from translate.server.guard import Guard
+
+    return Guard(app, server, routes=app.router.routes, cors=cors)

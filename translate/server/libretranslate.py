@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from translate.errors import InputError, TranslateError
+from translate.server.guard import printable
 from translate.server.limits import LimitError
 from translate.server.service import Detected, detect
 
@@ -100,7 +101,29 @@ def parse_json(body: bytes, *, not_an_object: str) -> dict[str, Any]:
         raise BadRequest(f"Invalid request: the body is not valid JSON ({type(exc).__name__})") from None
     if not isinstance(data, dict):
         raise BadRequest(not_an_object)
+    if not _encodable(data):
+        raise BadRequest("Invalid request: the JSON holds a lone surrogate (\\ud800–\\udfff), which is not text")
     return data
+
+
+def _encodable(data: Any) -> bool:
+    """Whether every string in ``data`` (keys too) is text that UTF-8 can hold: JSON's ``\\ud800`` escapes can
+    make a lone surrogate, which no later step could encode. Walked without recursion (any depth)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return False
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return True
 
 
 def _texts(fields: dict[str, Any]) -> tuple[list[str], bool]:
@@ -114,6 +137,17 @@ def _texts(fields: dict[str, Any]) -> tuple[list[str], bool]:
     return texts, isinstance(q, list)
 
 
+def _count(value: Any, name: str) -> int:
+    """A whole number of 0 or more, from JSON (a number) or a form (its digits); absent or empty is 0."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise BadRequest(f"Invalid request: {name} parameter must be a whole number from 0")
+    return value
+
+
 def parse_translate(fields: dict[str, Any], server: Server) -> TranslateRequest:
     """A validated :class:`TranslateRequest`, or :class:`BadRequest` with LibreTranslate's message."""
     limits = server.limits
@@ -123,10 +157,7 @@ def parse_translate(fields: dict[str, Any], server: Server) -> TranslateRequest:
             raise BadRequest(f"Invalid request: missing {name} parameter")
         if not isinstance(fields[name], str):
             raise BadRequest(f"Invalid request: {name} must be a string")
-    try:
-        alternatives = max(0, int(fields.get("alternatives") or 0))
-    except (TypeError, ValueError):
-        raise BadRequest("Invalid request: alternatives parameter is not a number") from None
+    alternatives = _count(fields.get("alternatives"), "alternatives")
     if alternatives > limits.alternatives_limit:
         raise BadRequest(f"Invalid request: alternatives parameter must be <= {limits.alternatives_limit}")
     if is_list and len(texts) > limits.batch_limit:
@@ -150,27 +181,26 @@ def parse_translate(fields: dict[str, Any], server: Server) -> TranslateRequest:
 def endpoint(
     server: Server, handler: Callable[[Request], Awaitable[Response]]
 ) -> Callable[[Request], Awaitable[Response]]:
-    """``handler`` answering errors as ``{"error": …}`` with their status, and every request counted and logged."""
+    """``handler`` answering errors as ``{"error": …}`` with their status (the guard counts and logs them)."""
 
     async def answer(request: Request) -> Response:
-        started = time.monotonic()
         try:
-            response = await handler(request)
+            return await handler(request)
         except LimitError as exc:
             headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-            response = JSONResponse({"error": str(exc)}, status_code=exc.status, headers=headers)
-        except HTTPException as exc:  # Starlette's own refusals (a form with too many fields or files)
-            response = JSONResponse({"error": f"Invalid request: {exc.detail}"}, status_code=exc.status_code)
+            return JSONResponse({"error": str(exc)}, status_code=exc.status, headers=headers)
+        except HTTPException as exc:  # Starlette's own refusals (a form with too many fields), an upload too large
+            return JSONResponse({"error": f"Invalid request: {exc.detail}"}, status_code=exc.status_code)
+        except ClientDisconnect:  # gone while its body arrived: no one reads this answer, the guard counts a 499
+            return JSONResponse({"error": "the client went away"}, status_code=499)
         except TranslateError as exc:  # the model could not do it (it says why)
-            response = JSONResponse({"error": f"Cannot translate text: {exc}"}, status_code=500)
-        except Exception as exc:  # a fault of the server's: logged whole once, answered in one line
-            logger.exception("%s %s failed", request.method, request.url.path)
-            response = JSONResponse(
+            return JSONResponse({"error": f"Cannot translate text: {exc}"}, status_code=500)
+        except Exception as exc:  # a fault of the server's: logged whole once (with -v), answered in one line
+            logger.exception("%s %s failed", request.method, printable(request.url.path))
+            return JSONResponse(
                 {"error": f"The server failed on this request ({type(exc).__name__}); its log has the details"},
                 status_code=500,
             )
-        server.observe(request, response.status_code, time.monotonic() - started)
-        return response
 
     return answer
 

@@ -10,7 +10,6 @@ limits, managed with ``tarjama serve keys``.
 from __future__ import annotations
 
 import collections
-import json
 import math
 import secrets
 import sqlite3
@@ -48,6 +47,12 @@ class Limits:
     """Sentences waiting for the model at most; a request that would go over gets 429."""
     deadline: float = 120.0
     """Seconds a request may take before it is given up (503)."""
+    reader_bytes: int = 6_000_000
+    """Largest request body the reader's routes take: its longest text (5 MB) and the rest of the request."""
+    max_connections: int = 2048
+    """Connections held at once; more are refused at once (503)."""
+    header_timeout: float = 10.0
+    """Seconds a request's headers may take to arrive, from the connection's start or its last answer."""
 
 
 class LimitError(Exception):
@@ -57,69 +62,6 @@ class LimitError(Exception):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
-
-
-class BodyLimit:
-    """ASGI middleware: on the API's ``paths``, a body over the limit (by its Content-Length, or as it arrives)
-    is answered 413 at once; ``uploads`` (documents) have a limit of their own. Other paths (the reader, with
-    its own upload limit) pass through."""
-
-    def __init__(
-        self, app: ASGIApp, limits: Limits, *, paths: tuple[str, ...] = (), uploads: tuple[str, ...] = ()
-    ) -> None:
-        self.app = app
-        self.limits = limits
-        self.paths = paths
-        self.uploads = uploads
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or not any(
-            path == p or (p.endswith("/") and path.startswith(p)) for p in self.paths
-        ):
-            await self.app(scope, receive, send)
-            return
-        upload = any(path.startswith(prefix) for prefix in self.uploads)
-        limit = self.limits.file_bytes if upload else self.limits.body_bytes
-        what = "a document" if upload else "a request body"
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > limit:
-            await _refuse(send, 413, f"{what} of at most {limit:,} bytes is accepted; this one has {int(declared):,}")
-            return
-        received = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _TooLarge
-            return message
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted, watched)
-        except _TooLarge:
-            if not started:
-                await _refuse(send, 413, f"{what} of at most {limit:,} bytes is accepted")
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _refuse(send: Send, status: int, message: str) -> None:
-    body = json.dumps({"error": message}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 class RateLimiter:

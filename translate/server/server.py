@@ -10,11 +10,12 @@ logged in one line (method, path, status, time; its text only with
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +24,7 @@ import anyio.abc
 from starlette.requests import Request
 
 from translate.errors import InputError, TranslateError
+from translate.server.guard import printable
 from translate.server.limits import KeyStore, LimitError, Limits, RateLimiter
 from translate.server.scheduler import CURRENT, Cancelled, Overloaded, Ticket
 
@@ -50,6 +52,8 @@ class Server:
         files: Path,
         remember_corrections: bool = False,
         log_text: bool = False,
+        public_url: str = "",
+        metrics_token: str = "",
     ) -> None:
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -59,6 +63,8 @@ class Server:
         self.files = files
         self.remember_corrections = remember_corrections
         self.log_text_enabled = log_text
+        self.public_url = public_url  # where clients reach the server (behind a proxy: the proxy's address)
+        self.metrics_token = metrics_token
         self.service: Service | None = None
         self.failed: str = ""
         self._settled = threading.Event()  # the model loaded, or failed to
@@ -193,14 +199,32 @@ class Server:
                 ticket.cancel("the client went away")
                 return
 
-    def observe(self, request: Request, status: int, seconds: float) -> None:
-        """Count and log one answered request (its text only when asked to)."""
-        route = request.scope.get("route")
-        name = getattr(route, "path", request.url.path)
-        self.requests.labels(name, str(status)).inc()
-        self.latency.labels(name).observe(seconds)
-        client = request.client.host if request.client else "-"
-        requests_log.info("%s %s %s %d %.3fs", client, request.method, request.url.path, status, seconds)
+    def observe(self, scope: MutableMapping[str, Any], route: str, status: int, seconds: float) -> None:
+        """Count and log one answered request, under its ``route`` (a template: the labels stay bounded)."""
+        self.requests.labels(route, str(status)).inc()
+        self.latency.labels(route).observe(seconds)
+        client = scope.get("client")
+        requests_log.info(
+            "%s %s %s %d %.3fs",
+            client[0] if client else "-",
+            scope["method"],
+            printable(scope["path"]),
+            status,
+            seconds,
+        )
+
+    def check_metrics(self, request: Request) -> None:
+        """Whether ``request`` may read ``/metrics``: with ``--metrics-token``, it must send it (``Authorization:
+        Bearer``); with API keys required, a valid key; else anyone may (:class:`LimitError` 401/403 if not)."""
+        sent = request.headers.get("authorization", "")
+        bearer = sent[7:].strip() if sent[:7].lower() == "bearer " else ""
+        if self.metrics_token:
+            if not hmac.compare_digest(bearer.encode(), self.metrics_token.encode()):
+                raise LimitError(401, "Unauthorized: /metrics needs the operator's token (Authorization: Bearer …)")
+        elif self.keys is not None:
+            key = bearer or request.query_params.get("api_key", "")
+            if not key or self.keys.find(key) is None:
+                raise LimitError(403, "Invalid API key: /metrics needs one on this server (api_key or Bearer)")
 
     def log_text(self, texts: Sequence[str]) -> None:
         """The texts of a request, in the log, when the server was asked to (``--log-text``)."""
