@@ -386,12 +386,12 @@ def test_nothing_phones_out(model_dir: Path, tmp_path: Path) -> None:
 def test_translated_files_are_kept_thirty_minutes(tmp_path: Path) -> None:
     import os
 
-    from translate.server.libretranslate import FILE_LIFETIME, _forget_old_files
+    from translate.server.downloads import FILE_LIFETIME, Downloads
 
-    old, new = tmp_path / "old.note_en.docx", tmp_path / "new.note_en.docx"
-    old.write_bytes(b"x")
-    new.write_bytes(b"y")
+    files = Downloads(tmp_path, limit=1_000)
+    old, new = files.put("old_en.docx", b"x"), files.put("new_en.docx", b"y")
     expired = time.time() - FILE_LIFETIME - 60
-    os.utime(old, (expired, expired))
-    _forget_old_files(tmp_path)
-    assert not old.exists() and new.exists()
+    os.utime(tmp_path / old, (expired, expired))
+    assert files.find(old) is None and files.find(new) == tmp_path / new  # expired: not served, even before…
+    files.forget_old()
+    assert not (tmp_path / old).exists() and (tmp_path / new).exists()  # …it is removed

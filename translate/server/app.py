@@ -20,14 +20,14 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
     """The server's app: its routes, the body limit on them, CORS for ``cors`` origins (``*``: any).
 
     FastAPI, not bare Starlette, only because the reader (Gradio) mounts onto it; the routes are Starlette's
-    own and the schema is tarjama's (``/spec``), so FastAPI's generated pages are off.
+    own and the schema is tarjama's (``/openapi.json``, ``/docs``), so FastAPI's generated pages are off.
     """
     from fastapi import FastAPI
     from starlette.middleware.cors import CORSMiddleware
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from translate.server import api, libretranslate
+    from translate.server import api, docs, libretranslate
     from translate.server.limits import BodyLimit
 
     @asynccontextmanager
@@ -36,6 +36,7 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
         yield
         if server.service is not None:
             server.service.close()
+        server.files.remove()  # translated files are not left behind in /tmp
 
     async def metrics(request: Request) -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -43,7 +44,7 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
         return Response(generate_latest(server.registry), media_type=CONTENT_TYPE_LATEST)
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    served = [*libretranslate.routes(server), *api.routes(server), Route("/metrics", metrics)]
+    served = [*libretranslate.routes(server), *api.routes(server), *docs.routes(server), Route("/metrics", metrics)]
     app.router.routes.extend(served)
     paths = tuple(route.path.split("{")[0] for route in served)
     app.add_middleware(BodyLimit, limits=server.limits, paths=paths, uploads=("/translate_file", "/v1/documents"))
