@@ -211,3 +211,23 @@ def test_the_download_name_cannot_break_its_header() -> None:
         'attachment; filename="a_b_c__X_ y ___.txt"; '
         "filename*=UTF-8''a%22b%3Bc%0D%0AX%3A%20y%20%D9%85%D9%84%D9%81.txt"
     )
+
+
+def test_the_docs_page_escapes_what_the_schema_says() -> None:
+    from translate.server.docs import page
+
+    hostile = "<script>alert(1)</script>"
+    spec = {
+        "info": {"title": hostile, "version": "1", "description": hostile},
+        "paths": {
+            "/a": {
+                "post": {
+                    "summary": hostile,
+                    "requestBody": {"content": {"application/json": {"schema": {"properties": {hostile: {}}}}}},
+                    "responses": {"200": {"description": hostile}},
+                }
+            }
+        },
+    }
+    text = page(spec)
+    assert "<script" not in text and text.count("&lt;script&gt;") == 7  # title twice, summary twice, the rest once
