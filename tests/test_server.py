@@ -172,7 +172,7 @@ def test_documents_come_back_as_themselves(server, tmp_path: Path) -> None:
         ({"json": {"q": "x", "target": "en"}}, 400, "missing source parameter"),
         ({"json": {"q": "x", "source": "fr", "target": "en"}}, 400, "fr is not supported"),
         ({"json": {"q": "x", "source": "ar", "target": "en", "format": "pdf"}}, 400, "pdf format is not supported"),
-        ({"json": {"q": "x", "source": "ar", "target": "en", "alternatives": "many"}}, 400, "not a number"),
+        ({"json": {"q": "x", "source": "ar", "target": "en", "alternatives": "many"}}, 400, "must be a whole number"),
         ({"json": {"q": ["مرحبا"] * 100_000, "source": "ar", "target": "en"}}, 413, "at most 1,000,000 bytes"),
         ({"json": {"q": ["مرحبا"] * 200, "source": "ar", "target": "en"}}, 400, "request (200) exceeds text limit"),
         ({"json": {"q": "م" * 20_001, "source": "ar", "target": "en"}}, 400, "exceeds text limit (20000)"),
@@ -386,12 +386,12 @@ def test_nothing_phones_out(model_dir: Path, tmp_path: Path) -> None:
 def test_translated_files_are_kept_thirty_minutes(tmp_path: Path) -> None:
     import os
 
-    from translate.server.libretranslate import FILE_LIFETIME, _forget_old_files
+    from translate.server.downloads import FILE_LIFETIME, Downloads
 
-    old, new = tmp_path / "old.note_en.docx", tmp_path / "new.note_en.docx"
-    old.write_bytes(b"x")
-    new.write_bytes(b"y")
+    files = Downloads(tmp_path, limit=1_000)
+    old, new = files.put("old_en.docx", b"x"), files.put("new_en.docx", b"y")
     expired = time.time() - FILE_LIFETIME - 60
-    os.utime(old, (expired, expired))
-    _forget_old_files(tmp_path)
-    assert not old.exists() and new.exists()
+    os.utime(tmp_path / old, (expired, expired))
+    assert files.find(old) is None and files.find(new) == tmp_path / new  # expired: not served, even before…
+    files.forget_old()
+    assert not (tmp_path / old).exists() and (tmp_path / new).exists()  # …it is removed

@@ -11,7 +11,6 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,6 +95,27 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=f"{defaults.file_bytes // 1_000_000}mb",
         metavar="SIZE",
         help="largest document (default 20mb)",
+    )
+    serve.add_argument(
+        "--files-limit",
+        default=f"{defaults.files_bytes // 1_000_000_000}gb",
+        metavar="SIZE",
+        help="translated files kept for download (/translate_file), all together; the oldest go first (default 1gb)",
+    )
+    serve.add_argument(
+        "--public-url",
+        default="",
+        metavar="URL",
+        help="the URL clients reach this server at (https://translate.example.org), for the links it answers "
+        "(default: a listed proxy's X-Forwarded-Host, else the address a request reached; never its Host header)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        action="append",
+        default=[],
+        metavar="ADDRESSES",
+        help="believe X-Forwarded-For, -Proto and -Host from these proxies (addresses or networks, comma-separated "
+        "or repeated; * for any; default: from none)",
     )
     serve.add_argument(
         "--max-queue",
@@ -210,10 +230,21 @@ def run(args: argparse.Namespace) -> int:
     from translate.backend import load_backend
     from translate.glossary import glossary_beside
     from translate.registry import default_model, resolve_model
+    from translate.server.downloads import new_folder
+    from translate.server.links import Forwarded, parse_proxies, parse_public_url
 
+    try:
+        proxies = parse_proxies(args.forwarded_allow_ips)
+    except ValueError as exc:
+        raise UsageError(f"--forwarded-allow-ips: {exc}") from None
+    try:
+        public_url = parse_public_url(args.public_url) if args.public_url else ""
+    except ValueError as exc:
+        raise UsageError(f"--public-url {exc}") from None
     limits = Limits(
         body_bytes=parse_size("--body-limit", args.body_limit),
         file_bytes=parse_size("--file-limit", args.file_limit),
+        files_bytes=parse_size("--files-limit", args.files_limit),
         char_limit=args.char_limit,
         batch_limit=args.batch_limit,
         req_limit=args.req_limit,
@@ -253,7 +284,8 @@ def run(args: argparse.Namespace) -> int:
         load,
         limits=limits,
         keys=keys,
-        files=Path(tempfile.mkdtemp(prefix="tarjama-serve-")),
+        files=new_folder(),
+        public_url=public_url,
         remember_corrections=remember,
         log_text=args.log_text,
         metrics_token=args.metrics_token,
@@ -283,17 +315,26 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     connections = connection_cap(limits.max_connections, raise_file_limit())
-    uvicorn.run(
-        guarded(app, server, cors=args.cors),
-        host=args.host,
-        port=args.port,
-        http=guarded_protocol(connections, limits.header_timeout),
-        log_level="warning",
-        log_config=None,  # its warnings go through tarjama's handler (one line each, repeats held back)
-        access_log=False,  # the guard logs each request once
-        server_header=False,
-        timeout_graceful_shutdown=int(args.deadline) + 5,
-    )
+    served: Any = guarded(app, server, cors=args.cors)
+    if args.forwarded_allow_ips:  # outside the guard: it logs and limits the client the proxy names
+        served = Forwarded(served, proxies)
+    try:
+        uvicorn.run(
+            served,
+            host=args.host,
+            port=args.port,
+            http=guarded_protocol(connections, limits.header_timeout),
+            log_level="warning",
+            log_config=None,  # its warnings go through tarjama's handler (one line each, repeats held back)
+            access_log=False,  # the guard logs each request once
+            server_header=False,
+            timeout_graceful_shutdown=int(args.deadline) + 5,
+            # uvicorn's default believes X-Forwarded-For from 127.0.0.1 (or $FORWARDED_ALLOW_IPS): any local
+            # program could then pass for any client. Only the proxies the operator lists are believed (Forwarded).
+            proxy_headers=False,
+        )
+    finally:
+        server.files.remove()  # also when the server never started (its port taken), where no lifespan ran
     return 0
 
 

@@ -23,14 +23,14 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
     """The server's app: its routes, and CORS for ``cors`` origins (``*``: any). Serve it :func:`guarded`.
 
     FastAPI, not bare Starlette, only because the reader (Gradio) mounts onto it; the routes are Starlette's
-    own and the schema is tarjama's (``/spec``), so FastAPI's generated pages are off.
+    own and the schema is tarjama's (``/openapi.json``, ``/docs``), so FastAPI's generated pages are off.
     """
     from fastapi import FastAPI
     from starlette.middleware.cors import CORSMiddleware
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from translate.server import api, libretranslate
+    from translate.server import api, docs, libretranslate
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -38,6 +38,7 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
         yield
         if server.service is not None:
             server.service.close()
+        server.files.remove()  # translated files are not left behind in /tmp
 
     async def metrics(request: Request) -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -49,6 +50,7 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
     served = [
         *libretranslate.routes(server),
         *api.routes(server),
+        *docs.routes(server),
         Route("/metrics", libretranslate.endpoint(server, metrics), methods=["GET"]),
     ]
     app.router.routes.extend(served)

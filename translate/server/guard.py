@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from starlette.exceptions import HTTPException
 
 from translate.server.limits import ASGIApp, LimitError, Message, Receive, Scope, Send
+from translate.server.links import FORWARDED_HOST
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -170,7 +171,7 @@ class Guard:
             writes = READER_WRITE_TYPES
         if writes is None:
             return
-        if not self._same_site(headers):
+        if not self._same_site(scope, headers):
             raise LimitError(
                 403,
                 "Forbidden: a web page of another site may not send this request "
@@ -182,9 +183,10 @@ class Guard:
         ):
             raise LimitError(415, f"Unsupported Media Type: send {' or '.join(sorted(writes))}")
 
-    def _same_site(self, headers: dict[str, str]) -> bool:
-        """Whether a browser sent this from a page of this server, or of an origin the operator allows (``--cors``);
-        a request with neither ``Origin`` nor ``Sec-Fetch-Site`` is no browser's page, so no one's forgery."""
+    def _same_site(self, scope: Scope, headers: dict[str, str]) -> bool:
+        """Whether a browser sent this from a page of this server (as it reached it: its ``Host``, ``--public-url``,
+        or the host a listed proxy forwards), or of an origin the operator allows (``--cors``); a request with neither
+        ``Origin`` nor ``Sec-Fetch-Site`` is no browser's page, so no one's forgery."""
         origin = headers.get("origin")
         fetch_site = headers.get("sec-fetch-site", "")
         if origin is None:
@@ -193,10 +195,10 @@ class Guard:
             return True
         if origin == "null":  # a sandboxed frame, a file: page
             return False
-        own = {headers.get("host", "").lower()}
-        public = self.server.public_url
-        if public:
-            own.add(urlsplit(public).netloc.lower())
+        own = {headers.get("host", "").lower(), str(scope.get(FORWARDED_HOST, "")).lower()}
+        if self.server.public_url:
+            own.add(urlsplit(self.server.public_url).netloc.lower())
+        own.discard("")  # an Origin that is no URL has no host: it matches nothing
         return urlsplit(origin).netloc.lower() in own and fetch_site in ("", "same-origin")
 
     async def _buffered(self, scope: Scope, receive: Receive, limit: int) -> Receive:

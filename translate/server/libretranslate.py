@@ -12,11 +12,8 @@ or a request ran past its deadline. The routes parse, validate and answer;
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +26,10 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from translate.errors import InputError, TranslateError
+from translate.server.downloads import content_disposition, download_name, link_path
 from translate.server.guard import printable
 from translate.server.limits import LimitError
+from translate.server.links import base_url
 from translate.server.service import Detected, detect
 
 if TYPE_CHECKING:
@@ -44,8 +43,6 @@ LANGUAGES = [
     {"code": "en", "name": "English", "targets": []},
 ]
 FORMATS = ("text", "html")
-FILE_LIFETIME = 30 * 60
-"""Seconds a translated file stays downloadable (LibreTranslate's 30 minutes)."""
 DOCUMENTS = (".txt", ".docx", ".html", ".htm", ".md", ".epub", ".srt", ".vtt", ".pdf")
 """What ``/translate_file`` takes: what tarjama reads and writes back (a ``.txt`` as text; a PDF as ``.docx``)."""
 
@@ -236,11 +233,15 @@ def routes(server: Server) -> list[Route]:
 
     async def detect_language(request: Request) -> Response:
         fields = await read_fields(request)
-        texts, _ = _texts(fields)
+        texts, is_list = _texts(fields)
+        most = server.limits.batch_limit
+        if is_list and len(texts) > most:
+            raise BadRequest(f"Invalid request: request ({len(texts)}) exceeds text limit ({most})")
         key = fields.get("api_key") or ""
         server.access(request, key if isinstance(key, str) else "", cost=1, characters=0)
-        found = detect(" ".join(texts))
-        return JSONResponse([{"confidence": found.confidence, "language": found.language}])
+        # LibreTranslate's shape: a list of candidates for a text, one such list per text of a list.
+        found = [[{"confidence": d.confidence, "language": d.language}] for d in map(detect, texts)]
+        return JSONResponse(found if is_list else found[0])
 
     async def health(request: Request) -> Response:
         if server.service is None:
@@ -287,22 +288,18 @@ def routes(server: Server) -> list[Route]:
         server.access(request, key, cost=1, characters=0)
         written = await translated_document(server, request, name, data)
         suffix = Path(name).suffix.lower()
-        _forget_old_files(server.files)
-        stored = f"{uuid.uuid4().hex}.{Path(name).stem}_en{'.docx' if suffix == '.pdf' else suffix}"
-        (server.files / stored).write_bytes(written)
-        return JSONResponse({"translatedFileUrl": str(request.url_for("download_file", filename=stored))})
+        stored = server.files.put(f"{Path(name).stem}_en{'.docx' if suffix == '.pdf' else suffix}", written)
+        link = base_url(request.scope, server.public_url) + link_path(stored)
+        return JSONResponse({"translatedFileUrl": link})
 
     async def download_file(request: Request) -> Response:
         filename = request.path_params["filename"]
-        path = server.files / filename
-        if "/" in filename or "\\" in filename or filename.startswith(".") or not path.is_file():
-            raise LimitError(404, "no such file: it may have expired (translated files are kept for 30 minutes)")
-        return FileResponse(path, filename=filename.split(".", 1)[1])
-
-    async def spec(request: Request) -> Response:
-        from translate.server.openapi import openapi
-
-        return JSONResponse(openapi(server))
+        path = server.files.find(filename)
+        if path is None:
+            raise LimitError(
+                404, "no such file: it may have expired (translated files are kept for 30 minutes); translate it again"
+            )
+        return FileResponse(path, headers={"Content-Disposition": content_disposition(download_name(filename))})
 
     return [
         Route("/translate", endpoint(server, translate), methods=["POST"]),
@@ -312,17 +309,7 @@ def routes(server: Server) -> list[Route]:
         Route("/frontend/settings", endpoint(server, settings), methods=["GET"]),
         Route("/translate_file", endpoint(server, translate_file), methods=["POST"]),
         Route("/download_file/{filename}", endpoint(server, download_file), methods=["GET"], name="download_file"),
-        Route("/spec", endpoint(server, spec), methods=["GET"]),
     ]
-
-
-def _forget_old_files(folder: Path) -> None:
-    """Translated files older than :data:`FILE_LIFETIME` are removed (each new one is a chance to look)."""
-    now = time.time()
-    for path in folder.iterdir():
-        with contextlib.suppress(OSError):
-            if now - path.stat().st_mtime > FILE_LIFETIME:
-                path.unlink()
 
 
 async def translated_document(

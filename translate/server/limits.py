@@ -35,6 +35,8 @@ class Limits:
     """Largest request body, except a file upload (``file_bytes``)."""
     file_bytes: int = 20_000_000
     """Largest document sent to ``/translate_file`` and ``/v1/documents``."""
+    files_bytes: int = 1_000_000_000
+    """Translated files kept for download (``/translate_file``), all together; the oldest go first."""
     char_limit: int = 20_000
     """Most characters one request may ask to translate (all its texts together)."""
     batch_limit: int = 128

@@ -1,4 +1,5 @@
-"""The server's OpenAPI 3.1 schema (``GET /spec``): LibreTranslate's routes as tarjama serves them, and ``/v1``."""
+"""The server's OpenAPI 3.1 schema (``GET /openapi.json``, ``GET /spec``; a page of it at ``/docs``): LibreTranslate's
+routes as tarjama serves them, ``/v1``, and the rest (metrics, the schema and the page themselves)."""
 
 from __future__ import annotations
 
@@ -43,9 +44,11 @@ def _errors(*codes: int) -> dict[str, Any]:
     words = {
         400: "Bad request (the message says what is wrong)",
         403: "No valid API key",
+        404: "No such file: expired (30 minutes) or evicted to make room (--files-limit)",
         413: "Body over the limit",
         429: "Too many requests, or the queue is full (see Retry-After)",
         503: "The model is not loaded yet, or the request ran past its deadline",
+        507: "The translated file is larger than the server keeps for download (--files-limit)",
     }
     return {
         str(code): {"description": words[code], "content": {"application/json": {"schema": ERROR}}} for code in codes
@@ -66,6 +69,11 @@ def _body(schema: dict[str, Any], *, form: bool = True) -> dict[str, Any]:
 
 def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"200": {"description": description, "content": {"application/json": {"schema": schema}}}}
+
+
+def _get(summary: str, kind: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    content = {kind: {"schema": schema} if schema else {}}
+    return {"get": {"summary": summary, "responses": {"200": {"description": "OK", "content": content}}}}
 
 
 def openapi(server: Server) -> dict[str, Any]:
@@ -136,7 +144,18 @@ def openapi(server: Server) -> dict[str, Any]:
                             "required": ["q"],
                         }
                     ),
-                    "responses": {**_json({"type": "array", "items": DETECTED}), **_errors(400, 403, 413, 429)},
+                    "responses": {
+                        **_json(
+                            {
+                                "oneOf": [
+                                    {"type": "array", "items": DETECTED},
+                                    {"type": "array", "items": {"type": "array", "items": DETECTED}},
+                                ]
+                            },
+                            "The candidates for a text; a list of them, one per text, for a list q",
+                        ),
+                        **_errors(400, 403, 413, 429),
+                    },
                 }
             },
             "/languages": {"get": {"summary": "Languages served", "responses": _json({"type": "array"})}},
@@ -153,7 +172,36 @@ def openapi(server: Server) -> dict[str, Any]:
                 "post": {
                     "summary": "Translate a document (LibreTranslate): a link to download it",
                     "requestBody": upload,
-                    "responses": {**_json({"type": "object"}), **_errors(400, 403, 413, 429, 503)},
+                    "responses": {
+                        **_json(
+                            {
+                                "type": "object",
+                                "properties": {"translatedFileUrl": {"type": "string", "format": "uri"}},
+                                "required": ["translatedFileUrl"],
+                            },
+                            "Where to download it, for 30 minutes (built from --public-url, a trusted proxy's "
+                            "X-Forwarded-Host, or the address the request reached; never from Host)",
+                        ),
+                        **_errors(400, 403, 413, 429, 503, 507),
+                    },
+                }
+            },
+            "/download_file/{filename}": {
+                "get": {
+                    "summary": "A translated file (LibreTranslate): the link /translate_file answered",
+                    "parameters": [
+                        {
+                            "name": "filename",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                            "description": "as in translatedFileUrl",
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The file", "content": {"application/octet-stream": {}}},
+                        **_errors(404),
+                    },
                 }
             },
             "/v1/translate": {
@@ -234,5 +282,9 @@ def openapi(server: Server) -> dict[str, Any]:
                     "responses": {**_json({"type": "object"}), **_errors(400, 403, 413, 503)},
                 }
             },
+            "/metrics": _get("Prometheus metrics: requests, latency, sentences, batches, the queue", "text/plain"),
+            "/openapi.json": _get("This schema", "application/json", {"type": "object"}),
+            "/spec": _get("This schema (its first address, kept for the clients that use it)", "application/json"),
+            "/docs": _get("This schema as a page for people (nothing loaded from elsewhere)", "text/html"),
         },
     }

@@ -1,6 +1,7 @@
 """What the routes of ``tarjama serve`` share: :class:`Server`.
 
-It holds the limits, the API keys, the rate limiter, the metrics and, once
+It holds the limits, the API keys, the rate limiter, the metrics, the
+translated files kept for download (``files``, in the folder given) and, once
 the model has loaded, the :class:`~translate.server.service.Service`. The model loads in the
 background when the server starts, so ``/health`` can say it is not ready
 yet (503) rather than the server not answering at all. Every request is
@@ -24,6 +25,7 @@ import anyio.abc
 from starlette.requests import Request
 
 from translate.errors import InputError, TranslateError
+from translate.server.downloads import Downloads
 from translate.server.guard import printable
 from translate.server.limits import KeyStore, LimitError, Limits, RateLimiter
 from translate.server.scheduler import CURRENT, Cancelled, Overloaded, Ticket
@@ -50,9 +52,9 @@ class Server:
         limits: Limits | None = None,
         keys: KeyStore | None = None,
         files: Path,
+        public_url: str = "",
         remember_corrections: bool = False,
         log_text: bool = False,
-        public_url: str = "",
         metrics_token: str = "",
     ) -> None:
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -60,10 +62,10 @@ class Server:
         self._load = load
         self.limits = limits or Limits()
         self.keys = keys
-        self.files = files
+        self.files = Downloads(files, limit=self.limits.files_bytes)
+        self.public_url = public_url  # where clients reach the server (behind a proxy: the proxy's address)
         self.remember_corrections = remember_corrections
         self.log_text_enabled = log_text
-        self.public_url = public_url  # where clients reach the server (behind a proxy: the proxy's address)
         self.metrics_token = metrics_token
         self.service: Service | None = None
         self.failed: str = ""
