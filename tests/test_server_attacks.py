@@ -372,3 +372,38 @@ def test_verbose_logs_carry_the_traceback_and_repeats_are_held_back(capsys: pyte
         for name in ("uvicorn", "asyncio"):
             logging.getLogger(name).handlers = []
             logging.getLogger(name).propagate = True
+
+
+def test_the_reader_works_through_the_guard_in_a_browser(server, tmp_path: Path) -> None:
+    """The guard refuses other sites' writes, not the reader's own: its page translates, saves a correction and
+    downloads, through every check above."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium is not installed (bash .ci/run installs it)")
+    from chromium import CHROMIUM_FLAGS
+    from playwright.sync_api import sync_playwright
+
+    text = f"{SEED[1][0]} {SEED[2][0]}"
+    before = _statuses(server)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(server.url + "/", timeout=120_000)
+        page.locator("#tj-text textarea").fill(text)
+        page.click("#tj-translate")
+        page.wait_for_selector("#tj-status:has-text('2 / 2 sentences')", timeout=120_000)
+        page.wait_for_selector(".tj-en[contenteditable]")
+        assert page.locator(".tj-en").all_inner_texts() == [SEED[1][1], SEED[2][1]]
+        english = page.locator(".tj-en").nth(0)
+        english.click()
+        page.keyboard.press("Control+End")  # the end of the sentence, not of its first wrapped line
+        page.keyboard.type(" Indeed.")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".tj-row.tj-edited", timeout=30_000)
+        with page.expect_download() as download:
+            page.click("#tj-download-tsv")
+        rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+        browser.close()
+    assert rows[1].split("\t")[3] == SEED[1][1] + " Indeed."
+    refused = {k: n - before.get(k, 0) for k, n in _statuses(server).items() if k[1] in ("403", "413", "415")}
+    assert not any(refused.values()), refused
