@@ -30,6 +30,29 @@ PROXIED = {"X-Forwarded-For": "203.0.113.5"}
 """What nginx in front of the server (README's configuration) adds to every visitor's request."""
 
 
+@pytest.mark.parametrize(
+    ("client", "headers", "local"),
+    [
+        ("127.0.0.1", [], True),
+        ("127.8.0.1", ["host", "content-type"], True),
+        ("::1", [], True),
+        ("::ffff:127.0.0.1", [], True),
+        ("127.0.0.1", ["X-Forwarded-For"], False),
+        ("127.0.0.1", ["x-forwarded-proto"], False),
+        ("127.0.0.1", ["Forwarded"], False),
+        ("127.0.0.1", ["x-real-ip"], False),
+        ("127.0.0.1", ["via"], False),
+        ("203.0.113.5", [], False),
+        ("::ffff:203.0.113.5", [], False),
+        (None, [], False),
+    ],
+)
+def test_from_this_machine_means_loopback_through_no_proxy(client: str | None, headers: list[str], local: bool) -> None:
+    from translate.local import from_this_machine
+
+    assert from_this_machine(client, headers) is local
+
+
 def _post(server: Running, path: str, **kwargs) -> httpx.Response:
     return httpx.post(server.url + path, timeout=120, **kwargs)
 
