@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from chromium import CHROMIUM
 from fixture_model import seed_sentences
 from serving import Running, serving
 
@@ -229,3 +230,31 @@ def test_the_mounted_reader_treats_a_proxied_visitor_as_a_visitor(model_dir: Pat
         assert read(server, {}) == "The owner's English."
         assert read(server, PROXIED) == english
         assert read(server, {"X-Real-IP": "203.0.113.5"}) == english
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install -y chromium)")
+def test_in_a_browser_through_a_proxy_a_correction_stays_in_the_page(model_dir: Path, tmp_path: Path, browser) -> None:
+    """The reader of `tarjama serve` (loopback, auto) opened through nginx, then by the owner on the machine."""
+    arabic, english = SEED[0]
+    memory = tmp_path / "memory.sqlite3"
+    with serving(model_dir, "--cache", str(memory), log=tmp_path / "log") as server:
+        for headers, remembered in ((PROXIED, False), ({}, True)):
+            context = browser.new_context(extra_http_headers=headers)
+            page = context.new_page()
+            page.goto(server.url + "/")
+            scope = "remembered in the translation memory" if remembered else "stay in this browser session"
+            page.wait_for_selector(f"#tj-scope:has-text('{scope}')")
+            page.locator("#tj-text textarea").fill(arabic)
+            page.click("#tj-translate")
+            page.wait_for_selector("#tj-status:has-text('1 / 1 sentences')", timeout=60_000)
+            cell = page.locator(".tj-doc[aria-busy='false'] .tj-row[data-pair='0'] .tj-en[contenteditable]")
+            assert cell.inner_text().rstrip(" ✎") == english
+            cell.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type("Corrected in the page.")
+            page.keyboard.press("Enter")
+            said = "also remembered for next time" if remembered else "kept in this document only"
+            page.wait_for_selector(f"#tj-status:has-text('{said}')")
+            context.close()
+            stored = [h.target for h in TranslationMemory(memory).human_translations()]
+            assert stored == (["Corrected in the page."] if remembered else []), headers
