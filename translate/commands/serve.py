@@ -217,7 +217,10 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.deadline <= 0:
         raise UsageError("--deadline must be more than 0 seconds")
-    keys = KeyStore(args.api_keys) if args.api_keys else None
+    try:
+        keys = KeyStore(args.api_keys) if args.api_keys else None
+    except (OSError, sqlite3.Error) as exc:
+        raise TranslateError(f"cannot use the key file {args.api_keys}: {exc}") from None
     if keys is not None and not keys.all():
         logger.warning(
             "%s holds no key yet: add one with `tarjama serve keys add --api-keys %s`", args.api_keys, args.api_keys

@@ -68,11 +68,17 @@ class KeyStore:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         os.chmod(path, 0o600)
         with self._connect() as db:
-            columns = {row[1] for row in db.execute("PRAGMA table_info(keys)")}
-            if "key" in columns:
+            # Looked at and rewritten in one write transaction: two processes opening an old file migrate it once.
+            db.execute("BEGIN IMMEDIATE")
+            migrated = "key" in {row[1] for row in db.execute("PRAGMA table_info(keys)")}
+            if migrated:
                 _migrate(db)
             else:
                 db.execute(_SCHEMA)
+        if migrated:
+            # The plain keys' pages were freed, not erased: VACUUM rewrites the file without them.
+            with self._connect() as db:
+                db.execute("VACUUM")
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -126,8 +132,7 @@ class KeyStore:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """The first schema (``key`` in plain text) rewritten as the current one, in one transaction."""
-    db.execute("BEGIN IMMEDIATE")
+    """The first schema (``key`` in plain text) rewritten as the current one, in the caller's transaction."""
     old = db.execute("SELECT key, req_limit, char_limit, name, created FROM keys").fetchall()
     db.execute("ALTER TABLE keys RENAME TO keys_plain")
     db.execute(_SCHEMA)
@@ -136,6 +141,3 @@ def _migrate(db: sqlite3.Connection) -> None:
         [(digest(key)[:ID_LENGTH], digest(key), req, chars, name, created) for key, req, chars, name, created in old],
     )
     db.execute("DROP TABLE keys_plain")
-    # The plain keys' pages are freed, not erased: VACUUM (outside the transaction) rewrites the file without them.
-    db.commit()
-    db.execute("VACUUM")
