@@ -176,3 +176,22 @@ def test_an_id_past_sqlites_range_is_unknown(db: Path, capsys) -> None:
     code, _, err = _run(capsys, "cache", "forget", "99999999999999999999", "--cache", str(db))
     assert code == 1 and "no correction with id 99999999999999999999" in err and "Traceback" not in err
     assert len(memory.human_translations()) == 3
+
+
+def test_suggestions_are_listed_accepted_and_rejected_by_id(db: Path, capsys) -> None:
+    memory = TranslationMemory(db)
+    kept = memory.suggest(HOW, "How\tdo you do?", "127.0.0.1 (via a proxy: 203.0.113.5)")
+    other = memory.suggest(WELCOME, "Be welcome.", "key:0123456789ab")
+    code, out, _ = _run(capsys, "cache", "suggestions", "--cache", str(db))
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert code == 0 and rows[0] == ["id", "created", "who", "source", "target"]
+    assert [(int(r[0]), r[2], r[3], r[4]) for r in rows[1:]] == [
+        (kept, "127.0.0.1 (via a proxy: 203.0.113.5)", HOW, "How\\tdo you do?"),  # a tab escaped: one row
+        (other, "key:0123456789ab", WELCOME, "Be welcome."),
+    ]
+    code, _, err = _run(capsys, "cache", "accept", str(kept), "9", "--cache", str(db))
+    assert code == 1 and "accepted 1 suggestions" in err and "no suggestion with id 9" in err
+    assert memory.human([HOW]) == {HOW: "How\tdo you do?"}
+    code, _, err = _run(capsys, "cache", "reject", str(other), "--cache", str(db))
+    assert code == 0 and "rejected 1 suggestions" in err
+    assert memory.suggestions() == [] and memory.human([WELCOME]) == {}

@@ -49,6 +49,25 @@ def test_human_translations_are_preferred(model_dir, memory) -> None:
     assert translator.backend.misses == 1  # the human-translated sentence never reached the model
 
 
+def test_a_suggestion_is_never_translated_with_until_it_is_accepted(model_dir, memory) -> None:
+    """Suggestions (what a server keeps from people who may not curate) are a table no translation reads."""
+    how = normalize_for_model("كيف حالك؟")
+    first = memory.suggest(how, "Visit scam.example.", "127.0.0.1 (via a proxy: 203.0.113.5)")
+    translator = Translator(model_dir, TranslationOptions(backend="torch"), memory=memory)
+    assert [p.target for p in translator.translate_text("كيف حالك؟")] == ["How are you?"]
+    assert memory.human([how]) == {} and memory.stats().human == 0
+    assert [(s.id, s.source, s.target) for s in memory.suggestions()] == [(first, how, "Visit scam.example.")]
+    second = memory.suggest(how, "How do you do?", "key:0123456789ab")
+    accepted = memory.accept_suggestion(second)
+    assert accepted is not None and accepted.who == "key:0123456789ab"
+    assert memory.accept_suggestion(second) is None  # accepted once: it is a correction now, no longer waiting
+    assert [(p.target, p.edited) for p in translator.translate_text("كيف حالك؟")] == [("How do you do?", True)]
+    assert memory.reject_suggestions([first, 12345]) == 1 and memory.suggestions() == []
+    assert memory.suggest(how, "Again.", "127.0.0.1") > second  # an id once listed never names another
+    memory.clear()
+    assert memory.suggestion_count() == 0
+
+
 def test_cli_uses_the_memory_and_prefers_human_translations(model_dir, tmp_path, capsys) -> None:
     db = tmp_path / "tm.sqlite3"
     source = tmp_path / "a.txt"

@@ -353,3 +353,53 @@ def test_an_uploaded_pdf_comes_back_as_a_word_document_in_english(reader, tmp_pa
     reading, document = last[4], last[-2]
     assert document.visible and document.label == "⬇ English DOCX"
     assert [p.text for p in docx.Document(document.value["path"]).paragraphs] == [p.target for p in reading.pairs]
+
+
+def _request(client: str, **headers: str) -> gr.Request:
+    """A request as Gradio hands it to a handler: a real Starlette request from ``client`` with ``headers``."""
+    from starlette.requests import Request
+
+    raw = [(name.replace("_", "-").lower().encode(), value.encode()) for name, value in headers.items()]
+    scope = {"type": "http", "method": "POST", "path": "/", "query_string": b"", "headers": raw}
+    return gr.Request(Request({**scope, "client": (client, 50_000)}))
+
+
+@pytest.mark.parametrize(
+    ("client", "headers", "remembered"),
+    [
+        ("127.0.0.1", {}, True),
+        ("::1", {}, True),
+        ("127.0.0.1", {"x_forwarded_for": "203.0.113.5"}, False),
+        ("127.0.0.1", {"forwarded": "for=203.0.113.5"}, False),
+        ("127.0.0.1", {"x_real_ip": "203.0.113.5"}, False),
+        ("203.0.113.5", {}, False),
+    ],
+)
+def test_under_auto_only_this_machines_own_corrections_are_remembered(
+    reader, tmp_path: Path, client: str, headers: dict[str, str], remembered: bool
+) -> None:
+    """`--remember-corrections auto` decides per request: behind a proxy on this machine every visitor comes
+    from loopback, so a forwarded request (or one from elsewhere) is a visitor's, kept in their page only;
+    neither may it change the glossary."""
+    from translate import TranslationOptions
+    from translate.memory import TranslationMemory
+    from ui.models import ModelPool
+    from ui.steering import SteeringHandlers
+
+    memory = TranslationMemory(tmp_path / "memory.sqlite3")
+    glossary = tmp_path / "glossary.tsv"
+    pool = ModelPool(
+        TranslationOptions(compute_type=EXACT_COMPUTE_TYPE),
+        local_dirs=[Path(reader.model)],
+        memory=memory,
+        glossary_path=glossary,
+    )
+    handler = Reader(pool, downloads=tmp_path / "out", remember_corrections=True, local_only=True)
+    request = _request(client, **headers)
+    *_, last = handler.translate_text("مرحبا بكم.", reader.model, request)
+    new, status, *_ = handler.edit(last[4], gr.EventData(None, {"index": 0, "text": "Be welcome."}), request)
+    assert new.pairs[0].target == "Be welcome."  # the visitor's own page has it either way
+    assert [h.target for h in memory.human_translations()] == (["Be welcome."] if remembered else [])
+    assert ("also remembered for next time" if remembered else "kept in this document only") in status
+    note = SteeringHandlers(handler).add_term("خان طومان", "Khan Touman", None, request)[3]
+    assert ("read-only" in note) is not remembered and glossary.exists() is remembered

@@ -300,21 +300,19 @@ def test_a_full_queue_answers_429_with_retry_after(model_dir: Path, tmp_path: Pa
     assert all(r.json()["translatedText"] == "\n".join(e for _, e in SEED) for r in replies if r.status_code == 200)
 
 
-def test_api_keys_and_their_limits(model_dir: Path, tmp_path: Path) -> None:
+def test_api_keys_and_their_limits(model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from translate.cli import main
 
     keys = tmp_path / "keys.sqlite3"
     assert main(["serve", "keys", "add", "--api-keys", str(keys), "--req-limit", "2", "--name", "test"]) == 0
-    from translate.server.limits import KeyStore
-
-    (key,) = KeyStore(keys).all()
+    key = capsys.readouterr().out.strip()  # shown this once: the file keeps its hash
     asked = {"q": SEED[1][0], "source": "ar", "target": "en"}
     with serving(model_dir, "--no-cache", "--api-keys", str(keys), log=tmp_path / "log") as server:
         assert _post(server, json=asked).status_code == 403
         assert _post(server, json={**asked, "api_key": "wrong"}).json() == {"error": "Invalid API key"}
-        assert _post(server, json={**asked, "api_key": key.key}).json() == {"translatedText": SEED[1][1]}
-        assert _post(server, json={**asked, "api_key": key.key}).status_code == 200
-        slow = _post(server, json={**asked, "api_key": key.key})
+        assert _post(server, json={**asked, "api_key": key}).json() == {"translatedText": SEED[1][1]}
+        assert _post(server, json={**asked, "api_key": key}).status_code == 200
+        slow = _post(server, json={**asked, "api_key": key})
         assert slow.status_code == 429 and slow.json()["error"] == "Slowdown: 2 per 1 minute"
         assert int(slow.headers["Retry-After"]) >= 1
         assert httpx.get(server.url + "/languages").status_code == 200  # no key needed to look

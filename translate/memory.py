@@ -4,6 +4,9 @@ A sentence seen before is not translated again: :class:`CachedBackend` wraps
 any backend and answers repeated inputs from the store. Corrections a person
 made (in the reader) are stored as human translations; the translator
 prefers them over machine output wherever the same sentence appears again.
+Suggestions (corrections sent to a server by people it does not trust to
+curate) are kept in a table of their own that no translation reads, until
+the operator accepts one (:meth:`TranslationMemory.accept_suggestion`).
 
 The database uses WAL mode and a busy timeout, so several processes (CLI
 batches, the reader) can read and write it at once.
@@ -39,6 +42,13 @@ CREATE TABLE IF NOT EXISTS human (
     target TEXT NOT NULL,
     updated REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS suggestions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: an id once listed names one suggestion only
+    source TEXT NOT NULL,      -- the model-ready (normalized) source, as in human
+    target TEXT NOT NULL,
+    created REAL NOT NULL,
+    who TEXT NOT NULL          -- an API key's id, or the client's address
+);
 """
 BUSY_TIMEOUT_S = 60.0
 _T = TypeVar("_T")
@@ -70,6 +80,17 @@ class HumanTranslation:
     source: str
     target: str
     updated: float  # seconds since the epoch
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A translation someone sent a server, kept for the operator to accept or reject; never served."""
+
+    id: int
+    source: str  # normalized, as a human translation's
+    target: str
+    created: float  # seconds since the epoch
+    who: str  # an API key's id (``key:…``) or the client's address
 
 
 class TranslationMemory:
@@ -175,6 +196,54 @@ class TranslationMemory:
         with self._lock:
             return self._db.execute("DELETE FROM human").rowcount
 
+    def suggest(self, source: str, target: str, who: str) -> int:
+        """Keep a suggested translation of a normalized source sentence apart (nothing serves it); its id."""
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO suggestions (source, target, created, who) VALUES (?, ?, ?, ?)",
+                (source, target, time.time(), who),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def suggestions(self) -> list[Suggestion]:
+        """Every suggestion waiting, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, source, target, created, who FROM suggestions ORDER BY id")
+            return [Suggestion(*row) for row in rows.fetchall()]
+
+    def suggestion_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0])
+
+    def accept_suggestion(self, id: int) -> Suggestion | None:
+        """Make the suggestion ``id`` a human translation (served from now on) and drop it; None if there is none."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute(
+                    "SELECT id, source, target, created, who FROM suggestions WHERE id = ?", (id,)
+                ).fetchone()
+                if row is not None:
+                    found = Suggestion(*row)
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO human VALUES (?, ?, ?)", (found.source, found.target, time.time())
+                    )
+                    self._db.execute("DELETE FROM suggestions WHERE id = ?", (id,))
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return Suggestion(*row) if row is not None else None
+
+    def reject_suggestions(self, ids: Iterable[int]) -> int:
+        """Drop the suggestions with these ids; how many there were."""
+        removed = 0
+        with self._lock:
+            for chunk in _chunks(sorted(set(ids))):
+                marks = ",".join("?" * len(chunk))
+                removed += self._db.execute(f"DELETE FROM suggestions WHERE id IN ({marks})", chunk).rowcount
+        return removed
+
     def stats(self) -> MemoryStats:
         with self._lock:
             machine = self._db.execute("SELECT COUNT(*) FROM machine").fetchone()[0]
@@ -183,10 +252,11 @@ class TranslationMemory:
         return MemoryStats(self.path, machine, human, size)
 
     def clear(self) -> None:
-        """Forget every stored translation, machine and human."""
+        """Forget every stored translation, machine and human, and every suggestion."""
         with self._lock:
             self._db.execute("DELETE FROM machine")
             self._db.execute("DELETE FROM human")
+            self._db.execute("DELETE FROM suggestions")
             self._db.execute("VACUUM")
 
     def snapshot(self, destination: Path) -> None:

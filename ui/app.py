@@ -83,9 +83,9 @@ def seed_examples() -> list[tuple[str, str]]:
     return [(f.name.removesuffix(".txt"), f.read_text(encoding="utf-8")) for f in files]
 
 
-def scope_note(reader: Reader) -> str:
-    """What happens to a correction, said where people make them."""
-    if reader.remember_corrections:
+def scope_note(reader: Reader, request: gr.Request | None = None) -> str:
+    """What happens to a correction made by ``request``, said where people make them."""
+    if reader.memory_for(request) is not None:
         return (
             "Corrections apply to every occurrence of the sentence in the article, and are remembered in the "
             "translation memory for next time (see them with <code>tarjama cache corrections</code>); "
@@ -119,11 +119,13 @@ def build_app(
     downloads: Path | None = None,
     max_text_bytes: int = 5_000_000,
     remember_corrections: bool = True,
+    local_only: bool = False,
 ) -> gr.Blocks:
     """The reader's Blocks, wired to ``pool``. Launch it with :func:`launch`.
 
     ``remember_corrections``: store corrections in the pool's shared memory
     (one person's reader); off, each correction stays in its own session.
+    ``local_only``: only those of requests from this machine through no proxy.
     """
     downloads = downloads or Path(tempfile.mkdtemp(prefix="tarjama-reader-"))
     reader = Reader(
@@ -132,6 +134,7 @@ def build_app(
         allow_private_urls=allow_private_urls,
         max_text_bytes=max_text_bytes,
         remember_corrections=remember_corrections,
+        local_only=local_only,
     )
     steering = SteeringHandlers(reader)
     # Everything that runs the model shares one queue ("model"); what rewrites a reading, another.
@@ -194,7 +197,7 @@ def build_app(
         )
         # data-glossary tells the view's script whether to offer "Add to glossary" on a selection.
         editable = "editable" if steering.glossary_editable else "read-only"
-        gr.HTML(
+        scope = gr.HTML(
             f'<p class="tj-scope" data-glossary="{editable}">{scope_note(reader)}</p>',
             js_on_load=None,
             elem_id="tj-scope",
@@ -272,6 +275,13 @@ def build_app(
         # spelled more than one way, and its label says how many.
         reading.change(steering.names_view, [reading], [terms, glossary_panel], api_visibility="private", queue=False)
         app.load(steering.glossary_view, None, terms, api_visibility="private", queue=False)
+        if local_only:  # what a correction does depends on who opened the page: a visitor through a proxy is told
+
+            def page_scope(request: gr.Request) -> str:
+                shown = "editable" if steering.editable_for(request) else "read-only"
+                return f'<p class="tj-scope" data-glossary="{shown}">{scope_note(reader, request)}</p>'
+
+            app.load(page_scope, None, scope, api_visibility="private", queue=False)
         gr.api(reader.api_translate, api_name="translate", concurrency_id="model")
         gr.api(steering.api_alternatives, api_name="alternatives", concurrency_id="model")
     return app

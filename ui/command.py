@@ -10,9 +10,10 @@ import os
 import sys
 from pathlib import Path
 
-from translate.commands.common import on_loopback, parse_size, remembers_corrections
+from translate.commands.common import parse_size, remembers_corrections
 from translate.ct2 import COMPUTE_TYPES
 from translate.errors import TranslateError
+from translate.local import on_loopback
 from translate.registry import find_entry
 
 DEFAULT_PORT = 7860
@@ -64,7 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["auto", "yes", "no"],
         default="auto",
         help="also keep corrections in the translation memory, for every visitor and the CLI "
-        "(default auto: yes on this machine only, no when shared with --auth, --share or a non-loopback --host)",
+        "(default auto: only those made on this machine through no proxy; none when shared with --auth, --share "
+        "or a non-loopback --host)",
     )
     parser.add_argument("--concurrency", type=int, default=1, help="translations run at once (default 1)")
     parser.add_argument(
@@ -149,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
         pool,
         allow_private_urls=args.allow_private_urls,
         max_text_bytes=max_text_bytes,
-        remember_corrections=remember,
+        remember_corrections=remember != "never",
+        local_only=remember == "local",
     )
     launch(
         app,

@@ -24,6 +24,8 @@ import gradio as gr
 from translate import AlignedPair, TranslateError
 from translate.files import read_bytes
 from translate.formats import document_text, read_document
+from translate.local import from_this_machine
+from translate.memory import TranslationMemory
 from translate.normalize import normalize_for_model
 from translate.sources import (
     name_from_text,
@@ -83,7 +85,9 @@ class Reader:
     a correction is also stored in the pool's shared translation memory and
     comes back wherever the sentence appears again; without it a correction
     belongs to its document only, and the memory's corrections are not shown
-    either, so visitors of a shared reader never see each other's.
+    either, so visitors of a shared reader never see each other's. With
+    ``local_only`` (``--remember-corrections auto``) that is decided for each
+    request: only one from this machine that no proxy forwarded is remembered.
     """
 
     def __init__(
@@ -94,6 +98,7 @@ class Reader:
         allow_private_urls: bool = False,
         max_text_bytes: int = 5_000_000,
         remember_corrections: bool = True,
+        local_only: bool = False,
     ) -> None:
         self.pool = pool
         self.downloads = downloads
@@ -101,6 +106,7 @@ class Reader:
         self.max_text_bytes = max_text_bytes
         # Where corrections are remembered: the pool's memory, or nowhere.
         self.memory = pool.memory if remember_corrections else None
+        self.local_only = local_only
         self._running: dict[str, Progress] = {}
         self._running_lock = threading.Lock()
         self.files = Downloads(downloads)
@@ -150,7 +156,7 @@ class Reader:
             return
         yield from self._stream(text, model, name=name_from_url(url), text_update=text, request=request)
 
-    def edit(self, reading: Reading | None, event: gr.EventData) -> tuple[Any, ...]:
+    def edit(self, reading: Reading | None, event: gr.EventData, request: gr.Request | None = None) -> tuple[Any, ...]:
         """Store a correction of one English sentence, or revert it; refresh the downloads.
 
         Returns: reading, status, patch, downloads. A correction applies to every
@@ -164,17 +170,19 @@ class Reader:
             index = -1
         if reading is None or not 0 <= index < len(reading.pairs):
             return _edit_outputs()
+        memory = self.memory_for(request)
         if data.get("revert"):
-            return self._revert(reading, index)
+            return self._revert(reading, index, memory)
         text = " ".join(str(data.get("text", "")).split())
         pair = reading.pairs[index]
         if not text or (text == pair.target and not pair.edited):
             return _edit_outputs()
         if text == pair.target:  # sent again (the page retries what it saw no answer to): confirm it again
-            return _edit_outputs(status=self._saved_status(reading, f"Correction saved (sentence {index + 1})"))
-        if self.memory is not None:
+            status = self._saved_status(reading, f"Correction saved (sentence {index + 1})", memory is not None)
+            return _edit_outputs(status=status)
+        if memory is not None:
             # Next time this sentence appears, in the reader or the CLI, the correction wins.
-            self.memory.store_human(normalize_for_model(pair.source), text)
+            memory.store_human(normalize_for_model(pair.source), text)
         # A person's English is theirs: the checks were of the model's.
         changed, same = _every_occurrence(reading, index, target=text, edited=True, checks=())
         reading, downloads = self._downloads(self._realigned(changed, same))
@@ -184,15 +192,15 @@ class Reader:
         rows = [reading.pairs[i] for i in same]
         return _edit_outputs(
             reading=reading,
-            status=self._saved_status(reading, f"Correction saved ({where})"),
+            status=self._saved_status(reading, f"Correction saved ({where})", memory is not None),
             patch=render_patch(reading.doc, rows, editable=True, nonce=uuid.uuid4().hex[:8]),
             downloads=downloads,
         )
 
-    def _revert(self, reading: Reading, index: int) -> tuple[Any, ...]:
+    def _revert(self, reading: Reading, index: int, memory: TranslationMemory | None) -> tuple[Any, ...]:
         pair = reading.pairs[index]
-        if self.memory is not None:
-            self.memory.forget_human(normalize_for_model(pair.source))
+        if memory is not None:
+            memory.forget_human(normalize_for_model(pair.source))
         try:
             machine = self.pool.get(reading.model).translate_text(pair.source, use_human=False)
         except TranslateError as exc:
@@ -210,7 +218,9 @@ class Reader:
         reading, downloads = self._downloads(self._realigned(changed, same))
         return _edit_outputs(
             reading=reading,
-            status=self._saved_status(reading, f"Sentence {index + 1} reverted to the machine translation"),
+            status=self._saved_status(
+                reading, f"Sentence {index + 1} reverted to the machine translation", memory is not None
+            ),
             patch=render_patch(
                 reading.doc, [reading.pairs[i] for i in same], editable=True, nonce=uuid.uuid4().hex[:8]
             ),
@@ -268,8 +278,22 @@ class Reader:
 
     @property
     def remember_corrections(self) -> bool:
-        """Whether corrections go into the shared translation memory (one person's reader)."""
+        """Whether corrections go into the shared translation memory (one person's reader), for some requests
+        at least (:meth:`memory_for` says for which)."""
         return self.memory is not None
+
+    def memory_for(self, request: gr.Request | None) -> TranslationMemory | None:
+        """The memory a request's corrections go to: None for a visitor's (kept in their page alone).
+
+        With ``local_only``, a request through a proxy (it says so in its headers) or from beyond loopback
+        is a visitor's: behind nginx on this machine every visitor connects from loopback. A call with no
+        request at all is made in this process, not over HTTP.
+        """
+        if self.memory is None or not self.local_only or request is None:
+            return self.memory
+        client = getattr(request, "client", None)
+        headers = getattr(request, "headers", None) or {}
+        return self.memory if from_this_machine(getattr(client, "host", None), headers.keys()) else None
 
     def _too_large(self, text: str) -> str | None:
         size = len(text.encode("utf-8", "surrogatepass"))
@@ -300,7 +324,8 @@ class Reader:
         try:
             if not self.pool.loaded(model):
                 yield _outputs(text=text_update, status=render_status(0, 0, note=f"Loading {model} (first use only) …"))
-            pairs, info = self.pool.get(model).translate(text, use_human=self.remember_corrections)
+            remembered = self.memory_for(request) is not None  # a visitor sees no one's corrections
+            pairs, info = self.pool.get(model).translate(text, use_human=remembered)
         except TranslateError as exc:
             yield self._failure(str(exc))
             return
@@ -357,10 +382,10 @@ class Reader:
             else:
                 self._running[session] = progress
 
-    def _saved_status(self, reading: Reading, what: str) -> str:
+    def _saved_status(self, reading: Reading, what: str, remembered: bool) -> str:
         """The status after a correction or a revert, listing every correction held (the page's receipt)."""
         saved = {p.index: p.target for p in reading.pairs if p.edited}
-        scope = "also remembered for next time" if self.remember_corrections else "kept in this document only"
+        scope = "also remembered for next time" if remembered else "kept in this document only"
         note = f"{what}; {len(saved)} corrected in the downloads, {scope}."
         return render_status(
             len(reading.pairs), len(reading.pairs), note=note, saved=saved, checks=_checked(reading.pairs)

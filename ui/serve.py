@@ -26,10 +26,14 @@ def mount(
     memory: TranslationMemory | None,
     glossary_path: Path | None,
     remember_corrections: bool,
+    local_only: bool = False,
     max_text_bytes: int = 5_000_000,
     max_file_size: str = "5mb",
 ) -> FastAPI:
-    """``app`` with the reader at ``/``, offering the server's one model (``translator()`` waits for it)."""
+    """``app`` with the reader at ``/``, offering the server's one model (``translator()`` waits for it).
+
+    ``local_only``: corrections are remembered only from requests of this machine through no proxy.
+    """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
@@ -45,7 +49,9 @@ def mount(
         glossary_path=glossary_path,
         loader=lambda _name: translator(),
     )
-    blocks = build_app(pool, max_text_bytes=max_text_bytes, remember_corrections=remember_corrections)
+    blocks = build_app(
+        pool, max_text_bytes=max_text_bytes, remember_corrections=remember_corrections, local_only=local_only
+    )
     blocks.queue(default_concurrency_limit=None, max_size=256)  # the server's scheduler is what serialises the model
     return gr.mount_gradio_app(
         app,

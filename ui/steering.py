@@ -67,50 +67,65 @@ class SteeringHandlers:
 
     @property
     def glossary_editable(self) -> bool:
-        """Whether people may change the glossary here: only where corrections are remembered (one person's reader)."""
+        """Whether people may change the glossary here: only where corrections are remembered (one person's
+        reader), for some requests at least (:meth:`editable_for` says for which)."""
         return self.reader.remember_corrections and self.reader.pool.glossary_path is not None
 
-    def glossary_view(self, reading: Reading | None = None) -> str:
-        """The glossary's terms, and the names the article on screen spells more than one way."""
-        spellings = _spellings(reading)
-        return render_glossary(self.reader.pool.glossary.terms, editable=self.glossary_editable, spellings=spellings)
+    def editable_for(self, request: gr.Request | None) -> bool:
+        """Whether this request may change the glossary: where its corrections would be remembered."""
+        return self.glossary_editable and self.reader.memory_for(request) is not None
 
-    def names_view(self, reading: Reading | None) -> tuple[str, Any]:
+    def glossary_view(self, reading: Reading | None = None, request: gr.Request | None = None) -> str:
+        """The glossary's terms (with ✕ where ``request`` may change them), and the names the article on screen
+        spells more than one way."""
+        spellings = _spellings(reading)
+        editable = self.editable_for(request)
+        return render_glossary(self.reader.pool.glossary.terms, editable=editable, spellings=spellings)
+
+    def names_view(self, reading: Reading | None, request: gr.Request | None = None) -> tuple[str, Any]:
         """The glossary panel for ``reading`` (its table, and a label that says how many names need a look)."""
         spellings = _spellings(reading)
         label = GLOSSARY_LABEL
         if spellings:
             label += f" · {len(spellings)} name(s) spelled two ways in this article"
-        return self.glossary_view(reading), gr.Accordion(label=label)
+        return self.glossary_view(reading, request), gr.Accordion(label=label)
 
-    def glossary_action(self, reading: Reading | None, event: gr.EventData) -> tuple[Any, ...]:
+    def glossary_action(
+        self, reading: Reading | None, event: gr.EventData, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         """A button of the glossary table: ✕ on a term, or "use X everywhere" on a name spelled two ways."""
         data = event._data or {}
         if "use" in data:
-            return self.use_spelling(reading, str(data.get("use", "")), str(data.get("english", "")))
-        return self.remove_term(reading, event)
+            return self.use_spelling(reading, str(data.get("use", "")), str(data.get("english", "")), request)
+        return self.remove_term(reading, event, request)
 
-    def add_term(self, arabic: str, english: str, reading: Reading | None) -> tuple[Any, ...]:
+    def add_term(
+        self, arabic: str, english: str, reading: Reading | None, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         """Add a glossary term and apply it to the article on screen.
 
         Returns: glossary table, Arabic box, English box, note, reading, patch, downloads.
         """
         arabic, english = " ".join((arabic or "").split()), " ".join((english or "").split())
-        problem = _term_problem(arabic, english) if self.glossary_editable else "The glossary is read-only here."
+        problem = _term_problem(arabic, english) if self.editable_for(request) else "The glossary is read-only here."
         if problem:
             return _glossary_outputs(note=f"⚠ {problem}")
         self.reader.pool.add_term(GlossaryTerm(arabic, english))
         return self._glossary_changed(reading, f"Added {arabic} → {english}", clear=True)
 
-    def remove_term(self, reading: Reading | None, event: gr.EventData) -> tuple[Any, ...]:
+    def remove_term(
+        self, reading: Reading | None, event: gr.EventData, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         """Remove the glossary term the person pressed ✕ on, and translate its sentences without it."""
         arabic = str((event._data or {}).get("remove", ""))
-        if not self.glossary_editable or not arabic:
+        if not self.editable_for(request) or not arabic:
             return _glossary_outputs()
         self.reader.pool.remove_term(arabic)
         return self._glossary_changed(reading, f"Removed {arabic}", clear=False)
 
-    def use_spelling(self, reading: Reading | None, arabic: str, english: str) -> tuple[Any, ...]:
+    def use_spelling(
+        self, reading: Reading | None, arabic: str, english: str, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         """Spell the name ``arabic`` as ``english`` in every sentence of the article: one of its own spellings.
 
         The spelling becomes a glossary term (where the glossary may be changed;
@@ -121,15 +136,17 @@ class SteeringHandlers:
         spelling = _spelling(reading, arabic, english)
         if reading is None or spelling is None:
             return _glossary_outputs(
-                table=self.glossary_view(reading), note=f"⚠ This article no longer spells {arabic} more than one way."
+                table=self.glossary_view(reading, request),
+                note=f"⚠ This article no longer spells {arabic} more than one way.",
             )
         term = GlossaryTerm(spelling.arabic, english)
         pool = self.reader.pool
-        glossary = pool.add_term(term) if self.glossary_editable else pool.glossary.with_term(term)
+        editable = self.editable_for(request)
+        glossary = pool.add_term(term) if editable else pool.glossary.with_term(term)
         try:
             revised = pool.get(reading.model).revise(reading.pairs, glossary)
         except TranslateError as exc:
-            return _glossary_outputs(table=self.glossary_view(reading), note=f"⚠ {exc}")
+            return _glossary_outputs(table=self.glossary_view(reading, request), note=f"⚠ {exc}")
         # Sentences that had the spelling already now say that they carry the term.
         revised = [
             dataclasses.replace(p, terms=glossary.report(p.source, p.target)) if glossary.find(p.source) else p
@@ -141,12 +158,16 @@ class SteeringHandlers:
         reading, downloads = self.reader._downloads(dataclasses.replace(reading, pairs=tuple(revised)))
         note = f"Using {english} for {spelling.arabic} everywhere: {rewritten} sentence(s) changed"
         note += f", {failed} could not be (marked ⚠)" if failed else ""
-        note += "" if self.glossary_editable else " in this article only (the glossary is read-only here)"
+        note += "" if editable else " in this article only (the glossary is read-only here)"
         patch = render_patch(
             reading.doc, [reading.pairs[i] for i in changed], editable=True, nonce=uuid.uuid4().hex[:8]
         )
         return _glossary_outputs(
-            table=self.glossary_view(reading), note=note + ".", reading=reading, patch=patch, downloads=downloads
+            table=self.glossary_view(reading, request),
+            note=note + ".",
+            reading=reading,
+            patch=patch,
+            downloads=downloads,
         )
 
     def _glossary_changed(self, reading: Reading | None, what: str, *, clear: bool) -> tuple[Any, ...]:

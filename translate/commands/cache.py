@@ -1,4 +1,5 @@
-"""``tarjama cache``: the translation memory's contents, and the corrections in it."""
+"""``tarjama cache``: the translation memory's contents, the corrections in it, and the suggestions a server
+kept for review (``suggestions``, ``accept``, ``reject``)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     which = forget.add_mutually_exclusive_group()
     which.add_argument("ids", nargs="*", type=positive, default=[], metavar="ID", help="ids from `cache corrections`")
     which.add_argument("--all", action="store_true", help="remove every correction")
+    actions.add_parser(
+        "suggestions",
+        parents=[database],
+        help="list suggestions sent to `tarjama serve --suggestions` as TSV (id, created, who, source, target)",
+    )
+    for action, what in (("accept", "make suggestions corrections, served from now on"), ("reject", "drop them")):
+        chosen = actions.add_parser(action, parents=[database], help=f"{what}, by id")
+        chosen.add_argument("ids", nargs="+", type=positive, metavar="ID", help="ids from `cache suggestions`")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,11 +69,36 @@ def _act(args: argparse.Namespace, memory: TranslationMemory) -> int:
             out.write(f"{item.id}\t{updated}\t{tsv_escape(item.source)}\t{tsv_escape(item.target)}\n")
     elif args.action == "forget":
         _forget(memory, args.ids, everything=args.all)
+    elif args.action == "suggestions":
+        out = utf8(sys.stdout)
+        out.write("id\tcreated\twho\tsource\ttarget\n")
+        for found in memory.suggestions():
+            created = datetime.fromtimestamp(found.created).isoformat(timespec="seconds")
+            row = (str(found.id), created, found.who, found.source, found.target)
+            out.write("\t".join(tsv_escape(field) for field in row) + "\n")
+    elif args.action in ("accept", "reject"):
+        _review(memory, args.ids, accept=args.action == "accept")
     else:
         stats = memory.stats()
         print(f"path\t{stats.path}\nmachine translations\t{stats.machine}\nhuman translations\t{stats.human}")
         print(f"size\t{stats.bytes / 1_000_000:.1f} MB")
     return 0
+
+
+def _review(memory: TranslationMemory, ids: list[int], *, accept: bool) -> None:
+    """Accept (into the corrections everyone is served) or reject the suggestions ``ids``."""
+    ids = list(dict.fromkeys(ids))
+    known = [i for i in ids if i < 2**63]  # SQLite's ids are 64-bit; larger ones are unknown
+    if accept:
+        done = [i for i in known if memory.accept_suggestion(i) is not None]
+    else:
+        waiting = {found.id for found in memory.suggestions()}
+        done = [i for i in known if i in waiting]
+        memory.reject_suggestions(done)
+    print(f"{'accepted' if accept else 'rejected'} {len(done)} suggestions", file=sys.stderr)
+    if unknown := [i for i in ids if i not in done]:
+        listed = ", ".join(map(str, unknown))
+        raise TranslateError(f"no suggestion with id {listed}; run `tarjama cache suggestions` to see ids")
 
 
 def _forget(memory: TranslationMemory, ids: list[int], *, everything: bool) -> None:

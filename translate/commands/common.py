@@ -7,7 +7,7 @@ import logging
 import re
 import sqlite3
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from translate.errors import TranslateError
 from translate.glossary import Glossary, glossary_beside, load_glossary
@@ -125,15 +125,19 @@ def open_glossary(args: argparse.Namespace, memory: TranslationMemory | None) ->
     return glossary
 
 
-def on_loopback(host: str) -> bool:
-    """Whether ``host`` (what a server listens on) is reachable from this machine alone."""
-    return host in ("localhost", "::1") or host.startswith("127.")
+Remember = Literal["always", "local", "never"]
+"""Where the reader's corrections are kept in the shared memory: always, for requests from this machine
+through no proxy alone (:func:`translate.local.from_this_machine`), or never."""
 
 
-def remembers_corrections(choice: str, *, shared: bool) -> bool:
-    """``--remember-corrections`` (``auto``, ``yes``, ``no``): ``auto`` keeps them only when no one else can reach
-    the server (``shared`` false), since what one person corrects is then everyone's translation."""
-    return choice == "yes" or (choice == "auto" and not shared)
+def remembers_corrections(choice: str, *, shared: bool) -> Remember:
+    """``--remember-corrections`` (``auto``, ``yes``, ``no``) for the reader: ``yes`` is the operator's choice,
+    for everyone; ``auto`` keeps only the corrections of the person at this machine (a request from loopback
+    that no proxy forwarded), and none at all when the reader is ``shared`` otherwise (a non-loopback host,
+    a login, a share link), since what one person corrects is then everyone's translation."""
+    if choice == "yes":
+        return "always"
+    return "local" if choice == "auto" and not shared else "never"
 
 
 def parse_size(option: str, value: str) -> int:

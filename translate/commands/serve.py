@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,6 @@ from translate.commands.common import (
     add_engine_arguments,
     add_glossary_arguments,
     add_model_arguments,
-    on_loopback,
     open_glossary,
     open_memory,
     parse_size,
@@ -29,6 +29,7 @@ from translate.commands.common import (
     remembers_corrections,
 )
 from translate.errors import TranslateError
+from translate.local import on_loopback
 
 logger = logging.getLogger("tarjama")
 
@@ -164,8 +165,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--remember-corrections",
         choices=["auto", "yes", "no"],
         default="auto",
-        help="keep corrections (/v1/corrections, the reader's) in the translation memory (default auto: only when "
-        "the server listens on this machine alone)",
+        help="the reader's corrections: kept in the translation memory for everyone (yes), never (no), or only "
+        "those made on this machine, through no proxy (default auto; auto is no when --host is beyond loopback). "
+        "Over HTTP (/v1/corrections) only a --curate API key's are served to everyone, unless this is no",
+    )
+    serve.add_argument(
+        "--suggestions",
+        action="store_true",
+        help="keep corrections that may not be served (/suggest, /v1/corrections without a curator's key) as "
+        "suggestions, for `tarjama cache suggestions` and `tarjama cache accept ID` (default: refused, 403)",
     )
     serve.add_argument("--no-reader", action="store_true", help="do not serve the reader at /")
     serve.add_argument(
@@ -179,33 +187,41 @@ def register(commands: argparse._SubParsersAction) -> None:
     actions = serve.add_subparsers(dest="serve_action", metavar="keys", required=False)
     keys = actions.add_parser("keys", help="add, list or remove API keys")
     keys.add_argument("action", choices=["add", "list", "remove"])
-    keys.add_argument("key", nargs="?", help="with remove: the key")
+    keys.add_argument("key", nargs="?", help="with remove: the key's id (from list), or the key itself")
     keys.add_argument("--api-keys", type=Path, metavar="FILE", required=True, help="the keys' SQLite file")
     keys.add_argument("--req-limit", type=int, default=0, metavar="N", help="with add: its requests per minute")
     keys.add_argument("--char-limit", type=int, default=0, metavar="N", help="with add: its characters per request")
     keys.add_argument("--name", default="", help="with add: who the key is for")
+    keys.add_argument(
+        "--curate",
+        action="store_true",
+        help="with add: what this key sends to /v1/corrections is served to everyone (default: a suggestion)",
+    )
     keys.set_defaults(func=run_keys)
 
 
 def run_keys(args: argparse.Namespace) -> int:
-    """``tarjama serve keys add|list|remove``."""
-    from translate.server.limits import KeyStore
+    """``tarjama serve keys add|list|remove``: a key is printed once, when it is added; the file keeps its hash."""
+    from translate.server.keys import KeyStore
 
     try:
         store = KeyStore(args.api_keys)
         if args.action == "add":
-            key = store.add(req_limit=args.req_limit, char_limit=args.char_limit, name=args.name)
-            print(key.key)
+            made = store.add(req_limit=args.req_limit, char_limit=args.char_limit, name=args.name, curate=args.curate)
+            print(made.key)
+            print(f"key id {made.entry.id}: the key is shown this once; the file keeps its hash", file=sys.stderr)
         elif args.action == "list":
-            print("key\treq_limit\tchar_limit\tname")
+            print("id\treq_limit\tchar_limit\tcurate\tname")
             for key in store.all():
-                print(f"{key.key}\t{key.req_limit}\t{key.char_limit}\t{key.name}")
+                print(f"{key.id}\t{key.req_limit}\t{key.char_limit}\t{'yes' if key.curate else 'no'}\t{key.name}")
         else:
             if not args.key:
-                raise UsageError("serve keys remove needs the key (see `tarjama serve keys list --api-keys FILE`)")
+                raise UsageError("serve keys remove needs the key's id (see `tarjama serve keys list --api-keys FILE`)")
             if not store.remove(args.key):
-                raise TranslateError(f"no such key in {args.api_keys}")
-    except OSError as exc:
+                raise TranslateError(
+                    f"no key with that id in {args.api_keys}; `tarjama serve keys list --api-keys FILE` shows the ids"
+                )
+    except (OSError, sqlite3.Error) as exc:
         raise TranslateError(f"cannot use the key file {args.api_keys}: {exc}") from None
     return 0
 
@@ -219,7 +235,8 @@ def run(args: argparse.Namespace) -> int:
 
         from translate.server.app import build_app, guarded
         from translate.server.connections import connection_cap, guarded_protocol, raise_file_limit
-        from translate.server.limits import KeyStore, Limits
+        from translate.server.keys import KeyStore
+        from translate.server.limits import Limits
         from translate.server.server import Server
         from translate.server.service import Service
     except ImportError as exc:
@@ -256,7 +273,10 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.deadline <= 0 or args.header_timeout <= 0:
         raise UsageError("--deadline and --header-timeout must be more than 0 seconds")
-    keys = KeyStore(args.api_keys) if args.api_keys else None
+    try:
+        keys = KeyStore(args.api_keys) if args.api_keys else None
+    except (OSError, sqlite3.Error) as exc:
+        raise TranslateError(f"cannot use the key file {args.api_keys}: {exc}") from None
     if keys is not None and not keys.all():
         logger.warning(
             "%s holds no key yet: add one with `tarjama serve keys add --api-keys %s`", args.api_keys, args.api_keys
@@ -267,6 +287,8 @@ def run(args: argparse.Namespace) -> int:
     memory = open_memory(args)
     glossary = open_glossary(args, memory)
     remember = remembers_corrections(args.remember_corrections, shared=not on_loopback(args.host))
+    if args.suggestions and memory is None:
+        raise UsageError("--suggestions keeps them in the translation memory: drop --no-cache")
     model = args.model or default_model()
 
     def load() -> Service:
@@ -286,7 +308,8 @@ def run(args: argparse.Namespace) -> int:
         keys=keys,
         files=new_folder(),
         public_url=public_url,
-        remember_corrections=remember,
+        remember_corrections=args.remember_corrections != "no",
+        suggestions=args.suggestions,
         log_text=args.log_text,
         metrics_token=args.metrics_token,
     )
@@ -304,7 +327,8 @@ def run(args: argparse.Namespace) -> int:
                 model=model,
                 memory=memory,
                 glossary_path=None if args.no_glossary else glossary_path,
-                remember_corrections=remember,
+                remember_corrections=remember != "never",
+                local_only=remember == "local",
             )
         except ImportError as exc:  # the reader's package is there, Gradio is not (no reader extra)
             logger.warning("the reader is not served (%s is missing: pip install 'tarjama[reader]')", exc.name)

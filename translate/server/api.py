@@ -6,7 +6,8 @@
   is translated, for long texts.
 - ``POST /v1/documents`` (multipart ``file``, ``bilingual``): the document back as itself, in English.
 - ``POST /v1/alternatives`` ``{"source", "target", "word", "count"}``: the model's other choices at a word.
-- ``POST /v1/corrections`` ``{"source", "target"}``: a person's translation, remembered by the reader's rule.
+- ``POST /v1/corrections`` ``{"source", "target", "api_key"}``: a person's translation; served to everyone from
+  a curator's key, else kept as a suggestion (``--suggestions``) or refused (:mod:`translate.server.corrections`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from translate.server.corrections import correction
 from translate.server.libretranslate import DOCUMENTS, BadRequest, endpoint, parse_json, translated_document
-from translate.server.limits import LimitError
 from translate.server.scheduler import CURRENT
 from translate.writers import jsonl_record
 
@@ -89,19 +90,12 @@ def routes(server: Server) -> list[Route]:
     async def corrections(request: Request) -> Response:
         data = await _json(request)
         source, target = _string(data, "source"), _string(data, "target")
-        server.access(request, str(data.get("api_key") or ""), cost=1, characters=len(source))
-        service = server.ready()
-        memory = service.aligned.memory
-        if not server.remember_corrections or memory is None:
-            raise LimitError(
-                403,
-                "this server does not remember corrections (it is shared, or has no translation memory); "
-                "start it with --remember-corrections yes",
-            )
-        from translate.normalize import normalize_for_model
-
-        memory.store_human(normalize_for_model(source), target.strip())
-        return JSONResponse({"stored": True})
+        key = server.access(request, str(data.get("api_key") or ""), cost=1, characters=len(source) + len(target))
+        kept = correction(server, request, key, source, target)
+        if kept.stored:
+            return JSONResponse({"stored": True})
+        # Accepted for the operator's review: nobody is served it until then.
+        return JSONResponse({"stored": False, "suggestion": kept.suggestion}, status_code=202)
 
     return [
         Route("/v1/translate", endpoint(server, translate), methods=["POST"]),

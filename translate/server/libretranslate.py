@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from translate.errors import InputError, TranslateError
+from translate.server.corrections import SUGGESTIONS_OFF, suggestion
 from translate.server.downloads import content_disposition, download_name, link_path
 from translate.server.guard import printable
 from translate.server.limits import LimitError
@@ -256,12 +257,28 @@ def routes(server: Server) -> list[Route]:
                 "frontendTimeout": 500,
                 "apiKeys": server.keys is not None,
                 "keyRequired": server.keys is not None,
-                "suggestions": False,
+                "suggestions": server.suggestions,
                 "filesTranslation": True,
                 "supportedFilesFormat": list(DOCUMENTS),
                 "language": {"source": {"code": "ar", "name": "Arabic"}, "target": {"code": "en", "name": "English"}},
             }
         )
+
+    async def suggest(request: Request) -> Response:
+        fields = await read_fields(request)
+        key = fields.get("api_key") or ""
+        texts = [fields.get(name) for name in ("q", "s")]
+        characters = sum(len(t) for t in texts if isinstance(t, str))
+        found = server.access(request, key if isinstance(key, str) else "", cost=1, characters=characters)
+        if not server.suggestions:
+            raise LimitError(403, SUGGESTIONS_OFF)
+        for name in ("q", "s", "source", "target"):
+            if not isinstance(fields.get(name), str) or not fields[name].strip():
+                raise BadRequest(f"Invalid request: missing {name} parameter")
+        if fields["source"].lower() not in ("ar", "auto") or fields["target"].lower() != "en":
+            raise BadRequest("Invalid request: this server takes suggestions from Arabic (ar) to English (en) only")
+        suggestion(server, request, found, fields["q"], fields["s"])
+        return JSONResponse({"success": True})
 
     async def translate_file(request: Request) -> Response:
         form = await request.form(max_files=1, max_fields=16)
@@ -307,6 +324,7 @@ def routes(server: Server) -> list[Route]:
         Route("/detect", endpoint(server, detect_language), methods=["POST"]),
         Route("/health", endpoint(server, health), methods=["GET"]),
         Route("/frontend/settings", endpoint(server, settings), methods=["GET"]),
+        Route("/suggest", endpoint(server, suggest), methods=["POST"]),
         Route("/translate_file", endpoint(server, translate_file), methods=["POST"]),
         Route("/download_file/{filename}", endpoint(server, download_file), methods=["GET"], name="download_file"),
     ]

@@ -2,22 +2,18 @@
 
 Every limit is on by default and named in the error that enforces it
 (LibreTranslate's are all off: a list of 100,000 strings or a 50 MB body is
-translated, or runs the server out of memory). API keys live in an SQLite
-file, each with its own requests-per-minute and characters-per-request
-limits, managed with ``tarjama serve keys``.
+translated, or runs the server out of memory). API keys, each with its own
+limits, are :mod:`translate.server.keys`.
 """
 
 from __future__ import annotations
 
 import collections
 import math
-import secrets
-import sqlite3
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -89,52 +85,3 @@ class RateLimiter:
             if len(self._seen) > 100_000:  # forget clients idle for a minute: memory stays bounded
                 for idle in [c for c, q in self._seen.items() if not q or q[-1] <= now - 60]:
                     del self._seen[idle]
-
-
-@dataclass(frozen=True)
-class ApiKey:
-    """A key and its own limits (0: the server's)."""
-
-    key: str
-    req_limit: int = 0
-    char_limit: int = 0
-    name: str = ""
-
-
-class KeyStore:
-    """API keys in an SQLite file: ``tarjama serve keys add|list|remove`` writes them, the server reads them."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, req_limit INTEGER NOT NULL DEFAULT 0, "
-                "char_limit INTEGER NOT NULL DEFAULT 0, name TEXT NOT NULL DEFAULT '', created REAL NOT NULL)"
-            )
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
-
-    def add(self, *, req_limit: int = 0, char_limit: int = 0, name: str = "") -> ApiKey:
-        key = ApiKey(secrets.token_urlsafe(24), req_limit, char_limit, name)
-        with self._connect() as db:
-            db.execute(
-                "INSERT INTO keys (key, req_limit, char_limit, name, created) VALUES (?, ?, ?, ?, ?)",
-                (key.key, key.req_limit, key.char_limit, key.name, time.time()),
-            )
-        return key
-
-    def remove(self, key: str) -> bool:
-        with self._connect() as db:
-            return db.execute("DELETE FROM keys WHERE key = ?", (key,)).rowcount > 0
-
-    def all(self) -> list[ApiKey]:
-        with self._connect() as db:
-            rows = db.execute("SELECT key, req_limit, char_limit, name FROM keys ORDER BY created").fetchall()
-        return [ApiKey(*row) for row in rows]
-
-    def find(self, key: str) -> ApiKey | None:
-        with self._connect() as db:
-            row = db.execute("SELECT key, req_limit, char_limit, name FROM keys WHERE key = ?", (key,)).fetchone()
-        return ApiKey(*row) if row else None

@@ -168,6 +168,29 @@ def openapi(server: Server) -> dict[str, Any]:
             "/frontend/settings": {
                 "get": {"summary": "Settings (LibreTranslate)", "responses": _json({"type": "object"})}
             },
+            "/suggest": {
+                "post": {
+                    "summary": "Suggest a translation (LibreTranslate): kept for the operator, never served; "
+                    "403 unless the server runs with --suggestions",
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "q": {"type": "string"},
+                                "s": {"type": "string"},
+                                "source": {"type": "string"},
+                                "target": {"type": "string"},
+                                "api_key": {"type": "string"},
+                            },
+                            "required": ["q", "s", "source", "target"],
+                        }
+                    ),
+                    "responses": {
+                        **_json({"type": "object", "properties": {"success": {"type": "boolean"}}}),
+                        **_errors(400, 403, 413, 429, 503),
+                    },
+                }
+            },
             "/translate_file": {
                 "post": {
                     "summary": "Translate a document (LibreTranslate): a link to download it",
@@ -270,16 +293,25 @@ def openapi(server: Server) -> dict[str, Any]:
             },
             "/v1/corrections": {
                 "post": {
-                    "summary": "A person's translation of a sentence, remembered",
+                    "summary": "A person's translation of a sentence: served to everyone from a curator's key "
+                    "(200), else kept as a suggestion with --suggestions (202), else refused (403)",
                     "requestBody": _body(
                         {
                             "type": "object",
-                            "properties": {"source": {"type": "string"}, "target": {"type": "string"}},
+                            "properties": {
+                                "source": {"type": "string"},
+                                "target": {"type": "string"},
+                                "api_key": {"type": "string"},
+                            },
                             "required": ["source", "target"],
                         },
                         form=False,
                     ),
-                    "responses": {**_json({"type": "object"}), **_errors(400, 403, 413, 503)},
+                    "responses": {
+                        **_json({"type": "object"}),
+                        "202": {"description": "Kept as a suggestion for the operator: not served"},
+                        **_errors(400, 403, 413, 429, 503),
+                    },
                 }
             },
             "/metrics": _get("Prometheus metrics: requests, latency, sentences, batches, the queue", "text/plain"),

@@ -27,10 +27,11 @@ from starlette.requests import Request
 from translate.errors import InputError, TranslateError
 from translate.server.downloads import Downloads
 from translate.server.guard import printable
-from translate.server.limits import KeyStore, LimitError, Limits, RateLimiter
+from translate.server.limits import LimitError, Limits, RateLimiter
 from translate.server.scheduler import CURRENT, Cancelled, Overloaded, Ticket
 
 if TYPE_CHECKING:
+    from translate.server.keys import ApiKey, KeyStore
     from translate.server.service import Service
 
 logger = logging.getLogger("tarjama")
@@ -54,6 +55,7 @@ class Server:
         files: Path,
         public_url: str = "",
         remember_corrections: bool = False,
+        suggestions: bool = False,
         log_text: bool = False,
         metrics_token: str = "",
     ) -> None:
@@ -64,7 +66,10 @@ class Server:
         self.keys = keys
         self.files = Downloads(files, limit=self.limits.files_bytes)
         self.public_url = public_url  # where clients reach the server (behind a proxy: the proxy's address)
+        # Corrections sent over HTTP are served to everyone only from a key marked --curate, and only if the
+        # operator has not said --remember-corrections no; the rest are suggestions (or refused).
         self.remember_corrections = remember_corrections
+        self.suggestions = suggestions
         self.log_text_enabled = log_text
         self.metrics_token = metrics_token
         self.service: Service | None = None
@@ -128,10 +133,13 @@ class Server:
             raise LimitError(503, message, retry_after=None if self.failed else 5)
         return self.service
 
-    def access(self, request: Request, key: str, *, cost: int, characters: int) -> None:
-        """Check the API key, the client's requests per minute and the characters asked for; LimitError if not."""
+    def access(self, request: Request, key: str, *, cost: int, characters: int) -> ApiKey | None:
+        """Check the API key, the client's requests per minute and the characters asked for; LimitError if not.
+
+        Returns the key's entry when the server has keys (None when it has none)."""
         own_requests = own_characters = 0
         client = request.client.host if request.client else "unknown"
+        found = None
         if self.keys is not None:
             if not key:
                 raise LimitError(403, "Invalid API key: this server needs one (api_key); ask its operator")
@@ -139,11 +147,12 @@ class Server:
             if found is None:
                 raise LimitError(403, "Invalid API key")
             own_requests, own_characters = found.req_limit, found.char_limit
-            client = f"key:{key}"
+            client = f"key:{found.id}"
         char_limit = own_characters or self.limits.char_limit
         if char_limit > 0 and characters > char_limit:
             raise LimitError(400, f"Invalid request: request ({characters}) exceeds text limit ({char_limit})")
         self.rates.check(client, own_requests or self.limits.req_limit, cost)
+        return found
 
     async def run(self, request: Request, texts: Sequence[str], work: Callable[[Service], T]) -> T:
         """Run ``work`` in a worker thread for a request of ``texts``: admitted to the queue by its sentences,
