@@ -122,6 +122,22 @@ def test_a_form_may_send_alternatives_as_digits(server) -> None:
     assert reply.status_code == 200 and reply.json()["translatedText"] == SEED[1][1]
 
 
+@pytest.mark.parametrize("route", ["/translate_file", "/v1/documents"])
+@pytest.mark.parametrize("name", ["ت" * 300 + ".md", "x" * 300 + ".md"])
+def test_a_300_character_file_name_is_translated_not_a_500(server, route: str, name: str) -> None:
+    reply = httpx.post(
+        server.url + route,
+        files={"file": (name, f"{SEED[1][0]}\n".encode())},
+        data={"source": "ar", "target": "en"},
+        timeout=120,
+    )
+    assert reply.status_code == 200, reply.text[:300]
+    if route == "/translate_file":
+        reply = httpx.get(reply.json()["translatedFileUrl"], timeout=30)
+        assert reply.status_code == 200
+    assert reply.content.decode() == f"{SEED[1][1]}\n"
+
+
 @pytest.mark.parametrize(
     ("method", "path", "status"),
     [
@@ -284,10 +300,10 @@ def test_metrics_need_the_token_or_a_key_when_the_operator_asks(model_dir: Path,
         assert httpx.get(server.url + "/metrics").status_code == 401
         assert httpx.get(server.url + "/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert httpx.get(server.url + "/metrics", headers={"Authorization": "Bearer s3cret"}).status_code == 200
-    from translate.server.limits import KeyStore
+    from translate.server.keys import KeyStore
 
     store = KeyStore(tmp_path / "keys.sqlite3")
-    key = store.add(name="monitor")
+    key = store.add(name="monitor")  # its .key: the key itself, shown this once
     with serving(model_dir, "--no-cache", "--api-keys", str(store.path), log=tmp_path / "log2") as server:
         assert httpx.get(server.url + "/metrics").status_code == 403
         assert httpx.get(server.url + "/metrics", params={"api_key": key.key}).status_code == 200

@@ -110,7 +110,7 @@ def test_the_schema_describes_every_route_the_server_has(tmp_path: Path) -> None
     routes = [route for route in build_app(server).routes if isinstance(route, Route)]
     served = {(route.path, method.lower()) for route in routes for method in route.methods or ()}
     described = {(path, method) for path, item in openapi(server)["paths"].items() for method in item}
-    assert len(described) == 15 and {(path, method) for path, method in served if method != "head"} == described
+    assert len(described) == 16 and {(path, method) for path, method in served if method != "head"} == described
 
 
 def test_proxy_headers_are_believed_only_from_listed_proxies(model_dir: Path, tmp_path: Path) -> None:
