@@ -117,17 +117,16 @@ def test_a_long_document_does_not_starve_a_short_request(recording) -> None:
 
 def test_a_request_given_up_stops_waiting_and_its_sentences_are_never_translated(recording) -> None:
     from translate.server.scheduler import CURRENT, Cancelled
-    from translate.translator import RETRY_CONTROLS
 
     document, short = SENTENCES[:11] * 10, SENTENCES[11]
     scheduler = Scheduler(recording, max_batch=2)
     outcome: list[str] = []
+    free = threading.Event()
 
     def send(ticket) -> None:
         CURRENT.set(ticket)
         try:
-            # Other decoding controls than the document's: it waits until the document is done.
-            scheduler.translate([short], RETRY_CONTROLS)
+            scheduler.translate([short])
             outcome.append("translated")
         except Cancelled as exc:
             outcome.append(str(exc))
@@ -137,19 +136,26 @@ def test_a_request_given_up_stops_waiting_and_its_sentences_are_never_translated
         working.start()
         while not recording.batches:
             time.sleep(0.01)
+        # The model's thread held: the short request waits (it would be in the very next batch).
+        busy = threading.Thread(target=scheduler.call, args=(free.wait,))
+        busy.start()
+        time.sleep(0.3)
         ticket = scheduler.admit(1)
         waiting = threading.Thread(target=send, args=(ticket,))
         waiting.start()
         time.sleep(0.1)
         ticket.cancel("the client went away")
         waiting.join(10)
-        still_working = working.is_alive()
+        stopped_waiting = not waiting.is_alive()
+        free.set()
+        busy.join(10)
         working.join(120)
         scheduler.release(ticket)
     finally:
+        free.set()
         scheduler.stop()
     assert outcome == ["the client went away"]
-    assert still_working  # it stopped waiting at once, not when the model was free
+    assert stopped_waiting  # at once, not when the model was free
     assert all(short not in batch for batch in recording.batches)
     assert scheduler.queued == 0
 
