@@ -326,7 +326,8 @@ class Scheduler:
         follow, one sentence each per round, those nearest in length first: a
         batch is padded to its longest sentence, and when more wait than a batch
         holds, sentences of a length share one (as the CLI sorts by length)
-        rather than short ones padded to a long one's length. A sentence that
+        rather than short ones padded to a long one's length; among sentences
+        of a length, the least recently served request's first. A sentence that
         would take the batch over :attr:`turn_tokens` padded tokens is left for
         a later batch; a shorter one of another request may still go in.
         """
@@ -342,7 +343,7 @@ class Scheduler:
         while len(batch) < self.max_batch:
             added = False
             waiting = [job for job in jobs if job.taken < len(job.texts)]
-            waiting.sort(key=lambda job: (job is not first, abs(job.tokens[job.taken] - anchor)))
+            waiting.sort(key=lambda job: (job is not first, abs(job.tokens[job.taken] - anchor), _turn(job)))
             for job in waiting:
                 if len(batch) >= self.max_batch:
                     break
