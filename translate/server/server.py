@@ -35,7 +35,7 @@ requests_log = logging.getLogger("tarjama.requests")
 T = TypeVar("T")
 
 WATCH_INTERVAL = 0.25
-"""Seconds between checks that a request's client is still there and its deadline not past."""
+"""Seconds between checks that a request's client is still there (its deadline is slept to, not polled)."""
 
 
 class Server:
