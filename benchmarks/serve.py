@@ -12,7 +12,13 @@ the same sentences (the seed article's, repeated), same model and settings (CTra
    runs), in a process of its own;
 2. **server** (``tarjama serve``, in a process of its own): 1, 8, 32 and 128 clients, each sending one sentence
    at a time, then 4 clients sending article-sized requests (the whole seed article each);
-3. **server, batching off** (``--no-shared-batches``): the same loads.
+3. **server, batching off** (``--no-shared-batches``): the same loads;
+4. **fairness** (batches shared): six texts of 19,990 Arabic letters with no space (the seed article's letters,
+   each one sentence cut into pieces of 256 tokens) sent at once, then, once their pieces are in the model's
+   batches, a one-line request sent ``--tries`` times, one after the other: its latency (p50, max) and the
+   six long texts' time.
+
+``--loads`` picks which of the loads run (default all).
 
 Each load is its own pass over the sentences; the table gives sentences per second, p50 and p99 latency of a
 request, and the server's peak RSS. Only loopback is used (the script reruns itself in the tests' private
@@ -35,12 +41,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # serving.py, loopback.py
 
 from loopback import stay_on_loopback  # noqa: E402
 from workload import SEED, build_model, cpu_description  # noqa: E402
+
+LOADS = ("sentences", "article", "fairness")
+"""What ``--loads`` picks from: the one-sentence loads (``--clients``), the article-sized one, the fairness one."""
 
 
 def _sentences() -> list[str]:
@@ -105,6 +118,45 @@ def _serve_forced(new_tokens: int, argv: list[str]) -> int:
     return tarjama(["serve", *argv])
 
 
+LONG_CHARACTERS = 19_990
+"""The fairness load's long texts: just within ``tarjama serve``'s default ``--char-limit`` (20,000)."""
+
+
+async def _fairness(url: str, sentences: list[str], tries: int) -> dict:
+    """A one-line request's latency, ``tries`` times, behind six long texts with no space sent at once."""
+    import httpx
+
+    letters = "".join(ch for ch in "".join(sentences) if "\u0621" <= ch <= "\u064a")
+    long = (letters * (LONG_CHARACTERS // len(letters) + 1))[:LONG_CHARACTERS]
+    short = min(sentences, key=len)
+
+    async def post(client: httpx.AsyncClient, text: str) -> tuple[float, int]:
+        started = time.perf_counter()
+        reply = await client.post(f"{url}/translate", json={"q": text, "source": "ar", "target": "en"})
+        return time.perf_counter() - started, reply.status_code
+
+    async with httpx.AsyncClient(timeout=600, limits=httpx.Limits(max_connections=16)) as client:
+        before = _batched(await client.get(f"{url}/metrics"))
+        started = time.perf_counter()
+        longs = [asyncio.ensure_future(post(client, long)) for _ in range(6)]
+        while _batched(await client.get(f"{url}/metrics")) == before:  # until their pieces are in batches
+            await asyncio.sleep(0.05)
+        waits = []
+        for _ in range(tries):
+            waits.append(await post(client, short))
+            await asyncio.sleep(0.2)
+        done = await asyncio.gather(*longs)
+        wall = time.perf_counter() - started
+    latencies = sorted(seconds for seconds, _ in waits)
+    return {
+        "p50": statistics.median(latencies),
+        "max": latencies[-1],
+        "tries": tries,
+        "long_seconds": wall,
+        "failures": sum(status != 200 for _, status in [*waits, *done]),
+    }
+
+
 async def _load(url: str, requests: list[str], clients: int) -> dict:
     """``clients`` workers sending ``requests`` (each one text) in turn; latencies and the wall time."""
     import httpx
@@ -159,15 +211,18 @@ def _serve(args: argparse.Namespace, sentences: list[str], article: str, shared:
     ):
         asyncio.run(_load(server.url, sentences[:8], 8))  # warm up
         loads = {}
-        for clients in args.clients:
+        for clients in args.clients if "sentences" in args.loads else []:
             count = max(2 * len(sentences), 2 * clients) if clients > 1 else len(sentences) // 2
             loads[f"{clients} x 1 sentence"] = ((sentences * (count // len(sentences) + 1))[:count], clients, count)
-        loads["4 x article"] = ([article] * 8, 4, 8 * _count(article))
+        if "article" in args.loads:
+            loads["4 x article"] = ([article] * 8, 4, 8 * _count(article))
         for name, (requests, clients, count) in loads.items():
             before = _batches(server.url)
             measured = asyncio.run(_load(server.url, requests, clients))
             batches, sentences_batched = (a - b for a, b in zip(_batches(server.url), before, strict=True))
             results[name] = {**measured, "sentences": count, "per_batch": sentences_batched / max(batches, 1)}
+        if shared and "fairness" in args.loads:
+            results["fairness"] = asyncio.run(_fairness(server.url, sentences, args.tries))
         results["rss_mb"] = _rss_peak_mb(server.process.pid)
     return results
 
@@ -176,8 +231,12 @@ def _batches(url: str) -> tuple[float, float]:
     """The server's model batches so far, and the sentences they held (from its metrics)."""
     import httpx
 
+    return _batched(httpx.get(f"{url}/metrics", timeout=10))
+
+
+def _batched(metrics: httpx.Response) -> tuple[float, float]:
     found = {"tarjama_batch_sentences_count": 0.0, "tarjama_batch_sentences_sum": 0.0}
-    for line in httpx.get(f"{url}/metrics", timeout=10).text.splitlines():
+    for line in metrics.text.splitlines():
         name, _, value = line.partition(" ")
         if name in found:
             found[name] = float(value)
@@ -202,8 +261,17 @@ def main(argv: list[str] | None = None) -> int:
         default=[1, 8, 32, 128],
         help="the one-sentence loads: concurrent clients (default 1,8,32,128)",
     )
+    parser.add_argument(
+        "--loads",
+        type=lambda text: text.split(","),
+        default=list(LOADS),
+        help=f"which loads run, of {','.join(LOADS)} (default all)",
+    )
+    parser.add_argument("--tries", type=int, default=5, help="the fairness load's one-line requests (default 5)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
+    if unknown := set(args.loads) - set(LOADS):
+        parser.error(f"--loads: no load {', '.join(sorted(unknown))} (there are {', '.join(LOADS)})")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     if args.model is None:
@@ -233,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     header += f"{'alone sent/s':>14}{'p50 s':>8}{'p99 s':>8}{'shared × alone':>16}"
     print(header)
     print("-" * len(header))
-    for load in [*(f"{c} x 1 sentence" for c in args.clients), "4 x article"]:
+    for load in [name for name, found in shared.items() if isinstance(found, dict) and "wall" in found]:
         a, b = shared[load], alone[load]
         rate_a, rate_b = a["sentences"] / a["wall"], b["sentences"] / b["wall"]
         print(
@@ -242,6 +310,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         if a["failures"] or b["failures"]:
             print(f"  failed requests: shared {a['failures']}, alone {b['failures']}")
+    if "fairness" in shared:
+        f = shared["fairness"]
+        print(
+            f"fairness, batches shared: a one-line request behind 6 texts of {LONG_CHARACTERS:,} letters with no"
+            f" space: p50 {f['p50']:.2f} s, max {f['max']:.2f} s ({f['tries']} tries); the 6 long texts"
+            f" {f['long_seconds']:.1f} s"
+        )
+        if f["failures"]:
+            print(f"  failed requests: {f['failures']}")
     print(f"server peak RSS: shared {shared['rss_mb']:.0f} MB, alone {alone['rss_mb']:.0f} MB")
     print("/batch: sentences per model batch, with batches shared (the warm-up's left out)")
     if args.json:

@@ -117,17 +117,16 @@ def test_a_long_document_does_not_starve_a_short_request(recording) -> None:
 
 def test_a_request_given_up_stops_waiting_and_its_sentences_are_never_translated(recording) -> None:
     from translate.server.scheduler import CURRENT, Cancelled
-    from translate.translator import RETRY_CONTROLS
 
     document, short = SENTENCES[:11] * 10, SENTENCES[11]
     scheduler = Scheduler(recording, max_batch=2)
     outcome: list[str] = []
+    free = threading.Event()
 
     def send(ticket) -> None:
         CURRENT.set(ticket)
         try:
-            # Other decoding controls than the document's: it waits until the document is done.
-            scheduler.translate([short], RETRY_CONTROLS)
+            scheduler.translate([short])
             outcome.append("translated")
         except Cancelled as exc:
             outcome.append(str(exc))
@@ -137,19 +136,26 @@ def test_a_request_given_up_stops_waiting_and_its_sentences_are_never_translated
         working.start()
         while not recording.batches:
             time.sleep(0.01)
+        # The model's thread held: the short request waits (it would be in the very next batch).
+        busy = threading.Thread(target=scheduler.call, args=(free.wait,))
+        busy.start()
+        time.sleep(0.3)
         ticket = scheduler.admit(1)
         waiting = threading.Thread(target=send, args=(ticket,))
         waiting.start()
         time.sleep(0.1)
         ticket.cancel("the client went away")
         waiting.join(10)
-        still_working = working.is_alive()
+        stopped_waiting = not waiting.is_alive()
+        free.set()
+        busy.join(10)
         working.join(120)
         scheduler.release(ticket)
     finally:
+        free.set()
         scheduler.stop()
     assert outcome == ["the client went away"]
-    assert still_working  # it stopped waiting at once, not when the model was free
+    assert stopped_waiting  # at once, not when the model was free
     assert all(short not in batch for batch in recording.batches)
     assert scheduler.queued == 0
 
@@ -177,3 +183,73 @@ def test_when_more_wait_than_a_batch_holds_sentences_of_a_length_share_one(recor
     finally:
         scheduler.stop()
     assert {frozenset(batch) for batch in recording.batches} == {frozenset(short), frozenset(long)}
+
+
+def _held(scheduler: Scheduler, recording: Recording, free: threading.Event) -> tuple[threading.Thread, int]:
+    """The model's thread held (by a call taken with the next batch) until ``free``; that batch's number."""
+    held_at: list[int] = []
+
+    def hold() -> None:
+        held_at.append(len(recording.batches))
+        free.wait()
+
+    busy = threading.Thread(target=scheduler.call, args=(hold,))
+    busy.start()
+    while not held_at:
+        time.sleep(0.01)
+    return busy, held_at[0]
+
+
+def test_a_request_arriving_goes_before_the_requests_the_running_batch_serves(recording, backend) -> None:
+    by_length = sorted(SENTENCES, key=lambda s: backend.count_tokens([s])[0])
+    short, longs = by_length[0], by_length[-3:]
+    scheduler = Scheduler(recording, max_batch=3)  # one sentence of each of the three documents per batch
+    documents = [threading.Thread(target=scheduler.translate, args=(longs * 4,)) for _ in range(3)]
+    answer: list[str] = []
+    free = threading.Event()
+    try:
+        for document in documents:
+            document.start()
+        while len(recording.batches) < 2:
+            time.sleep(0.01)
+        busy, running = _held(scheduler, recording, free)  # batch `running` is taken, the short one not yet queued
+        sender = threading.Thread(target=lambda: answer.append(scheduler.translate([short])[0].text))
+        sender.start()
+        time.sleep(0.2)
+        free.set()
+        for thread in (busy, sender, *documents):
+            thread.join(120)
+    finally:
+        free.set()
+        scheduler.stop()
+    # Served first by the next batch; before, it waited behind the oldest document's twelve sentences.
+    taken = next(i for i, batch in enumerate(recording.batches) if short in batch)
+    assert taken == running + 1
+    assert answer == [backend.translate_batch([short])[0].text]
+    assert sorted(s for batch in recording.batches for s in batch) == sorted([*(longs * 12), short])
+
+
+def test_a_batch_of_long_sentences_holds_few_and_every_request_takes_its_turns(recording, backend) -> None:
+    by_length = sorted(SENTENCES, key=lambda s: backend.count_tokens([s])[0])
+    documents = [(f"{k}", [f"{k} {by_length[-1]}"] * 8) for k in range(4)]  # each sentence's owner first
+    longest = max(backend.count_tokens([text for _, texts in documents for text in texts]))
+    scheduler = Scheduler(recording, turn_tokens=2 * longest)  # two long sentences a batch, not 32
+    threads = [threading.Thread(target=scheduler.translate, args=(texts,)) for _, texts in documents]
+    free = threading.Event()
+    try:
+        busy, _ = _held(scheduler, recording, free)  # all four documents queued before the first batch
+        for thread in threads:
+            thread.start()
+            time.sleep(0.05)
+        free.set()
+        for thread in (busy, *threads):
+            thread.join(120)
+    finally:
+        free.set()
+        scheduler.stop()
+    owners = [[text.split()[0] for text in batch] for batch in recording.batches]
+    assert all(len(batch) <= 2 for batch in owners), owners
+    assert sum(len(batch) for batch in owners) == 4 * 8
+    # Turns: in every four sentences in a row, each document has one (not one document's eight, then the next's).
+    order = [owner for batch in owners for owner in batch]
+    assert all(sorted(order[i : i + 4]) == ["0", "1", "2", "3"] for i in range(0, len(order), 4))

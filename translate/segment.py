@@ -25,13 +25,17 @@ from translate.types import Segment
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _CANDIDATE = re.compile(r"[.!?؟…۔]+[»\"”’'\)\]\}›]*")
 _OPENERS = "«\"“‘'([{‹"
-# Spans whose dots and question marks are never sentence ends.
+# Spans whose dots and question marks are never sentence ends. An address starts where its run of
+# characters does (the look-behind): tried from every character of a 20,000-letter word with no "@",
+# the search would take a second, on the server's event loop.
 _PROTECTED = re.compile(
     r"(?:https?|ftp)://[^\s«»\"<>]+"
     r"|www\.[^\s«»\"<>]+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
     re.IGNORECASE,
 )
+_LONGEST_TOKEN = 64
+"""Longer than this, what stands before a dot is no number, abbreviation or list marker (nor looked through)."""
 _TRAILING_PUNCT = ".,;:!?؟،؛…)]}»\"'”’"
 _LATIN_ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st jr sr inc ltd co corp llc plc vs etc e.g i.e cf al no nos vol
@@ -144,6 +148,8 @@ def _dot_is_not_an_end(line: str, dot: int, sentence_start: int, nxt: str | None
     token_start = dot
     while token_start > 0 and not line[token_start - 1].isspace():
         token_start -= 1
+        if dot - token_start > _LONGEST_TOKEN:  # a word of thousands of letters, dotted: walked back once per dot
+            return False
     token = line[token_start:dot].lstrip(_OPENERS)
     core = _letters_only(token)
     if token.isdigit() and not line[sentence_start:token_start].strip():

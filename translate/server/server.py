@@ -40,7 +40,7 @@ requests_log = logging.getLogger("tarjama.requests")
 T = TypeVar("T")
 
 WATCH_INTERVAL = 0.25
-"""Seconds between checks that a request's client is still there and its deadline not past."""
+"""Seconds between checks that a request's client is still there (its deadline is slept to, not polled)."""
 
 
 class Server:
@@ -156,7 +156,13 @@ class Server:
 
     async def run(self, request: Request, texts: Sequence[str], work: Callable[[Service], T]) -> T:
         """Run ``work`` in a worker thread for a request of ``texts``: admitted to the queue by its sentences,
-        given up if the client leaves or the deadline passes (its sentences then leave the queue)."""
+        given up if the client leaves or the deadline passes (its sentences then leave the queue).
+
+        The answer to a request given up does not wait for its thread: that
+        thread stops at its next model call (or drops the model's results, if
+        a batch holding its sentences is running) while the 503 or 499 is sent.
+        """
+        deadline = time.monotonic() + self.limits.deadline
         service = self.ready()
         ticket = self.admit(service, texts)
         token = CURRENT.set(ticket)  # the worker thread inherits it: the scheduler knows whose sentences it holds
@@ -165,18 +171,24 @@ class Server:
         async def working(group: anyio.abc.TaskGroup) -> None:
             # The work's own exception is kept, not raised in the group (which would wrap it in a group).
             try:
-                outcome["result"] = await anyio.to_thread.run_sync(work, service, limiter=self.limiter)
-            except BaseException as exc:
+                outcome["result"] = await anyio.to_thread.run_sync(
+                    work, service, limiter=self.limiter, abandon_on_cancel=True
+                )
+            except anyio.get_cancelled_exc_class():
+                raise
+            except Exception as exc:
                 outcome["error"] = exc
             finally:
                 group.cancel_scope.cancel()  # and the watch ends
 
         try:
             async with anyio.create_task_group() as group:
-                group.start_soon(self._watch, request, ticket)
+                group.start_soon(self._watch, request, ticket, deadline, group)
                 group.start_soon(working, group)
             if "error" in outcome:
                 raise outcome["error"]
+            if "result" not in outcome:  # given up by the watch, the thread left to stop by itself
+                raise Cancelled(ticket.reason)
             result: T = outcome["result"]
             return result
         except Cancelled:
@@ -199,15 +211,17 @@ class Server:
         except Overloaded as exc:
             raise LimitError(429, f"Slowdown: the server is busy ({exc}); try again shortly", retry_after=2) from None
 
-    async def _watch(self, request: Request, ticket: Ticket) -> None:
-        deadline = time.monotonic() + self.limits.deadline
+    async def _watch(self, request: Request, ticket: Ticket, deadline: float, group: anyio.abc.TaskGroup) -> None:
+        """Give the request up at its deadline (to the hundredth of a second) or when its client leaves."""
         while True:
-            await anyio.sleep(WATCH_INTERVAL)
-            if time.monotonic() > deadline:
+            await anyio.sleep(max(0.0, min(WATCH_INTERVAL, deadline - time.monotonic())))
+            if time.monotonic() >= deadline:
                 ticket.cancel("deadline")
+                group.cancel_scope.cancel()
                 return
             if await request.is_disconnected():
                 ticket.cancel("the client went away")
+                group.cancel_scope.cancel()
                 return
 
     def observe(self, scope: MutableMapping[str, Any], route: str, status: int, seconds: float) -> None:
