@@ -210,7 +210,7 @@ def _laid_out(text: str, pairs: Sequence[AlignedPair]) -> str:
         if start < at:  # no offsets and not found: the English follows what came before
             start = at
         parts.append(text[at:start])
-        parts.append(_BLANKS.sub(" ", pair.target).strip())
+        parts.append(pair.target if pair.copied else _BLANKS.sub(" ", pair.target).strip())  # copied: byte for byte
         at = start + len(pair.source)
     parts.append(text[at:])
     return "".join(parts)
