@@ -161,7 +161,8 @@ def _as_written(
     ends: list[int] = []
     cuts = set(objects)
     for i, ch in enumerate(text):
-        style = styles[i] if i < len(styles) and styles[i] is not None else base
+        found = styles[i] if i < len(styles) else None
+        style = found if found is not None else base
         if words and words[-1][1] == style and i not in cuts:
             words[-1] = (words[-1][0] + ch, style)
             ends[-1] = i + 1
