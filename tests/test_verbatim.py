@@ -24,7 +24,8 @@ from translate.verbatim import (
     [
         ("زوروا https://example.com/news/1?id=5 للمزيد", [("https://example.com/news/1?id=5", URL)]),
         ("الموقع www.aljazeera.net.", [("www.aljazeera.net", URL)]),  # the sentence's full stop is not the URL's
-        ("(http://x.org/a_(b))، ثم", [("http://x.org/a_(b", URL)]),  # closing punctuation belongs to the sentence
+        ("(انظر http://x.org/a)، ثم", [("http://x.org/a", URL)]),  # the closing bracket is the sentence's
+        ("(انظر http://x.org/a_(b))، ثم", [("http://x.org/a_(b)", URL)]),  # the first one closes the URL's own
         ("https://ar.wikipedia.org/wiki/حلب", [("https://ar.wikipedia.org/wiki/حلب", URL)]),
         ("راسلونا على info@example.org اليوم", [("info@example.org", EMAIL)]),
         ("كتبه @user@mastodon.social أمس", [("@user@mastodon.social", HANDLE)]),

@@ -71,7 +71,7 @@ class Translator:
     its pair is ``copied``, its English the sentence byte for byte. URLs,
     e-mail addresses and handles the model lost are put back where the word
     alignment places them (:func:`~translate.verbatim.restore`), with
-    ``repair``; what is still missing is flagged by the checks.
+    ``repair`` and ``checks``; what is still missing is flagged by the checks.
     """
 
     def __init__(
@@ -406,7 +406,7 @@ class Translator:
                     hypotheses = steering.steer(sources, hypotheses)
                 if repair is not None:
                     hypotheses = repair.steer(sources, hypotheses)
-                if self.options.repair:
+                if repair is not None:  # links, addresses, handles: put back as numbers are, under the same options
                     hypotheses = self._restore_verbatim(sources, hypotheses)
                 for source, hypothesis in zip(sources, hypotheses, strict=True):
                     if not _badness(hypothesis):

@@ -60,14 +60,21 @@ def verbatim_spans(text: str) -> list[Verbatim]:
     """The URLs, e-mail addresses and handles of ``text``, in order (punctuation that ends a sentence left out)."""
     found = []
     for match in _FINDER.finditer(text):
-        end = match.end()
-        while end > match.start() and text[end - 1] in _TRAILING:
+        start, end = match.start(), match.end()
+        while end > start and text[end - 1] in _TRAILING and not _closes_its_own(text[start:end]):
             end -= 1
-        if end - match.start() < 2:
+        if end - start < 2:
             continue
         kind = URL if match.group("url") else EMAIL if match.group("email") else HANDLE
-        found.append(Verbatim(match.start(), end, text[match.start() : end], kind))
+        found.append(Verbatim(start, end, text[start:end], kind))
     return found
+
+
+def _closes_its_own(span: str) -> bool:
+    """Whether the bracket ending ``span`` closes one opened inside it (``…/wiki/Foo_(bar)``), not the sentence's."""
+    pairs = {")": "(", "]": "[", "}": "{"}
+    last = span[-1]
+    return last in pairs and span.count(pairs[last]) >= span.count(last)
 
 
 def needs_translation(text: str) -> bool:
