@@ -8,17 +8,19 @@ verbatim was put back by :mod:`translate.verbatim`.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
 import pytest
-from fixture_model import seed_sentences
+from fixture_model import exact_model_args, seed_sentences
 from recording import CountingBackend
 from serving import Running, serving
 
 from translate import TranslationOptions, Translator
+from translate.cli import main
 from translate.verbatim import VERBATIM
 
 SEED = seed_sentences()
@@ -155,3 +157,21 @@ def test_a_mastodon_mention_keeps_its_spaces_and_itself(server: Running) -> None
     # After the English of the word before it (هذا: "this"), a space each side; the hashtag and the last
     # mention as they were (the hashtag a sentence of no Arabic: given back, its "#" outside its <span>).
     assert english == f"<p>So why all this {MENTION} fuss about Khan Tuman... {tag} {MENTION}</p>"
+
+
+def test_the_cli_copies_what_is_not_arabic_and_reports_a_link_it_could_not_keep(
+    model_dir: Path, tmp_path: Path, capsys
+) -> None:
+    source = tmp_path / "post.txt"
+    source.write_text(f"Breaking:  see below.\n{_with_token(TOKENS[0], 3)}\n", encoding="utf-8")
+    out = tmp_path / "post.jsonl"
+    args = ["translate", str(source), "-o", str(out), *exact_model_args(model_dir), "--no-cache"]
+    assert main([*args, "--no-repair"]) == 0
+    err = capsys.readouterr().err
+    assert "post.txt: 1 sentence(s) with a link, e-mail address or handle not as written (index 1)" in err
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert records[0]["translation"] == {"ar": "Breaking:  see below.", "en": "Breaking:  see below."}
+    assert records[0]["copied"] is True and records[1]["copied"] is False
+    assert main(args) == 0  # put back by default: nothing to report
+    assert "not as written" not in capsys.readouterr().err
+    assert TOKENS[0] in json.loads(out.read_text(encoding="utf-8").splitlines()[1])["translation"]["en"]
