@@ -70,6 +70,7 @@ def test_a_sentence_without_arabic_never_reaches_the_model(translator: Translato
     assert all(p.copied and p.target == p.source and not p.flagged and p.pieces == 0 for p in copied)
     (arabic,) = [p for p in pairs if p.source == SHORT_AR]
     assert arabic.target == SHORT_EN and not arabic.copied
+    assert local.alternatives(copied[0].source, copied[0].target, 1) == []  # nothing else to offer
     assert recording.seen and all(t == SHORT_AR for t in recording.seen)  # the model saw the Arabic only
     if alignments:  # each word aligned to itself: formatting carried word for word
         hello = copied[0].alignment
@@ -124,6 +125,8 @@ def test_translate_gives_text_without_arabic_back_exactly_as_sent(server: Runnin
         assert got == sent[:-1]
     mixed = _translate(server, sent[-1]).json()["translatedText"]
     assert mixed == f"{SHORT_EN}  Hello   again.\n\n12345"
+    others = _translate(server, sent[-1], alternatives=2).json()["alternatives"]
+    assert others and all(other.endswith("  Hello   again.\n\n12345") for other in others)
     for text in NOT_ARABIC:  # one at a time too, as Mastodon sends a post
         assert _translate(server, text).json() == {"translatedText": text}
 

@@ -196,13 +196,15 @@ class Translator:
 
         The model is forced through the English before that word, takes its
         most likely next pieces there, and finishes each (prefix decoding);
-        most likely first. One that equals ``target`` is left out. Words are whitespace tokens, counted
-        from 0. Raises :class:`InputError` for a word that is not there or a
-        source the model takes in more than one part.
+        most likely first. One that equals ``target`` is left out; a source with no Arabic to translate
+        has none. Words are whitespace tokens, counted from 0. Raises :class:`InputError` for a word
+        that is not there or a source the model takes in more than one part.
         """
         spans = word_spans(target)
         if not 0 <= word < len(spans):
             raise InputError(f"the translation has {len(spans)} words; there is no word {word}")
+        if not needs_translation(source):
+            return []  # given back as it came (no Arabic): the model never sees it, so it offers nothing else
         text = normalize_for_model(source)
         if not text or self.backend.count_tokens([text])[0] > self.max_piece_tokens:
             raise InputError("this sentence is translated in parts; alternatives are offered for shorter sentences")

@@ -160,7 +160,9 @@ class Service:
         others: list[list[str]] = []
         for pair in pairs:
             try:
-                found = self.plain.alternatives(pair.source, pair.target, 0, count) if pair.target.strip() else []
+                # A sentence given back as it came (no Arabic) has no other translation: the model never sees it.
+                wanted = pair.target.strip() and not pair.copied
+                found = self.plain.alternatives(pair.source, pair.target, 0, count) if wanted else []
             except InputError:  # a sentence translated in parts has none
                 found = []
             others.append([a.text for a in found])
