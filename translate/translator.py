@@ -406,9 +406,8 @@ class Translator:
                 hypotheses = self._translate_checked(sources)
                 if steering is not None:
                     hypotheses = steering.steer(sources, hypotheses)
-                if repair is not None:
+                if repair is not None:  # numbers, then links, addresses and handles: under the same options
                     hypotheses = repair.steer(sources, hypotheses)
-                if repair is not None:  # links, addresses, handles: put back as numbers are, under the same options
                     hypotheses = self._restore_verbatim(sources, hypotheses)
                 for source, hypothesis in zip(sources, hypotheses, strict=True):
                     if not _badness(hypothesis):
