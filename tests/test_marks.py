@@ -148,3 +148,56 @@ def test_formatting_smaller_than_a_word(spans, target, expected, approximate) ->
     links = [(0, 1), (1, 0)] if spans[0].style == BOLD else [(1, 1), (0, 2)]
     carried = carry(Block(source, tuple(spans)), [_pair(source, target, links)])
     assert _styled(carried) == expected and carried.approximate == approximate
+
+
+MENTION = 20
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "target", "links", "expected"),
+    [
+        # Apart from its words in the Arabic (a Mastodon mention): apart in the English.
+        ("قرأ  الولد", 4, "read the boy", [(0, 0), (1, 1), (1, 2)], "read @ the boy"),
+        # Against the word after it: before that word's English, the blank before it kept.
+        ("قرأ الولد", 4, "read the boy", [(0, 0), (1, 1), (1, 2)], "read @the boy"),
+        # Against the word before it (a footnote's [1]): against that word's English, as before.
+        ("قرأ الولد", 3, "read the boy", [(0, 0), (1, 1), (1, 2)], "read@ the boy"),
+        # First and last in the block: the blank on its inner side kept.
+        (" قرأ الولد", 0, "read the boy", [(0, 0), (1, 1), (1, 2)], "@ read the boy"),
+        ("قرأ الولد ", 10, "read the boy", [(0, 0), (1, 1), (1, 2)], "read the boy @"),
+    ],
+)
+def test_an_object_keeps_the_blanks_around_it(text, at, target, links, expected) -> None:
+    source = text.strip()
+    around = (Span(0, at, PLAIN), Span(at, at, MENTION), Span(at, len(text), PLAIN))
+    spans = tuple(s for s in around if s.style == MENTION or s.start < s.end)  # no empty text span at an edge
+    start = text.index(source)
+    carried = carry(Block(text, spans), [_pair(source, target, links, start=start)])
+    (obj,) = [s for s in carried.spans if s.start == s.end]
+    assert carried.text[: obj.start] + "@" + carried.text[obj.start :] == expected
+
+
+def test_two_objects_apart_stay_apart_and_side_by_side_stay_together() -> None:
+    # "قرأ <a>#وسم</a> <mention/><img/> الولد": the link and the mention apart, the mention and the image not.
+    text = "قرأ   الولد"
+    spans = (Span(0, 4, PLAIN), Span(4, 4, LINK), Span(5, 5, MENTION), Span(5, 5, NOTE), Span(5, 11, PLAIN))
+    carried = carry(Block(text, spans), [_pair("قرأ الولد", "read the boy", [(0, 0), (1, 1), (1, 2)])])
+    shown = ""
+    for span in carried.spans:
+        shown += {LINK: "<#>", MENTION: "<@>", NOTE: "<img>"}.get(span.style, "") if span.start == span.end else ""
+        shown += carried.text[span.start : span.end]
+    assert shown == "read <#> <@><img> the boy"
+
+
+def test_a_sentence_given_back_as_it_came_keeps_its_formatting_character_for_character() -> None:
+    # An Arabic sentence, then "#tag" (a Mastodon hashtag: "#" in the link, "tag" in a span inside it), copied.
+    arabic, tag = "قرأ الولد.", "#tag"
+    text = f"{arabic} {tag}"
+    start = len(arabic) + 1
+    spans = (Span(0, start, PLAIN), Span(start, start + 1, LINK), Span(start + 1, len(text), BOLD))
+    pairs = [
+        _pair(arabic, "The boy read.", [(1, 0), (1, 1), (0, 2)]),
+        AlignedPair(1, 0, tag, tag, start=start, end=len(text), pieces=0, copied=True),
+    ]
+    carried = carry(Block(text, spans), pairs)
+    assert _styled(carried) == [("The boy read. ", PLAIN), ("#", LINK), ("tag", BOLD)]

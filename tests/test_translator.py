@@ -191,10 +191,10 @@ def test_invisible_characters_are_normalized_for_the_model_only(translator: Tran
     assert [p.paragraph for p in pairs] == [0, 1]
 
 
-def test_text_without_arabic_is_translated_and_reported(translator: Translator) -> None:
+def test_text_without_arabic_comes_back_as_it_came_and_is_reported(translator: Translator) -> None:
     pairs, info = translator.translate("Hello world.")
     assert not info.has_arabic
-    assert [p.target for p in pairs] == ["Hello world."]
+    assert [(p.target, p.copied) for p in pairs] == [("Hello world.", True)]
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t\n", "\u200b\n"])
@@ -202,7 +202,8 @@ def test_nothing_to_translate(translator: Translator, text: str) -> None:
     pairs, info = translator.translate(text)
     got = list(pairs)
     assert len(got) == info.sentences
-    assert all(isinstance(p, AlignedPair) and p.target == "" for p in got)
+    # Nothing the model could read (a zero-width space): given back as it came, never translated.
+    assert all(isinstance(p, AlignedPair) and p.copied and p.target == p.source for p in got)
 
 
 def test_every_sentence_gets_exactly_one_pair(translator: Translator, seed_text: str) -> None:

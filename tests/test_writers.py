@@ -103,10 +103,27 @@ def test_jsonl_uses_the_translation_convention() -> None:
         "word_scores": None,
         "terms": [],
         "checks": [],
+        "copied": False,
     }
     assert records[1]["translation"] == {"ar": NASTY[0], "en": NASTY[1]}
     assert records[1]["truncated"] is True and records[1]["repetitive"] is True
     assert "مرحبا" in out.getvalue()  # UTF-8, not \u escapes
+
+
+def test_a_copied_pair_says_so_in_jsonl_and_tmx() -> None:
+    from translate import read_jsonl
+
+    pair = AlignedPair(0, 0, "Hello  world.", "Hello  world.", 0, 13, pieces=0, copied=True)
+    out = io.StringIO()
+    write_jsonl([pair], out)
+    assert json.loads(out.getvalue())["copied"] is True
+    assert list(read_jsonl(io.StringIO(out.getvalue()))) == [pair]
+    tmx = io.StringIO()
+    write_tmx([pair, AlignedPair(1, 0, "مرحبا.", "Hello.")], tmx)
+    assert [line.strip() for line in tmx.getvalue().splitlines() if "x-origin" in line] == [
+        '<prop type="x-origin">copied</prop>',
+        '<prop type="x-origin">machine</prop>',
+    ]
 
 
 def test_jsonl_terms_round_trip() -> None:

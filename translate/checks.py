@@ -13,6 +13,8 @@ pair is clean):
   ``May``). A missing number whose place the English fills with another
   (through the alignment, or the only spare number) is reported as changed.
   Numbers the Arabic writes in words are not checked.
+- ``verbatim``: every URL, e-mail address and handle of the Arabic must be in
+  the English as written (:mod:`translate.verbatim`, which also puts them back).
 - ``untranslated``: Arabic letters left in the English, unless the glossary
   asked for them.
 - ``dropped``: an English far shorter than its source (against the length
@@ -37,6 +39,7 @@ from difflib import SequenceMatcher
 from translate.align import word_spans
 from translate.normalize import contains_arabic, normalize_for_model
 from translate.types import AlignedPair, Check, NameSpelling, WordAlignment
+from translate.verbatim import VERBATIM, check_verbatim, verbatim_spans
 
 NUMBER = "number"
 UNTRANSLATED = "untranslated"
@@ -44,7 +47,7 @@ DROPPED = "dropped"
 CUT_SHORT = "cut-short"
 TERM = "term"
 NAME = "name"
-KINDS = (NUMBER, UNTRANSLATED, DROPPED, CUT_SHORT, TERM, NAME)
+KINDS = (NUMBER, VERBATIM, UNTRANSLATED, DROPPED, CUT_SHORT, TERM, NAME)
 """Every kind of check, in the order summaries list them."""
 
 _D = "0-9\u0660-\u0669\u06f0-\u06f9"
@@ -163,7 +166,9 @@ def check_numbers(source: str, target: str, alignment: WordAlignment | None = No
     alignment does not place, when as many numbers are missing as are spare
     (paired in order).
     """
-    wanted, found = arabic_numbers(source), english_numbers(target)
+    # A number inside a URL, an address or a handle is checked with it, as written (check_verbatim).
+    wanted = _outside_verbatim(arabic_numbers(source), source)
+    found = _outside_verbatim(english_numbers(target), target)
     used: set[int] = set()
     missing = []
     for number in wanted:
@@ -194,6 +199,11 @@ def check_numbers(source: str, target: str, alignment: WordAlignment | None = No
     return checks
 
 
+def _outside_verbatim(numbers: list[Number], text: str) -> list[Number]:
+    spans = verbatim_spans(text)
+    return [n for n in numbers if not any(v.start <= n.start and n.end <= v.end for v in spans)]
+
+
 def _counterpart(number: Number, spare: list[int], found: list[Number], alignment: WordAlignment | None) -> int | None:
     """The spare English number the alignment links to ``number``'s word, if any."""
     if alignment is None:
@@ -215,6 +225,7 @@ def check_untranslated(source: str, target: str, allowed: Iterable[str] = ()) ->
     keep = [
         (m.start(), m.end()) for text in allowed if contains_arabic(text) for m in re.finditer(re.escape(text), target)
     ]
+    keep += [(v.start, v.end) for v in verbatim_spans(target)]  # a link's Arabic path is the link's, as written
     runs: list[list[tuple[int, int]]] = []
     for a, b in word_spans(target):
         if not contains_arabic(target[a:b]) or any(x <= a and b <= y for x, y in keep):
@@ -367,7 +378,8 @@ def check_pair(
     """Every per-pair rule over one machine translation, in :data:`KINDS` order."""
     if not target.strip():
         return ()
-    checks = [*check_numbers(source, target, alignment), *check_untranslated(source, target, allowed)]
+    checks = [*check_numbers(source, target, alignment), *check_verbatim(source, target)]
+    checks += check_untranslated(source, target, allowed)
     checks += lengths.check(source, target) if lengths is not None else []
     checks += check_unaligned(source, alignment)
     checks += check_ending(source, target)

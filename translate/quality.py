@@ -101,6 +101,7 @@ def flag_warnings(name: str, flagged: Sequence[AlignedPair]) -> list[str]:
 
 _CHECK_WORDS = {
     "number": "a number missing or changed",
+    "verbatim": "a link, e-mail address or handle not as written",
     "untranslated": "Arabic left in the English",
     "dropped": "content that may have been dropped",
     "cut-short": "an English that stops before its sentence ends",

@@ -9,7 +9,8 @@ skipped. Within a paragraph a sentence ends at ``.``, ``!``, ``?``, ``؟``,
 ``…``, ``۔`` or a run of them (``..``), together with any closing quote or
 bracket that follows (``.»``), except where the mark belongs to a number
 (``85.5``), an abbreviation (``د.``, ``ج.م.ع``, ``U.S.``, ``Inc.``), a list
-marker at the start of a paragraph (``2.``), a URL or an e-mail address.
+marker at the start of a paragraph (``2.``), a URL, an e-mail address or a handle
+(``@user@mastodon.social``: :func:`translate.verbatim.verbatim_spans`).
 """
 
 from __future__ import annotations
@@ -21,22 +22,13 @@ from collections.abc import Callable, Iterator
 
 from translate.normalize import INVISIBLE, is_arabic_letter
 from translate.types import Segment
+from translate.verbatim import verbatim_spans
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _CANDIDATE = re.compile(r"[.!?؟…۔]+[»\"”’'\)\]\}›]*")
 _OPENERS = "«\"“‘'([{‹"
-# Spans whose dots and question marks are never sentence ends. An address starts where its run of
-# characters does (the look-behind): tried from every character of a 20,000-letter word with no "@",
-# the search would take a second, on the server's event loop.
-_PROTECTED = re.compile(
-    r"(?:https?|ftp)://[^\s«»\"<>]+"
-    r"|www\.[^\s«»\"<>]+"
-    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    re.IGNORECASE,
-)
 _LONGEST_TOKEN = 64
 """Longer than this, what stands before a dot is no number, abbreviation or list marker (nor looked through)."""
-_TRAILING_PUNCT = ".,;:!?؟،؛…)]}»\"'”’"
 _LATIN_ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st jr sr inc ltd co corp llc plc vs etc e.g i.e cf al no nos vol
     fig figs p pp ed eds jan feb mar apr jun jul aug sep sept oct nov dec gen col lt sgt
@@ -105,13 +97,8 @@ def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
 
 
 def _protected_spans(line: str) -> list[tuple[int, int]]:
-    spans = []
-    for match in _PROTECTED.finditer(line):
-        end = match.end()
-        while end > match.start() and line[end - 1] in _TRAILING_PUNCT:
-            end -= 1
-        spans.append((match.start(), end))
-    return spans
+    """URLs, e-mail addresses and handles: their dots and question marks are never sentence ends."""
+    return [(span.start, span.end) for span in verbatim_spans(line)]
 
 
 def _strip(line: str, start: int, end: int) -> tuple[int, int] | None:

@@ -34,6 +34,7 @@ from translate.types import (
     TranslationOptions,
     WordAlignment,
 )
+from translate.verbatim import missing_verbatim, needs_translation, restore
 
 logger = logging.getLogger("tarjama")
 
@@ -65,6 +66,12 @@ class Translator:
     ``glossary``, its terms' English is spliced into the translations that lack
     it (:mod:`translate.steer`), and every pair reports the terms of its source
     (``AlignedPair.terms``). ``glossary`` may be replaced between translations.
+    A sentence with no Arabic to translate (English, a number, a bare link:
+    :func:`~translate.verbatim.needs_translation`) never reaches the model:
+    its pair is ``copied``, its English the sentence byte for byte. URLs,
+    e-mail addresses and handles the model lost are put back where the word
+    alignment places them (:func:`~translate.verbatim.restore`), with
+    ``repair`` and ``checks``; what is still missing is flagged by the checks.
     """
 
     def __init__(
@@ -107,7 +114,8 @@ class Translator:
         batch is full size, which is faster overall.
         """
         segments = segment_text(text)
-        texts = [normalize_for_model(s.text) for s in segments]
+        # "" for what the model never sees: a sentence without Arabic comes back as it came (see _run).
+        texts = [normalize_for_model(s.text) if needs_translation(s.text) else "" for s in segments]
         human = self._human_translations(texts) if use_human else {}
         pieces, spans = self._pieces([t if i not in human else "" for i, t in enumerate(texts)])
         info = TranslationInfo(
@@ -188,13 +196,15 @@ class Translator:
 
         The model is forced through the English before that word, takes its
         most likely next pieces there, and finishes each (prefix decoding);
-        most likely first. One that equals ``target`` is left out. Words are whitespace tokens, counted
-        from 0. Raises :class:`InputError` for a word that is not there or a
-        source the model takes in more than one part.
+        most likely first. One that equals ``target`` is left out; a source with no Arabic to translate
+        has none. Words are whitespace tokens, counted from 0. Raises :class:`InputError` for a word
+        that is not there or a source the model takes in more than one part.
         """
         spans = word_spans(target)
         if not 0 <= word < len(spans):
             raise InputError(f"the translation has {len(spans)} words; there is no word {word}")
+        if not needs_translation(source):
+            return []  # given back as it came (no Arabic): the model never sees it, so it offers nothing else
         text = normalize_for_model(source)
         if not text or self.backend.count_tokens([text])[0] > self.max_piece_tokens:
             raise InputError("this sentence is translated in parts; alternatives are offered for shorter sentences")
@@ -221,10 +231,14 @@ class Translator:
         the model in one pass.
         """
         # pieces is 0 for a correction the memory supplied: the model never took that source in parts.
-        sources = [normalize_for_model(pair.source) if pair.pieces <= 1 else "" for pair in pairs]
+        sources = [normalize_for_model(pair.source) if pair.pieces <= 1 and not pair.copied else "" for pair in pairs]
         details = self._details(sources, [pair.target for pair in pairs])
         return [
-            align_pair(pair.source, pair.target, detail) if detail is not None else None
+            _identity(pair.source)
+            if pair.copied and pair.target == pair.source
+            else align_pair(pair.source, pair.target, detail)
+            if detail is not None
+            else None
             for pair, detail in zip(pairs, details, strict=True)
         ]
 
@@ -318,6 +332,25 @@ class Translator:
         logger.info("retried %d of %d pieces with repetition controls; %d still flagged", len(bad), len(texts), still)
         return hypotheses
 
+    def _restore_verbatim(self, texts: list[str], hypotheses: list[Hypothesis]) -> list[Hypothesis]:
+        """``hypotheses`` with the URLs, addresses and handles of ``texts`` they lost put back (one model pass
+        over those that lost one, for the word alignment that places them)."""
+        need = [i for i, (text, h) in enumerate(zip(texts, hypotheses, strict=True)) if missing_verbatim(text, h.text)]
+        if not need:
+            return hypotheses
+        details = self._details(
+            [texts[i] for i in need], [hypotheses[i].text for i in need], [hypotheses[i].pieces for i in need]
+        )
+        out = list(hypotheses)
+        for i, detail in zip(need, details, strict=True):
+            alignment = align_pair(texts[i], out[i].text, detail) if detail is not None else None
+            english = restore(texts[i], out[i].text, alignment)
+            if english != out[i].text:
+                # Pieces unknown (): a link is no piece of the model's, so the alignment splits the text anew.
+                out[i] = _checked(dataclasses.replace(out[i], text=english, pieces=(), detail=None), texts[i])
+        logger.debug("put back a link, address or handle in %d of %d pieces", len(need), len(texts))
+        return out
+
     def _finish_cut_short(self, texts: list[str], hypotheses: list[Hypothesis]) -> None:
         """Decode again, searching on until no live beam could win, what stopped before its sentence ended.
 
@@ -373,8 +406,9 @@ class Translator:
                 hypotheses = self._translate_checked(sources)
                 if steering is not None:
                     hypotheses = steering.steer(sources, hypotheses)
-                if repair is not None:
+                if repair is not None:  # numbers, then links, addresses and handles: under the same options
                     hypotheses = repair.steer(sources, hypotheses)
+                    hypotheses = self._restore_verbatim(sources, hypotheses)
                 for source, hypothesis in zip(sources, hypotheses, strict=True):
                     if not _badness(hypothesis):
                         self.lengths.observe(source, hypothesis.text)
@@ -394,6 +428,10 @@ class Translator:
             while next_segment < len(segments) and all(done[i] is not None for i in spans[next_segment]):
                 segment = segments[next_segment]
                 span = spans[next_segment]
+                if not texts[segment.index] and segment.index not in human:  # no Arabic: never sent, as it came
+                    yield _copied(segment, aligning)
+                    next_segment += 1
+                    continue
                 if segment.index in human:
                     pair = _pair(segment, [], edited=True, target=human[segment.index])
                     if aligning:
@@ -470,6 +508,27 @@ def _pair(segment: Segment, hypotheses: list[Hypothesis], *, edited: bool = Fals
         edited=edited,
         repetitive=any(h.repetitive for h in hypotheses),
     )
+
+
+def _copied(segment: Segment, aligning: bool) -> AlignedPair:
+    """The pair of a sentence with no Arabic: its English is itself, each word aligned to itself."""
+    return AlignedPair(
+        index=segment.index,
+        paragraph=segment.paragraph,
+        source=segment.text,
+        target=segment.text,
+        start=segment.start,
+        end=segment.end,
+        pieces=0,
+        alignment=_identity(segment.text) if aligning else None,
+        copied=True,
+    )
+
+
+def _identity(text: str) -> WordAlignment:
+    """``text`` aligned to itself: every word to the same word (its formatting carried word for word)."""
+    words = tuple(word_spans(text))
+    return WordAlignment(words, words, tuple((k, k) for k in range(len(words))), (), None)
 
 
 def _checked(hypothesis: Hypothesis, source: str) -> Hypothesis:

@@ -149,7 +149,7 @@ class Check:
     """Something a reader of the English cannot afford to miss, found in one pair (:mod:`translate.checks`).
 
     ``kind`` names the rule (``number``, ``untranslated``, ``dropped``,
-    ``cut-short``, ``term``, ``name``); ``detail`` says what is wrong in
+    ``cut-short``, ``term``, ``name``, ``verbatim``); ``detail`` says what is wrong in
     words; ``source`` and ``target`` are the character spans it concerns in
     the Arabic sentence and in its English (``None``: no one place).
     """
@@ -197,7 +197,9 @@ class AlignedPair:
     it was asked for (``TranslationOptions.alignments``) and could be made.
     ``terms`` are the glossary terms found in the source, each with whether
     the translation carries its English; ``checks`` what the fidelity checks
-    found wrong with the English (empty: nothing).
+    found wrong with the English (empty: nothing). ``copied`` marks a source
+    with no Arabic to translate (English, a number, a bare link): it never
+    went to the model, and its target is the source, byte for byte.
     """
 
     index: int
@@ -213,6 +215,7 @@ class AlignedPair:
     alignment: WordAlignment | None = None
     terms: tuple[TermUse, ...] = ()
     checks: tuple[Check, ...] = ()
+    copied: bool = False
 
     @property
     def flagged(self) -> bool:

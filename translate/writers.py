@@ -100,6 +100,8 @@ def write_jsonl(pairs: Iterable[AlignedPair], out: TextIO, *, fields: Mapping[st
     there) and ``applied``; empty without a glossary. ``checks`` lists what
     the fidelity checks found (:mod:`translate.checks`): ``kind``, ``detail``,
     ``source`` and ``target`` (character spans, or null); empty when clean.
+    ``copied`` is true for a sentence with no Arabic to translate: never sent
+    to the model, its English is the sentence as written.
     """
     count = 0
     for pair in pairs:
@@ -127,6 +129,7 @@ def jsonl_record(pair: AlignedPair, fields: Mapping[str, object] | None = None) 
         "word_scores": [_rounded(x) for x in alignment.word_scores] if alignment is not None else None,
         "terms": [dataclasses.asdict(term) for term in pair.terms],
         "checks": [dataclasses.asdict(check) for check in pair.checks],
+        "copied": pair.copied,
     }
 
 
@@ -155,6 +158,7 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[AlignedPair]:
                 repetitive=bool(record.get("repetitive", False)),
                 terms=tuple(_term(item) for item in record.get("terms") or ()),
                 checks=tuple(_check(item) for item in record.get("checks") or ()),
+                copied=bool(record.get("copied", False)),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{where}: not a tarjama JSONL record ({exc})") from None
@@ -205,8 +209,8 @@ def _rounded(value: float) -> float:
 def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
     """A TMX 1.4 translation memory (Arabic source, English target), one ``<tu>`` per pair.
 
-    Each unit carries ``x-paragraph`` and ``x-origin`` (machine or human)
-    properties, ``x-flags`` (``truncated``, ``repetitive``) on a suspect
+    Each unit carries ``x-paragraph`` and ``x-origin`` (machine, human, or
+    copied: no Arabic, the source as written) properties, ``x-flags`` (``truncated``, ``repetitive``) on a suspect
     machine translation, ``x-check`` (``kind: detail``) for each thing the
     fidelity checks found, and ``x-alignment`` (Pharaoh word links) and
     ``x-score`` (mean piece log-probability) on an aligned pair.
@@ -221,7 +225,7 @@ def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
         out.write(
             f'    <tu tuid="{pair.index + 1}">\n'
             f'      <prop type="x-paragraph">{pair.paragraph}</prop>\n'
-            f'      <prop type="x-origin">{"human" if pair.edited else "machine"}</prop>\n'
+            f'      <prop type="x-origin">{_origin(pair)}</prop>\n'
             f"{_tmx_flags(pair)}{_tmx_alignment(pair)}"
             f'      <tuv xml:lang="ar"><seg>{_xml_text(pair.source)}</seg></tuv>\n'
             f'      <tuv xml:lang="en"><seg>{_xml_text(pair.target)}</seg></tuv>\n'
@@ -230,6 +234,10 @@ def write_tmx(pairs: Iterable[AlignedPair], out: TextIO) -> int:
         count += 1
     out.write("  </body>\n</tmx>\n")
     return count
+
+
+def _origin(pair: AlignedPair) -> str:
+    return "human" if pair.edited else "copied" if pair.copied else "machine"
 
 
 def _tmx_flags(pair: AlignedPair) -> str:

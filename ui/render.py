@@ -221,6 +221,7 @@ def _flag_reason(pair: AlignedPair) -> str:
 
 _CHECK_NAMES = {
     "number": "Number",
+    "verbatim": "Link not as written",
     "untranslated": "Untranslated",
     "dropped": "Maybe dropped",
     "cut-short": "Cut short",

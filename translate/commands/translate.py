@@ -144,13 +144,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--no-repair",
         dest="repair",
         action="store_false",
-        help="do not put back numbers the English lost or changed (they are still reported by the checks)",
+        help="do not put back numbers, links, e-mail addresses and handles the English lost or changed "
+        "(they are still reported by the checks)",
     )
     tr.add_argument(
         "--no-checks",
         dest="checks",
         action="store_false",
-        help="no fidelity checks (numbers, untranslated Arabic, dropped content, cut-short English) and no repairs",
+        help="no fidelity checks (numbers, links, untranslated Arabic, dropped content, cut-short English) "
+        "and no repairs",
     )
     names.add_argument(tr)
     add_bilingual_argument(tr)

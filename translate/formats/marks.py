@@ -12,8 +12,12 @@ English words that translate them, whatever order the English puts them in.
   of its Arabic has).
 - A formatted stretch whose words the alignment links to nothing is kept on
   the English word at the nearest place (counted as approximate), never dropped.
-- An inline object (a footnote reference, an image) goes after the English word
-  aligned to the Arabic word before it.
+- An inline object (a footnote reference, an image, a mention marked
+  ``translate="no"``) goes after the English word aligned to the Arabic word
+  before it, with the blanks it had: one that stood apart from its words
+  (``word @user word``) stands apart in the English, one written against the
+  word after it goes before that word's English, one against the word
+  before it (a footnote's ``[1]``) stays against it.
 
 Pure: blocks and pairs in, an English block out.
 """
@@ -73,7 +77,20 @@ def carry(block: Block, pairs: Sequence[AlignedPair]) -> Carried:
     for k in range(1, len(placed)):
         if placed[k][0] < placed[k - 1][0]:
             placed[k] = (placed[k - 1][0], placed[k][1])
-    return _assemble(words, placed, approximate)
+    return _assemble(words, placed, approximate, _blanks(block.text, objects), base)
+
+
+def _blanks(text: str, objects: Sequence[Span]) -> dict[Span, tuple[bool, bool]]:
+    """Whether each object had a blank before it and after it in the Arabic (objects side by side: none
+    between them)."""
+    found = {}
+    for k, obj in enumerate(objects):
+        alone_before = k == 0 or objects[k - 1].start != obj.start
+        alone_after = k == len(objects) - 1 or objects[k + 1].start != obj.start
+        before = alone_before and 0 < obj.start <= len(text) and text[obj.start - 1].isspace()
+        after = alone_after and obj.start < len(text) and text[obj.start].isspace()
+        found[obj] = (before, after)
+    return found
 
 
 def _char_styles(block: Block) -> list[int | None]:
@@ -93,6 +110,8 @@ def _sentence(
     pair: AlignedPair, styles: list[int | None], block_base: int, objects: list[int]
 ) -> tuple[list[tuple[str, int]], list[int], int]:
     """One sentence's English words with their styles, where its objects go (after how many words), marks missed."""
+    if pair.copied and pair.target == pair.source:
+        return _as_written(pair.source, styles, block_base, objects)
     alignment = pair.alignment
     source_words = alignment.source_words if alignment else word_spans(pair.source)
     target_words = alignment.target_words if alignment else word_spans(pair.target)
@@ -131,6 +150,26 @@ def _sentence(
         t = _nearest_target(preceding[-1], source_words, target_words, links, last=True)
         offsets.append(2 * t + 1)  # after English word t (words and gaps alternate)
     return words, offsets, missed
+
+
+def _as_written(
+    text: str, styles: list[int | None], base: int, objects: list[int]
+) -> tuple[list[tuple[str, int]], list[int], int]:
+    """A sentence given back as it came (no Arabic in it): its formatting and objects exactly where they were,
+    character for character (a hashtag's ``#`` outside the ``<span>`` around its word, as Mastodon writes it)."""
+    words: list[tuple[str, int]] = []
+    ends: list[int] = []
+    cuts = set(objects)
+    for i, ch in enumerate(text):
+        found = styles[i] if i < len(styles) else None
+        style = found if found is not None else base
+        if words and words[-1][1] == style and i not in cuts:
+            words[-1] = (words[-1][0] + ch, style)
+            ends[-1] = i + 1
+        else:
+            words.append((ch, style))
+            ends.append(i + 1)
+    return words, [bisect.bisect_right(ends, position) for position in objects], 0
 
 
 def _smaller_than_a_word(
@@ -207,27 +246,59 @@ def _nearest_target(
     return min(m - 1, max(0, at))
 
 
-def _assemble(words: list[tuple[str, int]], placed: list[tuple[int, Span]], approximate: int) -> Carried:
-    """The English text and its spans; ``placed`` (objects after how many words) is in order of place already."""
+def _assemble(
+    words: list[tuple[str, int]],
+    placed: list[tuple[int, Span]],
+    approximate: int,
+    blanks: dict[Span, tuple[bool, bool]],
+    base: int,
+) -> Carried:
+    """The English text and its spans; ``placed`` (objects after how many words) is in order of place already.
+
+    ``blanks`` says whether each object had a blank before and after it in the Arabic: an object placed before
+    a blank between two English words goes after that blank when it was written against the word after it,
+    and a blank (of the block's ``base`` style) is put in where the English would otherwise glue it to a word.
+    """
     text_parts: list[str] = []
     spans: list[Span] = []
     cursor = 0
     next_object = 0
+    blank_after = False  # the last object put in had a blank after it
+    ends_blank = True  # nothing yet, or the English so far ends with a blank: no blank to add before an object
 
-    def objects_until(count: int) -> None:
-        nonlocal next_object
-        while next_object < len(placed) and placed[next_object][0] <= count:
-            spans.append(Span(cursor, cursor, placed[next_object][1].style))
-            next_object += 1
-
-    for n, (text, style) in enumerate(words):
-        objects_until(n)
+    def put(text: str, style: int) -> None:
+        nonlocal cursor, ends_blank, blank_after
+        if blank_after and not text[:1].isspace():
+            blank_after = False
+            put(" ", base)
+        blank_after = False
         if spans and spans[-1].end == cursor and spans[-1].style == style and spans[-1].start < spans[-1].end:
             spans[-1] = Span(spans[-1].start, cursor + len(text), style)
         else:
             spans.append(Span(cursor, cursor + len(text), style))
         text_parts.append(text)
         cursor += len(text)
+        ends_blank = text[-1:].isspace()
+
+    def objects_until(count: int) -> None:
+        nonlocal next_object, ends_blank, blank_after
+        while next_object < len(placed) and placed[next_object][0] <= count:
+            obj = placed[next_object][1]
+            before, after = blanks.get(obj, (False, False))
+            if before and not ends_blank:
+                put(" ", base)
+            spans.append(Span(cursor, cursor, obj.style))
+            ends_blank, blank_after = False, after
+            next_object += 1
+
+    for n, (text, style) in enumerate(words):
+        waiting = next_object < len(placed) and placed[next_object][0] <= n
+        if waiting and text.isspace() and blanks.get(placed[next_object][1], (False, False)) == (True, False):
+            put(text, style)  # the blank first: the object was written against the word after it
+            objects_until(n + 1)
+            continue
+        objects_until(n)
+        put(text, style)
     objects_until(len(words))
     return Carried("".join(text_parts), tuple(spans), approximate)
 

@@ -32,6 +32,7 @@ from translate.server.guard import printable
 from translate.server.limits import LimitError
 from translate.server.links import base_url
 from translate.server.service import Detected, detect
+from translate.verbatim import needs_translation
 
 if TYPE_CHECKING:
     from translate.server.server import Server
@@ -212,8 +213,13 @@ def routes(server: Server) -> list[Route]:
         server.access(request, asked.api_key, cost=len(asked.texts), characters=sum(map(len, asked.texts)))
         server.log_text(asked.texts)
         detected = [detect(t) if asked.source == "auto" else Detected(asked.source, 100.0) for t in asked.texts]
-        # What this server translates: Arabic into English; anything else comes back as it came.
-        chosen = [k for k, found in enumerate(detected) if found.language == "ar" and asked.target == "en"]
+        # What this server translates: Arabic into English; anything else (English, "12345", a bare link, even
+        # with source "ar") comes back as it came, never seen by the model.
+        chosen = [
+            k
+            for k, found in enumerate(detected)
+            if found.language == "ar" and asked.target == "en" and needs_translation(asked.texts[k])
+        ]
         answers = list(asked.texts)
         alternatives: list[list[str]] = [[] for _ in asked.texts]
         if chosen:

@@ -35,6 +35,7 @@ PAIR = {
         "word_scores": {"type": ["array", "null"], "items": {"type": "number"}},
         "terms": {"type": "array", "items": {"type": "object"}},
         "checks": {"type": "array", "items": {"type": "object"}},
+        "copied": {"type": "boolean", "description": "No Arabic to translate: never sent to the model, as written"},
     },
     "required": ["index", "translation"],
 }

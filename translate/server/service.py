@@ -160,7 +160,9 @@ class Service:
         others: list[list[str]] = []
         for pair in pairs:
             try:
-                found = self.plain.alternatives(pair.source, pair.target, 0, count) if pair.target.strip() else []
+                # A sentence given back as it came (no Arabic) has no other translation: the model never sees it.
+                wanted = pair.target.strip() and not pair.copied
+                found = self.plain.alternatives(pair.source, pair.target, 0, count) if wanted else []
             except InputError:  # a sentence translated in parts has none
                 found = []
             others.append([a.text for a in found])
@@ -210,7 +212,7 @@ def _laid_out(text: str, pairs: Sequence[AlignedPair]) -> str:
         if start < at:  # no offsets and not found: the English follows what came before
             start = at
         parts.append(text[at:start])
-        parts.append(_BLANKS.sub(" ", pair.target).strip())
+        parts.append(pair.target if pair.copied else _BLANKS.sub(" ", pair.target).strip())  # copied: byte for byte
         at = start + len(pair.source)
     parts.append(text[at:])
     return "".join(parts)
