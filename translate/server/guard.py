@@ -36,6 +36,7 @@ from starlette.exceptions import HTTPException
 
 from translate.server.limits import ASGIApp, LimitError, Message, Receive, Scope, Send
 from translate.server.links import FORWARDED_HOST
+from translate.server.server import printable
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -263,10 +264,4 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
 
 
-def printable(path: str, limit: int = 200) -> str:
-    """A client's path, safe in a message or a log line: control characters escaped, and cut to ``limit``."""
-    shown = path.encode("unicode_escape").decode("ascii") if not path.isprintable() else path
-    return shown if len(shown) <= limit else shown[:limit] + "…"
-
-
-__all__ = ["READER", "UNMATCHED", "BodyTooLarge", "Guard", "Resolved", "printable", "refuse"]
+__all__ = ["READER", "UNMATCHED", "BodyTooLarge", "Guard", "Resolved", "refuse"]

@@ -28,9 +28,9 @@ from starlette.routing import Route
 from translate.errors import InputError, TranslateError
 from translate.server.corrections import SUGGESTIONS_OFF, suggestion
 from translate.server.downloads import content_disposition, download_name, link_path
-from translate.server.guard import printable
 from translate.server.limits import LimitError
 from translate.server.links import base_url
+from translate.server.server import printable
 from translate.server.service import Detected, detect
 from translate.verbatim import needs_translation
 

@@ -26,7 +26,6 @@ from starlette.requests import Request
 
 from translate.errors import InputError, TranslateError
 from translate.server.downloads import Downloads
-from translate.server.guard import printable
 from translate.server.limits import LimitError, Limits, RateLimiter
 from translate.server.scheduler import CURRENT, Cancelled, Overloaded, Ticket
 
@@ -255,3 +254,9 @@ class Server:
         """The texts of a request, in the log, when the server was asked to (``--log-text``)."""
         if self.log_text_enabled:
             requests_log.info("text: %s", json.dumps(list(texts), ensure_ascii=False)[:10_000])
+
+
+def printable(path: str, limit: int = 200) -> str:
+    """A client's path, safe in a message or a log line: control characters escaped, and cut to ``limit``."""
+    shown = path.encode("unicode_escape").decode("ascii") if not path.isprintable() else path
+    return shown if len(shown) <= limit else shown[:limit] + "…"
