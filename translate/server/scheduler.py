@@ -55,13 +55,15 @@ batch's time has passed since it ended (:data:`MAX_FILL_WAIT` at most)."""
 MAX_FILL_WAIT = 0.25
 """The longest the scheduler waits to fill a batch, in seconds."""
 
-TURN_TOKENS = 2048
+TURN_TOKENS = 4096
 """On a CPU, the most padded tokens (its longest sentence's tokens × its sentences) one batch holds.
 
-What a request arriving waits for is the batch running: eight pieces of 256 tokens
-take a fifth of a second with the tests' model on two cores, 32 of them two seconds
-or more. A CPU decodes such batches no faster per sentence (their attention
-outgrows its caches), so little is lost; a GPU keeps the backend's budget."""
+What a request arriving waits for is the batch running: with this cap a one-line
+request behind six texts of 19,990 letters (pieces of 256 tokens) was answered in
+0.66 s (p50; 1.52 s at most) with the tests' model on two cores, where batches of
+32 such pieces took two seconds or more. Half this cap cost a model of opus-mt's
+size 4–8% of its sentences per second with 32 clients and on articles
+(``benchmarks/serve.py``). A GPU keeps the backend's budget."""
 
 
 class Overloaded(TranslateError):
