@@ -109,11 +109,11 @@ class Guard:
             await send(message)
 
         try:
-            self._admit(scope, resolved)
-            if resolved.label in UPLOADS or (resolved.label == READER and scope["path"] == READER_UPLOAD):
-                receive = self._streamed(scope, receive, self.server.limits.file_bytes, "a document")
+            limit, upload = self._limit(scope, resolved)
+            self._admit(scope, resolved, limit, upload)
+            if upload:
+                receive = self._streamed(scope, receive, limit)
             else:
-                limit = self.server.limits.body_bytes if resolved.label != READER else self.server.limits.reader_bytes
                 receive = await self._buffered(scope, receive, limit)
             await self.app(scope, receive, watched)
         except LimitError as exc:
@@ -147,7 +147,14 @@ class Guard:
                 partial = Resolved(getattr(route, "path", UNMATCHED), False, tuple(sorted(route.methods or ())))  # type: ignore[attr-defined]
         return partial or Resolved(UNMATCHED, False)
 
-    def _admit(self, scope: Scope, resolved: Resolved) -> None:
+    def _limit(self, scope: Scope, resolved: Resolved) -> tuple[int, bool]:
+        """The most bytes the request's body may have, and whether it is a document (streamed to its route)."""
+        limits = self.server.limits
+        if resolved.label in UPLOADS or (resolved.label == READER and scope["path"] == READER_UPLOAD):
+            return limits.file_bytes, True
+        return (limits.reader_bytes if resolved.label == READER else limits.body_bytes), False
+
+    def _admit(self, scope: Scope, resolved: Resolved, limit: int, upload: bool) -> None:
         """:class:`LimitError` for what is refused before the body is read: the path, the method, the declared size,
         a write from another site or in a content type no form or JSON client sends."""
         method = scope["method"]
@@ -157,13 +164,7 @@ class Guard:
             allowed = ", ".join(m for m in resolved.allow if m != "HEAD") or "another method"
             raise LimitError(405, f"Method Not Allowed: {printable(scope['path'])} takes {allowed}")
         headers = _headers(scope)
-        limit = self.server.limits.body_bytes
-        if resolved.label in UPLOADS or scope["path"] == READER_UPLOAD:
-            limit, what = self.server.limits.file_bytes, "a document"
-        elif resolved.label == READER:
-            limit, what = self.server.limits.reader_bytes, "a request body"
-        else:
-            what = "a request body"
+        what = "a document" if upload else "a request body"
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise LimitError(413, f"{what} of at most {limit:,} bytes is accepted; this one has {int(declared):,}")
@@ -232,7 +233,7 @@ class Guard:
 
         return replay
 
-    def _streamed(self, scope: Scope, receive: Receive, limit: int, what: str) -> Receive:
+    def _streamed(self, scope: Scope, receive: Receive, limit: int) -> Receive:
         """The body as it arrives, counted: :class:`BodyTooLarge` (413) to the route past ``limit``."""
         received = 0
 
@@ -244,7 +245,7 @@ class Guard:
             elif message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge(f"{what} of at most {limit:,} bytes is accepted")
+                    raise BodyTooLarge(f"a document of at most {limit:,} bytes is accepted")
             return message
 
         return counted
