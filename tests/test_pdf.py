@@ -158,3 +158,93 @@ def test_a_pdf_comes_back_as_a_word_document_or_a_page_in_english(tmp_path: Path
     both = tmp_path / "report.ar-en.md"
     assert main(["translate", str(source), "-o", str(both), "--bilingual", *exact_model_args(model_dir), "-q"]) == 0
     assert both.read_text(encoding="utf-8").split("\n\n")[:2] == [seed[2][0], english[0]]
+
+
+def _chars(*words: tuple[str, float, float]) -> list[pdf.Char]:
+    """A line's characters as PDFium gives them: each word's letters in reading order, boxes split evenly over
+    (left, right) from the right (Arabic) or from the left, words separated by spaces without a box."""
+    chars: list[pdf.Char] = []
+    for text, left, right in words:
+        width = (right - left) / len(text)
+        rtl = pdf._is_arabic(text)
+        for k, ch in enumerate(text):
+            x = right - (k + 1) * width if rtl else left + k * width
+            chars.append((ch, (x, 100.0, x + width, 110.0)))
+        chars.append((" ", (0.0, 0.0, 0.0, 0.0)))
+    return chars[:-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        (")أي(", "(أي)"),  # a visual-order PDF stores the opening bracket of right-to-left text as ")"
+        ("]نص[", "[نص]"),
+        ("»قال«", "«قال»"),
+        ("<>{}", "><}{"),
+        ("أ.ب،", "أ.ب،"),  # not mirrored: left as they are
+        ("⟨x⟩", "⟨x⟩"),  # mirrored, but not a pair the table knows: left as it is rather than guessed
+    ],
+)
+def test_text_read_from_the_right_has_its_brackets_mirrored(text: str, read: str) -> None:
+    assert pdf._mirrored(text) == read
+
+
+@pytest.mark.parametrize(
+    ("words", "read"),
+    [
+        # PDFium puts the letters of an Arabic word in reading order, its brackets as drawn: mirrored
+        ([("هنا", 50, 70), (")أي(", 80, 100), ("في", 110, 120)], "في (أي) هنا"),
+        ([("هنا", 50, 70), ("(", 75, 78), ("أي", 80, 90), (")", 92, 95), ("في", 110, 120)], "في ( أي ) هنا"),
+        ([("هو", 50, 60), ("»كتاب«", 70, 100), ("هذا", 110, 130)], "هذا «كتاب» هو"),
+        # a line that reads from the left mirrors the brackets of its Arabic words, not its English ones
+        ([("The", 10, 30), ("word", 35, 60), (")كتاب(", 70, 100), ("(book)", 105, 140)], "The word (كتاب) (book)"),
+        ([("H.", 10, 20), ("(Rackham)", 25, 70), ("translated", 75, 120)], "H. (Rackham) translated"),
+    ],
+)
+def test_brackets_of_a_line_read_from_the_right_come_out_in_logical_order(words, read: str) -> None:
+    line = pdf._line(_chars(*words))
+    assert line is not None and line.text == read
+
+
+FATHATAN, SHADDA = "\u064b", "\u0651"
+
+
+@pytest.mark.parametrize(
+    ("mark", "box", "read"),
+    [
+        # عا: ع over 122-136, ا over 118-122. A mark whose box covers more of ع belongs to ع, though its middle
+        # is nearer the narrow alef's.
+        (FATHATAN, (117.0, 127.0), "توزيع" + FATHATAN + "ا"),
+        (FATHATAN, (118.0, 123.0), "توزيعا" + FATHATAN),  # over the alef
+        (SHADDA, (150.0, 156.0), "تو" + SHADDA + "زيعا"),
+        (FATHATAN, (276.0, 281.0), "فيه" + FATHATAN),  # over no letter: the nearest one
+    ],
+)
+def test_a_mark_drawn_on_its_own_goes_to_the_letter_its_box_overlaps_most(mark, box, read: str) -> None:
+    letters = [
+        ("ت", (158.0, 100.0, 168.0, 110.0)),
+        ("و", (150.0, 100.0, 156.0, 110.0)),
+        ("ز", (144.0, 100.0, 150.0, 110.0)),
+        ("ي", (136.0, 100.0, 144.0, 110.0)),
+        ("ع", (122.0, 100.0, 136.0, 110.0)),
+        ("ا", (118.0, 100.0, 122.0, 110.0)),
+    ]
+    other = [
+        ("ف", (290.0, 100.0, 298.0, 110.0)),
+        ("ي", (286.0, 100.0, 290.0, 110.0)),
+        ("ه", (282.0, 100.0, 286.0, 110.0)),
+    ]
+    gap = (" ", (0.0, 0.0, 0.0, 0.0))
+    # PDFium gives the mark where it was drawn: here a word of its own at the end of the line
+    line = pdf._line([*other, gap, *letters, gap, (mark, (box[0], 112.0, box[1], 116.0))])
+    assert line is not None and line.text.split()[-1 if read.startswith("ت") else 0] == read
+
+
+@pytest.mark.parametrize("mark_left", [89.0, 92.0, 96.0, 110.0])
+def test_the_words_of_a_line_keep_their_order_wherever_a_mark_was_drawn(mark_left: float) -> None:
+    """A shadda drawn over the last letter of يعلم (96-104.5) reaches over the little و (93-95) beside it."""
+    chars = _chars(("يعلم", 96, 130), ("و", 93, 95), ("هو", 50, 70))
+    chars.insert(1, (SHADDA, (mark_left, 112.0, mark_left + 11, 116.0)))
+    line = pdf._line(chars)
+    assert line is not None and line.text.split()[1:] == ["و", "هو"]
+    assert line.text.split()[0].replace(SHADDA, "") == "يعلم"

@@ -115,7 +115,8 @@ def _line(chars: list[Char]) -> _Line | None:
         if not ch.isspace():
             current.append((ch, box))
             continue
-        boxes = [b for _, b in current if b[2] > b[0]]
+        # A word stands where its letters are, not where its marks were drawn (a mark's box can reach a neighbour).
+        boxes = [b for c, b in current if b[2] > b[0] and not _is_mark(c)] or [b for _, b in current if b[2] > b[0]]
         text = _folded("".join(c for c, _ in current))
         if text and boxes:
             words.append(_Word(text, min(b[0] for b in boxes), max(b[2] for b in boxes)))
@@ -137,8 +138,13 @@ def _lam_alef(chars: list[Char]) -> list[Char]:
 
 
 def _marks_on_their_letters(chars: list[Char]) -> list[Char]:
-    """Vowel signs (shadda, fatha...) after the letter they are drawn on: PDFium can give one as a word of its own."""
-    marks = [k for k, (ch, box) in enumerate(chars) if unicodedata.category(ch) == "Mn" and box[2] > box[0]]
+    """Vowel signs and tanween (shadda, fatha, fathatan...) right after the letter they are drawn on.
+
+    PDFium gives a mark where the producer drew it: as a word of its own, or at the end of the line. Its letter is
+    the one whose box overlaps its box most (the nearest if none does), so a word comes out whole wherever its marks
+    were drawn.
+    """
+    marks = [k for k, (ch, box) in enumerate(chars) if _is_mark(ch) and box[2] > box[0]]
     if not marks:
         return chars
     letters = [k for k, (ch, box) in enumerate(chars) if ch.isalpha() and box[2] > box[0]]
@@ -146,9 +152,14 @@ def _marks_on_their_letters(chars: list[Char]) -> list[Char]:
         return chars
     after: dict[int, list[Char]] = {}
     for k in marks:
-        middle = (chars[k][1][0] + chars[k][1][2]) / 2
-        base = min(letters, key=lambda j: abs((chars[j][1][0] + chars[j][1][2]) / 2 - middle))
-        after.setdefault(base, []).append(chars[k])
+        left, _, right, _ = chars[k][1]
+        middle = (left + right) / 2
+
+        def fit(j: int, left: float = left, right: float = right, middle: float = middle) -> tuple[float, float]:
+            box = chars[j][1]
+            return (min(right, box[2]) - max(left, box[0]), -abs((box[0] + box[2]) / 2 - middle))
+
+        after.setdefault(max(letters, key=fit), []).append(chars[k])
     moved = set(marks)
     out: list[Char] = []
     for k, char in enumerate(chars):
@@ -156,6 +167,20 @@ def _marks_on_their_letters(chars: list[Char]) -> list[Char]:
             out.append(char)
             out.extend(after.get(k, []))
     return out
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.combining(ch) > 0 or unicodedata.category(ch) == "Mn"
+
+
+_PAIRS = "()[]{}<>«»‹›⁅⁆⁽⁾₍₎〈〉《》「」『』【】〔〕"
+_MIRRORED = {**dict(zip(_PAIRS[::2], _PAIRS[1::2], strict=True)), **dict(zip(_PAIRS[1::2], _PAIRS[::2], strict=True))}
+"""Bidi_Mirrored characters and the glyph each shows in right-to-left text (the common pairs of BidiMirroring.txt)."""
+
+
+def _mirrored(text: str) -> str:
+    """Text read from the right, its brackets and quotes as written: a visual-order PDF stores ``(`` as ``)``."""
+    return "".join(_MIRRORED.get(ch, ch) if unicodedata.mirrored(ch) else ch for ch in text)
 
 
 def _folded(text: str) -> str:
@@ -182,15 +207,20 @@ def _logical(words: list[_Word]) -> str:
     arabic = sum(1 for w in visual if _is_arabic(w.text))
     latin = sum(1 for w in visual if _is_latin(w.text))
     if arabic > latin:
-        # From the right; a run of words that are not Arabic (English, numbers) keeps its left-to-right order,
-        # and the full stop drawn at the left of a number that ends the sentence ends it (".2016" is "2016.").
+        # From the right, brackets mirrored; a run of words that are not Arabic (English, numbers) keeps its
+        # left-to-right order, and the full stop drawn at the left of a number that ends the sentence ends it
+        # (".2016" is "2016.").
         ordered: list[str] = []
         run: list[str] = []
         for word in reversed(visual):
             if _is_arabic(word.text):
                 ordered.extend(reversed(run))
                 run = []
-                ordered.append(word.text)
+                ordered.append(_mirrored(word.text))
+            elif not any(ch.isalnum() for ch in word.text):
+                ordered.extend(reversed(run))  # brackets and quotes on their own read from the right too
+                run = []
+                ordered.append(_mirrored(word.text))
             else:
                 text = word.text
                 lead = len(text) - len(text.lstrip(".,:;!?،؛"))
@@ -201,7 +231,7 @@ def _logical(words: list[_Word]) -> str:
     ordered, run = [], []
     for word in visual:
         if _is_arabic(word.text):
-            run.append(word.text)
+            run.append(_mirrored(word.text))
         else:
             ordered.extend(reversed(run))
             run = []
