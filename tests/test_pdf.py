@@ -248,3 +248,40 @@ def test_the_words_of_a_line_keep_their_order_wherever_a_mark_was_drawn(mark_lef
     line = pdf._line(chars)
     assert line is not None and line.text.split()[1:] == ["و", "هو"]
     assert line.text.split()[0].replace(SHADDA, "") == "يعلم"
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _drawn_pdf(words: list[tuple[str, float]]) -> bytes:
+    """A one-line PDF whose text objects are drawn as a visual-order producer draws them: each word's glyphs from
+    left to right at x (in points), brackets as they look, marks as objects of their own."""
+    import ctypes
+    import io
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument.new()
+    page = document.new_page(300, 200)
+    data = DEJAVU.read_bytes()
+    font_data = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+    font = raw.FPDFText_LoadFont(document, font_data, len(data), raw.FPDF_FONT_TRUETYPE, True)
+    for text, x in words:
+        item = raw.FPDFPageObj_CreateTextObj(document, font, 14.0)
+        utf16 = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        raw.FPDFText_SetText(item, ctypes.cast(utf16, ctypes.POINTER(raw.FPDF_WCHAR)))
+        raw.FPDFPageObj_Transform(item, 1, 0, 0, 1, x, 100)
+        raw.FPDFPage_InsertObject(page, item)
+    raw.FPDFPage_GenerateContent(page)
+    out = io.BytesIO()
+    document.save(out)
+    raw.FPDFFont_Close(font)
+    return out.getvalue()
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans is not installed (fonts-dejavu-core)")
+def test_a_visual_order_pdf_reads_with_brackets_in_order_and_marks_on_their_letters() -> None:
+    """The line «في (أي) توزيعاً هنا» drawn from the left, its fathatan drawn last, over the alef (81-83 pt)."""
+    drawn = _drawn_pdf([("انه", 50), ("اعيزوت", 80), (")يأ(", 140), ("يف", 175), (FATHATAN, 78)])
+    assert text_from_pdf(drawn, "drawn.pdf") == f"في (أي) توزيعا{FATHATAN} هنا"
