@@ -285,3 +285,43 @@ def test_a_visual_order_pdf_reads_with_brackets_in_order_and_marks_on_their_lett
     """The line «في (أي) توزيعاً هنا» drawn from the left, its fathatan drawn last, over the alef (81-83 pt)."""
     drawn = _drawn_pdf([("انه", 50), ("اعيزوت", 80), (")يأ(", 140), ("يف", 175), (FATHATAN, 78)])
     assert text_from_pdf(drawn, "drawn.pdf") == f"في (أي) توزيعا{FATHATAN} هنا"
+
+
+def test_a_mark_drawn_on_a_line_pdfium_gives_later_goes_back_to_its_letter() -> None:
+    """mPDF's page 5: the fathatan over the last alef of عسكرياً (y 365) comes at the start of a line below."""
+    gap = (" ", (0.0, 0.0, 0.0, 0.0))
+    above = [
+        ("ع", (333.2, 365.1, 338.2, 370.9)),
+        ("س", (324.4, 364.9, 333.4, 369.2)),
+        ("ك", (318.9, 365.1, 324.6, 373.6)),
+        ("ر", (313.2, 362.4, 319.1, 368.1)),
+        ("ي", (310.7, 363.5, 313.2, 368.4)),
+        ("ا", (308.7, 365.1, 310.9, 373.6)),
+    ]
+    below = [
+        (FATHATAN, (307.8, 374.0, 310.6, 376.7)),
+        gap,
+        ("ه", (299.3, 350.7, 304.0, 356.5)),
+        ("ذ", (295.0, 350.5, 299.0, 357.0)),
+        ("ه", (290.0, 350.5, 294.6, 356.0)),
+    ]
+    lines = pdf._marks_on_their_letters([above, below])
+    assert [pdf._line(chars).text for chars in lines] == [f"عسكريا{FATHATAN}", "هذه"]  # type: ignore[union-attr]
+
+
+def test_the_spaces_pdfium_puts_around_a_mark_drawn_elsewhere_do_not_split_its_word() -> None:
+    """mPDF's page 5 gives غرّة، as "غر ّ ة،": the shadda there is بالرّغم's, drawn 70 pt to the left."""
+    line = [
+        ("غ", (524.5, 533.4, 529.5, 540.8)),
+        ("ر", (518.8, 530.8, 524.7, 536.4)),
+        (" ", (445.4, 531.0, 445.4, 531.0)),
+        (SHADDA, (443.3, 537.6, 446.3, 540.7)),
+        (" ", (519.1, 533.4, 519.1, 533.4)),
+        ("ة", (514.6, 533.1, 518.5, 539.2)),
+        ("،", (511.8, 533.4, 513.2, 536.1)),
+        (" ", (507.6, 533.4, 510.8, 533.4)),
+        ("ر", (444.0, 531.0, 448.0, 536.0)),
+        ("ا", (440.0, 531.0, 443.0, 540.0)),
+    ]
+    read = pdf._line(line)
+    assert read is not None and read.text == f"غرة، ر{SHADDA}ا"
