@@ -154,10 +154,19 @@ def _marks_on_their_letters(lines: list[list[Char]]) -> list[list[Char]]:
     letters = [[k for k, (ch, box) in enumerate(chars) if _has_box(ch, box, mark=False)] for chars in lines]
     after: dict[tuple[int, int], list[Char]] = {}
     moved: set[tuple[int, int]] = set()
+    spans = {
+        m: (min(lines[m][j][1][1] for j in found), max(lines[m][j][1][3] for j in found))
+        for m, found in enumerate(letters)
+        if found
+    }
     for n, k in marks:
         mark = lines[n][k][1]
+        # Only lines within a line's height of the mark are looked at: a page has thousands of letters.
+        near = [m for m, (low, high) in spans.items() if max(low - mark[3], mark[1] - high) <= high - low] or list(
+            spans
+        )
         home = min(
-            (m for m in range(len(lines)) if letters[m]),
+            near,
             key=lambda m: (min(_apart(mark, lines[m][j][1]) for j in letters[m]), m != n),
             default=None,
         )
