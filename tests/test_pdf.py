@@ -57,10 +57,10 @@ def test_a_ten_page_book_reads_like_the_html_it_was_made_from() -> None:
     text = _read("mpdf_arabic.pdf")
     words = _words(text)
     found = sum((Counter(words) & Counter(gold)).values())
-    # Measured 97.3% of the words, 95.2% of what was read, 94.4% in order (diacritics placed on a
-    # neighbouring letter, commas split by the PDF itself account for most of the rest).
-    assert found / len(gold) > 0.95 and found / len(words) > 0.93
-    assert difflib.SequenceMatcher(None, gold, words, autojunk=False).ratio() > 0.92
+    # Measured 98.0% of the words, 96.5% of what was read, 95.2% in order (words PDFium breaks at a
+    # mark drawn elsewhere, commas split by the PDF itself account for most of the rest).
+    assert found / len(gold) > 0.975 and found / len(words) > 0.96
+    assert difflib.SequenceMatcher(None, gold, words, autojunk=False).ratio() > 0.948
     lines = text.splitlines()
     assert "مساعدة وانهاء بـ" not in " ".join(lines[:3])  # the running footer, on every page, is left out
     assert not any(re.fullmatch(r"[0-9٠-٩ivx]+", line) for line in lines)
