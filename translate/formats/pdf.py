@@ -89,17 +89,17 @@ def _page_lines(page: Any) -> list[_Line]:
     try:
         count = textpage.count_chars()
         chars = textpage.get_text_range(0, count) if count else ""
-        found: list[_Line | None] = []
+        found: list[list[Char]] = []
         line: list[Char] = []
         for index, ch in enumerate(chars):
             if ch in "\r\n":
                 if line and (ch == "\n" or index + 1 == len(chars) or chars[index + 1] != "\n"):
-                    found.append(_line(line))
+                    found.append(line)
                     line = []
             else:
                 line.append((ch, textpage.get_charbox(index)))
-        found.append(_line(line))
-        return [line for line in found if line is not None]
+        found.append(line)
+        return [read for read in map(_line, _marks_on_their_letters(found)) if read is not None]
     finally:
         textpage.close()
         page.close()
@@ -107,7 +107,8 @@ def _page_lines(page: Any) -> list[_Line]:
 
 def _line(chars: list[Char]) -> _Line | None:
     """One line of a page from its characters and their boxes, its words in reading order (None: no word)."""
-    chars = _lam_alef(_marks_on_their_letters(chars))
+    (chars,) = _marks_on_their_letters([chars])
+    chars = _lam_alef(chars)
     words: list[_Word] = []
     bottoms: list[float] = []
     current: list[Char] = []
@@ -115,7 +116,8 @@ def _line(chars: list[Char]) -> _Line | None:
         if not ch.isspace():
             current.append((ch, box))
             continue
-        boxes = [b for _, b in current if b[2] > b[0]]
+        # A word stands where its letters are, not where its marks were drawn (a mark's box can reach a neighbour).
+        boxes = [b for c, b in current if b[2] > b[0] and not _is_mark(c)] or [b for _, b in current if b[2] > b[0]]
         text = _folded("".join(c for c, _ in current))
         if text and boxes:
             words.append(_Word(text, min(b[0] for b in boxes), max(b[2] for b in boxes)))
@@ -136,26 +138,94 @@ def _lam_alef(chars: list[Char]) -> list[Char]:
     return out
 
 
-def _marks_on_their_letters(chars: list[Char]) -> list[Char]:
-    """Vowel signs (shadda, fatha...) after the letter they are drawn on: PDFium can give one as a word of its own."""
-    marks = [k for k, (ch, box) in enumerate(chars) if unicodedata.category(ch) == "Mn" and box[2] > box[0]]
+def _marks_on_their_letters(lines: list[list[Char]]) -> list[list[Char]]:
+    """Vowel signs and tanween (shadda, fatha, fathatan...) right after the letter they are drawn on.
+
+    PDFium gives a mark where the producer drew it: as a word of its own, at the end of its line, or on the next
+    line (mPDF's fathatan above a line's last alef comes two lines down). Its letter is on the line whose letter
+    below or above it is nearest, and there the one whose box overlaps its box most (the nearest if none does),
+    so a word comes out whole and in place wherever its marks were drawn.
+    """
+    marks = [
+        (n, k) for n, chars in enumerate(lines) for k, (ch, box) in enumerate(chars) if _has_box(ch, box, mark=True)
+    ]
     if not marks:
-        return chars
-    letters = [k for k, (ch, box) in enumerate(chars) if ch.isalpha() and box[2] > box[0]]
-    if not letters:
-        return chars
-    after: dict[int, list[Char]] = {}
-    for k in marks:
-        middle = (chars[k][1][0] + chars[k][1][2]) / 2
-        base = min(letters, key=lambda j: abs((chars[j][1][0] + chars[j][1][2]) / 2 - middle))
-        after.setdefault(base, []).append(chars[k])
-    moved = set(marks)
-    out: list[Char] = []
-    for k, char in enumerate(chars):
-        if k not in moved:
-            out.append(char)
-            out.extend(after.get(k, []))
+        return lines
+    letters = [[k for k, (ch, box) in enumerate(chars) if _has_box(ch, box, mark=False)] for chars in lines]
+    after: dict[tuple[int, int], list[Char]] = {}
+    moved: set[tuple[int, int]] = set()
+    spans = {
+        m: (min(lines[m][j][1][1] for j in found), max(lines[m][j][1][3] for j in found))
+        for m, found in enumerate(letters)
+        if found
+    }
+    for n, k in marks:
+        mark = lines[n][k][1]
+        # Only lines within a line's height of the mark are looked at: a page has thousands of letters.
+        near = [m for m, (low, high) in spans.items() if max(low - mark[3], mark[1] - high) <= high - low] or list(
+            spans
+        )
+        home = min(
+            near,
+            key=lambda m: (min(_apart(mark, lines[m][j][1]) for j in letters[m]), m != n),
+            default=None,
+        )
+        if home is None:
+            continue
+        base = max(letters[home], key=lambda j: _overlap(mark, lines[home][j][1]))
+        after.setdefault((home, base), []).append(lines[n][k])
+        moved.add((n, k))
+        moved.update(_spaces_around(lines[n], k, n))
+    out: list[list[Char]] = []
+    for n, chars in enumerate(lines):
+        out.append([])
+        for k, char in enumerate(chars):
+            if (n, k) not in moved:
+                out[-1].append(char)
+                out[-1].extend(after.get((n, k), []))
     return out
+
+
+def _spaces_around(chars: list[Char], k: int, n: int) -> set[tuple[int, int]]:
+    """The spaces PDFium made (no width) on both sides of a mark drawn away from its place, where the letters on
+    either side touch: "غر ّ ة" is one word, غرة."""
+    if not 2 <= k < len(chars) - 2 or any(
+        chars[j][0] != " " or chars[j][1][2] > chars[j][1][0] for j in (k - 1, k + 1)
+    ):
+        return set()
+    left, right = chars[k - 2][1], chars[k + 2][1]
+    if min(left[2], right[2]) <= max(left[0], right[0]) - 1 or left[2] == left[0] or right[2] == right[0]:
+        return set()
+    return {(n, k - 1), (n, k + 1)}
+
+
+def _has_box(ch: str, box: tuple[float, float, float, float], *, mark: bool) -> bool:
+    return box[2] > box[0] and (_is_mark(ch) if mark else ch.isalpha())
+
+
+def _apart(mark: tuple[float, float, float, float], letter: tuple[float, float, float, float]) -> tuple[float, float]:
+    """How far a letter is from a mark: up or down first (0 for one whose box reaches its height), then across."""
+    across = max(0.0, letter[0] - mark[2], mark[0] - letter[2])
+    return (max(0.0, letter[1] - mark[3], mark[1] - letter[3]) if across == 0 else float("inf"), across)
+
+
+def _overlap(mark: tuple[float, float, float, float], letter: tuple[float, float, float, float]) -> tuple[float, float]:
+    """How much of a mark's width a letter's box covers, then (for none) how near their middles are."""
+    return (min(mark[2], letter[2]) - max(mark[0], letter[0]), -abs(letter[0] + letter[2] - mark[0] - mark[2]))
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.combining(ch) > 0 or unicodedata.category(ch) == "Mn"
+
+
+_PAIRS = "()[]{}<>«»‹›⁅⁆⁽⁾₍₎〈〉《》「」『』【】〔〕"
+_MIRRORED = {**dict(zip(_PAIRS[::2], _PAIRS[1::2], strict=True)), **dict(zip(_PAIRS[1::2], _PAIRS[::2], strict=True))}
+"""Bidi_Mirrored characters and the glyph each shows in right-to-left text (the common pairs of BidiMirroring.txt)."""
+
+
+def _mirrored(text: str) -> str:
+    """Text read from the right, its brackets and quotes as written: a visual-order PDF stores ``(`` as ``)``."""
+    return "".join(_MIRRORED.get(ch, ch) if unicodedata.mirrored(ch) else ch for ch in text)
 
 
 def _folded(text: str) -> str:
@@ -182,15 +252,20 @@ def _logical(words: list[_Word]) -> str:
     arabic = sum(1 for w in visual if _is_arabic(w.text))
     latin = sum(1 for w in visual if _is_latin(w.text))
     if arabic > latin:
-        # From the right; a run of words that are not Arabic (English, numbers) keeps its left-to-right order,
-        # and the full stop drawn at the left of a number that ends the sentence ends it (".2016" is "2016.").
+        # From the right, brackets mirrored; a run of words that are not Arabic (English, numbers) keeps its
+        # left-to-right order, and the full stop drawn at the left of a number that ends the sentence ends it
+        # (".2016" is "2016.").
         ordered: list[str] = []
         run: list[str] = []
         for word in reversed(visual):
             if _is_arabic(word.text):
                 ordered.extend(reversed(run))
                 run = []
-                ordered.append(word.text)
+                ordered.append(_mirrored(word.text))
+            elif not any(ch.isalnum() for ch in word.text):
+                ordered.extend(reversed(run))  # brackets and quotes on their own read from the right too
+                run = []
+                ordered.append(_mirrored(word.text))
             else:
                 text = word.text
                 lead = len(text) - len(text.lstrip(".,:;!?،؛"))
@@ -201,7 +276,7 @@ def _logical(words: list[_Word]) -> str:
     ordered, run = [], []
     for word in visual:
         if _is_arabic(word.text):
-            run.append(word.text)
+            run.append(_mirrored(word.text))
         else:
             ordered.extend(reversed(run))
             run = []
