@@ -14,6 +14,7 @@ import pytest
 
 from translate.errors import InputError
 from translate.formats import read_document
+from translate.formats.sniff import check_kind
 from translate.sources import text_from_bytes
 
 INFLATED_MB = 1_000
@@ -120,3 +121,17 @@ def test_a_renamed_document_is_named_for_what_it_is(name: str, data: bytes, mess
     with pytest.raises(InputError) as caught:
         text_from_bytes(data, name)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("cut.pdf", b"%PDF"),  # a PDF cut short: its reader says it is broken, it is not "a plain text file"
+        ("empty.pdf", b""),
+        ("fragment.html", "<p>نص</p>".encode()),
+        ("film.srt", "1\n00:00:01,000 --> 00:00:02,000\nنص\n".encode()),
+        ("legacy.srt", "نص".encode("cp1256")),
+    ],
+)
+def test_a_document_of_its_own_kind_is_not_called_another(name: str, data: bytes) -> None:
+    check_kind(name, data)  # raises nothing

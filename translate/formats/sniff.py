@@ -33,11 +33,13 @@ PDF_HEADER_WITHIN = 1024
 
 def sniff(data: bytes) -> str | None:
     """The kind of ``data`` (a key of :data:`KINDS`) by its bytes, or None if they do not say."""
-    if b"%PDF-" in data[:PDF_HEADER_WITHIN]:
+    if b"%PDF-" in data[:PDF_HEADER_WITHIN] or data.lstrip().startswith(b"%PDF"):  # a PDF cut short is still one
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     head = data[:4096].removeprefix(b"\xef\xbb\xbf")
+    if not head.strip():  # an empty file is of no kind: its reader says it is empty
+        return None
     if _HTML.match(head):
         return "html"
     if b"\x00" not in head and _is_utf8(head):
