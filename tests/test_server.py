@@ -8,11 +8,13 @@ namespace; tests that need other options start their own.
 from __future__ import annotations
 
 import concurrent.futures
+import io
 import json
 import re
 import signal
 import socket
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -158,6 +160,28 @@ def test_documents_come_back_as_themselves(server, tmp_path: Path) -> None:
     ).json()
     download = httpx.get(linked["translatedFileUrl"])
     assert download.status_code == 200 and download.content[:2] == b"PK"
+
+
+def _peak_mb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) // 1024
+
+
+def test_an_upload_that_lies_or_is_misnamed_is_refused_in_one_line(server) -> None:
+    from test_hostile_files import _lying_zip
+
+    bomb = _lying_zip({"[Content_Types].xml": b"<Types/>"}, "word/document.xml")  # 1,000 MB said to be 4 KB
+    before = _peak_mb(server.process.pid)
+    reply = _post(server, "/v1/documents", files={"file": ("bomb.docx", bomb)})
+    assert reply.status_code == 400 and "\n" not in reply.json()["error"]
+    assert "bomb.docx: word/document.xml cannot be unpacked (Bad CRC-32" in reply.json()["error"]
+    assert _peak_mb(server.process.pid) - before < 300  # it stopped at the 4 KB declared
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("word/document.xml", "<w:document/>")
+    reply = _post(server, "/v1/documents", files={"file": ("report.pdf", buffer.getvalue())})
+    assert reply.status_code == 400
+    assert reply.json()["error"].endswith("report.pdf is a Word document (.docx), not a PDF: rename it report.docx")
 
 
 # Bad input: a 4xx with {"error"}, never a 500 or a traceback.

@@ -99,7 +99,7 @@ def test_txt_in_windows_1256(tmp_path: Path) -> None:
             ".txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf or .epub files",
         ),
         ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx: not a readable .docx file"),
-        ("fake.docx", "نص عادي".encode(), "fake.docx: not a readable .docx file"),
+        ("fake.docx", "نص عادي".encode(), "fake.docx is a plain text file, not a Word document: rename it fake.txt"),
         ("latin1.txt", "café".encode("latin-1"), "latin1.txt: not valid UTF-8 (byte 0xe9 at offset 3), nor Arabic"),
         ("empty.html", b"<html><body><script>var a = 1;</script></body></html>", "empty.html: no article text found"),
     ],

@@ -12,6 +12,7 @@ from fixture_model import exact_model_args, seed_sentences
 from translate.cli import main
 from translate.errors import InputError
 from translate.formats.subtitles import Subtitles
+from translate.normalize import contains_arabic
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 SEED = seed_sentences()
@@ -103,4 +104,23 @@ def test_bilingual_subtitles_show_both_lines(model_dir: Path, tmp_path: Path) ->
     after = list(srt.parse(out.read_text(encoding="utf-8")))
     assert [(c.index, c.start, c.end) for c in after] == [(c.index, c.start, c.end) for c in before]
     last = after[3].content.splitlines()
-    assert last[0] == SEED[1][0] and " ".join(last[1:]) == " ".join(SEED[1][1].split())
+    arabic = [line for line in last if contains_arabic(line)]
+    english = last[len(arabic) :]
+    # The Arabic first, wrapped at 42 characters as the English is (it was one line of 244), then the English.
+    assert " ".join(arabic) == SEED[1][0] and " ".join(english) == " ".join(SEED[1][1].split())
+    assert len(arabic) > 1 and all(len(line) <= 42 for line in arabic + english)
+
+
+def test_crlf_subtitles_come_back_in_crlf(model_dir: Path, tmp_path: Path) -> None:
+    source = _srt_file(tmp_path / "film.srt")
+    source.write_bytes(source.read_bytes().replace(b"\n", b"\r\n"))
+    out = tmp_path / "film.en.srt"
+    assert main(["translate", str(source), "-o", str(out), *exact_model_args(model_dir), "-q"]) == 0
+    written = out.read_bytes()
+    # Every line ends as the file's did: no bare LF, and the lines around the cues' text are those of the file.
+    assert written.count(b"\n") == written.count(b"\r\n") > 0
+
+    def frame(data: bytes) -> list[bytes]:  # srt.compose ends a file with a blank line: the end is not compared
+        return [line for line in data.rstrip().split(b"\r\n") if b"-->" in line or line.isdigit() or not line]
+
+    assert frame(written) == frame(source.read_bytes())

@@ -55,10 +55,16 @@ def text_from_file(path: str | Path, name: str | None = None) -> str:
 
 def text_from_bytes(data: bytes, name: str) -> str:
     """The text of a document's bytes, by its name's ending: HTML's article, .docx, else text (Markdown too)."""
+    from translate.formats.sniff import check_kind
+
     suffix = Path(name).suffix.lower()
+    check_kind(name, data)  # a .docx named .pdf is said to be one, not "a damaged PDF"
     if suffix in (".html", ".htm"):
         return text_from_html(data, source=name)
     if suffix == ".docx":
+        from translate.formats.package import check_package
+
+        check_package(data, name, ".docx")  # python-docx inflates with ZipFile.read, which trusts the headers
         return _text_from_docx(io.BytesIO(data), name)
     if suffix == ".pdf":
         from translate.formats.pdf import text_from_pdf

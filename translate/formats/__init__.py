@@ -63,7 +63,11 @@ def read_document(name: str, data: bytes, target: str = "") -> Document:
 
     ``target`` is the format to write (a PDF's English is a new ``docx``, ``html`` or ``md``; the default: docx).
     """
+    from translate.formats.sniff import check_kind
+
     suffix = Path(name).suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        check_kind(name, data)  # a .docx named .pdf is said to be one, not "a damaged PDF"
     if suffix == ".pdf":
         from translate.formats.pdf import PdfText
 

@@ -2,7 +2,11 @@
 
 A package is refused before anything is inflated if it has too many
 members, would unpack to too much (a zip bomb), or names a member outside
-itself (``../``, an absolute path, a backslash). Its XML is parsed with no
+itself (``../``, an absolute path, a backslash). The sizes in its headers are
+only claims: every member is inflated a chunk at a time through a counter
+that stops at the size its header declares (and at :data:`MAX_PART`), so a
+member that says 4 KB but inflates to 2 GB fails after 4 KB, not after 2 GB
+(``ZipFile.read`` inflates the whole stream before it cuts it to size). Its XML is parsed with no
 entity expansion, no DTD loading and no network access, so a billion-laughs
 part or an external entity reads as nothing more than its own bytes.
 """
@@ -23,6 +27,8 @@ MAX_UNPACKED = 512 * 1024 * 1024
 """Bytes a package may unpack to in all: a zip bomb is refused before it is inflated."""
 MAX_PART = 128 * 1024 * 1024
 """Bytes one text part may unpack to."""
+CHUNK = 1024 * 1024
+"""Bytes inflated at a time: the most a member's lie can cost before it is caught."""
 
 
 def open_package(data: bytes, name: str, kind: str, *, is_text: Callable[[str], bool]) -> zipfile.ZipFile:
@@ -49,12 +55,37 @@ def open_package(data: bytes, name: str, kind: str, *, is_text: Callable[[str], 
     return package
 
 
-def read_member(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
-    """A member's bytes; :class:`InputError` if they cannot be inflated (damaged, or larger than declared)."""
+def read_member(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, *, limit: int = MAX_UNPACKED) -> bytes:
+    """A member's bytes, inflated at most :data:`CHUNK` at a time and never past its declared size or ``limit``.
+
+    :class:`InputError` if they cannot be inflated, or inflate to more than the header said (a zip bomb
+    lying about its size is caught after the declared bytes, its CRC failing, not after all it would unpack to).
+    """
+    if info.file_size > limit:
+        raise InputError(f"{name}: {info.filename} would unpack to over {limit >> 20} MB; refused")
+    chunks: list[bytes] = []
+    total = 0
     try:
-        return package.read(info)
+        with package.open(info) as stream:
+            # ZipExtFile.read(n) inflates at most n bytes per call and stops at the declared size; read() would not.
+            while chunk := stream.read(CHUNK):
+                total += len(chunk)
+                if total > min(info.file_size, limit):
+                    raise InputError(
+                        f"{name}: {info.filename} unpacks to more than its header says; refused as a zip bomb"
+                    )
+                chunks.append(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise InputError(f"{name}: {info.filename} cannot be unpacked ({exc}); save the document again") from None
+    return b"".join(chunks)
+
+
+def check_package(data: bytes, name: str, kind: str) -> None:
+    """Inflate every member of ``data`` through :func:`read_member`, keeping none: before a library that reads
+    with ``ZipFile.read`` (python-docx) sees the package, each member is known to be what its header says."""
+    with open_package(data, name, kind, is_text=lambda _member: False) as package:
+        for info in package.infolist():
+            read_member(package, info, name)
 
 
 def parse_xml(data: bytes, where: str, *, advice: str) -> Any:

@@ -7,7 +7,8 @@ translated whole, and its English is cut back over the cues it came from at
 word boundaries, each English word with the cue of the Arabic words it is
 aligned to (:func:`~translate.formats.marks.split_over`). The number of cues,
 their numbers, identifiers, timings and settings do not change; everything
-of the file that is not a cue's text is written back as it was.
+of the file that is not a cue's text is written back as it was, in its own
+line endings (CRLF stays CRLF).
 """
 
 from __future__ import annotations
@@ -92,9 +93,15 @@ class Subtitles:
         # A cue whose Arabic the English says in its neighbours shows an ellipsis, never nothing (an empty cue
         # ends a subtitle file early for some players).
         lines = ["\n".join(textwrap.wrap(" ".join(words), LINE)) or "…" for words in english]
-        if bilingual:
-            lines = [f"{cue.text}\n{line}" if cue.text else line for cue, line in zip(self._cues, lines, strict=True)]
-        return (self._write_vtt(lines) if self.kind == "vtt" else self._write_srt(lines)).encode("utf-8")
+        if bilingual:  # the Arabic wrapped as the English is: one line of 104 characters is no subtitle
+            lines = [
+                "\n".join([*textwrap.wrap(cue.text, LINE), line]) if cue.text else line
+                for cue, line in zip(self._cues, lines, strict=True)
+            ]
+        text = self._write_vtt(lines) if self.kind == "vtt" else self._write_srt(lines)
+        if "\r\n" in self._text:  # srt.compose and the cues put back write "\n": the file's own endings return
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return text.encode("utf-8")
 
     def _write_srt(self, lines: list[str]) -> str:
         import srt
