@@ -334,8 +334,11 @@ class CachedBackend(WrappedBackend):
         keys = [self.key(t, controls) for t in texts]
         found = self.memory.machine(keys)
         missing = [i for i, k in enumerate(keys) if k not in found]
-        self.hits += len(texts) - len(missing)
-        self.misses += len(missing)
+        if controls is None:
+            # Only a first pass counts: a retry or a finishing pass asks again about a sentence already
+            # counted, and counting those too reported more sentences remembered than translated (issue 33).
+            self.hits += len(texts) - len(missing)
+            self.misses += len(missing)
         if missing:
             fresh = self.backend.translate_batch([texts[i] for i in missing], controls)
             self.memory.store_machine(
