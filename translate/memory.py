@@ -122,7 +122,10 @@ class TranslationMemory:
     def machine(self, keys: Sequence[str]) -> dict[str, Hypothesis]:
         """Stored machine translations for these keys (missing keys are absent)."""
         rows = self._lookup("machine", "key", "target, tokens, truncated", keys)
-        return {key: Hypothesis(target, tokens, bool(truncated)) for key, (target, tokens, truncated) in rows.items()}
+        return {
+            key: Hypothesis(target, tokens, bool(truncated), remembered=True)
+            for key, (target, tokens, truncated) in rows.items()
+        }
 
     def store_machine(self, model: str, rows: Sequence[tuple[str, str, Hypothesis]]) -> None:
         """Store (key, source, hypothesis) rows in one transaction."""

@@ -291,7 +291,7 @@ def run(args: argparse.Namespace) -> int:
         backend = translator.backend
         remembered = ""
         if isinstance(backend, CachedBackend):
-            remembered = f"; {backend.hits} answered from the translation memory"
+            remembered = f"; {translator.remembered} answered from the translation memory"
         resumed = f"; skipped {skipped} already translated" if skipped else ""
         failures = f", {failed} failed" if failed else ""
         print(
