@@ -442,9 +442,9 @@ class Translator:
                         alignment = align_pair(pair.source, pair.target, detail) if detail else None
                         pair = dataclasses.replace(pair, alignment=alignment)
                 else:
-                    found = [h for i in span if (h := done[i]) is not None]
-                    self.remembered += all(h.remembered for h in found)
-                    pair = _pair(segment, found)
+                    translated = [h for i in span if (h := done[i]) is not None]
+                    self.remembered += all(h.remembered for h in translated)
+                    pair = _pair(segment, translated)
                     if aligning:
                         pair = dataclasses.replace(pair, alignment=self._joined(pair, pieces, done, details, span))
                 for i in span:  # keep nothing past its sentence: a long article would hold every translation
