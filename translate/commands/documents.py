@@ -80,7 +80,7 @@ def translate_document(
         pairs, info = translator.translate(text)
         check_arabic(item.name, info)
         try:
-            noted = findings.note(item.name, progress.track(pairs, info, item.name), found, spellings)
+            noted = findings.note(progress.track(pairs, info, item.name), found, spellings)
             sentences = by_block(noted, starts, blocks)
         except ValueError as exc:
             raise InputError(f"{item.name}: {exc}; nothing written") from None

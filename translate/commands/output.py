@@ -115,7 +115,7 @@ class Findings:
         self.flagged: list[Flagged] = []
 
     def note(
-        self, name: str, pairs: Iterable[AlignedPair], found: list[AlignedPair], names: NameTally | None = None
+        self, pairs: Iterable[AlignedPair], found: list[AlignedPair], names: NameTally | None = None
     ) -> Iterator[AlignedPair]:
         """``pairs`` as they come, the flagged ones kept in ``found``, glossary terms and names counted."""
         for pair in pairs:
@@ -174,7 +174,7 @@ def write_document(
     found: list[AlignedPair] = []
     spellings = NameTally() if names else None
     fields = None if document_id is None else {"id": document_id}
-    count = write_pairs(findings.note(name, pairs, found, spellings), out, fmt, alignments=alignments, fields=fields)
+    count = write_pairs(findings.note(pairs, found, spellings), out, fmt, alignments=alignments, fields=fields)
     findings.warn(name, found, spellings)
     return count
 
