@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from closeness import assert_close_translations
-from fixture_model import exact_model_args
+from fixture_model import exact_model_args, seed_sentences
 
 import translate.writers as writers
 from translate import read_tsv
@@ -310,3 +311,24 @@ def test_translations_still_bad_after_the_retry_are_reported(run, tmp_path: Path
     records = [json.loads(line) for line in out.splitlines()]
     assert [(r["truncated"], r["repetitive"]) for r in records] == [(False, False), (True, False)]
     assert f"warning: {path}: 1 sentence(s) still cut off or repeating after a retry (index 1)" in err
+
+
+def test_the_memory_counts_each_sentence_once(model_dir: Path, tmp_path: Path, capsys) -> None:
+    """'N answered from the translation memory' is of the run's sentences: none on a first run, all on a second."""
+    source = tmp_path / "article.txt"
+    source.write_text("\n\n".join(arabic for arabic, _ in seed_sentences()), encoding="utf-8")
+    # Cut off at 8 tokens, every sentence is retried: a second model pass the memory answers too.
+    args = ["translate", str(source), "-o", str(tmp_path / "article.tsv"), "--cache", str(tmp_path / "memory.db")]
+    args += ["--max-length", "8"]
+    counts = []
+    for _ in range(2):
+        assert main([*args, *exact_model_args(model_dir)]) == 0
+        summary = re.search(
+            r"tarjama: (\d+) sentences? from 1 file .*; (\d+) answered from the translation memory",
+            capsys.readouterr().err,
+        )
+        assert summary is not None
+        counts.append((int(summary[1]), int(summary[2])))
+    (sentences, first), (again, second) = counts
+    assert sentences == again and first <= sentences
+    assert second == sentences

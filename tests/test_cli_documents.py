@@ -193,3 +193,71 @@ def test_outputs_inside_the_folder_are_not_translated_again(tmp_path: Path, mode
         "out/a.en.txt",
     ]
     assert "left out 1 file(s) under --out-dir" in capsys.readouterr().err
+
+
+TRUCES_AR = seed_sentences()[8][0]
+CHANGED = TRUCES_AR.replace("73", "72")  # the fixture model writes its memorised 73: a number check fails
+
+
+def _article(tmp_path: Path, suffix: str) -> Path:
+    """The same two paragraphs (the second with a number the model changes) as a ``suffix`` file."""
+    path = tmp_path / f"truces{suffix}"
+    if suffix == ".docx":
+        import docx
+
+        document = docx.Document()
+        document.add_paragraph(KHAN[0])
+        document.add_paragraph(CHANGED)
+        document.save(path)
+    elif suffix == ".html":
+        path.write_text(f"<html><body><p>{KHAN[0]}</p><p>{CHANGED}</p></body></html>", encoding="utf-8")
+    else:
+        path.write_text(f"{KHAN[0]}\n\n{CHANGED}\n", encoding="utf-8")
+    return path
+
+
+def _warnings(err: str, name: str) -> list[str]:
+    """The warning lines about ``name``, with its name taken out (so that outputs can be compared)."""
+    return sorted(line.split(f"{name}: ", 1)[1] for line in err.splitlines() if f"{name}: " in line)
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html", ".md"])
+def test_a_document_written_back_warns_as_its_tsv_does(
+    suffix: str, tmp_path: Path, model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = [*exact_model_args(model_dir), "--no-cache", "--no-repair"]
+    text = _article(tmp_path, ".txt")
+    assert main(["translate", str(text), "-o", str(tmp_path / "truces.tsv"), *model]) == 0
+    expected = _warnings(capsys.readouterr().err, text.name)
+    assert expected == [
+        "1 sentence(s) with a number missing or changed (index 1); see the checks field in --format jsonl"
+    ]
+    document = _article(tmp_path, suffix)
+    out = tmp_path / "out" / f"english{suffix}"
+    assert main(["translate", str(document), "-o", str(out), *model]) == 0
+    assert out.exists()
+    assert _warnings(capsys.readouterr().err, document.name) == expected
+
+
+@pytest.mark.parametrize(("suffix", "output", "place"), [(".txt", "tsv", "paragraph 1"), (".docx", "docx", "block 1")])
+def test_review_lists_each_flagged_sentence_where_it_stands(
+    suffix: str, output: str, place: str, tmp_path: Path, model_dir: Path
+) -> None:
+    source = _article(tmp_path, suffix)
+    review = tmp_path / "review.tsv"
+    args = ["translate", str(source), "-o", str(tmp_path / f"english.{output}"), "--review", str(review)]
+    assert main([*args, *exact_model_args(model_dir), "--no-cache", "--no-repair", "-q"]) == 0
+    header, *rows = review.read_text(encoding="utf-8").splitlines()
+    assert header == "file\tplace\tindex\tchecks\tsource\ttarget"
+    assert len(rows) == 1  # the first paragraph is translated faithfully: not listed
+    name, where, index, checks, arabic, english = rows[0].split("\t")
+    assert (name, where, index, checks) == (str(source), place, "1", "number: 72 became 73")
+    assert arabic == CHANGED and "73-hour" in english
+
+
+def test_review_of_a_run_with_nothing_flagged_is_its_header(tmp_path: Path, model_dir: Path) -> None:
+    source = _article(tmp_path, ".txt")
+    review = tmp_path / "review.tsv"
+    args = ["translate", str(source), "-o", str(tmp_path / "english.tsv"), "--review", str(review), "-q"]
+    assert main([*args, *exact_model_args(model_dir), "--no-cache"]) == 0  # repaired: nothing left to flag
+    assert review.read_text(encoding="utf-8") == "file\tplace\tindex\tchecks\tsource\ttarget\n"

@@ -32,6 +32,18 @@ def test_second_translation_comes_from_memory(model_dir, memory, seed_text, seed
     assert memory.stats().machine == 12
 
 
+def test_a_sentence_in_pieces_is_remembered_once(model_dir, memory, seed_text) -> None:
+    """Split into pieces of 8 tokens, a sentence is several memory hits, but one sentence remembered."""
+    translator = Translator(model_dir, TranslationOptions(backend="torch", max_piece_tokens=8), memory=memory)
+    backend = translator.backend
+    assert isinstance(backend, CachedBackend)
+    first = translator.translate_text(seed_text)
+    assert translator.remembered == 0 and any(pair.pieces > 1 for pair in first)
+    assert backend.misses > len(first)  # more pieces than sentences: what the count must not report
+    assert translator.translate_text(seed_text) == first
+    assert backend.hits > len(first) and translator.remembered == len(first) == 12
+
+
 def test_output_settings_are_part_of_the_key(model_dir, memory) -> None:
     greedy = Translator(model_dir, TranslationOptions(backend="torch", beam=1), memory=memory)
     beam = Translator(model_dir, TranslationOptions(backend="torch", beam=4), memory=memory)

@@ -122,7 +122,10 @@ class TranslationMemory:
     def machine(self, keys: Sequence[str]) -> dict[str, Hypothesis]:
         """Stored machine translations for these keys (missing keys are absent)."""
         rows = self._lookup("machine", "key", "target, tokens, truncated", keys)
-        return {key: Hypothesis(target, tokens, bool(truncated)) for key, (target, tokens, truncated) in rows.items()}
+        return {
+            key: Hypothesis(target, tokens, bool(truncated), remembered=True)
+            for key, (target, tokens, truncated) in rows.items()
+        }
 
     def store_machine(self, model: str, rows: Sequence[tuple[str, str, Hypothesis]]) -> None:
         """Store (key, source, hypothesis) rows in one transaction."""
@@ -334,8 +337,11 @@ class CachedBackend(WrappedBackend):
         keys = [self.key(t, controls) for t in texts]
         found = self.memory.machine(keys)
         missing = [i for i, k in enumerate(keys) if k not in found]
-        self.hits += len(texts) - len(missing)
-        self.misses += len(missing)
+        if controls is None:
+            # Only a first pass counts: a retry or a finishing pass asks again about a sentence already
+            # counted, and counting those too reported more sentences remembered than translated (issue 33).
+            self.hits += len(texts) - len(missing)
+            self.misses += len(missing)
         if missing:
             fresh = self.backend.translate_batch([texts[i] for i in missing], controls)
             self.memory.store_machine(

@@ -95,6 +95,9 @@ class Translator:
         requested = self.options.max_piece_tokens or QUALITY_PIECE_TOKENS
         self.max_piece_tokens = min(requested, backend.max_source_tokens)
         self.lengths = LengthRatios()
+        self.remembered = 0
+        """Sentences whose every piece the translation memory answered, over this translator's life: each once,
+        however many passes (retries, a finishing pass) the memory answered for it."""
         """How long this model's English runs against its Arabic: learnt from every translation it makes."""
 
     def translate(
@@ -439,7 +442,9 @@ class Translator:
                         alignment = align_pair(pair.source, pair.target, detail) if detail else None
                         pair = dataclasses.replace(pair, alignment=alignment)
                 else:
-                    pair = _pair(segment, [h for i in span if (h := done[i]) is not None])
+                    translated = [h for i in span if (h := done[i]) is not None]
+                    self.remembered += all(h.remembered for h in translated)
+                    pair = _pair(segment, translated)
                     if aligning:
                         pair = dataclasses.replace(pair, alignment=self._joined(pair, pieces, done, details, span))
                 for i in span:  # keep nothing past its sentence: a long article would hold every translation

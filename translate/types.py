@@ -5,7 +5,7 @@ This module imports nothing from the package, so every other module can use it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class Hypothesis:
     """The pieces' log-probabilities and alignment-head attention, when the backend computed them
     while translating (CTranslate2 with ``TranslationOptions.alignments``); otherwise word
     alignment gets them from ``Backend.explain``."""
+    remembered: bool = field(default=False, compare=False)
+    """True when the translation memory gave it, not the model (a run's summary counts such sentences);
+    not compared: the same English is the same translation, wherever it came from."""
 
 
 @dataclass(frozen=True)

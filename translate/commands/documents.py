@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from translate.checks import NameTally
 from translate.commands.common import UsageError
-from translate.commands.output import Progress, report
+from translate.commands.output import Findings, Progress, report
 from translate.corpus import is_corpus
 from translate.documents import check_arabic
 from translate.errors import InputError
 from translate.files import InputFile, read_bytes, write_bytes_atomically
 from translate.formats import FORMATS, by_block, document_text, read_document
+from translate.types import AlignedPair
 
 if TYPE_CHECKING:
     from translate.translator import Translator
@@ -49,10 +52,23 @@ def check_inputs(inputs: Sequence[InputFile], fmt: str, output: Path | None, out
 
 
 def translate_document(
-    translator: Translator, item: InputFile, path: Path, fmt: str, progress: Progress, *, bilingual: bool = False
+    translator: Translator,
+    item: InputFile,
+    path: Path,
+    fmt: str,
+    progress: Progress,
+    findings: Findings,
+    *,
+    bilingual: bool = False,
+    names: bool = False,
 ) -> tuple[int, int]:
-    """Translate one document into ``path`` as ``fmt``; return (sentences, inputs that failed: 0 or 1)."""
+    """Translate one document into ``path`` as ``fmt``; return (sentences, inputs that failed: 0 or 1).
+
+    Its flagged sentences are warned about as a text's are (:class:`Findings`), each placed by its block.
+    """
     assert item.path is not None
+    found: list[AlignedPair] = []
+    spellings = NameTally() if names else None
     try:
         if path.resolve() == item.path.resolve():
             raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
@@ -64,13 +80,16 @@ def translate_document(
         pairs, info = translator.translate(text)
         check_arabic(item.name, info)
         try:
-            sentences = by_block(progress.track(pairs, info, item.name), starts, blocks)
+            noted = findings.note(progress.track(pairs, info, item.name), found, spellings)
+            sentences = by_block(noted, starts, blocks)
         except ValueError as exc:
             raise InputError(f"{item.name}: {exc}; nothing written") from None
         write_bytes_atomically(path, document.render(sentences, bilingual=bilingual))
     except (InputError, OSError) as exc:
         report(item, exc)
         return 0, 1
+    # Placed by block: the pair's paragraph is its block's index in the text the blocks were joined into.
+    findings.warn(item.name, [_in_block(pair, sentences) for pair in found], spellings, block=True)
     approximate = document.approximate
     if approximate:
         logger.warning(
@@ -80,3 +99,11 @@ def translate_document(
         )
     logger.info("%s -> %s", item.name, path)
     return sum(len(found) for found in sentences), 0
+
+
+def _in_block(pair: AlignedPair, sentences: list[list[AlignedPair]]) -> AlignedPair:
+    """``pair`` with its block's index as its paragraph (blank lines inside a block could make the two differ)."""
+    for k, block in enumerate(sentences):
+        if any(p.index == pair.index for p in block):
+            return dataclasses.replace(pair, paragraph=k)
+    return pair

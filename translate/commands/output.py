@@ -21,7 +21,7 @@ from translate.quality import flag_warnings
 from translate.segment import count_sentences
 from translate.sources import read_document
 from translate.types import AlignedPair, TranslationInfo
-from translate.writers import EXTENSIONS, WRITERS, output_name, write_pairs
+from translate.writers import EXTENSIONS, WRITERS, output_name, tsv_escape, write_pairs
 
 logger = logging.getLogger("tarjama")
 
@@ -90,6 +90,72 @@ def opened(item: InputFile, path: Path | None) -> Iterator[TextIO]:
     logger.info("%s -> %s", item.name, path)
 
 
+@dataclass(frozen=True)
+class Flagged:
+    """One flagged sentence for ``--review``: its document, where it stands there, and the pair."""
+
+    name: str
+    place: str
+    """``paragraph N`` in a text's output, ``block N`` in a document written back (both from 0)."""
+    pair: AlignedPair
+
+
+REVIEW_HEADER = ("file", "place", "index", "checks", "source", "target")
+
+
+class Findings:
+    """What the pairs of a run were flagged for: warned about per document, listed in full for ``--review``.
+
+    Every output, pairs or a document written back, goes through :meth:`note`
+    and :meth:`warn`, so that each prints the same summary for the same input.
+    """
+
+    def __init__(self, tally: TermTally) -> None:
+        self.tally = tally
+        self.flagged: list[Flagged] = []
+
+    def note(
+        self, pairs: Iterable[AlignedPair], found: list[AlignedPair], names: NameTally | None = None
+    ) -> Iterator[AlignedPair]:
+        """``pairs`` as they come, the flagged ones kept in ``found``, glossary terms and names counted."""
+        for pair in pairs:
+            if pair.flagged:
+                found.append(pair)
+            self.tally.note(pair)
+            if names is not None:
+                names.note(pair)
+            yield pair
+
+    def warn(self, name: str, found: list[AlignedPair], names: NameTally | None = None, *, block: bool = False) -> None:
+        """Warn about one document's flagged pairs (and names spelled two ways); keep them for ``--review``.
+
+        ``block``: the pairs' ``paragraph`` is a document's block index, not a text's paragraph.
+        """
+        for warning in flag_warnings(name, found):
+            logger.warning("%s", warning)
+        for warning in name_report(name, names.spellings()) if names is not None else ():
+            logger.warning("%s", warning)
+        where = "block" if block else "paragraph"
+        self.flagged += [Flagged(name, f"{where} {pair.paragraph}", pair) for pair in found]
+
+    def write_review(self, path: Path) -> None:
+        """``--review``: a TSV of every flagged sentence (header :data:`REVIEW_HEADER`), written atomically."""
+        with atomic_output(path) as out:
+            out.write("\t".join(REVIEW_HEADER) + "\n")
+            for item in self.flagged:
+                pair = item.pair
+                fields = (item.name, item.place, str(pair.index), review_reasons(pair), pair.source, pair.target)
+                out.write("\t".join(tsv_escape(field) for field in fields) + "\n")
+
+
+def review_reasons(pair: AlignedPair) -> str:
+    """Why a pair is flagged, as the TMX writer names it (``kind: detail``), the reasons joined by `` | ``."""
+    reasons = [name for name in ("truncated", "repetitive") if getattr(pair, name)]
+    reasons += [f"{check.kind}: {check.detail}" for check in pair.checks]
+    reasons += [f"term: {term.arabic} → {term.english} not applied" for term in pair.missing_terms]
+    return " | ".join(reasons)
+
+
 def write_document(
     name: str,
     pairs: Iterable[AlignedPair],
@@ -97,7 +163,7 @@ def write_document(
     fmt: str,
     *,
     alignments: bool,
-    tally: TermTally,
+    findings: Findings,
     document_id: DocumentId | None = None,
     names: bool = False,
 ) -> int:
@@ -105,28 +171,12 @@ def write_document(
 
     With ``names``, also warn about each name the document's English spells in more than one way.
     """
-    flagged: list[AlignedPair] = []
+    found: list[AlignedPair] = []
     spellings = NameTally() if names else None
     fields = None if document_id is None else {"id": document_id}
-    noted = _noting_flags(pairs, flagged, tally, spellings)
-    count = write_pairs(noted, out, fmt, alignments=alignments, fields=fields)
-    for warning in flag_warnings(name, flagged):
-        logger.warning("%s", warning)
-    for warning in name_report(name, spellings.spellings()) if spellings is not None else ():
-        logger.warning("%s", warning)
+    count = write_pairs(findings.note(pairs, found, spellings), out, fmt, alignments=alignments, fields=fields)
+    findings.warn(name, found, spellings)
     return count
-
-
-def _noting_flags(
-    pairs: Iterable[AlignedPair], flagged: list[AlignedPair], tally: TermTally, names: NameTally | None
-) -> Iterator[AlignedPair]:
-    for pair in pairs:
-        if pair.flagged:
-            flagged.append(pair)
-        tally.note(pair)
-        if names is not None:
-            names.note(pair)
-        yield pair
 
 
 class Progress:

@@ -28,6 +28,7 @@ from translate.commands.common import (
 from translate.commands.documents import DOCUMENT_FORMATS, add_bilingual_argument, check_inputs, translate_document
 from translate.commands.output import (
     Document,
+    Findings,
     Progress,
     destination,
     format_from_name,
@@ -154,6 +155,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="no fidelity checks (numbers, links, untranslated Arabic, dropped content, cut-short English) "
         "and no repairs",
     )
+    tr.add_argument(
+        "--review",
+        type=Path,
+        metavar="FILE",
+        help="also write FILE, a TSV of every flagged sentence (any output format): file, place (paragraph or "
+        "document block, from 0), index, the checks with their reasons, the Arabic and the English",
+    )
     names.add_argument(tr)
     add_bilingual_argument(tr)
     add_cache_arguments(tr)
@@ -201,6 +209,8 @@ def run(args: argparse.Namespace) -> int:
             + (f"drop -f {fmt}" if args.format else f"name the output {args.output.with_suffix('.jsonl').name}")
         )
     if args.engine == "ray":
+        if args.review is not None:
+            raise UsageError("--review runs with the local engine only (leave out --engine ray)")
         distributed.check(inputs, args)
     if not inputs:
         return 1
@@ -250,26 +260,38 @@ def run(args: argparse.Namespace) -> int:
         id_field=args.id_field,
     )
     tally = TermTally()
+    findings = Findings(tally)
     if fmt in DOCUMENT_FORMATS:
         sentences, not_done = 0, 0
         for item in inputs:
             path = destination(item, args.output, args.out_dir, fmt)
             assert path is not None  # check_inputs asked for -o or --out-dir
-            done = translate_document(translator, item, path, fmt, progress, bilingual=args.bilingual)
+            done = translate_document(
+                translator,
+                item,
+                path,
+                fmt,
+                progress,
+                findings,
+                bilingual=args.bilingual,
+                names=_names(args, translator),
+            )
             sentences, not_done = sentences + done[0], not_done + done[1]
             progress.file_done()
     elif len(inputs) == 1 and not is_corpus(inputs[0].path):  # one document: its pairs stream out as they come
-        sentences, not_done = _translate_one(translator, inputs[0], args, fmt, progress, tally)
+        sentences, not_done = _translate_one(translator, inputs[0], args, fmt, progress, findings)
     else:
-        sentences, not_done = _translate_many(translator, inputs, args, fmt, progress, tally)
+        sentences, not_done = _translate_many(translator, inputs, args, fmt, progress, findings)
     failed += not_done
     progress.close()
+    if args.review is not None:
+        findings.write_review(args.review)
     if not args.quiet:
         elapsed = time.monotonic() - started
         backend = translator.backend
         remembered = ""
         if isinstance(backend, CachedBackend):
-            remembered = f"; {backend.hits} answered from the translation memory"
+            remembered = f"; {translator.remembered} answered from the translation memory"
         resumed = f"; skipped {skipped} already translated" if skipped else ""
         failures = f", {failed} failed" if failed else ""
         print(
@@ -330,7 +352,7 @@ def _one_output_each(inputs: list[InputFile], out_dir: Path, fmt: str) -> list[I
 
 
 def _translate_one(
-    translator: Translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: Progress, tally: TermTally
+    translator: Translator, item: InputFile, args: argparse.Namespace, fmt: str, progress: Progress, findings: Findings
 ) -> tuple[int, int]:
     """Translate one input, writing pairs as they come; return (sentences, inputs that failed: 0 or 1)."""
     try:
@@ -345,7 +367,13 @@ def _translate_one(
             if args.consistency == "fix":  # the whole document first: a name's spellings are counted over all of it
                 tracked = names.make_consistent(translator, item.name, list(tracked))
             written = write_document(
-                item.name, tracked, out, fmt, alignments=args.alignments, tally=tally, names=_names(args, translator)
+                item.name,
+                tracked,
+                out,
+                fmt,
+                alignments=args.alignments,
+                findings=findings,
+                names=_names(args, translator),
             )
             return written, 0
     except (InputError, OSError) as exc:
@@ -359,7 +387,7 @@ def _translate_many(
     args: argparse.Namespace,
     fmt: str,
     progress: Progress,
-    tally: TermTally,
+    findings: Findings,
 ) -> tuple[int, int]:
     """Translate several inputs (or a corpus's documents) in order, consecutive ones sharing batches.
 
@@ -391,7 +419,7 @@ def _translate_many(
                         out,
                         item_format,
                         alignments=args.alignments,
-                        tally=tally,
+                        findings=findings,
                         document_id=document.key.id,
                         names=_names(args, translator),
                     )
