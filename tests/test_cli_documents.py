@@ -230,7 +230,7 @@ def test_a_document_written_back_warns_as_its_tsv_does(
     assert main(["translate", str(text), "-o", str(tmp_path / "truces.tsv"), *model]) == 0
     expected = _warnings(capsys.readouterr().err, text.name)
     assert expected == [
-        "1 sentence(s) with a number missing or changed (index 1); see the checks field in --format jsonl"
+        "1 sentence(s) with a number missing or changed (index 1); --review FILE lists each one with its place"
     ]
     document = _article(tmp_path, suffix)
     out = tmp_path / "out" / f"english{suffix}"

@@ -264,3 +264,43 @@ def test_a_bilingual_edition_keeps_each_arabic_paragraph_before_its_english(engl
     assert cells == [f"{SEED[4][0]}\n{SEED[4][1]}", f"{SEED[1][0]}\n{SEED[1][1]}"]
     # Pairs outputs hold both languages already: --bilingual is for documents.
     assert main(["translate", str(source), "-o", str(out.with_suffix(".tsv")), "--bilingual", "-q"]) == 2
+
+
+@pytest.mark.parametrize("bilingual", [False, True])
+def test_english_paragraphs_and_their_links_stay_exactly_as_they_were(
+    model_dir: Path, tmp_path: Path, bilingual: bool
+) -> None:
+    # Issue 33: a Word file about bidi rules had all its English paragraphs sent to the model and overwritten,
+    # a hyperlink's text with them; in a bilingual edition an English list item gained a twin.
+    document = docx.Document()
+    document.add_paragraph("From http://www.w3.org/International/articles/inline-bidi-markup/")
+    arabic = document.add_paragraph()
+    _arabic_run(arabic, SEED[0][0])
+    see = document.add_paragraph("See ")
+    rid = see.part.relate_to("https://example.com/report", RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    link.append(see.add_run("https://example.com/report")._r)
+    see._p.append(link)
+    see.add_run(" for details.")
+    document.add_paragraph("rFonts hint only", style="List Bullet")
+    document.add_paragraph("2016 – 17")
+    source = tmp_path / "bidi.docx"
+    document.save(source)
+    out = tmp_path / "bidi.en.docx"
+    extra = ["--bilingual"] if bilingual else []
+    assert main(["translate", str(source), "-o", str(out), *extra, *exact_model_args(model_dir), "-q"]) == 0
+    from lxml import etree
+
+    def english_paragraphs(path: Path) -> list[bytes]:
+        body = _part(path, "word/document.xml")
+        paragraphs = [p for p in body.iter(f"{W}p") if "".join(t.text or "" for t in p.iter(f"{W}t"))]
+        return [etree.tostring(p) for p in paragraphs if not re.search("[\u0600-\u06ff]", "".join(p.itertext()))]
+
+    written = english_paragraphs(out)
+    arabic_english = 1  # the Arabic paragraph's English is a paragraph without Arabic too
+    assert written[:1] + written[1 + arabic_english :] == english_paragraphs(source)  # once each, as they were
+    texts = [p.text for p in docx.Document(out).paragraphs]
+    assert texts.count("See https://example.com/report for details.") == 1
+    assert texts.count("rFonts hint only") == 1
+    assert (SEED[0][0] in texts) is bilingual and SEED[0][1] in [" ".join(t.split()) for t in texts]

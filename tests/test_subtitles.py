@@ -124,3 +124,47 @@ def test_crlf_subtitles_come_back_in_crlf(model_dir: Path, tmp_path: Path) -> No
         return [line for line in data.rstrip().split(b"\r\n") if b"-->" in line or line.isdigit() or not line]
 
     assert frame(written) == frame(source.read_bytes())
+
+
+@pytest.mark.parametrize("kind", ["srt", "vtt"])
+@pytest.mark.parametrize("bilingual", [False, True])
+def test_a_cue_without_arabic_comes_back_as_it_was(
+    model_dir: Path, tmp_path: Path, kind: str, bilingual: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An English cue with no final stop before an Arabic sentence: it used to join the sentence and take
+    # part of its English ("Payload" came back "Hello"). A sound label and a bare number likewise.
+    english = ["<i>Payload</i>", "[MUSIC]\n♪ la la ♪", "2016"]
+    stamp = "," if kind == "srt" else "."
+    cues = [english[0], SEED[0][0], english[1], SEED[1][0], english[2]]
+    text = "WEBVTT\n\n" if kind == "vtt" else ""
+    for k, cue in enumerate(cues, 1):
+        text += f"{k}\n00:00:0{k}{stamp}000 --> 00:00:0{k}{stamp}900\n{cue}\n\n"
+    source = tmp_path / f"film.{kind}"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / f"film.en.{kind}"
+    extra = ["--bilingual"] if bilingual else []
+    assert main(["translate", str(source), "-o", str(out), *extra, *exact_model_args(model_dir), "-q"]) == 0
+    written = out.read_text(encoding="utf-8")
+    payloads = [block.split("\n", 2)[2].strip("\n") for block in written.split("\n\n") if "-->" in block]
+    assert [payloads[0], payloads[2], payloads[4]] == english  # markup, line breaks and all
+    for at, (_, translation) in ((1, SEED[0]), (3, SEED[1])):
+        lines = payloads[at].splitlines()
+        shown = [line for line in lines if not contains_arabic(line)]
+        assert " ".join(shown) == " ".join(translation.split())
+        assert bool(len(shown) < len(lines)) is bilingual
+
+
+def test_a_subtitle_file_without_arabic_is_copied_and_said_once(
+    model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "WEBVTT\n\nNOTE made by hand\n\n"
+        "00:00:01.000 --> 00:00:02.000\n<v Ann>Hello there\n\n00:00:03.000 --> 00:00:04.000\nBye.\n"
+    )
+    source = tmp_path / "english.vtt"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "english.en.vtt"
+    assert main(["translate", str(source), "-o", str(out), *exact_model_args(model_dir)]) == 0
+    assert out.read_text(encoding="utf-8") == text
+    said = capsys.readouterr().err
+    assert said.count("no Arabic text found; it is copied as it was") == 1

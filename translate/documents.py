@@ -47,9 +47,12 @@ class TranslatedDocument(Generic[K]):
 
 
 def check_arabic(name: str, info: TranslationInfo) -> None:
-    """Warn (and go on) when a document holds no Arabic: likely the wrong file, or text in another language."""
+    """Warn (and go on) when a document holds no Arabic: likely the wrong file, or text in another language.
+
+    Nothing of it reaches the model: text without Arabic comes back as it was.
+    """
     if not info.has_arabic:
-        logger.warning("%s: no Arabic text found; translating it anyway", name)
+        logger.warning("%s: no Arabic text found; it is copied as it was", name)
 
 
 def translate_documents(

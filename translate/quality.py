@@ -94,7 +94,7 @@ def flag_warnings(name: str, flagged: Sequence[AlignedPair]) -> list[str]:
         shown = "; ".join(f"index {i}: {t.arabic} → {t.english}" for i, t in missing[:5])
         warnings.append(
             f"{name}: the glossary's English is missing {len(missing)} time(s) ({shown}"
-            f"{'; ...' if len(missing) > 5 else ''}); see the terms field in --format jsonl"
+            f"{'; ...' if len(missing) > 5 else ''}); --review FILE lists each one with its place"
         )
     return warnings
 
@@ -117,6 +117,7 @@ def check_warnings(name: str, pairs: Sequence[AlignedPair]) -> list[str]:
         if found:
             shown = ", ".join(str(i) for i in found[:10]) + (", ..." if len(found) > 10 else "")
             lines.append(
-                f"{name}: {len(found)} sentence(s) with {words} (index {shown}); see the checks field in --format jsonl"
+                f"{name}: {len(found)} sentence(s) with {words} (index {shown}); "
+                "--review FILE lists each one with its place"
             )
     return lines

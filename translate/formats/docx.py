@@ -35,6 +35,7 @@ from translate.formats.inline import BlockBuilder, rebuild
 from translate.formats.marks import carry
 from translate.formats.model import Block, Carried
 from translate.formats.package import open_package, parse_xml, read_member, repack, to_xml
+from translate.normalize import contains_arabic
 from translate.types import AlignedPair
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -100,7 +101,9 @@ class DocxDocument:
                     self._parts[info.filename] = root
                     for element in root.iter(_w("p")):
                         paragraph = _read_paragraph(info.filename, element)
-                        if paragraph.block.text.strip():
+                        # A paragraph without Arabic (an English line, a link, a number) is left exactly as
+                        # it is: never rewritten, and no twin in a bilingual edition.
+                        if contains_arabic(paragraph.block.text):
                             self._paragraphs.append(paragraph)
         if "word/document.xml" not in self._parts:
             raise InputError(f"{name}: not a Word document (no word/document.xml); save it again as .docx")

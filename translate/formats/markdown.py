@@ -25,6 +25,7 @@ from translate.files import decode_text
 from translate.formats.inline import BlockBuilder, rebuild
 from translate.formats.marks import carry
 from translate.formats.model import Block, Carried, Span
+from translate.normalize import contains_arabic
 from translate.types import AlignedPair
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ class MarkdownDocument:
                     "translate the file to .txt or .tmx instead"
                 ) from None
             block, styles = _read(token.children or [])
-            if block.text.strip():
+            if contains_arabic(block.text):  # without Arabic it stays as written, and has no bilingual twin
                 self._paragraphs.append(_Paragraph(place, block, styles))
 
     @property

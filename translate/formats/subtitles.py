@@ -5,7 +5,9 @@ blocks (a block ends with a cue that ends a sentence, a pause of
 :data:`PAUSE` seconds or more, or :data:`MAX_CUES` cues), each sentence is
 translated whole, and its English is cut back over the cues it came from at
 word boundaries, each English word with the cue of the Arabic words it is
-aligned to (:func:`~translate.formats.marks.split_over`). The number of cues,
+aligned to (:func:`~translate.formats.marks.split_over`). A cue without
+Arabic (an English line, a sound label, a number) is a block of its own and
+comes back exactly as it was, markup and line breaks included. The number of cues,
 their numbers, identifiers, timings and settings do not change; everything
 of the file that is not a cue's text is written back as it was, in its own
 line endings (CRLF stays CRLF).
@@ -23,6 +25,7 @@ from translate.files import decode_text
 from translate.formats.marks import split_over
 from translate.formats.model import Block, Span
 from translate.types import AlignedPair
+from translate.verbatim import needs_translation
 
 PAUSE = 2.0
 """Seconds of silence between two cues after which a sentence is taken to have ended."""
@@ -52,6 +55,7 @@ class Subtitles:
         self._text = decode_text(data, name)  # Windows-1256 subtitles are common: read like a .txt
         self._cues = self._read_vtt() if self.kind == "vtt" else self._read_srt()
         self._groups = _groups(self._cues)
+        self._kept = {g[0] for g in self._groups if not needs_translation(self._cues[g[0]].text)}
         self.blocks = [_block([self._cues[c].text for c in group]) for group in self._groups]
 
     def _read_srt(self) -> list[_Cue]:
@@ -92,26 +96,28 @@ class Subtitles:
                         english[group[k]].append(piece)
         # A cue whose Arabic the English says in its neighbours shows an ellipsis, never nothing (an empty cue
         # ends a subtitle file early for some players).
-        lines = ["\n".join(textwrap.wrap(" ".join(words), LINE)) or "…" for words in english]
+        lines: list[str | None] = ["\n".join(textwrap.wrap(" ".join(words), LINE)) or "…" for words in english]
         if bilingual:  # the Arabic wrapped as the English is: one line of 104 characters is no subtitle
             lines = [
-                "\n".join([*textwrap.wrap(cue.text, LINE), line]) if cue.text else line
+                "\n".join([*textwrap.wrap(cue.text, LINE), line]) if cue.text and line else line
                 for cue, line in zip(self._cues, lines, strict=True)
             ]
+        for k in self._kept:  # a cue without Arabic is left exactly as the file has it
+            lines[k] = None
         text = self._write_vtt(lines) if self.kind == "vtt" else self._write_srt(lines)
         if "\r\n" in self._text:  # srt.compose and the cues put back write "\n": the file's own endings return
             text = text.replace("\r\n", "\n").replace("\n", "\r\n")
         return text.encode("utf-8")
 
-    def _write_srt(self, lines: list[str]) -> str:
+    def _write_srt(self, lines: list[str | None]) -> str:
         import srt
 
         for subtitle, text in zip(self._srt, lines, strict=True):
-            if subtitle.content.strip():
+            if text is not None and subtitle.content.strip():
                 subtitle.content = text
         return srt.compose(self._srt, reindex=False)
 
-    def _write_vtt(self, lines: list[str]) -> str:
+    def _write_vtt(self, lines: list[str | None]) -> str:
         # The cues' text is put back in place in the file as written: its header, styles, regions and
         # notes, and each cue's identifier, timing and settings, stay exactly as they were.
         blocks = re.split(r"(\r?\n(?:[ \t]*\r?\n)+)", self._text)
@@ -122,9 +128,10 @@ class Subtitles:
             if timing is None or cue >= len(lines):
                 continue
             payload = block_lines[timing + 1 :]
-            if any(line.strip() for line in payload):
+            english = lines[cue]
+            if english is not None and any(line.strip() for line in payload):
                 voice = _VOICE.match(payload[0].strip())  # who speaks (<v Name>) stays with the English
-                text = lines[cue].splitlines()
+                text = english.splitlines()
                 if voice:
                     text[0] = f"<v {voice.group(1)}>{text[0]}"
                 block_lines[timing + 1 :] = text
@@ -144,6 +151,12 @@ def _groups(cues: Sequence[_Cue]) -> list[list[int]]:
     current: list[int] = []
     for k, cue in enumerate(cues):
         if not cue.text:
+            continue
+        if not needs_translation(cue.text):  # copied as it is: it neither joins nor ends a sentence
+            if current:
+                groups.append(current)
+                current = []
+            groups.append([k])
             continue
         if current and (cue.start - cues[current[-1]].end >= PAUSE or len(current) >= MAX_CUES):
             groups.append(current)
