@@ -10,9 +10,11 @@ from translate.segment import segment_text
 from translate.verbatim import (
     EMAIL,
     HANDLE,
+    NAME,
     URL,
     VERBATIM,
     check_verbatim,
+    name_spans,
     needs_translation,
     restore,
     verbatim_spans,
@@ -141,3 +143,35 @@ def test_arabic_inside_a_link_is_not_arabic_left_untranslated() -> None:
     source = "انظر https://ar.wikipedia.org/wiki/حلب"
     assert check_untranslated(source, "See https://ar.wikipedia.org/wiki/حلب") == []
     assert check_untranslated(source, "See حلب") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("ترجمة H. Rackham للكتاب", ["H. Rackham"]),  # an initial's full stop is the name's
+        ("قال John Smith.", ["John Smith"]),  # the sentence's is not
+        ("هاتف iPhone 7 جديد", ["iPhone 7"]),
+        ("استخدم الدالة dict.get() هنا", ["dict.get()"]),
+        ("كتاب (Lorem Ipsum) هنا", ["Lorem Ipsum"]),
+        ("لقاح COVID-19 الجديد", ["COVID-19"]),
+        ("زار www.bbc.com و BBC News اليوم", ["BBC News"]),  # the URL is a link, not a name
+        ("راسلونا على info@example.org", []),
+        ("في عام 2016 قال", []),
+        ("a b", []),  # no Arabic: the whole text is copied, there is no name inside it
+    ],
+)
+def test_latin_script_names_inside_arabic(text: str, found: list[str]) -> None:
+    assert [(span.text, span.kind) for span in name_spans(text)] == [(name, NAME) for name in found]
+    assert all(text[span.start : span.end] == span.text for span in name_spans(text))
+
+
+def test_a_latin_name_the_english_lost_or_changed_is_put_back_or_flagged() -> None:
+    source = "ترجمة H. Rackham للكتاب"
+    assert restore(source, "Translation of Rackham for the book", None) == "Translation of H. Rackham for the book"
+    assert check_verbatim(source, "Translation of H. Rackham for the book") == []
+    (check,) = check_verbatim(source, "Translation of the book")
+    assert check.kind == VERBATIM and "Latin-script name H. Rackham" in check.detail
+    assert check.source == (6, 16)
+    # Dropped: back after the English of the Arabic word before it.
+    alignment = alignment_from_links(source, "Translation of the book", [(0, 0), (3, 3)])
+    assert restore(source, "Translation of the book", alignment) == "Translation H. Rackham of the book"

@@ -27,13 +27,18 @@ from translate.types import Check, WordAlignment
 VERBATIM = "verbatim"
 """The check's kind: a URL, an e-mail address or a handle of the Arabic is not in the English as written."""
 
-URL, EMAIL, HANDLE = "URL", "e-mail address", "handle"
+URL, EMAIL, HANDLE, NAME = "URL", "e-mail address", "handle", "Latin-script name"
 _FINDER = re.compile(
     r"(?P<url>(?:https?|ftp)://[^\s«»\"<>]+|www\.[^\s«»\"<>]+)"
     r"|(?P<email>(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
     # A Mastodon handle: @user, or @user@server; never the "@" inside a word or an address.
     r"|(?P<handle>(?<![A-Za-z0-9_@./])@[A-Za-z0-9_]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)",
     re.IGNORECASE,
+)
+_LATIN = re.compile(
+    # A run of Latin-script words inside Arabic (a name, a title, code): "H. Rackham", "iPhone 7", "dict.get()".
+    r"(?<![\w@./-])[A-Za-z](?:[A-Za-z0-9_&'’.()/+-]*[A-Za-z0-9)])?\.?"
+    r"(?:[ \u00a0]+(?:[A-Za-z](?:[A-Za-z0-9_&'’.()/+-]*[A-Za-z0-9)])?\.?|[0-9]+(?![\w.,]*[0-9])))*"
 )
 _TRAILING = ".,;:!?؟،؛…)]}»\"'”’"
 """Punctuation after a span that belongs to the sentence (a URL ending a sentence), not to the span."""
@@ -70,6 +75,24 @@ def verbatim_spans(text: str) -> list[Verbatim]:
     return found
 
 
+def name_spans(text: str) -> list[Verbatim]:
+    """The runs of Latin-script words of an Arabic ``text`` (a name, a title, code), outside its URLs, addresses
+    and handles; none in text without Arabic. They are not kept whole by the sentence splitter (an English
+    sentence may stand inside Arabic text), only checked and put back like links."""
+    if not contains_arabic(text):
+        return []
+    links = verbatim_spans(text)
+    found = []
+    for match in _LATIN.finditer(text):
+        start, end = match.start(), match.end()
+        while end > start and text[end - 1] in _TRAILING and not _closes_its_own(text[start:end]):
+            end -= 1
+        if end - start < 2 or any(v.start < end and start < v.end for v in links):
+            continue
+        found.append(Verbatim(start, end, text[start:end], NAME))
+    return found
+
+
 def _closes_its_own(span: str) -> bool:
     """Whether the bracket ending ``span`` closes one opened inside it (``…/wiki/Foo_(bar)``), not the sentence's."""
     pairs = {")": "(", "]": "[", "}": "{"}
@@ -93,8 +116,9 @@ def needs_translation(text: str) -> bool:
 
 
 def missing_verbatim(source: str, target: str) -> list[Verbatim]:
-    """The spans of ``source`` that ``target`` does not carry as written (its k-th copy for the k-th occurrence)."""
-    wanted = verbatim_spans(source)
+    """The spans of ``source`` (links and Latin-script names) that ``target`` does not carry as written (its k-th
+    copy for the k-th occurrence)."""
+    wanted = sorted([*verbatim_spans(source), *name_spans(source)], key=lambda span: span.start)
     seen: Counter[str] = Counter()
     missing = []
     for span in wanted:
@@ -105,7 +129,8 @@ def missing_verbatim(source: str, target: str) -> list[Verbatim]:
 
 
 def check_verbatim(source: str, target: str) -> list[Check]:
-    """A :data:`VERBATIM` check for each URL, address or handle of ``source`` that ``target`` lacks as written."""
+    """A :data:`VERBATIM` check for each URL, address, handle or Latin-script name of ``source`` that ``target``
+    lacks as written."""
     return [
         Check(VERBATIM, f"the {span.kind} {span.text} is not in the English as written", (span.start, span.end))
         for span in missing_verbatim(source, target)
