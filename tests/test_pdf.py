@@ -14,7 +14,7 @@ import pytest
 
 from translate.cli import main
 from translate.errors import InputError
-from translate.formats import pdf
+from translate.formats import pdf, pdforder
 from translate.formats.pdf import text_from_pdf
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -166,7 +166,7 @@ def _chars(*words: tuple[str, float, float]) -> list[pdf.Char]:
     chars: list[pdf.Char] = []
     for text, left, right in words:
         width = (right - left) / len(text)
-        rtl = pdf._is_arabic(text)
+        rtl = pdforder.is_arabic(text)
         for k, ch in enumerate(text):
             x = right - (k + 1) * width if rtl else left + k * width
             chars.append((ch, (x, 100.0, x + width, 110.0)))
@@ -186,7 +186,7 @@ def _chars(*words: tuple[str, float, float]) -> list[pdf.Char]:
     ],
 )
 def test_text_read_from_the_right_has_its_brackets_mirrored(text: str, read: str) -> None:
-    assert pdf._mirrored(text) == read
+    assert pdforder.mirrored(text) == read
 
 
 @pytest.mark.parametrize(

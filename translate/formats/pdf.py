@@ -21,16 +21,19 @@ garbage.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError
 from translate.formats.pdflayout import Line, Paragraph, paragraphs
+from translate.formats.pdforder import Word as _Word
+from translate.formats.pdforder import is_arabic as _is_arabic
+from translate.formats.pdforder import logical as _logical
+from translate.formats.pdforder import touching as _touching
 from translate.types import AlignedPair
 
 MAX_PAGES = 2_000
@@ -39,19 +42,13 @@ GARBLED_WORDS = 0.2
 """A text layer where more than this share of the words mix letters of several scripts is garbage (fonts without a
 Unicode map give Greek, Cyrillic and Indic letters by glyph number)."""
 OCR = "it needs OCR first, e.g. `ocrmypdf -l ara {name} ocr.pdf`, then translate ocr.pdf"
+_BRACKETS = "()[]{}"
 _PAGE_NUMBER = re.compile(r"^[\s\-–—|•.]*([0-9٠-٩۰-۹]+|[ivxlcdm]+)[\s\-–—|•.]*$", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
 
 
 Char = tuple[str, tuple[float, float, float, float]]
 """A character and its box on the page: (left, bottom, right, top), all 0 for one PDFium generated."""
-
-
-@dataclass(frozen=True)
-class _Word:
-    text: str
-    left: float
-    right: float
 
 
 def text_from_pdf(data: bytes, name: str) -> str:
@@ -122,7 +119,7 @@ def _page_lines(page: Any, rtl: bool | None = None) -> list[Line]:
             else:
                 line.append((ch, textpage.get_charbox(index)))
                 if ch.isalnum():
-                    size.append(pdfium.raw.FPDFText_GetFontSize(textpage, index))
+                    size.append(_font_size(pdfium.raw, textpage, index))
         found.append(line)
         sizes.append(size)
         read = [
@@ -133,6 +130,14 @@ def _page_lines(page: Any, rtl: bool | None = None) -> list[Line]:
     finally:
         textpage.close()
         page.close()
+
+
+def _font_size(raw: Any, textpage: Any, index: int) -> float:
+    """The size a character is set in, in points: its font's size scaled as drawn (a producer may set a 1 pt
+    font scaled up 36 times)."""
+    matrix = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(textpage, index, matrix)
+    return float(raw.FPDFText_GetFontSize(textpage, index)) * math.hypot(matrix.c, matrix.d)
 
 
 def _line(chars: list[Char], size: float = 0.0, rtl: bool | None = None) -> Line | None:
@@ -151,7 +156,7 @@ def _line(chars: list[Char], size: float = 0.0, rtl: bool | None = None) -> Line
         if not ch.isspace():
             current.append((ch, box))
             continue
-        for piece in _apart_on_the_page(current, 0.5 * (size or height)):
+        for piece in _apart_on_the_page(current, max(size, height)):
             # A word stands where its letters are, not where its marks were drawn (a mark's box can reach a
             # neighbour).
             boxes = [b for c, b in piece if b[2] > b[0] and not _is_mark(c)] or [b for _, b in piece if b[2] > b[0]]
@@ -163,24 +168,27 @@ def _line(chars: list[Char], size: float = 0.0, rtl: bool | None = None) -> Line
     if not words:
         return None
     # Glyphs closer than a space (a quarter of an em, less in narrow fonts) touch.
-    touch = 0.22 * size if size > 0 else 0.3 * height
+    touch = 0.22 * max(size, height)
     return Line(_logical(_touching(words, touch), rtl), sorted(bottoms)[len(bottoms) // 2], size)
 
 
-def _apart_on_the_page(chars: list[Char], apart: float) -> list[list[Char]]:
-    """A word as PDFium gives it, cut where two of its letters stand more than ``apart`` from each other on the
-    page (half an em); a word of Latin letters in the order they stand, left to right.
+def _apart_on_the_page(chars: list[Char], em: float) -> list[list[Char]]:
+    """A word as PDFium gives it, cut where two of its letters stand apart on the page (half an ``em``; a
+    bracket a space away); a word of Latin letters in the order they stand, left to right.
 
     PDFium reorders a line by its own reckoning and can glue a bracket drawn beside an English word onto an
-    Arabic word 20 pt away ("هنا)"): the boxes say where each character really is.
+    Arabic word a space or 20 pt away ("(إن", "هنا)"): the boxes say where each character really is.
     """
     pieces: list[list[Char]] = [[]]
-    last: tuple[float, float, float, float] | None = None
+    last: Char | None = None
     for ch, box in chars:
         if box[2] > box[0] and not _is_mark(ch):
-            if last is not None and apart > 0 and max(box[0] - last[2], last[0] - box[2]) > apart:
-                pieces.append([])
-            last = box
+            if last is not None and em > 0:
+                apart = max(box[0] - last[1][2], last[1][0] - box[2])
+                bracket = ch in _BRACKETS or last[0] in _BRACKETS
+                if apart > 0.5 * em or (bracket and apart > 0.2 * em):
+                    pieces.append([])
+            last = (ch, box)
         pieces[-1].append((ch, box))
     return [_left_to_right(piece) for piece in pieces if piece]
 
@@ -197,31 +205,6 @@ def _left_to_right(chars: list[Char]) -> list[Char]:
         else:
             clusters.append([char])
     return [char for cluster in sorted(clusters, key=lambda c: c[0][1][0]) for char in cluster]
-
-
-def _touching(words: list[_Word], touch: float) -> list[_Word]:
-    """Words with a bracket or stop that touches a Latin word or number on the page (closer than ``touch``)
-    joined to it, as drawn."""
-    visual = sorted(words, key=lambda w: w.left)
-    out: list[_Word] = []
-    for word in visual:
-        if out and word.left - out[-1].right <= touch and _glues(out[-1], word):
-            out[-1] = _Word(out[-1].text + word.text, out[-1].left, max(out[-1].right, word.right))
-        else:
-            out.append(word)
-    return out
-
-
-def _glues(left: _Word, right: _Word) -> bool:
-    """Whether two words that touch are one: a lone bracket or stop and a word of Latin letters or digits."""
-
-    def latin(word: _Word) -> bool:
-        return not _is_arabic(word.text) and any(ch.isalnum() for ch in word.text)
-
-    def lone(word: _Word) -> bool:
-        return not any(ch.isalnum() for ch in word.text) and not _is_arabic(word.text)
-
-    return (lone(left) and latin(right)) or (latin(left) and lone(right))
 
 
 def _lam_alef(chars: list[Char]) -> list[Char]:
@@ -314,16 +297,6 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.combining(ch) > 0 or unicodedata.category(ch) == "Mn"
 
 
-_PAIRS = "()[]{}<>«»‹›⁅⁆⁽⁾₍₎〈〉《》「」『』【】〔〕"
-_MIRRORED = {**dict(zip(_PAIRS[::2], _PAIRS[1::2], strict=True)), **dict(zip(_PAIRS[1::2], _PAIRS[::2], strict=True))}
-"""Bidi_Mirrored characters and the glyph each shows in right-to-left text (the common pairs of BidiMirroring.txt)."""
-
-
-def _mirrored(text: str) -> str:
-    """Text read from the right, its brackets and quotes as written: a visual-order PDF stores ``(`` as ``)``."""
-    return "".join(_MIRRORED.get(ch, ch) if unicodedata.mirrored(ch) else ch for ch in text)
-
-
 def _folded(text: str) -> str:
     """Arabic presentation forms as the letters they show (lam-alef as two); other characters as they are."""
     if not any("\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff" for ch in text):
@@ -334,130 +307,20 @@ def _folded(text: str) -> str:
     )
 
 
-def _is_arabic(text: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
-
-
-def _is_latin(text: str) -> bool:
-    return any(ch.isascii() and ch.isalpha() for ch in text)
-
-
-def _logical(words: list[_Word], rtl: bool | None = None) -> str:
-    """One line's words in reading order, from where they stand on the page (``rtl``: see :func:`_line`)."""
-    visual = sorted(words, key=lambda w: w.left)
-    arabic = sum(1 for w in visual if _is_arabic(w.text))
-    latin = sum(1 for w in visual if _is_latin(w.text))
-    if rtl or arabic > latin:
-        return " ".join(_balanced(_from_the_right(visual)))
-    # From the left; a run of Arabic words reads from the right.
-    ordered: list[str] = []
-    run: list[str] = []
-    for word in visual:
-        if _is_arabic(word.text):
-            run.append(_mirrored(word.text))
-        else:
-            ordered.extend(reversed(run))
-            run = []
-            ordered.append(word.text)
-    ordered.extend(reversed(run))
-    return " ".join(ordered)
-
-
-def _from_the_right(visual: list[_Word]) -> list[str]:
-    """A line's words read from the right, brackets mirrored; a run of words that are not Arabic (English,
-    numbers, and a lone dash or bracket between two English words) keeps its left-to-right order."""
-    ordered: list[str] = []
-    run: list[str] = []
-    for k in range(len(visual) - 1, -1, -1):
-        text = visual[k].text
-        inside = 0 < k < len(visual) - 1 and _is_latin(visual[k - 1].text) and _is_latin(visual[k + 1].text)
-        if _is_arabic(text) or not (any(ch.isalnum() for ch in text) or inside):
-            ordered.extend(_run(run))  # brackets and quotes on their own read from the right too
-            run = []
-            ordered.append(_mirrored(text))
-        else:
-            run.append(text)
-    ordered.extend(_run(run))
-    return ordered
-
-
-_STOPS = ".,:;!?،؛…"
-
-
-def _run(run: list[str]) -> list[str]:
-    """A run of words that are not Arabic (gathered from the right) in its own order. A full stop a right-to-left
-    line sets at the run's left, as it ends the run's sentence, ends it (".2016" is "2016.", ".This is it" is
-    "This is it.")."""
-    if not run:
-        return []
-    words = run[::-1]
-    lead = len(words[0]) - len(words[0].lstrip(_STOPS))
-    if 0 < lead < len(words[0]):
-        stop, words[0] = words[0][:lead], words[0][lead:]
-        words[-1] += stop
-    return words
-
-
-def _balanced(words: list[str]) -> list[str]:
-    """Brackets beside the English of a line read from the right put the right way round ("H. )Rackham )" is
-    "H. (Rackham )"): PDFium mirrors a bracket it takes for right to left, and one beside an English run in a
-    right-to-left line is. A closing bracket that starts a word opens it, an opening one that ends a word closes
-    it; brackets standing alone then pair up with the fewest turns, or stay as they are ("1)" is a list's)."""
-    out = list(words)
-    k = 0
-    while k < len(out):
-        end = k
-        while end < len(out) and not _is_arabic(out[end]):
-            end += 1
-        for opening, closing in ("()", "[]", "{}"):
-            for at in range(k, end):
-                word = out[at]
-                if len(word) > 1 and word[0] == closing and word[1].isalnum():
-                    word = opening + word[1:]
-                if len(word) > 1 and word[-1] == opening and word[-2].isalnum():
-                    word = word[:-1] + closing
-                out[at] = word
-            _pair_lone(out, k, end, opening, closing)
-        k = end + 1
-    return out
-
-
-def _pair_lone(words: list[str], start: int, end: int, opening: str, closing: str) -> None:
-    """Brackets standing alone in ``words[start:end]`` turned so that all its brackets pair up, if any do not and
-    some way does (the first ones opening); otherwise left as they are."""
-    found = [(at, ch) for at in range(start, end) for ch in words[at] if ch in (opening, closing)]
-    if _pairs_up(ch for _, ch in found):
-        return
-    free = [at for at in range(start, end) if words[at] in (opening, closing)]
-    opens = len(found) // 2 - sum(1 for at, ch in found if ch == opening and at not in free)
-    if len(found) % 2 or not 0 <= opens <= len(free):
-        return
-    turned = {at: opening if n < opens else closing for n, at in enumerate(free)}
-    if _pairs_up(turned.get(at, ch) for at, ch in found):
-        for at, ch in turned.items():
-            words[at] = ch
-
-
-def _pairs_up(brackets: Iterable[str]) -> bool:
-    depth = 0
-    for ch in brackets:
-        depth += 1 if ch in "([{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
-
-
 def _without_running_heads(pages: list[list[Line]]) -> list[list[Line]]:
     """The pages without their running headers and footers, nor lines that are only a page number.
 
     A running head is a line among the first or last two of a page whose words, its page number aside (in
-    any digits, or roman), are those of such a line on most pages (three at least).
+    any digits, or roman), are those of such a line on most pages (three at least), set at the same height:
+    a title page's title that is also the running footer's stays.
     """
-    edges: Counter[tuple[str, ...]] = Counter()
+    edges: dict[tuple[str, ...], list[float]] = {}
     for lines in pages:
-        edges.update({_unnumbered(line.text) for line in (*lines[:2], *lines[-2:])})
+        once = {_unnumbered(line.text): line.bottom for line in (*lines[:2], *lines[-2:])}  # a page counts once
+        for words, bottom in once.items():
+            edges.setdefault(words, []).append(bottom)
     common = max(3, int(0.4 * len(pages)) + 1)
-    running = {words for words, seen in edges.items() if seen >= common and words}
+    running = {words: sorted(seen)[len(seen) // 2] for words, seen in edges.items() if len(seen) >= common and words}
     kept = []
     for lines in pages:
         edge = {id(line) for line in (*lines[:2], *lines[-2:])}
@@ -465,10 +328,15 @@ def _without_running_heads(pages: list[list[Line]]) -> list[list[Line]]:
             [
                 line
                 for line in lines
-                if id(line) not in edge or (_unnumbered(line.text) not in running and not _PAGE_NUMBER.match(line.text))
+                if id(line) not in edge or not (_PAGE_NUMBER.match(line.text) or _running(line, running))
             ]
         )
     return kept
+
+
+def _running(line: Line, running: dict[tuple[str, ...], float]) -> bool:
+    at = running.get(_unnumbered(line.text))
+    return at is not None and abs(line.bottom - at) <= max(3.0, 0.5 * line.size)
 
 
 def _unnumbered(text: str) -> tuple[str, ...]:

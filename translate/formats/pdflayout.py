@@ -27,11 +27,13 @@ from dataclasses import dataclass
 
 from translate.normalize import contains_arabic
 
-HEADING = 1.15
+HEADING = 1.12
 """A line set this much larger than the body text (or more) is a heading."""
 SAME_SIZE = 0.1
 """Lines whose sizes differ by more than this share are not one paragraph."""
 _ENDS_SENTENCE = re.compile(r"[.!?؟:…»\"')\]]\s*$")
+_INITIAL = re.compile(r"(?:^|[\s(\[])\w\u0640?\.\s*$")
+"""A line ending with an initial ("H.", "هـ.") ends no sentence."""
 _LEADER = re.compile(r"(?:\.\s?){4,}|…{2,}|[_·]{4,}")
 
 
@@ -79,11 +81,15 @@ def paragraphs(pages: list[list[Line]]) -> list[Paragraph]:
 
 def _joins(previous: Line, line: Line) -> bool:
     """Whether ``line`` goes on with the paragraph ``previous`` is in (the page's gaps aside)."""
-    if _ENDS_SENTENCE.search(previous.text) or _LEADER.search(previous.text) or _LEADER.search(line.text):
+    if _ends_sentence(previous.text) or _LEADER.search(previous.text) or _LEADER.search(line.text):
         return False
     if {_script(previous.text), _script(line.text)} == {"arabic", "latin"}:
         return False  # a line with no Arabic is copied as it is, so it must not ride along with Arabic text
     return _same_size(previous.size, line.size)
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_ENDS_SENTENCE.search(text)) and not _INITIAL.search(text)
 
 
 def _goes_on_over_the_page(previous: Line, line: Line, lowest: float, spacing: float) -> bool:
