@@ -156,9 +156,7 @@ def visual(line: str) -> str:
         kinds[k:end] = [before if before == after else "R"] * (end - k)
         k = end
     levels = [1 if kind == "R" else 2 for kind in kinds]
-    chars = [
-        _MIRROR.get(ch, ch) if level == 1 else ch for ch, level in zip(shaped(line), levels, strict=True)
-    ]
+    chars = [_MIRROR.get(ch, ch) if level == 1 else ch for ch, level in zip(shaped(line), levels, strict=True)]
     order = list(range(len(chars)))
     for level in (2, 1):  # L2: reverse every run at this level or higher, highest first
         k = 0
