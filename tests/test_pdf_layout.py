@@ -208,6 +208,19 @@ def test_a_pdf_heading_is_a_heading_of_the_document_written(tmp_path: Path, mode
     assert ("2", "The Nicomachean Ethics") in found and ("2", "Chapter One") in found  # copied as written
 
 
+@dejavu
+def test_a_bilingual_document_writes_a_line_with_no_arabic_once(tmp_path: Path, model_dir: Path) -> None:
+    from fixture_model import exact_model_args
+
+    book = tmp_path / "book.pdf"
+    book.write_bytes(book_pdf())
+    out = tmp_path / "book.ar-en.md"
+    assert main(["translate", str(book), "-o", str(out), "--bilingual", *exact_model_args(model_dir), "-q"]) == 0
+    blocks = out.read_text(encoding="utf-8").split("\n\n")
+    assert blocks[0] == "# كتاب الأخلاق" and blocks[1].startswith("# ") and blocks[1] != blocks[0]
+    assert blocks.count("## Chapter One") == 1 and blocks.count("## The Nicomachean Ethics") == 1
+
+
 def _docx_headings(path: Path) -> list[tuple[str, str]]:
     import docx
 

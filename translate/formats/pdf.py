@@ -390,7 +390,11 @@ class PdfText:
 
     def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
         english = [" ".join(p.target for p in found if p.target) for found in sentences]
-        arabic = [block.text if bilingual else None for block in self.blocks]
+        # a block copied as it was (no Arabic: an English heading, a contents' line) is written once
+        arabic = [
+            block.text if bilingual and block.text != text else None
+            for block, text in zip(self.blocks, english, strict=True)
+        ]
         if self.target == "html":
             return _as_html(Path(self.name).stem, arabic, english, self.headings)
         if self.target == "md":
