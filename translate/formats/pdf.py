@@ -21,10 +21,12 @@ garbage.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from translate.formats.pdflayout import Line, Paragraph, paragraphs
 from translate.formats.pdforder import Word as _Word
 from translate.formats.pdforder import is_arabic as _is_arabic
 from translate.formats.pdforder import logical as _logical
+from translate.formats.pdforder import mostly_arabic
 from translate.formats.pdforder import touching as _touching
 from translate.types import AlignedPair
 
@@ -72,34 +75,36 @@ def read_pdf(data: bytes, name: str) -> list[Paragraph]:
                 f"{name}: {pages:,} pages; tarjama reads at most {MAX_PAGES:,}: split it, e.g. "
                 f"`qpdf {name} --pages . 1-{MAX_PAGES} -- part1.pdf`"
             )
-        rtl = _reads_from_the_right(document)
-        lines = [_page_lines(document[k], rtl) for k in range(pages)]
+        read = [_page_lines(document[k]) for k in range(pages)]
     finally:
         document.close()
+    arabic, latin = sum(page.arabic for page in read), sum(page.latin for page in read)
+    # A right-to-left document: each of its lines reads from the right, those with no Arabic too (a table of
+    # contents' "Chapter One ..... ١", an English sentence whose full stop the page sets at its left).
+    rtl = arabic >= latin > 0 or arabic > latin
+    lines = [
+        [
+            dataclasses.replace(line, text=other) if rtl and other else line
+            for line, other in zip(*page.lines, strict=True)
+        ]
+        for page in read
+    ]
     found = paragraphs(_without_running_heads(lines))
     _check_readable("\n".join(paragraph.text for paragraph in found), name)
     return found
 
 
-def _reads_from_the_right(document: Any) -> bool | None:
-    """True for a document with as many Arabic letters as Latin ones or more: each of its lines reads from the
-    right, those with no Arabic too (a table of contents' "Chapter One ..... ١", an English sentence whose full stop a
-    right-to-left page sets at its left). None: each line by its own letters."""
-    arabic = latin = 0
-    for k in range(len(document)):
-        page = document[k]
-        textpage = page.get_textpage()
-        try:
-            text = textpage.get_text_range(0, textpage.count_chars())
-        finally:
-            textpage.close()
-            page.close()
-        arabic += sum(1 for ch in text if _is_arabic(ch) and ch.isalpha())
-        latin += sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    return True if arabic >= latin > 0 or arabic > latin else None
+@dataclass(frozen=True)
+class _Page:
+    """A page's lines, each line's text read from the right where that differs ("": it does not), and how many
+    Arabic and Latin letters the page has."""
+
+    lines: tuple[list[Line], list[str]]
+    arabic: int
+    latin: int
 
 
-def _page_lines(page: Any, rtl: bool | None = None) -> list[Line]:
+def _page_lines(page: Any) -> _Page:
     import pypdfium2 as pdfium
 
     textpage = page.get_textpage()
@@ -118,18 +123,30 @@ def _page_lines(page: Any, rtl: bool | None = None) -> list[Line]:
                     line, size = [], []
             else:
                 line.append((ch, textpage.get_charbox(index)))
-                if ch.isalnum():
+                if ch.isalnum() and len(size) < _SIZES_READ:
                     size.append(_font_size(pdfium.raw, textpage, index))
         found.append(line)
         sizes.append(size)
-        read = [
-            _line(chars, sorted(size)[len(size) // 2] if size else 0.0, rtl)
-            for chars, size in zip(_marks_on_their_letters(found), sizes, strict=True)
-        ]
-        return [line for line in read if line is not None]
+        lines: list[Line] = []
+        other: list[str] = []
+        for chars_of_line, sizes_of_line in zip(_marks_on_their_letters(found), sizes, strict=True):
+            size_of_line = sorted(sizes_of_line)[len(sizes_of_line) // 2] if sizes_of_line else 0.0
+            words = _words(chars_of_line, size_of_line)
+            if words is not None:
+                text = _logical(words.words)
+                lines.append(Line(text, words.bottom, size_of_line))
+                from_the_right = "" if mostly_arabic(words.words) else _logical(words.words, rtl=True)
+                other.append("" if from_the_right == text else from_the_right)
+        arabic = sum(1 for ch in chars if ch.isalpha() and _is_arabic(ch))
+        latin = sum(1 for ch in chars if ch.isascii() and ch.isalpha())
+        return _Page((lines, other), arabic, latin)
     finally:
         textpage.close()
         page.close()
+
+
+_SIZES_READ = 16
+"""A line's size is the middle one of its first letters' (reading every letter's costs a third of the time)."""
 
 
 def _font_size(raw: Any, textpage: Any, index: int) -> float:
@@ -145,6 +162,18 @@ def _line(chars: list[Char], size: float = 0.0, rtl: bool | None = None) -> Line
 
     ``rtl``: read it from the right whatever its letters (the document is right to left); None: by its letters.
     """
+    words = _words(chars, size)
+    return None if words is None else Line(_logical(words.words, rtl), words.bottom, size)
+
+
+@dataclass(frozen=True)
+class _Words:
+    words: list[_Word]
+    bottom: float
+
+
+def _words(chars: list[Char], size: float) -> _Words | None:
+    """A line's words where they stand on the page, and where the line stands (None: no word)."""
     (chars,) = _marks_on_their_letters([chars])
     chars = _lam_alef(chars)
     heights = sorted(b[3] - b[1] for c, b in chars if b[2] > b[0] and c.isalpha())
@@ -168,8 +197,7 @@ def _line(chars: list[Char], size: float = 0.0, rtl: bool | None = None) -> Line
     if not words:
         return None
     # Glyphs closer than a space (a quarter of an em, less in narrow fonts) touch.
-    touch = 0.22 * max(size, height)
-    return Line(_logical(_touching(words, touch), rtl), sorted(bottoms)[len(bottoms) // 2], size)
+    return _Words(_touching(words, 0.22 * max(size, height)), sorted(bottoms)[len(bottoms) // 2])
 
 
 def _apart_on_the_page(chars: list[Char], em: float) -> list[list[Char]]:

@@ -10,6 +10,7 @@ bracket beside an English run that PDFium mirrored is turned back.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,9 +58,17 @@ def mirrored(text: str) -> str:
     return "".join(_MIRRORED.get(ch, ch) if unicodedata.mirrored(ch) else ch for ch in text)
 
 
+def mostly_arabic(words: list[Word]) -> bool:
+    """Whether a line has more Arabic words than Latin ones: it reads from the right in any document."""
+    return sum(1 for w in words if is_arabic(w.text)) > sum(1 for w in words if is_latin(w.text))
+
+
+_ARABIC = re.compile("[\u0620-\u064a\u0660-\u0669\u066e\u066f\u0671-\u06d3\u06d5\u06ee-\u06ff\u0750-\u077f]")
+
+
 def is_arabic(text: str) -> bool:
     """Whether ``text`` has an Arabic letter or digit (an Arabic comma alone is a sign, as a full stop is)."""
-    return any(("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f") and ch.isalnum() for ch in text)
+    return _ARABIC.search(text) is not None
 
 
 def is_latin(text: str) -> bool:
@@ -69,9 +78,7 @@ def is_latin(text: str) -> bool:
 def logical(words: list[Word], rtl: bool | None = None) -> str:
     """One line's words in reading order, from where they stand on the page (``rtl``: see :func:`_line`)."""
     visual = sorted(words, key=lambda w: w.left)
-    arabic = sum(1 for w in visual if is_arabic(w.text))
-    latin = sum(1 for w in visual if is_latin(w.text))
-    if rtl or arabic > latin:
+    if rtl or mostly_arabic(visual):
         return " ".join(_balanced(_from_the_right(visual)))
     # From the left; a run of Arabic words reads from the right.
     ordered: list[str] = []
