@@ -143,12 +143,13 @@ def _tokens(text: str) -> list[str]:
 
 
 @dejavu
-def test_a_visual_order_book_reads_back_as_written() -> None:
+@pytest.mark.parametrize("justified", [False, True], ids=["a string per line", "a string per word, justified"])
+def test_a_visual_order_book_reads_back_as_written(justified: bool) -> None:
     """The book of tests/visual_pdf.py: presentation forms in visual order, English runs, numbers, brackets, a
     title page, an imprint, a table of contents with leaders, headings set larger and a paragraph that goes on
     over a page break. Measured: every word, stop and bracket in place (before issue 33: 7 blocks of 16, the
     title lost as a running footer, ".Published", "Nicomachean (Ethics )إن")."""
-    found = read_pdf(book_pdf(), "book.pdf")
+    found = read_pdf(book_pdf(justified=justified), "book.pdf")
     gold = logical_text().splitlines()
     read = [p.text for p in found]
     words, expected = _tokens("\n".join(read)), _tokens("\n".join(gold))

@@ -189,9 +189,13 @@ def _lines(part: Part, width: float, measure) -> list[str]:
     return lines
 
 
-def book_pdf() -> bytes:
+def book_pdf(*, justified: bool = False) -> bytes:
     """The book as a PDF (reportlab, DejaVu Sans): each line shaped, laid out by :func:`visual`, drawn from the
-    right margin; a footer with the book's title and the page number (Arabic-Indic) on every page."""
+    right margin; a footer with the book's title and the page number (Arabic-Indic) on every page.
+
+    ``justified``: each word of a paragraph's lines (its last line aside) drawn on its own, the spaces between
+    them widened to fill the line, as mPDF draws a justified page."""
+    from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
 
     measure = _measure()
@@ -213,7 +217,8 @@ def book_pdf() -> bytes:
             number += 1
             y = height - MARGIN
         y -= part.size if k and not part.new_page else 0  # a wider gap between blocks
-        for line in _lines(part, width - 2 * MARGIN, measure):
+        lines = _lines(part, width - 2 * MARGIN, measure)
+        for n, line in enumerate(lines):
             if y - part.size * 1.4 < MARGIN:
                 footer()
                 page.showPage()
@@ -221,7 +226,16 @@ def book_pdf() -> bytes:
                 y = height - MARGIN
             y -= part.size * 1.4
             page.setFont("DejaVu", part.size)
-            page.drawRightString(width - MARGIN, y, visual(line))
+            drawn = visual(line)
+            if not justified or n == len(lines) - 1 or part.toc or len(drawn.split()) < 2:
+                page.drawRightString(width - MARGIN, y, drawn)
+                continue
+            words = drawn.split()
+            room = width - 2 * MARGIN - sum(pdfmetrics.stringWidth(w, "DejaVu", part.size) for w in words)
+            x = MARGIN
+            for word in words:
+                page.drawString(x, y, word)
+                x += pdfmetrics.stringWidth(word, "DejaVu", part.size) + room / (len(words) - 1)
     footer()
     page.showPage()
     page.save()
