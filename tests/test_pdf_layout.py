@@ -46,6 +46,8 @@ FULL = 40  # lines that fill a page down to where the body text ends (700 - 39 *
         ("Title of Book", 3, "created with mPDF", False),  # a page that ends high up (a title page) ends it
         ("عنوان الكتاب", 3, "دار النشر", False),
         ("وقد استمرت الحرب", FULL, "Chapter One", False),  # English never rides along with Arabic
+        ("and the war went", FULL - 2, "on for six more years.", True),  # two lines short: widow control
+        ("and the war went", FULL - 4, "on for six more years.", False),  # four: the page ends there
     ],
 )
 def test_a_page_break_ends_a_paragraph_unless_its_sentence_visibly_goes_on(
@@ -53,6 +55,7 @@ def test_a_page_break_ends_a_paragraph_unless_its_sentence_visibly_goes_on(
 ) -> None:
     body = ["and the war went on, year after year, with no end in sight"] * (FULL - 1)
     other = _page(*body, "and so it ended.")  # a full page: the body text goes down to 115 pt
+    other.append(Line("1. A footnote, set smaller, lower down.", 60.0, 8.0))
     page = _page(*body[: lines_on_page - 1], last)
     found = [p.text for p in paragraphs([other, page, _page(first, "And more after it.")])]
     assert any(f"{last} {first}" in text for text in found) is joined

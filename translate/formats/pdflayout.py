@@ -58,7 +58,7 @@ def paragraphs(pages: list[list[Line]]) -> list[Paragraph]:
     """The pages' lines joined into paragraphs and headings, in order (see the module's rules)."""
     body = _body_size(pages)
     levels = _heading_levels(pages, body)
-    lowest = min((lines[-1].bottom for lines in pages if lines), default=0.0)
+    lowest = _lowest(pages, body)
     found: list[tuple[list[Line], int]] = []
     previous: Line | None = None
     for lines in pages:
@@ -108,6 +108,13 @@ def _script(text: str) -> str:
     if contains_arabic(text):
         return "arabic"
     return "latin" if any(ch.isalpha() for ch in text) else ""
+
+
+def _lowest(pages: list[list[Line]], body: float) -> float:
+    """How low the body text goes on any page: its lowest line set in the body's size (a footnote or a footer
+    set smaller, lower down, does not count)."""
+    found = [line.bottom for lines in pages for line in lines if _same_size(line.size, body)]
+    return min(found, default=min((line.bottom for lines in pages for line in lines), default=0.0))
 
 
 def _spacing(lines: list[Line]) -> float:
