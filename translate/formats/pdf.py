@@ -5,14 +5,16 @@ right, and often as presentation forms. PDFium maps the glyphs back to
 letters, but its reading order is not to be trusted across producers (it
 gives mPDF's English lines word by word backwards). So each line is laid out
 again from the words' positions, left to right as on the page, and read in
-logical order: a line with more Arabic letters than Latin ones reads from the
-right, its runs of Latin words and numbers keeping their own order; any
-other line from the left, its runs of Arabic words read from the right.
-Presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF, lam-alef too) are folded to
-letters. Lines join into paragraphs until one ends a sentence or a wider gap
-follows; a line repeated at the top or bottom of most pages (a running header
-or footer, its page number aside) and a line that is only a page number are
-left out.
+logical order (:mod:`~translate.formats.pdforder`): every line of a
+right-to-left document, and a line with more Arabic words than Latin ones in
+any, reads from the right, its runs of Latin words and numbers keeping their
+own order; any other line from the left, its runs of Arabic words read from
+the right. Presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF, lam-alef too) are
+folded to letters. Lines become paragraphs and headings by their layout
+(:mod:`~translate.formats.pdflayout`: sentence ends, gaps, page breaks, sizes);
+a line repeated at the top or bottom of most pages at the same height (a
+running header or footer, its page number aside) and a line that is only a
+page number are left out.
 
 A PDF with no Arabic a person could read in its text layer (scanned pages,
 fonts without a Unicode map) is refused with what to do, never translated as

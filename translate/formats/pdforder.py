@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Word:
+    """A word of a line as PDFium gives its letters, and where it stands on the page (its left and right, pt)."""
+
     text: str
     left: float
     right: float
@@ -76,7 +78,8 @@ def is_latin(text: str) -> bool:
 
 
 def logical(words: list[Word], rtl: bool | None = None) -> str:
-    """One line's words in reading order, from where they stand on the page (``rtl``: see :func:`_line`)."""
+    """One line's words in reading order, from where they stand on the page: from the right if ``rtl`` (a line of
+    a right-to-left document) or if it has more Arabic words than Latin ones, else from the left."""
     visual = sorted(words, key=lambda w: w.left)
     if rtl or mostly_arabic(visual):
         return " ".join(_balanced(_from_the_right(visual)))
