@@ -61,6 +61,12 @@ CASES = [
     ("urdu full stop", "هذا سطر۔ وهذا آخر۔", ["هذا سطر۔", "وهذا آخر۔"]),
     ("leading ellipsis is not a sentence", "...وبدأ الحديث", ["...وبدأ الحديث"]),
     ("mixed marks", "حقا؟! نعم.", ["حقا؟!", "نعم."]),
+    (
+        "a contents' leader",
+        "الفصل الأول ........ ١٢\nChapter Two . . . . . 19",
+        ["الفصل الأول ........ ١٢", "Chapter Two . . . . . 19"],
+    ),
+    ("dots before more words end", "قال.... ثم ذهب ١٢", ["قال....", "ثم ذهب ١٢"]),
     ("english", "Hello world. This is English.", ["Hello world.", "This is English."]),
     ("no terminator at all", "جملة بلا نهاية", ["جملة بلا نهاية"]),
     ("whitespace only", "  \n\t \n", []),

@@ -37,6 +37,7 @@ _LATIN_ABBREVIATIONS = frozenset(
 # Single Arabic letters used as era markers after a number: "عام 2016 م."
 # ends a sentence, whereas "د." (doctor) or "ص." (page) does not.
 _ERA_MARKERS = frozenset("مه")
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:[0-9٠-٩۰-۹]+|[ivxlcdm]+)\s*$", re.IGNORECASE)
 _LETTER_DOTS = re.compile(r"^(?:\w\.)+\w$")
 _CLAUSE_MARK = re.compile(r"[،؛:;,](?=\s)")
 _SPACE_RUN = re.compile(r"\s+")
@@ -115,6 +116,8 @@ def _ends_sentence(line: str, match: re.Match[str], sentence_start: int) -> bool
     if not any(ch.isalnum() for ch in before):
         # Only punctuation so far ("... and then"): not a sentence of its own.
         return False
+    if _is_leader(line, match.start()):
+        return False  # a table of contents' "Chapter One ........ 12": the dots lead to a page number
     after = match.end()
     while after < len(line) and line[after] in INVISIBLE:
         after += 1  # a zero-width space or bidi mark does not join two sentences
@@ -126,6 +129,14 @@ def _ends_sentence(line: str, match: re.Match[str], sentence_start: int) -> bool
     # No space after the mark: a new sentence only if Arabic text or an
     # opening quote follows ("مثمرا.وأضاف"); "example.com" or "U.S" are not.
     return is_arabic_letter(nxt) or nxt in _OPENERS
+
+
+def _is_leader(line: str, dot: int) -> bool:
+    """Whether the dot at ``dot`` is one of a leader's ("...." or ". . . .") that runs to a page number."""
+    start = dot
+    while start > 0 and (line[start - 1] == "." or (line[start - 1] == " " and line[start - 2 : start - 1] == ".")):
+        start -= 1
+    return bool(_LEADER.match(line, start))
 
 
 def _dot_is_not_an_end(line: str, dot: int, sentence_start: int, nxt: str | None) -> bool:

@@ -5,14 +5,16 @@ right, and often as presentation forms. PDFium maps the glyphs back to
 letters, but its reading order is not to be trusted across producers (it
 gives mPDF's English lines word by word backwards). So each line is laid out
 again from the words' positions, left to right as on the page, and read in
-logical order: a line with more Arabic letters than Latin ones reads from the
-right, its runs of Latin words and numbers keeping their own order; any
-other line from the left, its runs of Arabic words read from the right.
-Presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF, lam-alef too) are folded to
-letters. Lines join into paragraphs until one ends a sentence or a wider gap
-follows; a line repeated at the top or bottom of most pages (a running header
-or footer, its page number aside) and a line that is only a page number are
-left out.
+logical order (:mod:`~translate.formats.pdforder`): every line of a
+right-to-left document, and a line with more Arabic words than Latin ones in
+any, reads from the right, its runs of Latin words and numbers keeping their
+own order; any other line from the left, its runs of Arabic words read from
+the right. Presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF, lam-alef too) are
+folded to letters. Lines become paragraphs and headings by their layout
+(:mod:`~translate.formats.pdflayout`: sentence ends, gaps, page breaks, sizes);
+a line repeated at the top or bottom of most pages at the same height (a
+running header or footer, its page number aside) and a line that is only a
+page number are left out.
 
 A PDF with no Arabic a person could read in its text layer (scanned pages,
 fonts without a Unicode map) is refused with what to do, never translated as
@@ -21,16 +23,22 @@ garbage.
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
+import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError
+from translate.formats.pdflayout import Line, Paragraph, paragraphs
+from translate.formats.pdforder import Word as _Word
+from translate.formats.pdforder import is_arabic as _is_arabic
+from translate.formats.pdforder import logical as _logical
+from translate.formats.pdforder import mostly_arabic
+from translate.formats.pdforder import touching as _touching
 from translate.types import AlignedPair
 
 MAX_PAGES = 2_000
@@ -39,7 +47,7 @@ GARBLED_WORDS = 0.2
 """A text layer where more than this share of the words mix letters of several scripts is garbage (fonts without a
 Unicode map give Greek, Cyrillic and Indic letters by glyph number)."""
 OCR = "it needs OCR first, e.g. `ocrmypdf -l ara {name} ocr.pdf`, then translate ocr.pdf"
-_ENDS_SENTENCE = re.compile(r"[.!?؟:…»\"')\]]\s*$")
+_BRACKETS = "()[]{}"
 _PAGE_NUMBER = re.compile(r"^[\s\-–—|•.]*([0-9٠-٩۰-۹]+|[ivxlcdm]+)[\s\-–—|•.]*$", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
 
@@ -48,21 +56,14 @@ Char = tuple[str, tuple[float, float, float, float]]
 """A character and its box on the page: (left, bottom, right, top), all 0 for one PDFium generated."""
 
 
-@dataclass(frozen=True)
-class _Word:
-    text: str
-    left: float
-    right: float
-
-
-@dataclass(frozen=True)
-class _Line:
-    text: str
-    bottom: float
-
-
 def text_from_pdf(data: bytes, name: str) -> str:
     """The text of a PDF's text layer, a paragraph per line, in logical order; :class:`InputError` if it has none."""
+    return "\n".join(paragraph.text for paragraph in read_pdf(data, name))
+
+
+def read_pdf(data: bytes, name: str) -> list[Paragraph]:
+    """A PDF's paragraphs and headings in logical order (:mod:`~translate.formats.pdflayout`); :class:`InputError`
+    if it has no Arabic text layer."""
     import pypdfium2 as pdfium
 
     try:
@@ -76,39 +77,109 @@ def text_from_pdf(data: bytes, name: str) -> str:
                 f"{name}: {pages:,} pages; tarjama reads at most {MAX_PAGES:,}: split it, e.g. "
                 f"`qpdf {name} --pages . 1-{MAX_PAGES} -- part1.pdf`"
             )
-        lines = [_page_lines(document[k]) for k in range(pages)]
+        read = [_page_lines(document[k]) for k in range(pages)]
     finally:
         document.close()
-    text = "\n".join(_paragraphs(_without_running_heads(lines)))
-    _check_readable(text, name)
-    return text
+    arabic, latin = sum(page.arabic for page in read), sum(page.latin for page in read)
+    # A right-to-left document: each of its lines reads from the right, those with no Arabic too (a table of
+    # contents' "Chapter One ..... ١", an English sentence whose full stop the page sets at its left).
+    rtl = arabic >= latin > 0 or arabic > latin
+    lines = [
+        [
+            dataclasses.replace(line, text=other) if rtl and other else line
+            for line, other in zip(*page.lines, strict=True)
+        ]
+        for page in read
+    ]
+    found = paragraphs(_without_running_heads(lines))
+    _check_readable("\n".join(paragraph.text for paragraph in found), name)
+    return found
 
 
-def _page_lines(page: Any) -> list[_Line]:
+@dataclass(frozen=True)
+class _Page:
+    """A page's lines, each line's text read from the right where that differs ("": it does not), and how many
+    Arabic and Latin letters the page has."""
+
+    lines: tuple[list[Line], list[str]]
+    arabic: int
+    latin: int
+
+
+def _page_lines(page: Any) -> _Page:
+    import pypdfium2 as pdfium
+
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
         chars = textpage.get_text_range(0, count) if count else ""
         found: list[list[Char]] = []
+        sizes: list[list[float]] = []
         line: list[Char] = []
+        size: list[float] = []
         for index, ch in enumerate(chars):
             if ch in "\r\n":
                 if line and (ch == "\n" or index + 1 == len(chars) or chars[index + 1] != "\n"):
                     found.append(line)
-                    line = []
+                    sizes.append(size)
+                    line, size = [], []
             else:
                 line.append((ch, textpage.get_charbox(index)))
+                if ch.isalnum() and len(size) < _SIZES_READ:
+                    size.append(_font_size(pdfium.raw, textpage, index))
         found.append(line)
-        return [read for read in map(_line, _marks_on_their_letters(found)) if read is not None]
+        sizes.append(size)
+        lines: list[Line] = []
+        other: list[str] = []
+        for chars_of_line, sizes_of_line in zip(_marks_on_their_letters(found), sizes, strict=True):
+            size_of_line = sorted(sizes_of_line)[len(sizes_of_line) // 2] if sizes_of_line else 0.0
+            words = _words(chars_of_line, size_of_line)
+            if words is not None:
+                text = _logical(words.words)
+                lines.append(Line(text, words.bottom, size_of_line))
+                from_the_right = "" if mostly_arabic(words.words) else _logical(words.words, rtl=True)
+                other.append("" if from_the_right == text else from_the_right)
+        arabic = sum(1 for ch in chars if ch.isalpha() and _is_arabic(ch))
+        latin = sum(1 for ch in chars if ch.isascii() and ch.isalpha())
+        return _Page((lines, other), arabic, latin)
     finally:
         textpage.close()
         page.close()
 
 
-def _line(chars: list[Char]) -> _Line | None:
-    """One line of a page from its characters and their boxes, its words in reading order (None: no word)."""
+_SIZES_READ = 16
+"""A line's size is the middle one of its first letters' (reading every letter's costs a third of the time)."""
+
+
+def _font_size(raw: Any, textpage: Any, index: int) -> float:
+    """The size a character is set in, in points: its font's size scaled as drawn (a producer may set a 1 pt
+    font scaled up 36 times)."""
+    matrix = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(textpage, index, matrix)
+    return float(raw.FPDFText_GetFontSize(textpage, index)) * math.hypot(matrix.c, matrix.d)
+
+
+def _line(chars: list[Char], size: float = 0.0, rtl: bool | None = None) -> Line | None:
+    """One line of a page from its characters and their boxes, its words in reading order (None: no word).
+
+    ``rtl``: read it from the right whatever its letters (the document is right to left); None: by its letters.
+    """
+    words = _words(chars, size)
+    return None if words is None else Line(_logical(words.words, rtl), words.bottom, size)
+
+
+@dataclass(frozen=True)
+class _Words:
+    words: list[_Word]
+    bottom: float
+
+
+def _words(chars: list[Char], size: float) -> _Words | None:
+    """A line's words where they stand on the page, and where the line stands (None: no word)."""
     (chars,) = _marks_on_their_letters([chars])
     chars = _lam_alef(chars)
+    heights = sorted(b[3] - b[1] for c, b in chars if b[2] > b[0] and c.isalpha())
+    height = heights[len(heights) // 2] if heights else 0.0
     words: list[_Word] = []
     bottoms: list[float] = []
     current: list[Char] = []
@@ -116,16 +187,54 @@ def _line(chars: list[Char]) -> _Line | None:
         if not ch.isspace():
             current.append((ch, box))
             continue
-        # A word stands where its letters are, not where its marks were drawn (a mark's box can reach a neighbour).
-        boxes = [b for c, b in current if b[2] > b[0] and not _is_mark(c)] or [b for _, b in current if b[2] > b[0]]
-        text = _folded("".join(c for c, _ in current))
-        if text and boxes:
-            words.append(_Word(text, min(b[0] for b in boxes), max(b[2] for b in boxes)))
-            bottoms.extend(b[1] for b in boxes)
+        for piece in _apart_on_the_page(current, max(size, height)):
+            # A word stands where its letters are, not where its marks were drawn (a mark's box can reach a
+            # neighbour).
+            boxes = [b for c, b in piece if b[2] > b[0] and not _is_mark(c)] or [b for _, b in piece if b[2] > b[0]]
+            text = _folded("".join(c for c, _ in piece))
+            if text and boxes:
+                words.append(_Word(text, min(b[0] for b in boxes), max(b[2] for b in boxes)))
+                bottoms.extend(b[1] for b in boxes)
         current = []
     if not words:
         return None
-    return _Line(_logical(words), sorted(bottoms)[len(bottoms) // 2])
+    # Glyphs closer than a space (a quarter of an em, less in narrow fonts) touch.
+    return _Words(_touching(words, 0.22 * max(size, height)), sorted(bottoms)[len(bottoms) // 2])
+
+
+def _apart_on_the_page(chars: list[Char], em: float) -> list[list[Char]]:
+    """A word as PDFium gives it, cut where two of its letters stand apart on the page (half an ``em``; a
+    bracket a space away); a word of Latin letters in the order they stand, left to right.
+
+    PDFium reorders a line by its own reckoning and can glue a bracket drawn beside an English word onto an
+    Arabic word a space or 20 pt away ("(إن", "هنا)"): the boxes say where each character really is.
+    """
+    pieces: list[list[Char]] = [[]]
+    last: Char | None = None
+    for ch, box in chars:
+        if box[2] > box[0] and not _is_mark(ch):
+            if last is not None and em > 0:
+                apart = max(box[0] - last[1][2], last[1][0] - box[2])
+                bracket = ch in _BRACKETS or last[0] in _BRACKETS
+                if apart > 0.5 * em or (bracket and apart > 0.2 * em):
+                    pieces.append([])
+            last = (ch, box)
+        pieces[-1].append((ch, box))
+    return [_left_to_right(piece) for piece in pieces if piece]
+
+
+def _left_to_right(chars: list[Char]) -> list[Char]:
+    """Characters of a word with no Arabic by where they stand (PDFium gives "This." for ".This" drawn so), each
+    mark after its letter; any other word as it came."""
+    if _is_arabic("".join(c for c, _ in chars)) or any(b[2] <= b[0] for c, b in chars if not _is_mark(c)):
+        return chars
+    clusters: list[list[Char]] = []
+    for char in chars:
+        if _is_mark(char[0]) and clusters:
+            clusters[-1].append(char)
+        else:
+            clusters.append([char])
+    return [char for cluster in sorted(clusters, key=lambda c: c[0][1][0]) for char in cluster]
 
 
 def _lam_alef(chars: list[Char]) -> list[Char]:
@@ -218,16 +327,6 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.combining(ch) > 0 or unicodedata.category(ch) == "Mn"
 
 
-_PAIRS = "()[]{}<>«»‹›⁅⁆⁽⁾₍₎〈〉《》「」『』【】〔〕"
-_MIRRORED = {**dict(zip(_PAIRS[::2], _PAIRS[1::2], strict=True)), **dict(zip(_PAIRS[1::2], _PAIRS[::2], strict=True))}
-"""Bidi_Mirrored characters and the glyph each shows in right-to-left text (the common pairs of BidiMirroring.txt)."""
-
-
-def _mirrored(text: str) -> str:
-    """Text read from the right, its brackets and quotes as written: a visual-order PDF stores ``(`` as ``)``."""
-    return "".join(_MIRRORED.get(ch, ch) if unicodedata.mirrored(ch) else ch for ch in text)
-
-
 def _folded(text: str) -> str:
     """Arabic presentation forms as the letters they show (lam-alef as two); other characters as they are."""
     if not any("\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff" for ch in text):
@@ -238,64 +337,20 @@ def _folded(text: str) -> str:
     )
 
 
-def _is_arabic(text: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
-
-
-def _is_latin(text: str) -> bool:
-    return any(ch.isascii() and ch.isalpha() for ch in text)
-
-
-def _logical(words: list[_Word]) -> str:
-    """One line's words in reading order, from where they stand on the page."""
-    visual = sorted(words, key=lambda w: w.left)
-    arabic = sum(1 for w in visual if _is_arabic(w.text))
-    latin = sum(1 for w in visual if _is_latin(w.text))
-    if arabic > latin:
-        # From the right, brackets mirrored; a run of words that are not Arabic (English, numbers) keeps its
-        # left-to-right order, and the full stop drawn at the left of a number that ends the sentence ends it
-        # (".2016" is "2016.").
-        ordered: list[str] = []
-        run: list[str] = []
-        for word in reversed(visual):
-            if _is_arabic(word.text):
-                ordered.extend(reversed(run))
-                run = []
-                ordered.append(_mirrored(word.text))
-            elif not any(ch.isalnum() for ch in word.text):
-                ordered.extend(reversed(run))  # brackets and quotes on their own read from the right too
-                run = []
-                ordered.append(_mirrored(word.text))
-            else:
-                text = word.text
-                lead = len(text) - len(text.lstrip(".,:;!?،؛"))
-                run.append(text[lead:] + text[:lead] if 0 < lead < len(text) else text)
-        ordered.extend(reversed(run))
-        return " ".join(ordered)
-    # From the left; a run of Arabic words reads from the right.
-    ordered, run = [], []
-    for word in visual:
-        if _is_arabic(word.text):
-            run.append(_mirrored(word.text))
-        else:
-            ordered.extend(reversed(run))
-            run = []
-            ordered.append(word.text)
-    ordered.extend(reversed(run))
-    return " ".join(ordered)
-
-
-def _without_running_heads(pages: list[list[_Line]]) -> list[list[_Line]]:
+def _without_running_heads(pages: list[list[Line]]) -> list[list[Line]]:
     """The pages without their running headers and footers, nor lines that are only a page number.
 
     A running head is a line among the first or last two of a page whose words, its page number aside (in
-    any digits, or roman), are those of such a line on most pages (three at least).
+    any digits, or roman), are those of such a line on most pages (three at least), set at the same height:
+    a title page's title that is also the running footer's stays.
     """
-    edges: Counter[tuple[str, ...]] = Counter()
+    edges: dict[tuple[str, ...], list[float]] = {}
     for lines in pages:
-        edges.update({_unnumbered(line.text) for line in (*lines[:2], *lines[-2:])})
+        once = {_unnumbered(line.text): line.bottom for line in (*lines[:2], *lines[-2:])}  # a page counts once
+        for words, bottom in once.items():
+            edges.setdefault(words, []).append(bottom)
     common = max(3, int(0.4 * len(pages)) + 1)
-    running = {words for words, seen in edges.items() if seen >= common and words}
+    running = {words: sorted(seen)[len(seen) // 2] for words, seen in edges.items() if len(seen) >= common and words}
     kept = []
     for lines in pages:
         edge = {id(line) for line in (*lines[:2], *lines[-2:])}
@@ -303,32 +358,19 @@ def _without_running_heads(pages: list[list[_Line]]) -> list[list[_Line]]:
             [
                 line
                 for line in lines
-                if id(line) not in edge or (_unnumbered(line.text) not in running and not _PAGE_NUMBER.match(line.text))
+                if id(line) not in edge or not (_PAGE_NUMBER.match(line.text) or _running(line, running))
             ]
         )
     return kept
 
 
+def _running(line: Line, running: dict[tuple[str, ...], float]) -> bool:
+    at = running.get(_unnumbered(line.text))
+    return at is not None and abs(line.bottom - at) <= max(3.0, 0.5 * line.size)
+
+
 def _unnumbered(text: str) -> tuple[str, ...]:
     return tuple(sorted(word for word in text.split() if not _PAGE_NUMBER.match(word)))
-
-
-def _paragraphs(pages: list[list[_Line]]) -> list[str]:
-    """Lines joined into paragraphs: a paragraph ends with a line that ends a sentence, or before a gap wider
-    than the page's usual line spacing; one that runs on to the next page goes on there."""
-    paragraphs: list[list[str]] = []
-    ended = True
-    for lines in pages:
-        steps = sorted(a.bottom - b.bottom for a, b in itertools.pairwise(lines) if a.bottom > b.bottom)
-        spacing = steps[len(steps) // 2] if steps else 0.0
-        for k, line in enumerate(lines):
-            gap = k > 0 and spacing > 0 and lines[k - 1].bottom - line.bottom > 1.6 * spacing
-            if ended or gap:
-                paragraphs.append([line.text])
-            else:
-                paragraphs[-1].append(line.text)
-            ended = bool(_ENDS_SENTENCE.search(line.text))
-    return [" ".join(p) for p in paragraphs]
 
 
 def _check_readable(text: str, name: str) -> None:
@@ -360,7 +402,8 @@ class PdfText:
 
     A PDF's layout is not rewritten: its English comes as a Word document or a
     web page with one paragraph per paragraph read, left to right (bilingual:
-    each after its Arabic, right to left).
+    each after its Arabic, right to left); a line set larger than the body
+    text comes as a heading (Word's Heading 1, 2..., ``<h1>``, ``#``).
     """
 
     approximate = 0
@@ -370,49 +413,60 @@ class PdfText:
 
         self.name = name
         self.target = target
-        paragraphs = text_from_pdf(data, name).splitlines()
-        self.blocks = [Block(text, (Span(0, len(text), 0),)) for text in paragraphs if text.strip()]
+        found = [paragraph for paragraph in read_pdf(data, name) if paragraph.text.strip()]
+        self.blocks = [Block(p.text, (Span(0, len(p.text), 0),)) for p in found]
+        self.headings = [p.heading for p in found]
+        """Each block's heading level (0: a paragraph)."""
 
     def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
         english = [" ".join(p.target for p in found if p.target) for found in sentences]
-        arabic = [block.text if bilingual else None for block in self.blocks]
+        # a block copied as it was (no Arabic: an English heading, a contents' line) is written once
+        arabic = [
+            block.text if bilingual and block.text != text else None
+            for block, text in zip(self.blocks, english, strict=True)
+        ]
         if self.target == "html":
-            return _as_html(Path(self.name).stem, arabic, english)
+            return _as_html(Path(self.name).stem, arabic, english, self.headings)
         if self.target == "md":
             from translate.formats.markdown import escape_paragraph
 
             paragraphs = [
-                escape_paragraph(text)
-                for source, english_text in zip(arabic, english, strict=True)
+                "#" * level + " " * bool(level) + escape_paragraph(text)
+                for source, english_text, level in zip(arabic, english, self.headings, strict=True)
                 for text in (source, english_text)
                 if text is not None
             ]
             return ("\n\n".join(paragraphs) + "\n").encode("utf-8")
-        return _as_docx(arabic, english)
+        return _as_docx(arabic, english, self.headings)
 
 
-def _as_html(title: str, arabic: Sequence[str | None], english: Sequence[str]) -> bytes:
+def _as_html(title: str, arabic: Sequence[str | None], english: Sequence[str], headings: Sequence[int]) -> bytes:
     from html import escape
 
+    tags = [f"h{level}" if level else "p" for level in headings]
     body = "".join(
-        (f'<p dir="rtl" lang="ar">{escape(source)}</p>\n' if source else "") + f"<p>{escape(text)}</p>\n"
-        for source, text in zip(arabic, english, strict=True)
+        (f'<{tag} dir="rtl" lang="ar">{escape(source)}</{tag}>\n' if source else "")
+        + f"<{tag}>{escape(text)}</{tag}>\n"
+        for source, text, tag in zip(arabic, english, tags, strict=True)
     )
     page = f'<!DOCTYPE html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>{escape(title)}</title>'
     return (page + f"</head><body>\n{body}</body></html>\n").encode("utf-8")
 
 
-def _as_docx(arabic: Sequence[str | None], english: Sequence[str]) -> bytes:
+def _as_docx(arabic: Sequence[str | None], english: Sequence[str], headings: Sequence[int]) -> bytes:
     import io
 
     import docx
     from docx.oxml import OxmlElement
 
     document = docx.Document()
-    for source, text in zip(arabic, english, strict=True):
-        if source:
-            document.add_paragraph(source)._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
-        document.add_paragraph(text)
+    for source, text, level in zip(arabic, english, headings, strict=True):
+        for written, rtl in ((source, True), (text, False)):
+            if written is None or (rtl and not written):
+                continue
+            paragraph = document.add_heading(written, level) if level else document.add_paragraph(written)
+            if rtl:
+                paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
