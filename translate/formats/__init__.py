@@ -127,6 +127,7 @@ def by_block(pairs: Iterable[AlignedPair], starts: Sequence[int], blocks: Sequen
     every sentence must land in exactly one place of the document written.
     """
     grouped: list[list[AlignedPair]] = [[] for _ in blocks]
+    laid_out: dict[int, list[int]] = {}  # block: where each of its pieces but the first starts in its text
     for pair in pairs:
         start = pair.start or 0
         k = bisect.bisect_right(starts, start) - 1
@@ -134,11 +135,14 @@ def by_block(pairs: Iterable[AlignedPair], starts: Sequence[int], blocks: Sequen
             raise ValueError(f"sentence {pair.index + 1} does not lie inside one paragraph")
         block = blocks[k]
         local = start - starts[k]
-        # Piece i of the block starts at cuts[i - 1] + i in the text: i line breaks were put before it.
-        piece = bisect.bisect_right([c + i + 1 for i, c in enumerate(block.cuts)], local)
-        bounds = (0, *block.cuts, len(block.text))
+        if k not in laid_out:
+            # Piece i of the block starts at cuts[i - 1] + i in the text: i line breaks were put before it.
+            laid_out[k] = [c + i + 1 for i, c in enumerate(block.cuts)]
+        piece = bisect.bisect_right(laid_out[k], local)
+        first = block.cuts[piece - 1] if piece else 0
+        last = block.cuts[piece] if piece < len(block.cuts) else len(block.text)
         local -= piece
-        if local < bounds[piece] or local + len(pair.source) > bounds[piece + 1]:
+        if local < first or local + len(pair.source) > last:
             raise ValueError(f"sentence {pair.index + 1} does not lie inside one paragraph")
         grouped[k].append(dataclasses.replace(pair, start=local, end=local + len(pair.source)))
     for k, (block, found) in enumerate(zip(blocks, grouped, strict=True)):
