@@ -21,6 +21,7 @@ from translate.formats.html import HtmlDocument, Page, css_left_to_right
 from translate.formats.inline import separates
 from translate.formats.marks import carry
 from translate.formats.model import Carried
+from translate.formats.structure import compare, structure
 from translate.segment import segment_text
 from translate.types import AlignedPair
 
@@ -145,6 +146,17 @@ def test_a_link_with_no_english_word_is_kept_empty_and_said() -> None:
     assert page.unkept == ['<a id="x" href="#y"> had no English word: kept, empty, at the start of its paragraph']
 
 
+def test_the_check_names_each_id_and_link_target_not_there_as_often_as_it_was() -> None:
+    arabic = lxml.html.fragment_fromstring('<p id="a"><a href="#a">أ</a><a id="b" href="/x">ب</a></p>')
+    english = lxml.html.fragment_fromstring('<p id="a"><a href="#a">A</a><a id="a">B</a></p>')
+    assert compare(structure(arabic), structure(arabic)) == []
+    assert compare(structure(arabic), structure(english)) == [
+        'id "a": 1 in the Arabic, 2 in the English',
+        'id "b": 1 in the Arabic, 0 in the English',
+        'link to "/x": 1 in the Arabic, 0 in the English',
+    ]
+
+
 @pytest.mark.parametrize(
     ("css", "english"),
     [
@@ -259,7 +271,7 @@ def test_what_the_english_could_not_keep_reaches_the_summary(
     import translate.formats.html as html
 
     # The writer keeps every link of this page; the check is made to find one lost, as a damaged rebuild would.
-    monkeypatch.setattr(html, "_compare", lambda before, after: ['link to "/rss/": 1 in the Arabic, 0 in the English'])
+    monkeypatch.setattr(html, "compare", lambda before, after: ['link to "/rss/": 1 in the Arabic, 0 in the English'])
     source = tmp_path / "footer.html"
     source.write_bytes(_page(FOOTER))
     assert main(["translate", str(source), "-o", str(tmp_path / "out.html"), *exact_model_args(model_dir)]) == 0

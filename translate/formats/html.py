@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -31,6 +30,7 @@ from translate.files import decode_text
 from translate.formats.inline import BlockBuilder, rebuild
 from translate.formats.marks import carry
 from translate.formats.model import Block, Carried
+from translate.formats.structure import MARKED, compare, describe, structure
 from translate.normalize import contains_arabic
 from translate.types import AlignedPair
 
@@ -84,7 +84,7 @@ class Page:
         # A block without an Arabic letter (a menu's "Home", a number, a French label) stays as it is: the model
         # only knows Arabic, and would turn it into an English guess.
         self._paragraphs = [p for p in map(_read, _blocks(root)) if contains_arabic(p.block.text)]
-        self._structure = _structure(root)
+        self._structure = structure(root)
         self.unkept: list[str] = []
         """What the English could not keep as it was of the page's ids and links, once written: one line each."""
 
@@ -101,7 +101,7 @@ class Page:
         for paragraph, carried in zip(self._paragraphs, english, strict=True):
             emptied.extend(_write(paragraph, carried))
         # Checked before a bilingual edition's Arabic goes in: its copies keep their links, never their ids.
-        self.unkept = [*emptied, *_compare(self._structure, _structure(self.root))]
+        self.unkept = [*emptied, *compare(self._structure, structure(self.root))]
         _left_to_right(self.root)
         for paragraph, copy_ in zip(self._paragraphs, arabic, strict=False):
             _place_arabic(paragraph.element, copy_)
@@ -249,45 +249,12 @@ def _write(paragraph: _Paragraph, carried: Carried) -> list[str]:
     )
     lost = []
     for original in dict.fromkeys(w for style in paragraph.styles for w in style.wrappers):
-        if id(original) not in made and any(original.get(a) is not None for a in _MARKED):
+        if id(original) not in made and any(original.get(a) is not None for a in MARKED):
             empty = _shell(original, again=False)
             empty.tail, p.text = p.text, None
             p.insert(0, empty)
-            lost.append(f"{_describe(original)} had no English word: kept, empty, at the start of its paragraph")
+            lost.append(f"{describe(original)} had no English word: kept, empty, at the start of its paragraph")
     return lost
-
-
-_MARKED = ("id", "name", "href")
-"""What makes an inline element structure to keep (a place to link to, a link), not only formatting."""
-
-
-def _describe(element: Any) -> str:
-    found = [f'{a}="{element.get(a)}"' for a in _MARKED if element.get(a) is not None]
-    return f"<{_local(element)} {' '.join(found)}>"
-
-
-def _structure(root: Any) -> tuple[Counter[str], Counter[str]]:
-    """The ids of the tree, and the targets of its links, each with how often it stands."""
-    ids: Counter[str] = Counter()
-    hrefs: Counter[str] = Counter()
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.get("id") is not None:
-            ids[element.get("id")] += 1
-        if _local(element) == "a" and element.get("href") is not None:
-            hrefs[element.get("href")] += 1
-    return ids, hrefs
-
-
-def _compare(before: tuple[Counter[str], Counter[str]], after: tuple[Counter[str], Counter[str]]) -> list[str]:
-    """A line for each id not there exactly as often as it was, each link target lost or repeated."""
-    found = []
-    for kind, was, now in (("id", before[0], after[0]), ("link to", before[1], after[1])):
-        for key in was.keys() | now.keys():
-            if was[key] != now[key]:
-                found.append(f'{kind} "{key}": {was[key]} in the Arabic, {now[key]} in the English')
-    return sorted(found)
 
 
 def _shell(original: Any, *, again: bool = False) -> Any:
@@ -296,7 +263,7 @@ def _shell(original: Any, *, again: bool = False) -> Any:
         shell.remove(child)
     shell.text = shell.tail = None
     if again:
-        for attribute in _MARKED:
+        for attribute in MARKED:
             shell.attrib.pop(attribute, None)
     return shell
 
