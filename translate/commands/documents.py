@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("tarjama")
 
+UNKEPT_SHOWN = 5
+"""Ids or links not kept, named in the warning (the rest counted): enough to find them, one line still."""
 DOCUMENT_FORMATS = FORMATS
 """Output formats that are the input document itself, in English, and the inputs each takes."""
 
@@ -96,6 +98,16 @@ def translate_document(
             "%s: %d formatted stretch(es) had no aligned English word; each was put on the nearest one",
             item.name,
             approximate,
+        )
+    if document.unkept:
+        shown = "; ".join(document.unkept[:UNKEPT_SHOWN])
+        more = len(document.unkept) - UNKEPT_SHOWN
+        logger.warning(
+            "%s: %d id(s) or link(s) not kept as they were: %s%s",
+            item.name,
+            len(document.unkept),
+            shown,
+            f"; and {more} more" if more > 0 else "",
         )
     logger.info("%s -> %s", item.name, path)
     return sum(len(found) for found in sentences), 0

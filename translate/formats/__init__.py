@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -49,6 +50,7 @@ class Document(Protocol):
 
     name: str
     approximate: int  # formatted stretches put on the nearest English word, once rendered
+    unkept: Sequence[str]  # ids and links the English could not keep as they were, once rendered: a line each
 
     @property
     def blocks(self) -> list[Block]: ...
@@ -104,30 +106,45 @@ def document_text(blocks: Sequence[Block]) -> tuple[str, list[int]]:
     """The blocks as one text, a paragraph each, and where each block starts in it.
 
     A line break inside a block is read as a space, so that every sentence
-    stays inside its block and the offsets stay those of the block's text.
+    stays inside its block; a block's :attr:`~Block.cuts` become line breaks
+    (a sentence never crosses one), so a block takes one character more in the
+    text per cut: :func:`by_block` takes them out again.
     """
     starts, parts, at = [], [], 0
     for block in blocks:
         starts.append(at)
-        parts.append(_LINE_BREAKS.sub(" ", block.text))
-        at += len(block.text) + len(BLOCK_GAP)
+        text = _LINE_BREAKS.sub(" ", block.text)
+        bounds = (0, *block.cuts, len(text))
+        parts.append(BLOCK_GAP.join(text[a:b] for a, b in itertools.pairwise(bounds)))
+        at += len(parts[-1]) + len(BLOCK_GAP)
     return BLOCK_GAP.join(parts), starts
 
 
 def by_block(pairs: Iterable[AlignedPair], starts: Sequence[int], blocks: Sequence[Block]) -> list[list[AlignedPair]]:
-    """Each block's pairs, in order, their offsets made relative to the block.
+    """Each block's pairs, in order, their offsets made relative to the block (its cuts taken out).
 
     Raise ``ValueError`` if a sentence is missing, repeated or crosses blocks:
     every sentence must land in exactly one place of the document written.
     """
     grouped: list[list[AlignedPair]] = [[] for _ in blocks]
+    laid_out: dict[int, list[int]] = {}  # block: where each of its pieces but the first starts in its text
     for pair in pairs:
         start = pair.start or 0
         k = bisect.bisect_right(starts, start) - 1
-        end = start + len(pair.source)
-        if k < 0 or end > starts[k] + len(blocks[k].text):
+        if k < 0:
             raise ValueError(f"sentence {pair.index + 1} does not lie inside one paragraph")
-        grouped[k].append(dataclasses.replace(pair, start=start - starts[k], end=end - starts[k]))
+        block = blocks[k]
+        local = start - starts[k]
+        if k not in laid_out:
+            # Piece i of the block starts at cuts[i - 1] + i in the text: i line breaks were put before it.
+            laid_out[k] = [c + i + 1 for i, c in enumerate(block.cuts)]
+        piece = bisect.bisect_right(laid_out[k], local)
+        first = block.cuts[piece - 1] if piece else 0
+        last = block.cuts[piece] if piece < len(block.cuts) else len(block.text)
+        local -= piece
+        if local < first or local + len(pair.source) > last:
+            raise ValueError(f"sentence {pair.index + 1} does not lie inside one paragraph")
+        grouped[k].append(dataclasses.replace(pair, start=local, end=local + len(pair.source)))
     for k, (block, found) in enumerate(zip(blocks, grouped, strict=True)):
         covered = "".join(p.source for p in found)
         if "".join(block.text.split()) != "".join(covered.split()):

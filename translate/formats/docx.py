@@ -94,6 +94,7 @@ class DocxDocument:
         self._parts: dict[str, Any] = {}
         self._paragraphs: list[_Paragraph] = []
         self.approximate = 0
+        self.unkept: Sequence[str] = ()  # not checked in Word files yet (web pages and books are)
         with _open(data, name) as package:
             for info in package.infolist():
                 if TEXT_PARTS.fullmatch(info.filename):

@@ -73,6 +73,7 @@ class EpubDocument:
     """An ``.epub`` read for translation: the :attr:`blocks` of its chapters in spine order, and the book to patch."""
 
     approximate = 0
+    unkept: Sequence[str] = ()
 
     def __init__(self, name: str, data: bytes) -> None:
         self.name = name
@@ -119,13 +120,17 @@ class EpubDocument:
         english = [carry(block, found) for block, found in zip(self.blocks, sentences, strict=True)]
         self.approximate = sum(c.approximate for c in english)
         written: dict[str, bytes] = {}
+        unkept: list[str] = []
         at = 0
         for part in self._parts:
             count = len(part.blocks)
             part.write(english[at : at + count], bilingual=bilingual)
             at += count
+            if part.page is not None:
+                unkept.extend(f"{part.member}: {line}" for line in part.page.unkept)
             if (part.page is not None or part.labels) and part.root is not self._opf:  # the OPF is written below
                 written[part.member] = to_xml(part.root)
+        self.unkept = unkept
         _book_left_to_right(self._opf)
         written[self._opf_member] = to_xml(self._opf)
         with self._open() as package:

@@ -30,6 +30,7 @@ from translate.files import decode_text
 from translate.formats.inline import BlockBuilder, rebuild
 from translate.formats.marks import carry
 from translate.formats.model import Block, Carried
+from translate.formats.structure import MARKED, compare, describe, structure
 from translate.normalize import contains_arabic
 from translate.types import AlignedPair
 
@@ -53,7 +54,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_BYTES = 50 * 1024 * 1024
 """The largest page read: its tree is held in memory whole."""
 RTL_STYLE = re.compile(r"(direction\s*:\s*)rtl", re.IGNORECASE)
-_TEXT_ALIGN = re.compile(r"(text-align\s*:\s*)(right|left)\b", re.IGNORECASE)
+_TEXT_ALIGN = re.compile(r"(text-align\s*:\s*)right\b", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\w-]+", re.IGNORECASE)
 
 
@@ -83,6 +84,9 @@ class Page:
         # A block without an Arabic letter (a menu's "Home", a number, a French label) stays as it is: the model
         # only knows Arabic, and would turn it into an English guess.
         self._paragraphs = [p for p in map(_read, _blocks(root)) if contains_arabic(p.block.text)]
+        self._structure = structure(root)
+        self.unkept: list[str] = []
+        """What the English could not keep as it was of the page's ids and links, once written: one line each."""
 
     @property
     def blocks(self) -> list[Block]:
@@ -93,8 +97,11 @@ class Page:
         Arabic block kept before its English (inside a list item, a cell or a caption: above it, in the same
         element), right to left."""
         arabic = [_arabic_copy(p.element) for p in self._paragraphs] if bilingual else []
+        emptied = []
         for paragraph, carried in zip(self._paragraphs, english, strict=True):
-            _write(paragraph, carried)
+            emptied.extend(_write(paragraph, carried))
+        # Checked before a bilingual edition's Arabic goes in: its copies keep their links, never their ids.
+        self.unkept = [*emptied, *compare(self._structure, structure(self.root))]
         _left_to_right(self.root)
         for paragraph, copy_ in zip(self._paragraphs, arabic, strict=False):
             _place_arabic(paragraph.element, copy_)
@@ -104,6 +111,7 @@ class HtmlDocument:
     """An HTML page read for translation: its :attr:`blocks`, and the page to write them back into."""
 
     approximate = 0
+    unkept: Sequence[str] = ()
 
     def __init__(self, name: str, data: bytes) -> None:
         import lxml.html
@@ -134,6 +142,7 @@ class HtmlDocument:
         english = [carry(block, found) for block, found in zip(self.blocks, sentences, strict=True)]
         self.approximate = sum(c.approximate for c in english)
         self._page.write(english, bilingual=bilingual)
+        self.unkept = self._page.unkept
         html = lxml.html.tostring(self._page.root, encoding="unicode", doctype=self._doctype or None)
         return html.encode("utf-8")
 
@@ -161,14 +170,32 @@ def _has_text(element: Any) -> bool:
 
 def _read(element: Any) -> _Paragraph:
     built = BlockBuilder()
+    links: dict[Any, tuple[int, int]] = {}  # each link's text: (start, end)
     for kind, value, wrappers in _leaves(element, ()):
         if kind == "text":
             # Blanks collapse as a browser shows them; a stretch that becomes one blank still separates words.
             key = tuple(id(w) for w in wrappers)
+            start = built.at
             built.text(re.sub(r"\s+", " ", value), key, partial(_Style, wrappers))
+            for link in (w for w in wrappers if _local(w) == "a" and w.get("href") is not None):
+                links[link] = (links.get(link, (start, start))[0], built.at)
         else:
+            if _is_anchor(value):
+                built.cut()  # a verse or a section starts here: its sentence too
             built.object(_Style(wrappers, obj=value))
+    for start, end in links.values():
+        built.link(start, end)
     return _Paragraph(element, built.block(), built.styles)
+
+
+def _is_anchor(element: Any) -> bool:
+    """An empty ``<a id>`` (or ``name``): a place to link to, which starts what follows it."""
+    return (
+        _local(element) == "a"
+        and (element.get("id") or element.get("name")) is not None
+        and not "".join(element.itertext()).strip()
+        and not len(element)
+    )
 
 
 def _leaves(element: Any, wrappers: tuple[Any, ...]) -> Iterator[tuple[str, Any, tuple[Any, ...]]]:
@@ -201,21 +228,43 @@ def _untranslatable(element: Any) -> bool:
     return (element.get("translate") or "").lower() == "no" or "notranslate" in (element.get("class") or "").split()
 
 
-def _write(paragraph: _Paragraph, carried: Carried) -> None:
+def _write(paragraph: _Paragraph, carried: Carried) -> list[str]:
+    """Put the English in; return a line for each link or anchor that got no English word (kept, empty, at the
+    paragraph's start, so that what points to it still finds it)."""
     p = paragraph.element
     for child in list(p):
         p.remove(child)
     p.text = None
+    made: set[int] = set()
+
+    def shell(original: Any) -> Any:
+        # A link's English can come in two stretches (its bold word put elsewhere): the second is a copy without
+        # the id and the target, which stay on the first (an id twice is invalid, a link twice is noise).
+        copy_ = _shell(original, again=id(original) in made)
+        made.add(id(original))
+        return copy_
+
     rebuild(
-        p, carried, paragraph.styles, shell=_shell, text=lambda parent, text, _: _append_text(parent, text), obj=_move
+        p, carried, paragraph.styles, shell=shell, text=lambda parent, text, _: _append_text(parent, text), obj=_move
     )
+    lost = []
+    for original in dict.fromkeys(w for style in paragraph.styles for w in style.wrappers):
+        if id(original) not in made and any(original.get(a) is not None for a in MARKED):
+            empty = _shell(original, again=False)
+            empty.tail, p.text = p.text, None
+            p.insert(0, empty)
+            lost.append(f"{describe(original)} had no English word: kept, empty, at the start of its paragraph")
+    return lost
 
 
-def _shell(original: Any) -> Any:
+def _shell(original: Any, *, again: bool = False) -> Any:
     shell = copy.copy(original)
     for child in list(shell):
         shell.remove(child)
     shell.text = shell.tail = None
+    if again:
+        for attribute in MARKED:
+            shell.attrib.pop(attribute, None)
     return shell
 
 
@@ -292,11 +341,12 @@ def _set_language(element: Any, direction: str, lang: str) -> None:
 
 
 def css_left_to_right(css: str) -> str:
-    """CSS for English: ``direction: rtl`` becomes ``ltr``, and ``text-align`` ``right``/``left`` (an Arabic
-    page's start and end) become ``start``/``end``, so that English starts on the left and a bilingual edition's
-    Arabic still on the right."""
+    """CSS for English: ``direction: rtl`` becomes ``ltr``, and ``text-align: right`` (where an Arabic line
+    starts) becomes ``start``, so that English starts on the left and a bilingual edition's Arabic still on the
+    right. ``text-align: left`` stays left: in an Arabic book it is a choice against the direction (a table of
+    contents, a Latin passage), which the English keeps; made ``end``, it would put the English on the right."""
     css = RTL_STYLE.sub(r"\1ltr", css)
-    return _TEXT_ALIGN.sub(lambda m: m.group(1) + ("start" if m.group(2).lower() == "right" else "end"), css)
+    return _TEXT_ALIGN.sub(r"\1start", css)
 
 
 def _left_to_right(root: Any) -> None:

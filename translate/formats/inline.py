@@ -10,10 +10,26 @@ words they now hold.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Protocol
 
 from translate.formats.model import Block, Carried, Span
+
+VERSE_MARKER = re.compile(r"﴿\s*[0-9٠-٩۰-۹]+\s*﴾")
+"""A Quran verse's number in ornate parentheses (Arabic-Indic digits mostly): it ends the verse before it."""
+IN_SENTENCE = frozenset(",،;؛:.!?؟…()[]\"'«»“”‘’")
+"""Punctuation that stands inside or at the end of a sentence: between two links (``A، B``), no separator."""
+
+
+def separates(gap: str) -> bool:
+    """Whether ``gap``, the text between two links, is a separator (a menu's ``|``, a bullet, a dash, a verse
+    number), not words or punctuation of a sentence that runs through both links."""
+    stripped = gap.strip()
+    if not stripped or any(ch.isalpha() for ch in stripped):
+        return False
+    return any(not ch.isspace() and ch not in IN_SENTENCE for ch in stripped)
 
 
 class Styled(Protocol):
@@ -35,6 +51,8 @@ class BlockBuilder:
         self._spans: list[Span] = []
         self._keys: dict[Hashable, int] = {}
         self._at = 0
+        self._cuts: set[int] = set()
+        self._links: list[tuple[int, int]] = []
 
     def text(self, value: str, key: Hashable, style: Callable[[], Styled]) -> None:
         """A stretch of text with formatting ``key`` (``style()`` makes its formatting the first time)."""
@@ -57,8 +75,30 @@ class BlockBuilder:
         self.styles.append(style)
         self._spans.append(Span(self._at, self._at, len(self.styles) - 1))
 
+    def cut(self) -> None:
+        """A sentence must end here (an empty anchor: a verse, a section starts)."""
+        self._cuts.add(self._at)
+
+    def link(self, start: int, end: int) -> None:
+        """A link's text runs from offset ``start`` to ``end``: cut at its edges where a separator stands between
+        it and the link next to it (:func:`separates`)."""
+        self._links.append((start, end))
+
+    @property
+    def at(self) -> int:
+        """The offset the next text starts at."""
+        return self._at
+
     def block(self) -> Block:
-        return Block("".join(self._text), tuple(self._spans))
+        text = "".join(self._text)
+        cuts = set(self._cuts)
+        for marker in VERSE_MARKER.finditer(text):
+            cuts.update(marker.span())
+        links = sorted(self._links)
+        for (_, end), (start, _) in itertools.pairwise(links):
+            if end <= start and separates(text[end:start]):
+                cuts.update((end, start))
+        return Block(text, tuple(self._spans), tuple(sorted(c for c in cuts if 0 < c < len(text))))
 
 
 def rebuild(

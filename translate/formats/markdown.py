@@ -111,6 +111,7 @@ class MarkdownDocument:
     """A Markdown file read for translation: its :attr:`blocks`, and the source lines to patch with them."""
 
     approximate = 0
+    unkept: Sequence[str] = ()  # Markdown has no ids; its links are rebuilt once each
 
     def __init__(self, name: str, data: bytes) -> None:
         if len(data) > MAX_BYTES:

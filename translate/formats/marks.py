@@ -54,13 +54,18 @@ def carry(block: Block, pairs: Sequence[AlignedPair]) -> Carried:
     placed: list[tuple[int, Span]] = []  # (after how many English words, object)
     approximate = 0
     at = 0
+    end = 0
     for k, pair in enumerate(pairs):
         start = pair.start or 0
         while at < len(objects) and objects[at].start <= start:  # objects before this sentence
             placed.append((len(words), objects[at]))
             at += 1
-        if k:
-            words.append((SENTENCE_GAP, base))
+        if k and start > end:
+            # The formatting of the blank between the two Arabic sentences: a link's own blank inside the link, a
+            # menu's between its links outside them (never one link's copy around another's separator). Two
+            # sentences the source wrote together (a link against its separator) stay together.
+            between = [s for s in styles[end:start] if s is not None]
+            words.append((SENTENCE_GAP, _majority(between) if between else base))
         end = start + len(pair.source)
         inside = []
         while at < len(objects) and objects[at].start < end:

@@ -7,6 +7,12 @@ Word run's properties, an HTML element); a span of no length is an inline
 object at that place (a footnote reference, an image, a bookmark). The
 translator never sees the formatting: spans cross to the English through the
 word alignment (:mod:`translate.formats.marks`).
+
+A block's ``cuts`` are places where a sentence must end whatever the
+punctuation says: the edges of a verse marker ``﴿١﴾``, an empty anchor (``<a
+id>``, a verse's start), the separator between two links of a menu (``A |
+B``). Text the source kept apart by its structure is translated apart, so
+that each link, anchor and marker comes back once, where its own words went.
 """
 
 from __future__ import annotations
@@ -25,10 +31,12 @@ class Span:
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph of a document: its text, and the spans that cover it in order (objects between them)."""
+    """One paragraph of a document: its text, the spans that cover it in order (objects between them), and the
+    offsets where a sentence must end (``cuts``, in order, each inside the text)."""
 
     text: str
     spans: tuple[Span, ...]
+    cuts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -407,6 +407,7 @@ class PdfText:
     """
 
     approximate = 0
+    unkept: Sequence[str] = ()  # a PDF's text comes with no ids or links
 
     def __init__(self, name: str, data: bytes, target: str) -> None:
         from translate.formats.model import Block, Span

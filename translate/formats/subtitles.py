@@ -48,6 +48,7 @@ class Subtitles:
     """An ``.srt`` or ``.vtt`` file read for translation: :attr:`blocks` of joined cues, and how to write them back."""
 
     approximate = 0  # subtitles carry no formatting
+    unkept: Sequence[str] = ()  # nor ids or links
 
     def __init__(self, name: str, data: bytes) -> None:
         self.name = name
