@@ -21,6 +21,7 @@ garbage.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import unicodedata
@@ -55,14 +56,47 @@ class _Word:
     right: float
 
 
+Box = tuple[float, float, float, float]
+"""A box on a page: (left, bottom, right, top), in points."""
+
+
 @dataclass(frozen=True)
 class _Line:
     text: str
     bottom: float
+    page: int = 0
+    box: Box = (0.0, 0.0, 0.0, 0.0)  # its letters' (PDF writer: where its English goes)
+    size: float = 0.0  # its font size, the most common of its letters'
+
+
+@dataclass(frozen=True)
+class PlacedParagraph:
+    """A paragraph as read, with the lines it was read from: where each stands, for the PDF writer."""
+
+    text: str
+    lines: tuple[_Line, ...]
 
 
 def text_from_pdf(data: bytes, name: str) -> str:
     """The text of a PDF's text layer, a paragraph per line, in logical order; :class:`InputError` if it has none."""
+    text = "\n".join(_paragraphs(_without_running_heads(_read_lines(data, name))))
+    _check_readable(text, name)
+    return text
+
+
+def placed_paragraphs(data: bytes, name: str) -> list[PlacedParagraph]:
+    """The paragraphs :func:`text_from_pdf` reads, each with its lines' places; the running heads it leaves out
+    come last, a paragraph each (the PDF writer puts their English where they stand, on every page)."""
+    pages = _read_lines(data, name)
+    kept = _without_running_heads(pages)
+    placed = [PlacedParagraph(" ".join(line.text for line in lines), tuple(lines)) for lines in _paragraph_lines(kept)]
+    kept_ids = {id(line) for lines in kept for line in lines}
+    placed += [PlacedParagraph(line.text, (line,)) for lines in pages for line in lines if id(line) not in kept_ids]
+    _check_readable("\n".join(p.text for p in placed), name)
+    return placed
+
+
+def _read_lines(data: bytes, name: str) -> list[list[_Line]]:
     import pypdfium2 as pdfium
 
     try:
@@ -76,30 +110,38 @@ def text_from_pdf(data: bytes, name: str) -> str:
                 f"{name}: {pages:,} pages; tarjama reads at most {MAX_PAGES:,}: split it, e.g. "
                 f"`qpdf {name} --pages . 1-{MAX_PAGES} -- part1.pdf`"
             )
-        lines = [_page_lines(document[k]) for k in range(pages)]
+        return [_page_lines(document[k], k) for k in range(pages)]
     finally:
         document.close()
-    text = "\n".join(_paragraphs(_without_running_heads(lines)))
-    _check_readable(text, name)
-    return text
 
 
-def _page_lines(page: Any) -> list[_Line]:
+def _page_lines(page: Any, number: int = 0) -> list[_Line]:
+    import pypdfium2.raw as raw
+
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
         chars = textpage.get_text_range(0, count) if count else ""
         found: list[list[Char]] = []
+        sizes: list[Counter[float]] = [Counter()]
         line: list[Char] = []
         for index, ch in enumerate(chars):
             if ch in "\r\n":
                 if line and (ch == "\n" or index + 1 == len(chars) or chars[index + 1] != "\n"):
                     found.append(line)
+                    sizes.append(Counter())
                     line = []
             else:
                 line.append((ch, textpage.get_charbox(index)))
+                if ch.isalnum():
+                    sizes[-1][round(raw.FPDFText_GetFontSize(textpage.raw, index), 1)] += 1
         found.append(line)
-        return [read for read in map(_line, _marks_on_their_letters(found)) if read is not None]
+        read = zip(map(_line, _marks_on_their_letters(found)), sizes, strict=True)
+        return [
+            dataclasses.replace(line, page=number, size=size.most_common(1)[0][0] if size else 0.0)
+            for line, size in read
+            if line is not None
+        ]
     finally:
         textpage.close()
         page.close()
@@ -111,6 +153,7 @@ def _line(chars: list[Char]) -> _Line | None:
     chars = _lam_alef(chars)
     words: list[_Word] = []
     bottoms: list[float] = []
+    tops: list[float] = []
     current: list[Char] = []
     for ch, box in [*chars, (" ", (0.0, 0.0, 0.0, 0.0))]:
         if not ch.isspace():
@@ -122,10 +165,12 @@ def _line(chars: list[Char]) -> _Line | None:
         if text and boxes:
             words.append(_Word(text, min(b[0] for b in boxes), max(b[2] for b in boxes)))
             bottoms.extend(b[1] for b in boxes)
+            tops.extend(b[3] for b in boxes)
         current = []
     if not words:
         return None
-    return _Line(_logical(words), sorted(bottoms)[len(bottoms) // 2])
+    box = (min(w.left for w in words), min(bottoms), max(w.right for w in words), max(tops))
+    return _Line(_logical(words), sorted(bottoms)[len(bottoms) // 2], box=box)
 
 
 def _lam_alef(chars: list[Char]) -> list[Char]:
@@ -314,9 +359,13 @@ def _unnumbered(text: str) -> tuple[str, ...]:
 
 
 def _paragraphs(pages: list[list[_Line]]) -> list[str]:
+    return [" ".join(line.text for line in lines) for lines in _paragraph_lines(pages)]
+
+
+def _paragraph_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Lines joined into paragraphs: a paragraph ends with a line that ends a sentence, or before a gap wider
     than the page's usual line spacing; one that runs on to the next page goes on there."""
-    paragraphs: list[list[str]] = []
+    paragraphs: list[list[_Line]] = []
     ended = True
     for lines in pages:
         steps = sorted(a.bottom - b.bottom for a, b in itertools.pairwise(lines) if a.bottom > b.bottom)
@@ -324,11 +373,11 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
         for k, line in enumerate(lines):
             gap = k > 0 and spacing > 0 and lines[k - 1].bottom - line.bottom > 1.6 * spacing
             if ended or gap:
-                paragraphs.append([line.text])
+                paragraphs.append([line])
             else:
-                paragraphs[-1].append(line.text)
+                paragraphs[-1].append(line)
             ended = bool(_ENDS_SENTENCE.search(line.text))
-    return [" ".join(p) for p in paragraphs]
+    return paragraphs
 
 
 def _check_readable(text: str, name: str) -> None:

@@ -1,0 +1,385 @@
+"""A PDF back as a PDF: the same pages, the Arabic text objects taken out, each paragraph's English set in its box.
+
+Three steps, each with the library that does it best: PDFium removes the text
+objects that stand on the Arabic lines read (in the page and in the form
+XObjects it draws) and writes the page's content again; reportlab sets the
+English, left to right, in an embedded subset of a TrueType font, on pages of
+the same sizes; pikepdf lays those over the pages and translates the outline
+and the title. Everything else (images, drawings, links, page labels, lines
+with no Arabic: an English heading, a column of numbers) is left as it was.
+
+A paragraph's English goes in the box its Arabic lines covered on each page,
+shrinking (:mod:`translate.formats.fit`) to a floor; what does not fit may
+take the free space below, and what still does not is set past its box and
+flagged: a note on the page, and a warning.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translate.errors import InputError
+from translate.formats.fit import ASCENT, LEADING, Fitted, fit, floor_size
+from translate.formats.model import Block, Span
+from translate.formats.pdf import Box, placed_paragraphs
+from translate.normalize import contains_arabic
+from translate.types import AlignedPair
+
+logger = logging.getLogger("tarjama")
+
+FONTS = (
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",  # fonts-noto-core
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # fonts-dejavu-core
+)
+"""TrueType fonts the English is set in, the first one found (``TARJAMA_PDF_FONT`` names another)."""
+LAYOUTS = ("side", "alternate")
+"""Bilingual editions: each English page with its original to its right on one wide page, or the two in turn."""
+MARGIN = 36.0
+"""English that runs into the free space below its box stops this far above the page's bottom edge (points)."""
+SLACK = 0.3
+"""A text object stands on a line read if its middle is within the line's box grown by this share of its height."""
+NOTE = "tarjama: this paragraph's English did not fit its box even at {size:.1f} pt; it runs {over:.0f} pt past it"
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where (part of) a paragraph stood on one page: its lines' boxes, their union, and its font size."""
+
+    page: int
+    lines: tuple[Box, ...]
+    box: Box
+    size: float
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A paragraph to set in English: its regions (one per page it is on) and each one's share of its text."""
+
+    text: str
+    regions: tuple[Region, ...]
+    shares: tuple[int, ...]
+
+
+class PdfDocument:
+    """A PDF whose English is written as the same PDF: its paragraphs with Arabic, then the titles of its outline
+    and the document's title, as blocks."""
+
+    approximate = 0
+
+    def __init__(self, name: str, data: bytes, *, layout: str = "side") -> None:
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+        self.name = name
+        self.layout = layout
+        self._data = data
+        self.placed, self.taken = _placed(data, name)
+        self.titles = _titles(data, name)
+        texts = [p.text for p in self.placed] + [text for _, text in self.titles]
+        self.blocks = [Block(text, (Span(0, len(text), 0),)) for text in texts]
+        self.unfitted = 0
+
+    def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
+        """The PDF in English (``bilingual``: with its original pages, :attr:`layout`); :class:`InputError` if no
+        font to set English in is installed."""
+        english = [" ".join(p.target for p in found if p.target) for found in sentences]
+        cleared = _without_text(self._data, self.taken)
+        overlay, self.unfitted = _overlay(self._data, self.placed, english[: len(self.placed)], self.taken)
+        if self.unfitted:
+            logger.warning(
+                "%s: %d paragraph(s) did not fit their box even at the smallest size; each runs past it, flagged "
+                "with a note on its page",
+                self.name,
+                self.unfitted,
+            )
+        titles = dict(zip((key for key, _ in self.titles), english[len(self.placed) :], strict=True))
+        return _assembled(cleared, overlay, titles, self._data if bilingual else None, self.layout)
+
+
+def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]]]:
+    """The paragraphs to set in English, split where lines with no Arabic stand among their lines (those stay as
+    they are), and the boxes of the lines whose text objects go, by page."""
+    placed: list[Placed] = []
+    taken: dict[int, list[Box]] = {}
+    for paragraph in placed_paragraphs(data, name):
+        runs: list[list[Any]] = []
+        for line in paragraph.lines:
+            arabic = contains_arabic(line.text)
+            if arabic and runs and contains_arabic(runs[-1][-1].text):
+                runs[-1].append(line)
+            elif arabic:
+                runs.append([line])
+            else:
+                runs.append([line])  # kept where it is, never sent, never removed
+        for run in runs:
+            if not contains_arabic(run[0].text):
+                continue
+            regions, shares = [], []
+            for page in dict.fromkeys(line.page for line in run):
+                lines = [line for line in run if line.page == page]
+                boxes = tuple(line.box for line in lines)
+                sizes = sorted((line.size for line in lines if line.size), reverse=True)
+                size = sizes[len(sizes) // 2] if sizes else 10.0
+                regions.append(Region(page, boxes, _union(boxes), size))
+                shares.append(sum(len(line.text) for line in lines))
+                taken.setdefault(page, []).extend(boxes)
+            placed.append(Placed(" ".join(line.text for line in run), tuple(regions), tuple(shares)))
+    return placed, taken
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _titles(data: bytes, name: str) -> list[tuple[tuple[int, ...], str]]:
+    """The outline's titles with Arabic, each by its path in the outline, then the document's title (key ())."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            found = [(path, item.title) for path, item in _outline(pdf) if contains_arabic(item.title or "")]
+            title = str(pdf.docinfo.get("/Title", ""))
+    except pikepdf.PdfError as exc:
+        raise InputError(f"{name}: not a readable PDF ({exc}); save it again as PDF") from None
+    return found + ([((), title)] if contains_arabic(title) else [])
+
+
+def _outline(pdf: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
+    """Every item of ``pdf``'s outline, depth first, with its path (its place among its siblings, at each level)."""
+
+    def walk(items: list[Any], path: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...], Any]]:
+        for k, item in enumerate(items):
+            yield (*path, k), item
+            yield from walk(item.children, (*path, k))
+
+    with pdf.open_outline() as outline:
+        yield from walk(outline.root, ())
+
+
+def _without_text(data: bytes, taken: dict[int, list[Box]]) -> bytes:
+    """``data`` with the text objects that stand on the given lines removed (PDFium)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(data)
+    try:
+        for number, boxes in taken.items():
+            page = document[number]
+            if _remove_text(page.raw, boxes, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), None):
+                raw.FPDFPage_GenerateContent(page.raw)
+            page.close()
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+    finally:
+        document.close()
+
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _remove_text(page: Any, boxes: list[Box], matrix: Matrix, form: Any) -> int:
+    """Remove the text objects of ``page`` (or of the form object ``form`` on it) whose middle lies on one of
+    ``boxes``, looking into forms; return how many went."""
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFFormObj_CountObjects(form) if form is not None else raw.FPDFPage_CountObjects(page)
+    removed = 0
+    for k in reversed(range(count)):
+        item = raw.FPDFFormObj_GetObject(form, k) if form is not None else raw.FPDFPage_GetObject(page, k)
+        kind = raw.FPDFPageObj_GetType(item)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            inner = raw.FS_MATRIX()
+            raw.FPDFPageObj_GetMatrix(item, inner)
+            if _remove_text(page, boxes, _times((inner.a, inner.b, inner.c, inner.d, inner.e, inner.f), matrix), item):
+                removed += 1
+        elif kind == raw.FPDF_PAGEOBJ_TEXT and _on_a_line(item, boxes, matrix):
+            gone = (
+                raw.FPDFFormObj_RemoveObject(form, item) if form is not None else raw.FPDFPage_RemoveObject(page, item)
+            )
+            if gone:
+                raw.FPDFPageObj_Destroy(item)
+                removed += 1
+    return removed
+
+
+def _on_a_line(item: Any, boxes: list[Box], matrix: Matrix) -> bool:
+    import pypdfium2.raw as raw
+
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not raw.FPDFPageObj_GetBounds(item, left, bottom, right, top):
+        return False
+    x, y = (left.value + right.value) / 2, (bottom.value + top.value) / 2
+    a, b, c, d, e, f = matrix
+    x, y = a * x + c * y + e, b * x + d * y + f
+    for box in boxes:
+        grow = SLACK * (box[3] - box[1])
+        if box[0] - grow <= x <= box[2] + grow and box[1] - grow <= y <= box[3] + grow:
+            return True
+    return False
+
+
+def _times(inner: Matrix, outer: Matrix) -> Matrix:
+    """``inner`` then ``outer``, as PDF matrices compose (a point is mapped by inner first)."""
+    a, b, c, d, e, f = inner
+    p, q, r, s, t, u = outer
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def font_path() -> Path:
+    """The TrueType font the English is set in; :class:`InputError` saying what to install if there is none."""
+    named = os.environ.get("TARJAMA_PDF_FONT")
+    for candidate in (named, *FONTS) if named else FONTS:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    raise InputError(
+        "no font to set English in a PDF: install one (`apt-get install fonts-noto-core`) or name a .ttf "
+        "in TARJAMA_PDF_FONT" + (f" ({named} is not a file)" if named else "")
+    )
+
+
+def _overlay(
+    data: bytes, placed: Sequence[Placed], english: Sequence[str], taken: dict[int, list[Box]]
+) -> tuple[bytes, int]:
+    """A PDF of the same page sizes holding only the English, each paragraph's in its regions; and how many
+    paragraphs ran past their box."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = font_path()
+    font = f"tarjama-{path.stem}"
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(font, str(path)))
+
+    def measure(text: str, size: float) -> float:
+        return float(pdfmetrics.stringWidth(text, font, size))
+
+    document = pdfium.PdfDocument(data)
+    try:
+        boxes = [document[k].get_mediabox() for k in range(len(document))]
+    finally:
+        document.close()
+    on_page: dict[int, list[tuple[Region, str]]] = {}
+    for paragraph, text in zip(placed, english, strict=True):
+        for region, part in zip(paragraph.regions, _shared(text, paragraph.shares), strict=True):
+            on_page.setdefault(region.page, []).append((region, part))
+    out = io.BytesIO()
+    canvas = Canvas(out, pageCompression=1, invariant=1)
+    canvas.setCreator("tarjama")
+    unfitted = 0
+    for number, (x0, y0, x1, y1) in enumerate(boxes):
+        canvas.setPageSize((x1 - x0, y1 - y0))
+        canvas.translate(-x0, -y0)
+        lines = taken.get(number, [])
+        for region, part in on_page.get(number, []):
+            fitted = _fitted(region, part, lines, y0, measure)
+            _draw(canvas, font, region, fitted)
+            if not fitted.fits:
+                unfitted += 1
+                _note(canvas, region, fitted)
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue(), unfitted
+
+
+def _shared(text: str, shares: Sequence[int]) -> list[str]:
+    """``text``'s words shared out in order, in proportion to ``shares`` (a paragraph across pages)."""
+    if len(shares) == 1:
+        return [text]
+    words = text.split()
+    total = sum(shares) or 1
+    parts, at, seen = [], 0, 0
+    for k, share in enumerate(shares):
+        seen += share
+        end = len(words) if k == len(shares) - 1 else round(len(words) * seen / total)
+        parts.append(" ".join(words[at:end]))
+        at = end
+    return parts
+
+
+def _fitted(region: Region, text: str, lines: Sequence[Box], bottom_edge: float, measure: Any) -> Fitted:
+    """``text`` fitted to ``region``'s box; failing that, to the box and the free space below it."""
+    left, bottom, right, top = region.box
+    width = right - left
+    fitted = fit(text, width, top - bottom, region.size, measure)
+    if fitted.fits:
+        return fitted
+    below = [b[3] for b in lines if b[3] < bottom and b[0] < right and b[2] > left]
+    floor = max(below, default=bottom_edge + MARGIN) + 0.25 * region.size
+    if floor >= bottom:
+        return fitted
+    grown = fit(text, width, top - floor, region.size, measure, floor=floor_size(region.size))
+    return grown if grown.fits or grown.size > fitted.size else fitted
+
+
+def _draw(canvas: Any, font: str, region: Region, fitted: Fitted) -> None:
+    left, _, _, top = region.box
+    text = canvas.beginText()
+    text.setFont(font, fitted.size, leading=LEADING * fitted.size)
+    text.setTextOrigin(left, top - ASCENT * fitted.size)
+    for line in fitted.lines:
+        text.textLine(line)
+    canvas.drawText(text)
+
+
+def _note(canvas: Any, region: Region, fitted: Fitted) -> None:
+    """A note on the page beside a paragraph that runs past its box: the check reaches whoever reads the PDF."""
+    left, bottom, _, top = region.box
+    over = fitted.height - (top - bottom)
+    canvas.textAnnotation(
+        NOTE.format(size=fitted.size, over=over), Rect=(left - 18, top - 18, left, top), relative=0, addtopage=1
+    )
+
+
+def _assembled(
+    cleared: bytes, overlay: bytes, titles: dict[tuple[int, ...], str], original: bytes | None, layout: str
+) -> bytes:
+    """The cleared pages with the English laid over them, the outline and title in English; with ``original``,
+    each page beside (or followed by) its original."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(cleared)) as pdf, pikepdf.open(io.BytesIO(overlay)) as english:
+        for page, over in zip(pdf.pages, english.pages, strict=True):
+            if "/Contents" in over.obj:  # reportlab gives a page with nothing on it no content
+                page.add_overlay(over, pikepdf.Rectangle(*page.mediabox))
+            for annotation in over.obj.get("/Annots", []):
+                page.obj.setdefault("/Annots", pdf.make_indirect(pikepdf.Array()))
+                page.obj.Annots.append(pdf.copy_foreign(annotation))
+        for path, item in _outline(pdf):
+            if path in titles:
+                item.title = titles[path]
+        if () in titles:
+            pdf.docinfo["/Title"] = titles[()]
+        if original is not None:
+            _bilingual(pdf, original, layout)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def _bilingual(pdf: Any, original: bytes, layout: str) -> None:
+    """Each English page with its original: to its right on a page twice as wide (``side``: its links and
+    the outline's places stay where they were), or after it (``alternate``)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(original)) as source:
+        if layout == "alternate":
+            for k in reversed(range(len(source.pages))):
+                pdf.pages.insert(k + 1, source.pages[k])
+            return
+        for page, theirs in zip(pdf.pages, source.pages, strict=True):
+            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+            wide = pikepdf.Array([x0, y0, x1 + (x1 - x0), y1])
+            for key in ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
+                if key in page.obj:
+                    del page.obj[key]
+            page.obj.MediaBox = wide
+            page.add_overlay(theirs, pikepdf.Rectangle(x1, y0, x1 + (x1 - x0), y1))
