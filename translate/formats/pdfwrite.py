@@ -59,6 +59,15 @@ class Region:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A check shown on a page: a note (a PDF text annotation) at ``box`` saying ``text``."""
+
+    page: int
+    box: Box
+    text: str
+
+
+@dataclass(frozen=True)
 class Placed:
     """A paragraph to set in English: its regions (one per page it is on) and each one's share of its text."""
 
@@ -90,8 +99,9 @@ class PdfDocument:
         font to set English in is installed."""
         english = [" ".join(p.target for p in found if p.target) for found in sentences]
         cleared = _without_text(self._data, self.taken)
-        overlay, self.unfitted = _overlay(self._data, self.placed, english[: len(self.placed)], self.taken)
-        if self.unfitted:
+        overlay, notes = _overlay(self._data, self.placed, english[: len(self.placed)], self.taken)
+        self.unfitted = len(notes)
+        if notes:
             logger.warning(
                 "%s: %d paragraph(s) did not fit their box even at the smallest size; each runs past it, flagged "
                 "with a note on its page",
@@ -99,7 +109,7 @@ class PdfDocument:
                 self.unfitted,
             )
         titles = dict(zip((key for key, _ in self.titles), english[len(self.placed) :], strict=True))
-        return _assembled(cleared, overlay, titles, self._data if bilingual else None, self.layout)
+        return _assembled(cleared, overlay, notes, titles, self._data if bilingual else None, self.layout)
 
 
 def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]]]:
@@ -246,9 +256,9 @@ def font_path() -> Path:
 
 def _overlay(
     data: bytes, placed: Sequence[Placed], english: Sequence[str], taken: dict[int, list[Box]]
-) -> tuple[bytes, int]:
-    """A PDF of the same page sizes holding only the English, each paragraph's in its regions; and how many
-    paragraphs ran past their box."""
+) -> tuple[bytes, list[Note]]:
+    """A PDF of the same page sizes holding only the English, each paragraph's in its regions; and a note for
+    each region whose English runs past its box."""
     import pypdfium2 as pdfium
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -274,7 +284,7 @@ def _overlay(
     out = io.BytesIO()
     canvas = Canvas(out, pageCompression=1, invariant=1)
     canvas.setCreator("tarjama")
-    unfitted = 0
+    notes = []
     for number, (x0, y0, x1, y1) in enumerate(boxes):
         canvas.setPageSize((x1 - x0, y1 - y0))
         canvas.translate(-x0, -y0)
@@ -283,11 +293,12 @@ def _overlay(
             fitted = _fitted(region, part, lines, y0, measure)
             _draw(canvas, font, region, fitted)
             if not fitted.fits:
-                unfitted += 1
-                _note(canvas, region, fitted)
+                left, bottom, _, top = region.box
+                over = NOTE.format(size=fitted.size, over=fitted.height - (top - bottom))
+                notes.append(Note(number, (left - 18, top - 18, left, top), over))
         canvas.showPage()
     canvas.save()
-    return out.getvalue(), unfitted
+    return out.getvalue(), notes
 
 
 def _shared(text: str, shares: Sequence[int]) -> list[str]:
@@ -330,29 +341,38 @@ def _draw(canvas: Any, font: str, region: Region, fitted: Fitted) -> None:
     canvas.drawText(text)
 
 
-def _note(canvas: Any, region: Region, fitted: Fitted) -> None:
-    """A note on the page beside a paragraph that runs past its box: the check reaches whoever reads the PDF."""
-    left, bottom, _, top = region.box
-    over = fitted.height - (top - bottom)
-    canvas.textAnnotation(
-        NOTE.format(size=fitted.size, over=over), Rect=(left - 18, top - 18, left, top), relative=0, addtopage=1
-    )
-
-
 def _assembled(
-    cleared: bytes, overlay: bytes, titles: dict[tuple[int, ...], str], original: bytes | None, layout: str
+    cleared: bytes,
+    overlay: bytes,
+    notes: Sequence[Note],
+    titles: dict[tuple[int, ...], str],
+    original: bytes | None,
+    layout: str,
 ) -> bytes:
-    """The cleared pages with the English laid over them, the outline and title in English; with ``original``,
-    each page beside (or followed by) its original."""
+    """The cleared pages with the English laid over them and the notes on them (whoever reads the PDF sees
+    each check), the outline and title in English; with ``original``, each page beside (or after) its original."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(cleared)) as pdf, pikepdf.open(io.BytesIO(overlay)) as english:
         for page, over in zip(pdf.pages, english.pages, strict=True):
             if "/Contents" in over.obj:  # reportlab gives a page with nothing on it no content
                 page.add_overlay(over, pikepdf.Rectangle(*page.mediabox))
-            for annotation in over.obj.get("/Annots", []):
-                page.obj.setdefault("/Annots", pdf.make_indirect(pikepdf.Array()))
-                page.obj.Annots.append(pdf.copy_foreign(annotation))
+        for note in notes:
+            page = pdf.pages[note.page]
+            if "/Annots" not in page.obj:
+                page.obj.Annots = pdf.make_indirect(pikepdf.Array())
+            page.obj.Annots.append(
+                pdf.make_indirect(
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot,
+                        Subtype=pikepdf.Name.Text,
+                        Rect=list(note.box),
+                        Contents=pikepdf.String(note.text),
+                        Name=pikepdf.Name.Comment,
+                        F=4,  # printed
+                    )
+                )
+            )
         for path, item in _outline(pdf):
             if path in titles:
                 item.title = titles[path]
