@@ -226,6 +226,37 @@ def test_a_bilingual_pdf_puts_each_page_beside_or_after_its_original(
     assert ARABIC_LETTER.search(_text(both))  # the originals are there
 
 
+@soffice
+@poppler
+def test_text_inside_a_form_xobject_is_taken_out_too(written, model_dir: Path, tmp_path: Path) -> None:
+    """The report's page drawn as one form XObject (as pdfTeX, Word's \"Save as PDF\" of a watermark, or a
+    stamping tool draw text), its resources its own."""
+    import pikepdf
+    from fixture_model import exact_model_args, seed_sentences
+
+    source, _ = written
+    formed, english = tmp_path / "formed.pdf", tmp_path / "formed.en.pdf"
+    with pikepdf.open(source) as pdf:
+        page = pdf.pages[0]
+        form = pdf.make_stream(
+            page.obj.Contents.read_bytes(),
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Form,
+            BBox=page.mediabox,
+            Resources=page.obj.Resources,
+        )
+        page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fx0=form))
+        page.obj.Contents = pdf.make_stream(b"q /Fx0 Do Q")
+        pdf.save(formed)
+    assert ARABIC_LETTER.search(_text(formed))
+    assert main(["translate", str(formed), "-o", str(english), *exact_model_args(model_dir), "-q"]) == 0
+    laid_out = subprocess.run(["pdftotext", str(english), "-"], check=True, capture_output=True, text=True)
+    assert not ARABIC_LETTER.search(laid_out.stdout) and not laid_out.stderr  # poppler finds every resource
+    assert " ".join(seed_sentences()[1][1].split()) in " ".join(laid_out.stdout.split())
+    with pikepdf.open(english) as pdf:
+        assert len(pdf.pages[0].get_images()) == 1
+
+
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason="the shared samples are not here")
 @poppler
 @pytest.mark.parametrize("name", ["mpdf_arabic.pdf", "pypdf_multilang.pdf"])

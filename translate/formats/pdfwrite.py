@@ -173,15 +173,18 @@ def _outline(pdf: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
 
 
 def _without_text(data: bytes, taken: dict[int, list[Box]]) -> bytes:
-    """``data`` with the text objects that stand on the given lines removed (PDFium)."""
+    """``data`` with the text objects that stand on the given lines removed (PDFium; the forms that hold text
+    first copied into their pages, :mod:`translate.formats.pdfforms`)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    document = pdfium.PdfDocument(data)
+    from translate.formats.pdfforms import inlined
+
+    document = pdfium.PdfDocument(inlined(data, taken))
     try:
         for number, boxes in taken.items():
             page = document[number]
-            if _remove_text(page.raw, boxes, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), None):
+            if _remove_text(page.raw, boxes):
                 raw.FPDFPage_GenerateContent(page.raw)
             page.close()
         out = io.BytesIO()
@@ -191,55 +194,32 @@ def _without_text(data: bytes, taken: dict[int, list[Box]]) -> bytes:
         document.close()
 
 
-Matrix = tuple[float, float, float, float, float, float]
-
-
-def _remove_text(page: Any, boxes: list[Box], matrix: Matrix, form: Any) -> int:
-    """Remove the text objects of ``page`` (or of the form object ``form`` on it) whose middle lies on one of
-    ``boxes``, looking into forms; return how many went."""
+def _remove_text(page: Any, boxes: list[Box]) -> int:
+    """Remove the text objects of ``page`` whose middle lies on one of ``boxes``; return how many went."""
     import pypdfium2.raw as raw
 
-    count = raw.FPDFFormObj_CountObjects(form) if form is not None else raw.FPDFPage_CountObjects(page)
     removed = 0
-    for k in reversed(range(count)):
-        item = raw.FPDFFormObj_GetObject(form, k) if form is not None else raw.FPDFPage_GetObject(page, k)
-        kind = raw.FPDFPageObj_GetType(item)
-        if kind == raw.FPDF_PAGEOBJ_FORM:
-            inner = raw.FS_MATRIX()
-            raw.FPDFPageObj_GetMatrix(item, inner)
-            if _remove_text(page, boxes, _times((inner.a, inner.b, inner.c, inner.d, inner.e, inner.f), matrix), item):
-                removed += 1
-        elif kind == raw.FPDF_PAGEOBJ_TEXT and _on_a_line(item, boxes, matrix):
-            gone = (
-                raw.FPDFFormObj_RemoveObject(form, item) if form is not None else raw.FPDFPage_RemoveObject(page, item)
-            )
-            if gone:
+    for k in reversed(range(raw.FPDFPage_CountObjects(page))):
+        item = raw.FPDFPage_GetObject(page, k)
+        if raw.FPDFPageObj_GetType(item) == raw.FPDF_PAGEOBJ_TEXT and _on_a_line(item, boxes):
+            if raw.FPDFPage_RemoveObject(page, item):
                 raw.FPDFPageObj_Destroy(item)
                 removed += 1
     return removed
 
 
-def _on_a_line(item: Any, boxes: list[Box], matrix: Matrix) -> bool:
+def _on_a_line(item: Any, boxes: list[Box]) -> bool:
     import pypdfium2.raw as raw
 
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     if not raw.FPDFPageObj_GetBounds(item, left, bottom, right, top):
         return False
     x, y = (left.value + right.value) / 2, (bottom.value + top.value) / 2
-    a, b, c, d, e, f = matrix
-    x, y = a * x + c * y + e, b * x + d * y + f
     for box in boxes:
         grow = SLACK * (box[3] - box[1])
         if box[0] - grow <= x <= box[2] + grow and box[1] - grow <= y <= box[3] + grow:
             return True
     return False
-
-
-def _times(inner: Matrix, outer: Matrix) -> Matrix:
-    """``inner`` then ``outer``, as PDF matrices compose (a point is mapped by inner first)."""
-    a, b, c, d, e, f = inner
-    p, q, r, s, t, u = outer
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
 
 
 def font_path() -> Path:
