@@ -229,8 +229,8 @@ def test_a_bilingual_pdf_puts_each_page_beside_or_after_its_original(
 @soffice
 @poppler
 def test_text_inside_a_form_xobject_is_taken_out_too(written, model_dir: Path, tmp_path: Path) -> None:
-    """The report's page drawn as one form XObject (as pdfTeX, Word's \"Save as PDF\" of a watermark, or a
-    stamping tool draw text), its resources its own."""
+    """The report's page drawn as one form XObject with resources of its own, as stamping and imposition tools
+    draw pages."""
     import pikepdf
     from fixture_model import exact_model_args, seed_sentences
 
