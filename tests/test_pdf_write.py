@@ -198,6 +198,8 @@ def test_the_english_pdf_renders_with_its_image_where_it_was(written, tmp_path: 
     assert len(red[0]) > 100 and red[0] == red[1]
     dark = [sum(1 for xy in _pixels(image) if sum(image.getpixel(xy)) < 200) for image in renders]
     assert dark[1] > dark[0] / 4  # the English is drawn, not only removed
+    blue = [sum(1 for xy in _pixels(image) if image.getpixel(xy)[2] > image.getpixel(xy)[0] + 80) for image in renders]
+    assert blue[1] > blue[0] / 4  # the headings' English in the headings' colour
 
 
 def _pixels(image):

@@ -20,6 +20,7 @@ import ctypes
 import io
 import logging
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,8 +99,8 @@ class PdfDocument:
         """The PDF in English (``bilingual``: with its original pages, :attr:`layout`); :class:`InputError` if no
         font to set English in is installed."""
         english = [" ".join(p.target for p in found if p.target) for found in sentences]
-        cleared = _without_text(self._data, self.taken)
-        overlay, notes = _overlay(self._data, self.placed, english[: len(self.placed)], self.taken)
+        cleared, colours = _without_text(self._data, self.taken)
+        overlay, notes = _overlay(self._data, self.placed, english[: len(self.placed)], self.taken, colours)
         self.unfitted = len(notes)
         if notes:
             logger.warning(
@@ -172,54 +173,67 @@ def _outline(pdf: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
         yield from walk(outline.root, ())
 
 
-def _without_text(data: bytes, taken: dict[int, list[Box]]) -> bytes:
+Colour = tuple[float, float, float]
+"""Red, green and blue, each from 0 to 1."""
+Colours = dict[tuple[int, Box], Counter[Colour]]
+"""The colours a line's text objects were filled with (by page and the line's box), and how many of each."""
+
+
+def _without_text(data: bytes, taken: dict[int, list[Box]]) -> tuple[bytes, Colours]:
     """``data`` with the text objects that stand on the given lines removed (PDFium; the forms that hold text
-    first copied into their pages, :mod:`translate.formats.pdfforms`)."""
+    first copied into their pages, :mod:`translate.formats.pdfforms`), and the colours they had."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     from translate.formats.pdfforms import inlined
 
     document = pdfium.PdfDocument(inlined(data, taken))
+    colours: Colours = {}
     try:
         for number, boxes in taken.items():
             page = document[number]
-            if _remove_text(page.raw, boxes):
+            if _remove_text(page.raw, boxes, number, colours):
                 raw.FPDFPage_GenerateContent(page.raw)
             page.close()
         out = io.BytesIO()
         document.save(out)
-        return out.getvalue()
+        return out.getvalue(), colours
     finally:
         document.close()
 
 
-def _remove_text(page: Any, boxes: list[Box]) -> int:
-    """Remove the text objects of ``page`` whose middle lies on one of ``boxes``; return how many went."""
+def _remove_text(page: Any, boxes: list[Box], number: int, colours: Colours) -> int:
+    """Remove the text objects of ``page`` whose middle lies on one of ``boxes``, counting their colours; return
+    how many went."""
     import pypdfium2.raw as raw
 
     removed = 0
     for k in reversed(range(raw.FPDFPage_CountObjects(page))):
         item = raw.FPDFPage_GetObject(page, k)
-        if raw.FPDFPageObj_GetType(item) == raw.FPDF_PAGEOBJ_TEXT and _on_a_line(item, boxes):
-            if raw.FPDFPage_RemoveObject(page, item):
-                raw.FPDFPageObj_Destroy(item)
-                removed += 1
+        box = _line_of(item, boxes) if raw.FPDFPageObj_GetType(item) == raw.FPDF_PAGEOBJ_TEXT else None
+        if box is not None and raw.FPDFPage_RemoveObject(page, item):
+            red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+            if raw.FPDFPageObj_GetFillColor(item, red, green, blue, alpha):
+                colour = (red.value / 255, green.value / 255, blue.value / 255)
+                colours.setdefault((number, box), Counter())[colour] += 1
+            raw.FPDFPageObj_Destroy(item)
+            removed += 1
     return removed
 
 
-def _on_a_line(item: Any, boxes: list[Box]) -> bool:
+def _line_of(item: Any, boxes: list[Box]) -> Box | None:
+    """The line (of ``boxes``) a text object stands on, if any."""
     import pypdfium2.raw as raw
 
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     if not raw.FPDFPageObj_GetBounds(item, left, bottom, right, top):
-        return False
+        return None
     x, y = (left.value + right.value) / 2, (bottom.value + top.value) / 2
     for box in boxes:
         grow = SLACK * (box[3] - box[1])
         if box[0] - grow <= x <= box[2] + grow and box[1] - grow <= y <= box[3] + grow:
-            return True
-    return False
+            return box
+    return None
 
 
 def font_path() -> Path:
@@ -235,10 +249,10 @@ def font_path() -> Path:
 
 
 def _overlay(
-    data: bytes, placed: Sequence[Placed], english: Sequence[str], taken: dict[int, list[Box]]
+    data: bytes, placed: Sequence[Placed], english: Sequence[str], taken: dict[int, list[Box]], colours: Colours
 ) -> tuple[bytes, list[Note]]:
-    """A PDF of the same page sizes holding only the English, each paragraph's in its regions; and a note for
-    each region whose English runs past its box."""
+    """A PDF of the same page sizes holding only the English, each paragraph's in its regions, in the colour
+    most of its Arabic had; and a note for each region whose English runs past its box."""
     import pypdfium2 as pdfium
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -271,7 +285,8 @@ def _overlay(
         lines = taken.get(number, [])
         for region, part in on_page.get(number, []):
             fitted = _fitted(region, part, lines, y0, measure)
-            _draw(canvas, font, region, fitted)
+            seen = sum((colours.get((number, box), Counter()) for box in region.lines), Counter[Colour]())
+            _draw(canvas, font, region, fitted, seen.most_common(1)[0][0] if seen else (0.0, 0.0, 0.0))
             if not fitted.fits:
                 left, bottom, _, top = region.box
                 over = NOTE.format(size=fitted.size, over=fitted.height - (top - bottom))
@@ -311,9 +326,10 @@ def _fitted(region: Region, text: str, lines: Sequence[Box], bottom_edge: float,
     return grown if grown.fits or grown.size > fitted.size else fitted
 
 
-def _draw(canvas: Any, font: str, region: Region, fitted: Fitted) -> None:
+def _draw(canvas: Any, font: str, region: Region, fitted: Fitted, colour: Colour) -> None:
     left, _, _, top = region.box
     text = canvas.beginText()
+    text.setFillColorRGB(*colour)
     text.setFont(font, fitted.size, leading=LEADING * fitted.size)
     text.setTextOrigin(left, top - ASCENT * fitted.size)
     for line in fitted.lines:
