@@ -352,7 +352,7 @@ def _assembled(
     with pikepdf.open(io.BytesIO(cleared)) as pdf, pikepdf.open(io.BytesIO(overlay)) as english:
         for page, over in zip(pdf.pages, english.pages, strict=True):
             if "/Contents" in over.obj:  # reportlab gives a page with nothing on it no content
-                page.add_overlay(over, pikepdf.Rectangle(*page.mediabox))
+                _lay_over(pdf, page, over)
         for note in notes:
             page = pdf.pages[note.page]
             if "/Annots" not in page.obj:
@@ -379,6 +379,19 @@ def _assembled(
         out = io.BytesIO()
         pdf.save(out)
         return out.getvalue()
+
+
+def _lay_over(pdf: Any, page: Any, over: Any) -> None:
+    """``over`` drawn over ``page``, its origin at the page's media box's corner (as drawn), whatever the page's
+    ``/Rotate``: ``Page.add_overlay`` turns an overlay to match the page as shown, but this one is in the
+    page's own space."""
+    import pikepdf
+
+    form = pdf.copy_foreign(over.as_form_xobject())
+    name = page.add_resource(form, pikepdf.Name.XObject, prefix="Tarjama")
+    x0, y0 = (float(v) for v in page.mediabox[:2])
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)  # whatever state the page leaves, undone
+    page.contents_add(pdf.make_stream(f"\nQ q 1 0 0 1 {x0:g} {y0:g} cm {name} Do Q\n".encode()))
 
 
 def _bilingual(pdf: Any, original: bytes, layout: str) -> None:
