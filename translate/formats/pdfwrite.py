@@ -16,7 +16,6 @@ flagged: a note on the page, and a warning.
 
 from __future__ import annotations
 
-import ctypes
 import io
 import logging
 import os
@@ -30,6 +29,7 @@ from translate.errors import InputError
 from translate.formats.fit import ASCENT, LEADING, Fitted, fit, floor_size
 from translate.formats.model import Block, Span
 from translate.formats.pdf import Box, placed_paragraphs
+from translate.formats.pdfclear import Colour, Colours, without_text
 from translate.normalize import contains_arabic
 from translate.types import AlignedPair
 
@@ -44,8 +44,6 @@ LAYOUTS = ("side", "alternate")
 """Bilingual editions: each English page with its original to its right on one wide page, or the two in turn."""
 MARGIN = 36.0
 """English that runs into the free space below its box stops this far above the page's bottom edge (points)."""
-SLACK = 0.3
-"""A text object stands on a line read if its middle is within the line's box grown by this share of its height."""
 NOTE = "tarjama: this paragraph's English did not fit its box even at {size:.1f} pt; it runs {over:.0f} pt past it"
 
 
@@ -99,8 +97,16 @@ class PdfDocument:
         """The PDF in English (``bilingual``: with its original pages, :attr:`layout`); :class:`InputError` if no
         font to set English in is installed."""
         english = [" ".join(p.target for p in found if p.target) for found in sentences]
-        cleared, colours = _without_text(self._data, self.taken)
-        overlay, notes = _overlay(self._data, self.placed, english[: len(self.placed)], self.taken, colours)
+        import pikepdf
+        import pypdfium2 as pdfium
+
+        try:
+            cleared, colours = without_text(self._data, self.taken)
+            overlay, notes = _overlay(self._data, self.placed, english[: len(self.placed)], self.taken, colours)
+            titles = dict(zip((key for key, _ in self.titles), english[len(self.placed) :], strict=True))
+            written = _assembled(cleared, overlay, notes, titles, self._data if bilingual else None, self.layout)
+        except (pikepdf.PdfError, pdfium.PdfiumError) as exc:
+            raise InputError(f"{self.name}: cannot be written back as a PDF ({exc}); write it as -f docx") from None
         self.unfitted = len(notes)
         if notes:
             logger.warning(
@@ -109,8 +115,7 @@ class PdfDocument:
                 self.name,
                 self.unfitted,
             )
-        titles = dict(zip((key for key, _ in self.titles), english[len(self.placed) :], strict=True))
-        return _assembled(cleared, overlay, notes, titles, self._data if bilingual else None, self.layout)
+        return written
 
 
 def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]]]:
@@ -124,10 +129,8 @@ def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]]]
             arabic = contains_arabic(line.text)
             if arabic and runs and contains_arabic(runs[-1][-1].text):
                 runs[-1].append(line)
-            elif arabic:
-                runs.append([line])
             else:
-                runs.append([line])  # kept where it is, never sent, never removed
+                runs.append([line])  # one with no Arabic stays where it is: never sent, never removed
         for run in runs:
             if not contains_arabic(run[0].text):
                 continue
@@ -156,7 +159,7 @@ def _titles(data: bytes, name: str) -> list[tuple[tuple[int, ...], str]]:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             found = [(path, item.title) for path, item in _outline(pdf) if contains_arabic(item.title or "")]
             title = str(pdf.docinfo.get("/Title", ""))
-    except pikepdf.PdfError as exc:
+    except (pikepdf.PdfError, pikepdf.OutlineStructureError) as exc:
         raise InputError(f"{name}: not a readable PDF ({exc}); save it again as PDF") from None
     return found + ([((), title)] if contains_arabic(title) else [])
 
@@ -171,69 +174,6 @@ def _outline(pdf: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
 
     with pdf.open_outline() as outline:
         yield from walk(outline.root, ())
-
-
-Colour = tuple[float, float, float]
-"""Red, green and blue, each from 0 to 1."""
-Colours = dict[tuple[int, Box], Counter[Colour]]
-"""The colours a line's text objects were filled with (by page and the line's box), and how many of each."""
-
-
-def _without_text(data: bytes, taken: dict[int, list[Box]]) -> tuple[bytes, Colours]:
-    """``data`` with the text objects that stand on the given lines removed (PDFium; the forms that hold text
-    first copied into their pages, :mod:`translate.formats.pdfforms`), and the colours they had."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
-
-    from translate.formats.pdfforms import inlined
-
-    document = pdfium.PdfDocument(inlined(data, taken))
-    colours: Colours = {}
-    try:
-        for number, boxes in taken.items():
-            page = document[number]
-            if _remove_text(page.raw, boxes, number, colours):
-                raw.FPDFPage_GenerateContent(page.raw)
-            page.close()
-        out = io.BytesIO()
-        document.save(out)
-        return out.getvalue(), colours
-    finally:
-        document.close()
-
-
-def _remove_text(page: Any, boxes: list[Box], number: int, colours: Colours) -> int:
-    """Remove the text objects of ``page`` whose middle lies on one of ``boxes``, counting their colours; return
-    how many went."""
-    import pypdfium2.raw as raw
-
-    removed = 0
-    for k in reversed(range(raw.FPDFPage_CountObjects(page))):
-        item = raw.FPDFPage_GetObject(page, k)
-        box = _line_of(item, boxes) if raw.FPDFPageObj_GetType(item) == raw.FPDF_PAGEOBJ_TEXT else None
-        if box is not None and raw.FPDFPage_RemoveObject(page, item):
-            red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-            if raw.FPDFPageObj_GetFillColor(item, red, green, blue, alpha):
-                colour = (red.value / 255, green.value / 255, blue.value / 255)
-                colours.setdefault((number, box), Counter())[colour] += 1
-            raw.FPDFPageObj_Destroy(item)
-            removed += 1
-    return removed
-
-
-def _line_of(item: Any, boxes: list[Box]) -> Box | None:
-    """The line (of ``boxes``) a text object stands on, if any."""
-    import pypdfium2.raw as raw
-
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not raw.FPDFPageObj_GetBounds(item, left, bottom, right, top):
-        return None
-    x, y = (left.value + right.value) / 2, (bottom.value + top.value) / 2
-    for box in boxes:
-        grow = SLACK * (box[3] - box[1])
-        if box[0] - grow <= x <= box[2] + grow and box[1] - grow <= y <= box[3] + grow:
-            return box
-    return None
 
 
 def font_path() -> Path:
