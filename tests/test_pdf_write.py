@@ -3,7 +3,7 @@
 The report is made here: a Word document with Arabic headings and paragraphs,
 an image, an English heading and a line of numbers, laid out by LibreOffice
 (which writes the outline from the headings and the title from the document's
-properties), a link put on it with pikepdf. The English is checked in the text
+properties), a link, a drawing and page labels put on it with pikepdf. The English is checked in the text
 layer (pdftotext, PDFium) and on the page (poppler's render).
 """
 
@@ -50,6 +50,24 @@ def test_english_shrinks_to_fit_its_box_and_at_the_floor_is_kept_whole(
     assert "".join(fitted.lines).replace(" ", "") == text.replace(" ", "")
 
 
+@pytest.mark.parametrize(
+    ("below", "fits", "height"),
+    [
+        ([], True, 22.0),  # two lines of 10 pt, down into the free space to the page's margin
+        ([(0.0, 50.0, 100.0, 85.0)], True, 22.0),  # the next line's top is far enough below
+        ([(0.0, 50.0, 100.0, 99.0)], False, 13.2),  # no room: two lines at the floor, past the box, flagged
+        ([(200.0, 50.0, 300.0, 99.0)], True, 22.0),  # a line beside the box, not below it, takes no room
+    ],
+)
+def test_english_that_does_not_fit_takes_the_free_space_below(below: list, fits: bool, height: float) -> None:
+    from translate.formats.pdfwrite import Region, _fitted
+
+    box = (0.0, 100.0, 100.0, 112.0)  # 100 pt wide, 12 tall: one line of 10 pt holds 20 characters
+    fitted = _fitted(Region(0, (box,), box, 10.0), "x" * 19 + " " + "y" * 19, below, 0.0, _measure)
+    assert (fitted.fits, fitted.height) == (fits, pytest.approx(height))
+    assert fitted.size == (10.0 if fits else 6.0)
+
+
 def test_the_floor_keeps_headings_larger_than_body_text() -> None:
     assert fitting.floor_size(20) == 12 and fitting.floor_size(11) == 6.6 and fitting.floor_size(6) == 5
     assert fitting.floor_size(4) == 4  # text already smaller than the smallest size is never made larger
@@ -87,6 +105,8 @@ def report_pdf(folder: Path) -> Path:
         action = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(LINK))
         link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[72, 72, 200, 90], A=action)
         pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
+        pdf.pages[0].contents_add(pdf.make_stream(b"q 0 0.5 0 rg 400 72 60 20 re f Q"))  # a green drawing
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.r, St=4)])  # "iv"
         pdf.save(folder / "report.pdf")
     return folder / "report.pdf"
 
@@ -159,7 +179,7 @@ def test_each_paragraphs_english_stands_in_its_box_and_headings_stay_larger(writ
 
 
 @soffice
-def test_images_links_outline_and_title_survive_and_the_outline_and_title_are_in_english(written) -> None:
+def test_images_links_page_labels_outline_and_title_survive_and_the_outline_and_title_are_in_english(written) -> None:
     import pikepdf
     from fixture_model import seed_sentences
 
@@ -178,13 +198,15 @@ def test_images_links_outline_and_title_survive_and_the_outline_and_title_are_in
             titles = [(item.title, [child.title for child in item.children]) for item in outline.root]
         assert titles == [(seed[2][1], ["Casualties 2016", seed[3][1]])]
         assert str(after.docinfo.Title) == seed[2][1]
+        assert after.Root.PageLabels.Nums[1].S == "/r" and after.Root.PageLabels.Nums[1].St == 4
         assert str(after.docinfo.Producer) == str(before.docinfo.Producer)
 
 
 @soffice
 @poppler
-def test_the_english_pdf_renders_with_its_image_where_it_was(written, tmp_path: Path) -> None:
-    """poppler draws every page; the red picture's pixels are the same in the Arabic and English renders."""
+def test_the_english_pdf_renders_with_its_image_and_drawing_where_they_were(written, tmp_path: Path) -> None:
+    """poppler draws every page; the red picture's and the green drawing's pixels are the same in the Arabic and
+    English renders."""
     from PIL import Image
 
     source, english = written
@@ -194,8 +216,9 @@ def test_the_english_pdf_renders_with_its_image_where_it_was(written, tmp_path: 
         subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(prefix)], check=True, capture_output=True)
         (png,) = tmp_path.glob(f"{path.stem}-*.png")
         renders.append(Image.open(png).convert("RGB"))
-    red = [{xy for xy in _pixels(image) if image.getpixel(xy) == (200, 30, 30)} for image in renders]
-    assert len(red[0]) > 100 and red[0] == red[1]
+    for colour in ((200, 30, 30), (0, 128, 0)):  # the picture, the drawing
+        found = [{xy for xy in _pixels(image) if image.getpixel(xy) == colour} for image in renders]
+        assert len(found[0]) > 20 and found[0] == found[1]
     dark = [sum(1 for xy in _pixels(image) if sum(image.getpixel(xy)) < 200) for image in renders]
     assert dark[1] > dark[0] / 4  # the English is drawn, not only removed
 
