@@ -236,7 +236,8 @@ def test_the_english_takes_the_colours_of_its_arabic(written) -> None:
 
     with pikepdf.open(source) as before, pikepdf.open(english) as after:
         (form,) = [f for name, f in after.pages[0].Resources.XObject.items() if name.startswith("/Tarjama")]
-        assert len(colours(form)) == 3 and colours(form) == colours(before.pages[0])
+        drawing = (0.0, 0.5, 0.0)
+        assert len(colours(form)) == 3 and colours(form) == colours(before.pages[0]) - {drawing}
 
 
 def _pixels(image):
@@ -277,6 +278,7 @@ def test_text_inside_a_form_xobject_is_taken_out_too(written, model_dir: Path, t
     formed, english = tmp_path / "formed.pdf", tmp_path / "formed.en.pdf"
     with pikepdf.open(source) as pdf:
         page = pdf.pages[0]
+        page.contents_coalesce()
         form = pdf.make_stream(
             page.obj.Contents.read_bytes(),
             Type=pikepdf.Name.XObject,
