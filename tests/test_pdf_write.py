@@ -155,7 +155,7 @@ def test_each_paragraphs_english_stands_in_its_box_and_headings_stay_larger(writ
     source, english = written
     seed = dict(seed_sentences())
     placed = PdfDocument(source.name, source.read_bytes()).placed
-    lines = [line for page in _read_lines(english.read_bytes(), english.name) for line in page]
+    lines = [line for page in _read_lines(english.read_bytes(), english.name, sized=True) for line in page]
     sizes = {}
     for paragraph in placed:
         ((page, left, bottom, right, top),) = [(r.page, *r.box) for r in paragraph.regions]

@@ -87,7 +87,7 @@ def text_from_pdf(data: bytes, name: str) -> str:
 def placed_paragraphs(data: bytes, name: str) -> list[PlacedParagraph]:
     """The paragraphs :func:`text_from_pdf` reads, each with its lines' places; the running heads it leaves out
     come last, a paragraph each (the PDF writer puts their English where they stand, on every page)."""
-    pages = _read_lines(data, name)
+    pages = _read_lines(data, name, sized=True)
     kept = _without_running_heads(pages)
     placed = [PlacedParagraph(" ".join(line.text for line in lines), tuple(lines)) for lines in _paragraph_lines(kept)]
     kept_ids = {id(line) for lines in kept for line in lines}
@@ -96,7 +96,8 @@ def placed_paragraphs(data: bytes, name: str) -> list[PlacedParagraph]:
     return placed
 
 
-def _read_lines(data: bytes, name: str) -> list[list[_Line]]:
+def _read_lines(data: bytes, name: str, *, sized: bool = False) -> list[list[_Line]]:
+    """Each page's lines; ``sized``: with their font sizes too (a fifth more time, so only the PDF writer asks)."""
     import pypdfium2 as pdfium
 
     try:
@@ -110,12 +111,12 @@ def _read_lines(data: bytes, name: str) -> list[list[_Line]]:
                 f"{name}: {pages:,} pages; tarjama reads at most {MAX_PAGES:,}: split it, e.g. "
                 f"`qpdf {name} --pages . 1-{MAX_PAGES} -- part1.pdf`"
             )
-        return [_page_lines(document[k], k) for k in range(pages)]
+        return [_page_lines(document[k], k, sized) for k in range(pages)]
     finally:
         document.close()
 
 
-def _page_lines(page: Any, number: int = 0) -> list[_Line]:
+def _page_lines(page: Any, number: int = 0, sized: bool = False) -> list[_Line]:
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()
@@ -133,7 +134,7 @@ def _page_lines(page: Any, number: int = 0) -> list[_Line]:
                     line = []
             else:
                 line.append((ch, textpage.get_charbox(index)))
-                if ch.isalnum():
+                if sized and ch.isalnum():
                     sizes[-1][round(raw.FPDFText_GetFontSize(textpage.raw, index), 1)] += 1
         found.append(line)
         read = zip(map(_line, _marks_on_their_letters(found)), sizes, strict=True)
