@@ -68,6 +68,21 @@ def test_english_that_does_not_fit_takes_the_free_space_below(below: list, fits:
     assert fitted.size == (10.0 if fits else 6.0)
 
 
+@pytest.mark.parametrize(
+    ("shares", "parts"),
+    [
+        ((10,), ["a b c d"]),
+        ((30, 10), ["a b c", "d"]),  # a paragraph across a page break: its words by each page's share of its Arabic
+        ((1, 1), ["a b", "c d"]),
+        ((100, 1), ["a b c d", ""]),  # a share too small for a word gets none (nothing is lost, the box stays empty)
+    ],
+)
+def test_a_paragraph_across_pages_shares_its_english_out_in_order(shares: tuple[int, ...], parts: list[str]) -> None:
+    from translate.formats.pdfwrite import _shared
+
+    assert _shared("a b c d", shares) == parts
+
+
 def test_the_floor_keeps_headings_larger_than_body_text() -> None:
     assert fitting.floor_size(20) == 12 and fitting.floor_size(11) == 6.6 and fitting.floor_size(6) == 5
     assert fitting.floor_size(4) == 4  # text already smaller than the smallest size is never made larger

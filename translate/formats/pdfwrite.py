@@ -1,10 +1,11 @@
 """A PDF back as a PDF: the same pages, the Arabic text objects taken out, each paragraph's English set in its box.
 
 Three steps, each with the library that does it best: PDFium removes the text
-objects that stand on the Arabic lines read (in the page and in the form
-XObjects it draws) and writes the page's content again; reportlab sets the
-English, left to right, in an embedded subset of a TrueType font, on pages of
-the same sizes; pikepdf lays those over the pages and translates the outline
+objects that stand on the Arabic lines read and writes the page's content
+again (:mod:`translate.formats.pdfclear`; pikepdf first copies forms that hold
+text into their pages); reportlab sets the English, left to right and in the
+colour the Arabic had, in an embedded subset of a TrueType font, on pages of
+the same sizes; pikepdf draws those over the pages and translates the outline
 and the title. Everything else (images, drawings, links, page labels, lines
 with no Arabic: an English heading, a column of numbers) is left as it was.
 
