@@ -225,23 +225,35 @@ def _words(chars: list[Char], size: float) -> _Words | None:
 
 
 def _apart_on_the_page(chars: list[Char], em: float) -> list[list[Char]]:
-    """A word as PDFium gives it, cut where two of its letters stand apart on the page (half an ``em``; a
-    bracket a space away); a word of Latin letters in the order they stand, left to right.
+    """A word as PDFium gives it, cut where its letters stand apart on the page (a gap of half an ``em`` between
+    neighbours, left to right; a bracket a space away); a word of Latin letters in the order they stand.
 
     PDFium reorders a line by its own reckoning and can glue a bracket drawn beside an English word onto an
-    Arabic word a space or 20 pt away ("(إن", "هنا)"): the boxes say where each character really is.
+    Arabic word a space or 20 pt away ("(إن", "هنا)"): the boxes say where each character really is. Gaps are
+    measured between neighbours on the page, not in PDFium's order: it gives "طومان.." drawn from the right
+    with its far stop first, 8 pt from the last letter, the near one 2 pt.
     """
+    placed = sorted(
+        (k for k, (ch, box) in enumerate(chars) if box[2] > box[0] and not _is_mark(ch)),
+        key=lambda k: chars[k][1][0],
+    )
+    group: dict[int, int] = {}
+    number, right, previous = 0, -math.inf, ""
+    for k in placed:
+        ch, box = chars[k]
+        apart = box[0] - right
+        if em > 0 and (apart > 0.5 * em or ((ch in _BRACKETS or previous in _BRACKETS) and apart > 0.2 * em)):
+            number += bool(group)
+        group[k] = number
+        right, previous = max(right, box[2]), ch
     pieces: list[list[Char]] = [[]]
-    last: Char | None = None
-    for ch, box in chars:
-        if box[2] > box[0] and not _is_mark(ch):
-            if last is not None and em > 0:
-                apart = max(box[0] - last[1][2], last[1][0] - box[2])
-                bracket = ch in _BRACKETS or last[0] in _BRACKETS
-                if apart > 0.5 * em or (bracket and apart > 0.2 * em):
-                    pieces.append([])
-            last = (ch, box)
-        pieces[-1].append((ch, box))
+    at: int | None = None
+    for k, char in enumerate(chars):
+        if k in group:
+            if at is not None and group[k] != at:
+                pieces.append([])
+            at = group[k]
+        pieces[-1].append(char)
     return [_left_to_right(piece) for piece in pieces if piece]
 
 
