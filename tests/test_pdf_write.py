@@ -83,6 +83,24 @@ def test_a_paragraph_across_pages_shares_its_english_out_in_order(shares: tuple[
     assert _shared("a b c d", shares) == parts
 
 
+@pytest.mark.skipif(not Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").is_file(), reason="no DejaVu Sans")
+def test_english_grows_down_to_the_next_line_even_one_left_as_it_was() -> None:
+    """The visual-order book's contents page: below the heading المحتويات stands "Chapter One ..... ٤", a line
+    with no Arabic that stays on the page; a long English heading may not grow over it."""
+    from visual_pdf import book_pdf
+
+    from translate.formats.pdfwrite import _fitted, _placed
+
+    placed, taken, occupied = _placed(book_pdf(), "book.pdf")
+    (region,) = next(p for p in placed if p.text == "المحتويات").regions
+    below = [b for b in occupied[region.page] if b[3] < region.box[1] and b[0] < region.box[2] and b[2] > region.box[0]]
+    kept = max(below, key=lambda b: b[3])
+    assert kept not in taken[region.page]  # the English contents line, left as it was
+    fitted = _fitted(region, "a heading far longer in English than its one Arabic word", below, 0.0, _measure)
+    assert not fitted.fits and region.box[3] - region.box[1] < fitted.height  # past its box: flagged with a note
+    assert fitted.size == fitting.floor_size(region.size)
+
+
 def test_the_floor_keeps_headings_larger_than_body_text() -> None:
     assert fitting.floor_size(20) == 12 and fitting.floor_size(11) == 6.6 and fitting.floor_size(6) == 5
     assert fitting.floor_size(4) == 4  # text already smaller than the smallest size is never made larger

@@ -89,7 +89,7 @@ class PdfDocument:
         self.name = name
         self.layout = layout
         self._data = data
-        self.placed, self.taken = _placed(data, name)
+        self.placed, self.taken, self.occupied = _placed(data, name)
         self.titles = _titles(data, name)
         texts = [p.text for p in self.placed] + [text for _, text in self.titles]
         self.blocks = [Block(text, (Span(0, len(text), 0),)) for text in texts]
@@ -104,7 +104,7 @@ class PdfDocument:
 
         try:
             cleared, colours = without_text(self._data, self.taken)
-            overlay, notes = _overlay(self._data, self.placed, english[: len(self.placed)], self.taken, colours)
+            overlay, notes = _overlay(self._data, self.placed, english[: len(self.placed)], self.occupied, colours)
             titles = dict(zip((key for key, _ in self.titles), english[len(self.placed) :], strict=True))
             written = _assembled(cleared, overlay, notes, titles, self._data if bilingual else None, self.layout)
         except (pikepdf.PdfError, pdfium.PdfiumError) as exc:
@@ -120,14 +120,17 @@ class PdfDocument:
         return written
 
 
-def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]]]:
+def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]], dict[int, list[Box]]]:
     """The paragraphs to set in English, split where lines with no Arabic stand among their lines (those stay as
-    they are), and the boxes of the lines whose text objects go, by page."""
+    they are); the boxes of the lines whose text objects go, by page; and the boxes of every line read, by page
+    (English may grow into the free space below its box, down to the next of these)."""
     placed: list[Placed] = []
     taken: dict[int, list[Box]] = {}
+    occupied: dict[int, list[Box]] = {}
     for paragraph in placed_paragraphs(data, name):
         runs: list[list[Line]] = []
         for line in paragraph.lines:
+            occupied.setdefault(line.page, []).append(line.box)
             arabic = contains_arabic(line.text)
             if arabic and runs and contains_arabic(runs[-1][-1].text):
                 runs[-1].append(line)
@@ -146,7 +149,7 @@ def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]]]
                 shares.append(sum(len(line.text) for line in lines))
                 taken.setdefault(page, []).extend(boxes)
             placed.append(Placed(" ".join(line.text for line in run), tuple(regions), tuple(shares)))
-    return placed, taken
+    return placed, taken, occupied
 
 
 def _union(boxes: Sequence[Box]) -> Box:
@@ -191,7 +194,7 @@ def font_path() -> Path:
 
 
 def _overlay(
-    data: bytes, placed: Sequence[Placed], english: Sequence[str], taken: dict[int, list[Box]], colours: Colours
+    data: bytes, placed: Sequence[Placed], english: Sequence[str], occupied: dict[int, list[Box]], colours: Colours
 ) -> tuple[bytes, list[Note]]:
     """A PDF of the same page sizes holding only the English, each paragraph's in its regions, in the colour
     most of its Arabic had; and a note for each region whose English runs past its box."""
@@ -224,7 +227,7 @@ def _overlay(
     for number, (x0, y0, x1, y1) in enumerate(boxes):
         canvas.setPageSize((x1 - x0, y1 - y0))
         canvas.translate(-x0, -y0)
-        lines = taken.get(number, [])
+        lines = occupied.get(number, [])  # every line read, those left as they were too
         for region, part in on_page.get(number, []):
             fitted = _fitted(region, part, lines, y0, measure)
             seen = sum((colours.get((number, box), Counter()) for box in region.lines), Counter[Colour]())
