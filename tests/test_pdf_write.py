@@ -101,6 +101,16 @@ def test_english_grows_down_to_the_next_line_even_one_left_as_it_was() -> None:
     assert fitted.size == fitting.floor_size(region.size)
 
 
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="the shared samples are not here")
+def test_english_starts_at_the_size_the_arabic_is_drawn_at_not_its_fonts_size() -> None:
+    """pdf.js's ArabicCIDTrueType.pdf sets its lines in 1 pt fonts scaled up 36 times: their English starts at
+    36 pt (shrunk to fit), not at 1 pt, a speck."""
+    from translate.formats.pdfwrite import _placed
+
+    placed, _, _ = _placed((SAMPLES / "pdfjs_ArabicCIDTrueType.pdf").read_bytes(), "cid.pdf")
+    assert placed and all(region.size == pytest.approx(36.0, abs=1.0) for p in placed for region in p.regions)
+
+
 def test_the_floor_keeps_headings_larger_than_body_text() -> None:
     assert fitting.floor_size(20) == 12 and fitting.floor_size(11) == 6.6 and fitting.floor_size(6) == 5
     assert fitting.floor_size(4) == 4  # text already smaller than the smallest size is never made larger
