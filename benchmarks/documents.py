@@ -1,5 +1,5 @@
 """What writing a document back costs over translating its text: a Word report, a web page, a Markdown file,
-an EPUB book and a subtitle file.
+an EPUB book, a subtitle file and a PDF.
 
 ``python benchmarks/documents.py --model DIR`` (a model that translates:
 ``opus-mt-ar-en`` downloaded, or the test suite's fixture model, which
@@ -16,7 +16,8 @@ an EPUB book and a subtitle file.
 The Word report is ``--repeat`` copies of the seed article, a paragraph per
 sentence, every place name in bold; the page, the Markdown file and the book
 (a chapter per copy) the same, the names in ``<b>`` or ``**``; the subtitles
-are the same sentences over cues of six words.
+are the same sentences over cues of six words; the PDF is the Word report as LibreOffice lays it out (left out
+when ``soffice`` is not installed), written back as a PDF.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,21 +130,42 @@ def _subtitles(sentences: list[str]) -> bytes:
     return "\n".join(cues).encode("utf-8")
 
 
+def _pdf(report: bytes) -> bytes:
+    """The Word report as LibreOffice lays it out."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "report.docx").write_bytes(report)
+        profile = f"-env:UserInstallation=file://{folder}/profile"
+        command = ["soffice", "--headless", profile, "--convert-to", "pdf", "--outdir", folder]
+        subprocess.run([*command, f"{folder}/report.docx"], check=True, timeout=300, capture_output=True)
+        return (Path(folder) / "report.pdf").read_bytes()
+
+
+def _target(name: str) -> str:
+    """A PDF is read as the PDF it is written back as (its blocks are its paragraphs with Arabic, as placed)."""
+    return "pdf" if name.endswith(".pdf") else ""
+
+
 def _text_only(translator: Translator, name: str, data: bytes) -> int:
     from translate.formats import document_text, read_document
 
-    text, _ = document_text(read_document(name, data).blocks)
+    text, _ = document_text(read_document(name, data, _target(name)).blocks)
     return len(translator.translate_text(text))
+
+
+WRITES: list[float] = []
+"""How long each document system's last step took: writing the document (its ``render``)."""
 
 
 def _document(translator: Translator, name: str, data: bytes) -> int:
     from translate.formats import by_block, document_text, read_document
 
-    document = read_document(name, data)
+    document = read_document(name, data, _target(name))
     text, starts = document_text(document.blocks)
     pairs, _ = translator.translate(text)
     sentences = by_block(pairs, starts, document.blocks)
+    started = time.perf_counter()
     document.render(sentences)
+    WRITES.append(time.perf_counter() - started)
     return sum(len(s) for s in sentences)
 
 
@@ -151,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=4, help="copies of the seed article (default 4)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these inputs (e.g. report.pdf)")
     args = parser.parse_args(argv)
 
     from translate import TranslationOptions, Translator
@@ -165,13 +191,19 @@ def main(argv: list[str] | None = None) -> int:
         "book.epub": _book(sentences),
         "film.srt": _subtitles(sentences),
     }
-    times: dict[str, dict[str, list[float]]] = {name: {"text": [], "document": []} for name in inputs}
+    if shutil.which("soffice"):
+        inputs["report.pdf"] = _pdf(inputs["report.docx"])
+    if args.only:
+        inputs = {name: data for name, data in inputs.items() if name in args.only}
+    times: dict[str, dict[str, list[float]]] = {name: {"text": [], "document": [], "write": []} for name in inputs}
     counted: dict[str, int] = {}
     for _ in range(args.rounds):
         for name, data in inputs.items():
             for system, run in (("text", _text_only), ("document", _document)):
                 started = time.perf_counter()
                 counted[name] = run(translator, name, data)
+                if system == "document":  # its own share, which a busy machine's noise in the rest does not hide
+                    times[name]["write"].append(WRITES[-1])
                 times[name][system].append(time.perf_counter() - started)
 
     cpu = cpu_description()
@@ -184,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:<12} text {statistics.median(measured['text']):6.2f} s, document "
             f"{statistics.median(measured['document']):6.2f} s: {statistics.median(ratios) - 1:+.1%} "
-            f"[{min(ratios) - 1:+.1%} to {max(ratios) - 1:+.1%}] ({counted[name]} sentences)"
+            f"[{min(ratios) - 1:+.1%} to {max(ratios) - 1:+.1%}] ({counted[name]} sentences); writing it "
+            f"{statistics.median(measured['write']):.2f} s, "
+            f"{statistics.median(measured['write']) / statistics.median(measured['text']):.1%} of the text's time"
         )
     if args.json:
         args.json.write_text(json.dumps(record, indent=1), encoding="utf-8")

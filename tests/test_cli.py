@@ -220,7 +220,8 @@ def test_refuses_to_overwrite_its_input(run, tmp_path: Path) -> None:
         (["translate", "seeds/khan-tuman.ar.txt", "tests/data/extra_pairs.tsv"], 2, "need --out-dir"),
         (["translate", "seeds"], 2, "need --out-dir"),
         (["translate", "seeds/khan-tuman.ar.txt", "--beam", "0"], 2, "--beam: must be at least 1"),
-        (["translate", "seeds/khan-tuman.ar.txt", "--format", "pdf"], 2, "invalid choice: 'pdf'"),
+        (["translate", "seeds/khan-tuman.ar.txt", "--format", "pdf"], 2, "-f pdf writes a .pdf input as a .pdf in"),
+        (["translate", "seeds/khan-tuman.ar.txt", "--format", "odt"], 2, "invalid choice: 'odt'"),
         (["translate", "seeds/khan-tuman.ar.txt", "--device", "cuda"], 1, "sees no CUDA GPU; use --device cpu"),
         (
             ["translate", "seeds/khan-tuman.ar.txt", "--device", "tpu"],

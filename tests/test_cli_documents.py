@@ -140,13 +140,17 @@ def test_an_output_ending_tarjama_does_not_write_is_refused(
 ) -> None:
     source = tmp_path / "a.txt"
     source.write_text(KHAN[0], encoding="utf-8")
-    assert main(["translate", str(source), "-o", str(tmp_path / "a.pdf"), *exact_model_args(model_dir)]) == 2
+    assert main(["translate", str(source), "-o", str(tmp_path / "a.odt"), *exact_model_args(model_dir)]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
     ending = (
-        "writes .tsv, .jsonl, .tmx, .txt, .docx, .html, .md, .epub, .srt, .vtt; end OUT with one of them, "
+        "writes .tsv, .jsonl, .tmx, .txt, .docx, .html, .md, .epub, .srt, .vtt, .pdf; end OUT with one of them, "
         "or choose with -f"
     )
     assert line.endswith(ending)
+    assert not (tmp_path / "a.odt").exists()
+    assert main(["translate", str(source), "-o", str(tmp_path / "a.pdf"), *exact_model_args(model_dir)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "-f pdf writes a .pdf input as a .pdf in English;" in line and "a.txt is none of" in line
     assert not (tmp_path / "a.pdf").exists()
     # A document's own format is written only from a document of that kind.
     assert main(["translate", str(source), "-o", str(tmp_path / "a.docx"), *exact_model_args(model_dir)]) == 2

@@ -229,6 +229,33 @@ def test_brackets_of_a_line_read_from_the_right_come_out_in_logical_order(words,
     assert line is not None and line.text == read
 
 
+@pytest.mark.parametrize(
+    ("letters", "words"),
+    [
+        # LibreOffice's "طومان.." (14 pt): PDFium gives its far stop first, 8 pt from the last letter (more than
+        # half an em), the near one 2.4 pt from it; on the page they touch, so the word stays whole
+        (
+            [
+                ("ط", 285.0, 297.3),
+                ("و", 275.7, 285.2),
+                ("م", 267.5, 275.2),
+                ("ا", 263.5, 267.7),
+                ("ن", 251.4, 261.4),
+                (".", 241.2, 243.7),
+                (".", 246.5, 249.0),
+            ],
+            ["طومان.."],
+        ),
+        # a bracket PDFium glued onto an Arabic word it stands 22 pt from is cut from it
+        ([("ه", 130.0, 140.0), ("ن", 120.0, 130.0), ("ا", 116.0, 120.0), (")", 90.0, 94.0)], ["هنا", "("]),
+        ([("ه", 130.0, 140.0), ("ن", 120.0, 130.0), ("ا", 116.0, 120.0), (")", 110.0, 114.0)], ["هنا)"]),
+    ],
+)
+def test_a_word_pdfium_gives_is_cut_only_where_its_letters_stand_apart_on_the_page(letters, words) -> None:
+    line = pdf._line([(ch, (left, 683.0, right, 693.0)) for ch, left, right in letters], 14.0)
+    assert line is not None and line.text.split() == words
+
+
 FATHATAN, SHADDA = "\u064b", "\u0651"
 
 

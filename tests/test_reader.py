@@ -6,6 +6,7 @@ import dataclasses
 import io
 import re
 import shutil
+import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -341,9 +342,9 @@ def test_an_uploaded_web_page_and_book_come_back_as_themselves_in_english(reader
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_an_uploaded_pdf_comes_back_as_a_word_document_in_english(reader, tmp_path: Path) -> None:
-    import docx
+def test_an_uploaded_pdf_comes_back_as_a_pdf_in_english(reader, tmp_path: Path) -> None:
     from test_pdf import _pdf_of
+    from test_pdf_write import ARABIC_LETTER
 
     from translate.segment import segment_text
 
@@ -351,8 +352,11 @@ def test_an_uploaded_pdf_comes_back_as_a_word_document_in_english(reader, tmp_pa
     handler = Reader(reader.pool, downloads=tmp_path / "out")
     *_, last = handler.translate_file(str(_pdf_of([sentences[2], sentences[3]], tmp_path)), reader.model)
     reading, document = last[4], last[-2]
-    assert document.visible and document.label == "⬇ English DOCX"
-    assert [p.text for p in docx.Document(document.value["path"]).paragraphs] == [p.target for p in reading.pairs]
+    assert document.visible and document.label == "⬇ English PDF"
+    laid_out = subprocess.run(["pdftotext", document.value["path"], "-"], capture_output=True, text=True, check=True)
+    assert " ".join(laid_out.stdout.split()) == " ".join(p.target for p in reading.pairs)
+    assert not ARABIC_LETTER.search(laid_out.stdout)
+    assert last[-1].visible and last[-1].label == "⬇ Bilingual PDF"
 
 
 def _request(client: str, **headers: str) -> gr.Request:

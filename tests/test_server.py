@@ -11,8 +11,10 @@ import concurrent.futures
 import io
 import json
 import re
+import shutil
 import signal
 import socket
+import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -160,6 +162,28 @@ def test_documents_come_back_as_themselves(server, tmp_path: Path) -> None:
     ).json()
     download = httpx.get(linked["translatedFileUrl"])
     assert download.status_code == 200 and download.content[:2] == b"PK"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_pdf_comes_back_as_a_pdf_in_english(server, tmp_path: Path) -> None:
+    import pikepdf
+    from test_pdf_write import ARABIC_LETTER, report_pdf
+
+    source = report_pdf(tmp_path).read_bytes()
+    reply = _post(server, "/v1/documents", files={"file": ("report.pdf", source)})
+    assert reply.status_code == 200 and "report.en.pdf" in reply.headers["content-disposition"]
+    linked = _post(
+        server, "/translate_file", files={"file": ("report.pdf", source)}, data={"source": "ar", "target": "en"}
+    ).json()
+    assert linked["translatedFileUrl"].endswith("_en.pdf")
+    download = httpx.get(linked["translatedFileUrl"])
+    for written in (reply.content, download.content):
+        (tmp_path / "en.pdf").write_bytes(written)
+        with pikepdf.open(tmp_path / "en.pdf") as pdf:
+            assert len(pdf.pages) == 1 and pdf.docinfo.Title == SEED[2][1]
+        text = subprocess.run(["pdftotext", str(tmp_path / "en.pdf"), "-"], capture_output=True, text=True).stdout
+        flowing = " ".join(text.split())
+        assert " ".join(SEED[0][1].split()) in flowing and SEED[2][1] in flowing and not ARABIC_LETTER.search(text)
 
 
 def _peak_mb(pid: int) -> int:

@@ -302,6 +302,7 @@ EXTENSIONS = {
     "html": ".en.html",
     "md": ".en.md",
     "epub": ".en.epub",
+    "pdf": ".en.pdf",
 }
 """Output format name -> file name ending used with ``--out-dir`` (docx, srt, vtt, html, md, epub: the document
 itself)."""

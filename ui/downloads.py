@@ -34,9 +34,9 @@ WRITTEN_BACK = {
     ".epub": ".epub",
     ".srt": ".srt",
     ".vtt": ".vtt",
-    ".pdf": ".docx",
+    ".pdf": ".pdf",
 }
-"""Uploads the reader gives back as a document, and its ending: their own, a PDF's paragraphs as a Word file."""
+"""Uploads the reader gives back as a document, and its ending: their own (a PDF: its pages, in English)."""
 KEPT_PDFS = 16
 """Uploaded PDFs kept as read, for the downloads of their corrections."""
 EDITIONS = ((False, "en", "English"), (True, "ar-en", "Bilingual"))

@@ -18,6 +18,7 @@ from translate.documents import check_arabic
 from translate.errors import InputError
 from translate.files import InputFile, read_bytes, write_bytes_atomically
 from translate.formats import FORMATS, by_block, document_text, read_document
+from translate.formats.pdfwrite import LAYOUTS
 from translate.types import AlignedPair
 
 if TYPE_CHECKING:
@@ -35,8 +36,16 @@ def add_bilingual_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--bilingual",
         action="store_true",
-        help="with a document output (-f docx, html, md, epub, srt, vtt): a bilingual edition, each Arabic "
-        "paragraph followed by its English (subtitles: each cue with both lines)",
+        help="with a document output (-f docx, html, md, epub, srt, vtt, pdf): a bilingual edition, each Arabic "
+        "paragraph followed by its English (subtitles: each cue with both lines; a PDF: each page beside its "
+        "original, see --pdf-pages)",
+    )
+    parser.add_argument(
+        "--pdf-pages",
+        choices=LAYOUTS,
+        default="side",
+        help="with -f pdf --bilingual: each English page and its original side by side on one wide page (side, "
+        "the default) or one after the other (alternate)",
     )
 
 
@@ -63,6 +72,7 @@ def translate_document(
     *,
     bilingual: bool = False,
     names: bool = False,
+    layout: str = "side",
 ) -> tuple[int, int]:
     """Translate one document into ``path`` as ``fmt``; return (sentences, inputs that failed: 0 or 1).
 
@@ -74,7 +84,7 @@ def translate_document(
     try:
         if path.resolve() == item.path.resolve():
             raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
-        document = read_document(item.name, read_bytes(item.path, item.name), fmt)
+        document = read_document(item.name, read_bytes(item.path, item.name), fmt, layout=layout)
         blocks = document.blocks
         if not blocks:
             raise InputError(f"{item.name}: no text to translate (the document has no paragraph or cue with text)")

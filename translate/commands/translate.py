@@ -99,9 +99,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "-f",
         "--format",
         choices=[*WRITERS, *DOCUMENT_FORMATS],
-        help="output format (default: from OUT's ending, else tsv); docx, html, md, epub, srt, vtt: each input of "
-        "that kind back as a document of its kind, in English, left to right, its formatting on the aligned "
-        "English words (subtitles with their cues and timings; a PDF as a new docx, html or md)",
+        help="output format (default: from OUT's ending, else tsv); docx, html, md, epub, srt, vtt, pdf: each input "
+        "of that kind back as a document of its kind, in English, left to right, its formatting on the aligned "
+        "English words (subtitles with their cues and timings; a PDF as the same pages, or as a new docx, html "
+        "or md)",
     )
     add_model_arguments(tr)
     tr.add_argument("--beam", type=positive, metavar="N", help="beam size (default: the model's, 4 for opus-mt)")
@@ -193,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--out-dir {args.out_dir} is a file; give a folder (it is created if missing)")
     if args.bilingual and fmt not in DOCUMENT_FORMATS:
         raise UsageError(
-            "--bilingual writes documents (-f docx, html, md, epub, srt, vtt); tsv, jsonl and tmx hold "
+            "--bilingual writes documents (-f docx, html, md, epub, srt, vtt, pdf); tsv, jsonl and tmx hold "
             "both languages already"
         )
     if fmt in DOCUMENT_FORMATS:
@@ -275,6 +276,7 @@ def run(args: argparse.Namespace) -> int:
                 findings,
                 bilingual=args.bilingual,
                 names=_names(args, translator),
+                layout=args.pdf_pages,
             )
             sentences, not_done = sentences + done[0], not_done + done[1]
             progress.file_done()

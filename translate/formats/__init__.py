@@ -39,9 +39,11 @@ FORMATS = {
     "epub": (".epub",),
     "srt": (".srt",),
     "vtt": (".vtt",),
+    "pdf": (".pdf",),
 }
 """The documents tarjama writes in English, and the file endings each is written from: a document of its own kind
-(patched), or a PDF (its paragraphs in a new document: a PDF's layout is not rewritten)."""
+(patched; a PDF's pages keep their layout, :mod:`translate.formats.pdfwrite`), or a PDF's paragraphs in a new
+document."""
 DOCUMENT_SUFFIXES = tuple(dict.fromkeys(suffix for suffixes in FORMATS.values() for suffix in suffixes))
 
 
@@ -60,16 +62,21 @@ class Document(Protocol):
         ...
 
 
-def read_document(name: str, data: bytes, target: str = "") -> Document:
+def read_document(name: str, data: bytes, target: str = "", *, layout: str = "side") -> Document:
     """The document ``data`` by its name's ending (:data:`DOCUMENT_SUFFIXES`); :class:`InputError` if unreadable.
 
-    ``target`` is the format to write (a PDF's English is a new ``docx``, ``html`` or ``md``; the default: docx).
+    ``target`` is the format to write (a PDF's English is the same ``pdf``, or a new ``docx``, ``html`` or ``md``;
+    the default: docx); ``layout``, a bilingual PDF's pages (:data:`~translate.formats.pdfwrite.LAYOUTS`).
     """
     from translate.formats.sniff import check_kind
 
     suffix = Path(name).suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
         check_kind(name, data)  # a .docx named .pdf is said to be one, not "a damaged PDF"
+    if suffix == ".pdf" and target == "pdf":
+        from translate.formats.pdfwrite import PdfDocument
+
+        return PdfDocument(name, data, layout=layout)
     if suffix == ".pdf":
         from translate.formats.pdf import PdfText
 

@@ -14,7 +14,9 @@ folded to letters. Lines become paragraphs and headings by their layout
 (:mod:`~translate.formats.pdflayout`: sentence ends, gaps, page breaks, sizes);
 a line repeated at the top or bottom of most pages at the same height (a
 running header or footer, its page number aside) and a line that is only a
-page number are left out.
+page number are left out. Each line keeps its page, its box and its size, so
+the PDF writer (:func:`placed_paragraphs`) sets each block's English where its
+Arabic stood.
 
 A PDF with no Arabic a person could read in its text layer (scanned pages,
 fonts without a Unicode map) is refused with what to do, never translated as
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError
-from translate.formats.pdflayout import Line, Paragraph, paragraphs
+from translate.formats.pdflayout import Box, Line, Paragraph, paragraphs
 from translate.formats.pdforder import Word as _Word
 from translate.formats.pdforder import is_arabic as _is_arabic
 from translate.formats.pdforder import logical as _logical
@@ -62,8 +64,27 @@ def text_from_pdf(data: bytes, name: str) -> str:
 
 
 def read_pdf(data: bytes, name: str) -> list[Paragraph]:
-    """A PDF's paragraphs and headings in logical order (:mod:`~translate.formats.pdflayout`); :class:`InputError`
-    if it has no Arabic text layer."""
+    """A PDF's paragraphs and headings in logical order (:mod:`~translate.formats.pdflayout`), each with the lines
+    it was read from; :class:`InputError` if it has no Arabic text layer."""
+    found = paragraphs(_without_running_heads(read_lines(data, name)))
+    _check_readable("\n".join(paragraph.text for paragraph in found), name)
+    return found
+
+
+def placed_paragraphs(data: bytes, name: str) -> list[Paragraph]:
+    """The paragraphs and headings :func:`read_pdf` reads, then the running heads it leaves out, a paragraph
+    each (the PDF writer puts their English where they stand, on every page)."""
+    pages = read_lines(data, name)
+    kept = _without_running_heads(pages)
+    placed = paragraphs(kept)
+    kept_ids = {id(line) for lines in kept for line in lines}
+    placed += [Paragraph(line.text, 0, (line,)) for lines in pages for line in lines if id(line) not in kept_ids]
+    _check_readable("\n".join(paragraph.text for paragraph in placed), name)
+    return placed
+
+
+def read_lines(data: bytes, name: str) -> list[list[Line]]:
+    """Each page's lines in reading order, with their sizes, pages and boxes (running heads included)."""
     import pypdfium2 as pdfium
 
     try:
@@ -77,23 +98,20 @@ def read_pdf(data: bytes, name: str) -> list[Paragraph]:
                 f"{name}: {pages:,} pages; tarjama reads at most {MAX_PAGES:,}: split it, e.g. "
                 f"`qpdf {name} --pages . 1-{MAX_PAGES} -- part1.pdf`"
             )
-        read = [_page_lines(document[k]) for k in range(pages)]
+        read = [_page_lines(document[k], k) for k in range(pages)]
     finally:
         document.close()
     arabic, latin = sum(page.arabic for page in read), sum(page.latin for page in read)
     # A right-to-left document: each of its lines reads from the right, those with no Arabic too (a table of
     # contents' "Chapter One ..... ١", an English sentence whose full stop the page sets at its left).
     rtl = arabic >= latin > 0 or arabic > latin
-    lines = [
+    return [
         [
             dataclasses.replace(line, text=other) if rtl and other else line
             for line, other in zip(*page.lines, strict=True)
         ]
         for page in read
     ]
-    found = paragraphs(_without_running_heads(lines))
-    _check_readable("\n".join(paragraph.text for paragraph in found), name)
-    return found
 
 
 @dataclass(frozen=True)
@@ -106,7 +124,7 @@ class _Page:
     latin: int
 
 
-def _page_lines(page: Any) -> _Page:
+def _page_lines(page: Any, number: int) -> _Page:
     import pypdfium2 as pdfium
 
     textpage = page.get_textpage()
@@ -136,7 +154,7 @@ def _page_lines(page: Any) -> _Page:
             words = _words(chars_of_line, size_of_line)
             if words is not None:
                 text = _logical(words.words)
-                lines.append(Line(text, words.bottom, size_of_line))
+                lines.append(Line(text, words.bottom, size_of_line, number, words.box))
                 from_the_right = "" if mostly_arabic(words.words) else _logical(words.words, rtl=True)
                 other.append("" if from_the_right == text else from_the_right)
         arabic = sum(1 for ch in chars if ch.isalpha() and _is_arabic(ch))
@@ -165,13 +183,14 @@ def _line(chars: list[Char], size: float = 0.0, rtl: bool | None = None) -> Line
     ``rtl``: read it from the right whatever its letters (the document is right to left); None: by its letters.
     """
     words = _words(chars, size)
-    return None if words is None else Line(_logical(words.words, rtl), words.bottom, size)
+    return None if words is None else Line(_logical(words.words, rtl), words.bottom, size, box=words.box)
 
 
 @dataclass(frozen=True)
 class _Words:
     words: list[_Word]
     bottom: float
+    box: Box
 
 
 def _words(chars: list[Char], size: float) -> _Words | None:
@@ -182,6 +201,7 @@ def _words(chars: list[Char], size: float) -> _Words | None:
     height = heights[len(heights) // 2] if heights else 0.0
     words: list[_Word] = []
     bottoms: list[float] = []
+    tops: list[float] = []
     current: list[Char] = []
     for ch, box in [*chars, (" ", (0.0, 0.0, 0.0, 0.0))]:
         if not ch.isspace():
@@ -195,31 +215,45 @@ def _words(chars: list[Char], size: float) -> _Words | None:
             if text and boxes:
                 words.append(_Word(text, min(b[0] for b in boxes), max(b[2] for b in boxes)))
                 bottoms.extend(b[1] for b in boxes)
+                tops.extend(b[3] for b in boxes)
         current = []
     if not words:
         return None
+    box = (min(w.left for w in words), min(bottoms), max(w.right for w in words), max(tops))
     # Glyphs closer than a space (a quarter of an em, less in narrow fonts) touch.
-    return _Words(_touching(words, 0.22 * max(size, height)), sorted(bottoms)[len(bottoms) // 2])
+    return _Words(_touching(words, 0.22 * max(size, height)), sorted(bottoms)[len(bottoms) // 2], box)
 
 
 def _apart_on_the_page(chars: list[Char], em: float) -> list[list[Char]]:
-    """A word as PDFium gives it, cut where two of its letters stand apart on the page (half an ``em``; a
-    bracket a space away); a word of Latin letters in the order they stand, left to right.
+    """A word as PDFium gives it, cut where its letters stand apart on the page (a gap of half an ``em`` between
+    neighbours, left to right; a bracket a space away); a word of Latin letters in the order they stand.
 
     PDFium reorders a line by its own reckoning and can glue a bracket drawn beside an English word onto an
-    Arabic word a space or 20 pt away ("(إن", "هنا)"): the boxes say where each character really is.
+    Arabic word a space or 20 pt away ("(إن", "هنا)"): the boxes say where each character really is. Gaps are
+    measured between neighbours on the page, not in PDFium's order: it gives "طومان.." drawn from the right
+    with its far stop first, 8 pt from the last letter, the near one 2 pt.
     """
+    placed = sorted(
+        (k for k, (ch, box) in enumerate(chars) if box[2] > box[0] and not _is_mark(ch)),
+        key=lambda k: chars[k][1][0],
+    )
+    group: dict[int, int] = {}
+    number, right, previous = 0, -math.inf, ""
+    for k in placed:
+        ch, box = chars[k]
+        apart = box[0] - right
+        if em > 0 and (apart > 0.5 * em or ((ch in _BRACKETS or previous in _BRACKETS) and apart > 0.2 * em)):
+            number += bool(group)
+        group[k] = number
+        right, previous = max(right, box[2]), ch
     pieces: list[list[Char]] = [[]]
-    last: Char | None = None
-    for ch, box in chars:
-        if box[2] > box[0] and not _is_mark(ch):
-            if last is not None and em > 0:
-                apart = max(box[0] - last[1][2], last[1][0] - box[2])
-                bracket = ch in _BRACKETS or last[0] in _BRACKETS
-                if apart > 0.5 * em or (bracket and apart > 0.2 * em):
-                    pieces.append([])
-            last = (ch, box)
-        pieces[-1].append((ch, box))
+    at: int | None = None
+    for k, char in enumerate(chars):
+        if k in group:
+            if at is not None and group[k] != at:
+                pieces.append([])
+            at = group[k]
+        pieces[-1].append(char)
     return [_left_to_right(piece) for piece in pieces if piece]
 
 

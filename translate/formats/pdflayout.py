@@ -16,6 +16,10 @@ sees paragraphs and headings from the layout, and so does this module:
   page), and the next page's first line is set the same and, in Latin script,
   starts with a lower-case letter. So a title page, an imprint and a table of
   contents are blocks of their own, not one paragraph.
+
+Each block keeps the lines it was read from, with their pages and boxes: the
+PDF writer (:mod:`~translate.formats.pdfwrite`) sets its English where they
+stood.
 """
 
 from __future__ import annotations
@@ -37,21 +41,30 @@ _INITIAL = re.compile(r"(?:^|[\s(\[])\w\u0640?\.\s*$")
 _LEADER = re.compile(r"(?:\.\s?){4,}|…{2,}|[_·]{4,}")
 
 
+Box = tuple[float, float, float, float]
+"""A box on a page: (left, bottom, right, top), in points."""
+
+
 @dataclass(frozen=True)
 class Line:
-    """One line of a page in reading order, where it stands (its letters' middle bottom) and its font size."""
+    """One line of a page in reading order, where it stands (its letters' middle bottom) and its font size; its
+    page (from 0) and its letters' box, where the PDF writer sets its English."""
 
     text: str
     bottom: float
     size: float = 0.0
+    page: int = 0
+    box: Box = (0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A block read from a PDF: its text, and its heading level (1 the largest; 0: not a heading)."""
+    """A block read from a PDF: its text, its heading level (1 the largest; 0: not a heading) and the lines it
+    was read from, in reading order."""
 
     text: str
     heading: int = 0
+    lines: tuple[Line, ...] = ()
 
 
 def paragraphs(pages: list[list[Line]]) -> list[Paragraph]:
@@ -76,7 +89,7 @@ def paragraphs(pages: list[list[Line]]) -> list[Paragraph]:
             else:
                 found.append(([line], levels.get(_size_key(line.size), 0)))
             previous = line
-    return [Paragraph(" ".join(line.text for line in lines), level) for lines, level in found]
+    return [Paragraph(" ".join(line.text for line in lines), level, tuple(lines)) for lines, level in found]
 
 
 def _joins(previous: Line, line: Line) -> bool:

@@ -69,8 +69,7 @@ def routes(server: Server) -> list[Route]:
         key = form.get("api_key")
         server.access(request, key if isinstance(key, str) else "", cost=1, characters=0)
         written = await translated_document(server, request, name, await upload.read(), bilingual=bilingual)
-        ending = ".docx" if suffix == ".pdf" else suffix
-        english = f"{Path(name).stem}.{'ar-en' if bilingual else 'en'}{ending}"
+        english = f"{Path(name).stem}.{'ar-en' if bilingual else 'en'}{suffix}"
         return Response(
             written,
             media_type="application/octet-stream",

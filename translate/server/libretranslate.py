@@ -311,7 +311,7 @@ def routes(server: Server) -> list[Route]:
         server.access(request, key, cost=1, characters=0)
         written = await translated_document(server, request, name, data)
         suffix = Path(name).suffix.lower()
-        stored = server.files.put(f"{Path(name).stem}_en{'.docx' if suffix == '.pdf' else suffix}", written)
+        stored = server.files.put(f"{Path(name).stem}_en{suffix}", written)
         link = base_url(request.scope, server.public_url) + link_path(stored)
         return JSONResponse({"translatedFileUrl": link})
 
@@ -339,8 +339,8 @@ def routes(server: Server) -> list[Route]:
 async def translated_document(
     server: Server, request: Request, name: str, data: bytes, *, bilingual: bool = False
 ) -> bytes:
-    """An uploaded file in English: a document back as itself (a PDF as .docx; with ``bilingual``, its Arabic
-    kept before its English), a .txt as text."""
+    """An uploaded file in English: a document back as itself (with ``bilingual``, its Arabic kept before its
+    English; a PDF's pages beside their originals), a .txt as text."""
     from translate.files import decode_text
     from translate.formats import read_document
 
@@ -349,7 +349,7 @@ async def translated_document(
             text = decode_text(data, name)
             done = await server.run(request, [text], lambda service: service.translate_texts([text]))
             return done[0][0].encode("utf-8")
-        document = read_document(name, data)
+        document = read_document(name, data, Path(name).suffix.lower().lstrip("."))
     except (InputError, ValueError) as exc:
         raise BadRequest(f"Invalid request: {exc}") from None
     text = "\n".join(block.text for block in document.blocks)
