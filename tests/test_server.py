@@ -25,6 +25,8 @@ from fixture_model import seed_sentences
 from serving import Running, serving
 from tracing import beyond_loopback, needs_strace, strace_prefix
 
+from translate.quality import REVIEW_HINT
+
 SEED = seed_sentences()
 NAME = "خان طومان"
 
@@ -162,6 +164,35 @@ def test_documents_come_back_as_themselves(server, tmp_path: Path) -> None:
     ).json()
     download = httpx.get(linked["translatedFileUrl"])
     assert download.status_code == 200 and download.content[:2] == b"PK"
+    assert json.loads(reply.headers["x-tarjama-warnings"]) == linked["warnings"]  # the same, in both routes
+
+
+def test_a_documents_warnings_come_with_it(server, model_dir: Path, tmp_path: Path, capsys) -> None:
+    # What the CLI warns about a file (its checks, what it could not keep) comes with the file from the server.
+    from translate.cli import main
+
+    changed = SEED[8][0].replace("73", "72")  # the fixture model has learnt 73
+    page = f"<html><body><p>{SEED[0][0]}</p><p>{changed}</p><p>{SEED[1][0]}</p></body></html>"
+    source = tmp_path / "truces.html"
+    source.write_text(page, encoding="utf-8")
+    # The server's model settings (tests/serving.py): float32, no memory.
+    model = ["--model", str(model_dir), "--compute-type", "float32", "--no-cache"]
+    assert main(["translate", str(source), "-o", str(tmp_path / "en.html"), *model]) == 0
+    hint = "; " + REVIEW_HINT
+    said = capsys.readouterr().err.splitlines()  # "warning: /tmp/…/truces.html: …" (the CLI names the path given)
+    expected = [
+        "truces.html: " + line.split("truces.html: ", 1)[1].removesuffix(hint)
+        for line in said
+        if "truces.html: " in line
+    ]
+    assert expected  # this page has something to warn about, or the test would show nothing
+    reply = _post(server, "/v1/documents", files={"file": ("truces.html", page.encode())})
+    assert reply.status_code == 200 and reply.headers["x-tarjama-warnings"].isascii()  # Arabic as \u escapes
+    assert json.loads(reply.headers["x-tarjama-warnings"]) == expected
+    linked = _post(
+        server, "/translate_file", files={"file": ("truces.html", page.encode())}, data={"source": "ar", "target": "en"}
+    ).json()
+    assert linked["warnings"] == expected
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -77,24 +77,31 @@ def is_repetitive(target: str, source: str) -> bool:
     return repeat_share(out) > REPEAT_SHARE and repeat_share(words(source)) <= SOURCE_REPEAT_SHARE
 
 
-def flag_warnings(name: str, flagged: Sequence[AlignedPair]) -> list[str]:
-    """What to tell a person about a document's flagged pairs: loops and cut-offs, glossary terms not applied."""
+REVIEW_HINT = "--review FILE lists each one with its place"
+"""Where the CLI's person finds the flagged sentences a summary line counts."""
+
+
+def flag_warnings(name: str, flagged: Sequence[AlignedPair], *, hint: str = REVIEW_HINT) -> list[str]:
+    """What to tell a person about a document's flagged pairs: loops and cut-offs, glossary terms not applied.
+
+    ``hint`` ends each line: where to find the sentences counted (the CLI's ``--review``); "": nowhere.
+    """
+    end = f"; {hint}" if hint else ""
     warnings = []
     looping = [p.index for p in flagged if p.truncated or p.repetitive]
     if looping:
         # Named by the outputs' own index (from 0), so that they can be found there.
         shown = ", ".join(str(i) for i in looping[:10]) + (", ..." if len(looping) > 10 else "")
         warnings.append(
-            f"{name}: {len(looping)} sentence(s) still cut off or repeating after a retry (index {shown}); "
-            "check them, or see the truncated/repetitive fields in --format jsonl"
+            f"{name}: {len(looping)} sentence(s) still cut off or repeating after a retry (index {shown}){end}"
         )
-    warnings += check_warnings(name, flagged)
+    warnings += check_warnings(name, flagged, hint=hint)
     missing = [(p.index, t) for p in flagged for t in p.missing_terms]
     if missing:
         shown = "; ".join(f"index {i}: {t.arabic} → {t.english}" for i, t in missing[:5])
         warnings.append(
             f"{name}: the glossary's English is missing {len(missing)} time(s) ({shown}"
-            f"{'; ...' if len(missing) > 5 else ''}); --review FILE lists each one with its place"
+            f"{'; ...' if len(missing) > 5 else ''}){end}"
         )
     return warnings
 
@@ -109,15 +116,13 @@ _CHECK_WORDS = {
 """How the summary names each kind of check (glossary terms have their own line)."""
 
 
-def check_warnings(name: str, pairs: Sequence[AlignedPair]) -> list[str]:
-    """One line per kind of check that some of a document's pairs failed: how many, and which."""
+def check_warnings(name: str, pairs: Sequence[AlignedPair], *, hint: str = REVIEW_HINT) -> list[str]:
+    """One line per kind of check that some of a document's pairs failed: how many, and which (then ``hint``)."""
+    end = f"; {hint}" if hint else ""
     lines = []
     for kind, words in _CHECK_WORDS.items():
         found = [p.index for p in pairs if any(c.kind == kind for c in p.checks)]
         if found:
             shown = ", ".join(str(i) for i in found[:10]) + (", ..." if len(found) > 10 else "")
-            lines.append(
-                f"{name}: {len(found)} sentence(s) with {words} (index {shown}); "
-                "--review FILE lists each one with its place"
-            )
+            lines.append(f"{name}: {len(found)} sentence(s) with {words} (index {shown}){end}")
     return lines

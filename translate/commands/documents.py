@@ -17,7 +17,7 @@ from translate.corpus import is_corpus
 from translate.documents import check_arabic
 from translate.errors import InputError
 from translate.files import InputFile, read_bytes, write_bytes_atomically
-from translate.formats import FORMATS, by_block, document_text, read_document
+from translate.formats import FORMATS, by_block, document_text, read_document, written_warnings
 from translate.formats.pdfwrite import LAYOUTS
 from translate.types import AlignedPair
 
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("tarjama")
 
-UNKEPT_SHOWN = 5
-"""Ids or links not kept, named in the warning (the rest counted): enough to find them, one line still."""
 DOCUMENT_FORMATS = FORMATS
 """Output formats that are the input document itself, in English, and the inputs each takes."""
 
@@ -102,23 +100,8 @@ def translate_document(
         return 0, 1
     # Placed by block: the pair's paragraph is its block's index in the text the blocks were joined into.
     findings.warn(item.name, [_in_block(pair, sentences) for pair in found], spellings, block=True)
-    approximate = document.approximate
-    if approximate:
-        logger.warning(
-            "%s: %d formatted stretch(es) had no aligned English word; each was put on the nearest one",
-            item.name,
-            approximate,
-        )
-    if document.unkept:
-        shown = "; ".join(document.unkept[:UNKEPT_SHOWN])
-        more = len(document.unkept) - UNKEPT_SHOWN
-        logger.warning(
-            "%s: %d id(s) or link(s) not kept as they were: %s%s",
-            item.name,
-            len(document.unkept),
-            shown,
-            f"; and {more} more" if more > 0 else "",
-        )
+    for line in written_warnings(document):
+        logger.warning("%s", line)
     logger.info("%s -> %s", item.name, path)
     return sum(len(found) for found in sentences), 0
 

@@ -30,6 +30,7 @@ __all__ = [
     "by_block",
     "document_text",
     "read_document",
+    "written_warnings",
 ]
 
 FORMATS = {
@@ -53,6 +54,7 @@ class Document(Protocol):
     name: str
     approximate: int  # formatted stretches put on the nearest English word, once rendered
     unkept: Sequence[str]  # ids and links the English could not keep as they were, once rendered: a line each
+    unfitted: int  # paragraphs whose English runs past their box (a PDF's pages written back), once rendered
 
     @property
     def blocks(self) -> list[Block]: ...
@@ -60,6 +62,35 @@ class Document(Protocol):
     def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
         """The document in English; with ``bilingual``, each Arabic paragraph (or cue) kept before its English."""
         ...
+
+
+UNKEPT_SHOWN = 5
+"""Ids and links not kept that a warning names (the rest are counted)."""
+
+
+def written_warnings(document: Document) -> list[str]:
+    """What writing ``document`` back did not do exactly, a line each, once it is rendered: formatting put on the
+    nearest English word, ids and links not kept, English that runs past its box. Every output says them: the
+    CLI on stderr, the server beside the file, the reader under its downloads."""
+    name, lines = document.name, []
+    if document.approximate:
+        lines.append(
+            f"{name}: {document.approximate} formatted stretch(es) had no aligned English word; "
+            "each was put on the nearest one"
+        )
+    if document.unkept:
+        more = len(document.unkept) - UNKEPT_SHOWN
+        lines.append(
+            f"{name}: {len(document.unkept)} id(s) or link(s) not kept as they were: "
+            + "; ".join(document.unkept[:UNKEPT_SHOWN])
+            + (f"; and {more} more" if more > 0 else "")
+        )
+    if document.unfitted:
+        lines.append(
+            f"{name}: {document.unfitted} paragraph(s) did not fit their box even at the smallest size; "
+            "each runs past it, flagged with a note on its page"
+        )
+    return lines
 
 
 def read_document(name: str, data: bytes, target: str = "", *, layout: str = "side") -> Document:

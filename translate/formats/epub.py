@@ -74,6 +74,7 @@ class EpubDocument:
 
     approximate = 0
     unkept: Sequence[str] = ()
+    unfitted = 0  # nothing is set in a box
 
     def __init__(self, name: str, data: bytes) -> None:
         self.name = name

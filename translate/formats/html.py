@@ -112,6 +112,7 @@ class HtmlDocument:
 
     approximate = 0
     unkept: Sequence[str] = ()
+    unfitted = 0  # nothing is set in a box
 
     def __init__(self, name: str, data: bytes) -> None:
         import lxml.html

@@ -112,6 +112,7 @@ class MarkdownDocument:
 
     approximate = 0
     unkept: Sequence[str] = ()  # Markdown has no ids; its links are rebuilt once each
+    unfitted = 0  # nothing is set in a box
 
     def __init__(self, name: str, data: bytes) -> None:
         if len(data) > MAX_BYTES:

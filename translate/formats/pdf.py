@@ -442,6 +442,7 @@ class PdfText:
 
     approximate = 0
     unkept: Sequence[str] = ()  # a PDF's text comes with no ids or links
+    unfitted = 0  # nothing is set in a box
 
     def __init__(self, name: str, data: bytes, target: str) -> None:
         from translate.formats.model import Block, Span

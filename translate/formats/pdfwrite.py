@@ -18,7 +18,6 @@ flagged: a note on the page, and a warning.
 from __future__ import annotations
 
 import io
-import logging
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -34,8 +33,6 @@ from translate.formats.pdfclear import Colour, Colours, without_text
 from translate.formats.pdflayout import Box, Line
 from translate.normalize import contains_arabic
 from translate.types import AlignedPair
-
-logger = logging.getLogger("tarjama")
 
 FONTS = (
     "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",  # fonts-noto-core
@@ -81,7 +78,8 @@ class PdfDocument:
     """A PDF whose English is written as the same PDF: its paragraphs with Arabic, then the titles of its outline
     and the document's title, as blocks."""
 
-    approximate = 0
+    approximate = 0  # the English is set plain: no formatting to place
+    unkept: Sequence[str] = ()  # links and the outline stay as they were; a PDF has no ids to lose
 
     def __init__(self, name: str, data: bytes, *, layout: str = "side") -> None:
         if layout not in LAYOUTS:
@@ -109,14 +107,7 @@ class PdfDocument:
             written = _assembled(cleared, overlay, notes, titles, self._data if bilingual else None, self.layout)
         except (pikepdf.PdfError, pdfium.PdfiumError) as exc:
             raise InputError(f"{self.name}: cannot be written back as a PDF ({exc}); write it as -f docx") from None
-        self.unfitted = len(notes)
-        if notes:
-            logger.warning(
-                "%s: %d paragraph(s) did not fit their box even at the smallest size; each runs past it, flagged "
-                "with a note on its page",
-                self.name,
-                self.unfitted,
-            )
+        self.unfitted = len(notes)  # said by translate.formats.written_warnings
         return written
 
 

@@ -27,6 +27,10 @@ from translate.server.libretranslate import DOCUMENTS, BadRequest, endpoint, par
 from translate.server.scheduler import CURRENT
 from translate.writers import jsonl_record
 
+WARNINGS_HEADER = "X-Tarjama-Warnings"
+"""/v1/documents' answer header: a JSON list of what the CLI would warn about the file (its checks, what was
+not kept); `[]` when nothing."""
+
 if TYPE_CHECKING:
     from translate.server.server import Server
 
@@ -68,13 +72,14 @@ def routes(server: Server) -> list[Route]:
         bilingual = str(form.get("bilingual") or "").lower() in ("1", "true", "yes", "on")
         key = form.get("api_key")
         server.access(request, key if isinstance(key, str) else "", cost=1, characters=0)
-        written = await translated_document(server, request, name, await upload.read(), bilingual=bilingual)
+        written, warnings = await translated_document(server, request, name, await upload.read(), bilingual=bilingual)
         english = f"{Path(name).stem}.{'ar-en' if bilingual else 'en'}{suffix}"
-        return Response(
-            written,
-            media_type="application/octet-stream",
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(english)}"},
-        )
+        headers = {
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(english)}",
+            # What the CLI would warn about the file, as a JSON list of lines (Arabic escaped: headers are ASCII).
+            WARNINGS_HEADER: json.dumps(list(warnings)),
+        }
+        return Response(written, media_type="application/octet-stream", headers=headers)
 
     async def alternatives(request: Request) -> Response:
         data = await _json(request)

@@ -60,6 +60,8 @@ def build_app(server: Server, *, cors: Sequence[str] = ()) -> FastAPI:
             allow_origins=list(cors),
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "Authorization"],
+            # A page that sends a document reads its name and what tarjama warns about it.
+            expose_headers=["Content-Disposition", api.WARNINGS_HEADER],
         )
     return app
 

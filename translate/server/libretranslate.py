@@ -309,11 +309,12 @@ def routes(server: Server) -> list[Route]:
         data = await upload.read()
         key = fields.get("api_key") or request.query_params.get("api_key", "")
         server.access(request, key, cost=1, characters=0)
-        written = await translated_document(server, request, name, data)
+        written, warnings = await translated_document(server, request, name, data)
         suffix = Path(name).suffix.lower()
         stored = server.files.put(f"{Path(name).stem}_en{suffix}", written)
         link = base_url(request.scope, server.public_url) + link_path(stored)
-        return JSONResponse({"translatedFileUrl": link})
+        # LibreTranslate answers the link alone; its clients read that field and pass over tarjama's warnings.
+        return JSONResponse({"translatedFileUrl": link, "warnings": list(warnings)})
 
     async def download_file(request: Request) -> Response:
         filename = request.path_params["filename"]
@@ -338,9 +339,10 @@ def routes(server: Server) -> list[Route]:
 
 async def translated_document(
     server: Server, request: Request, name: str, data: bytes, *, bilingual: bool = False
-) -> bytes:
+) -> tuple[bytes, tuple[str, ...]]:
     """An uploaded file in English: a document back as itself (with ``bilingual``, its Arabic kept before its
-    English; a PDF's pages beside their originals), a .txt as text."""
+    English; a PDF's pages beside their originals), a .txt as text; and the warnings the CLI would print for it
+    (:attr:`~translate.server.service.WrittenDocument.warnings`, at most :data:`WARNINGS_SENT`)."""
     from translate.files import decode_text
     from translate.formats import read_document
 
@@ -348,15 +350,20 @@ async def translated_document(
         if Path(name).suffix.lower() == ".txt":
             text = decode_text(data, name)
             done = await server.run(request, [text], lambda service: service.translate_texts([text]))
-            return done[0][0].encode("utf-8")
+            return done[0][0].encode("utf-8"), ()
         document = read_document(name, data, Path(name).suffix.lower().lstrip("."))
     except (InputError, ValueError) as exc:
         raise BadRequest(f"Invalid request: {exc}") from None
     text = "\n".join(block.text for block in document.blocks)
-    written, _ = await server.run(
+    written = await server.run(
         request, [text], lambda service: service.translate_document(document, bilingual=bilingual)
     )
-    return written
+    return written.data, written.warnings[:WARNINGS_SENT]
+
+
+WARNINGS_SENT = 20
+"""The most warning lines sent with a file (one per kind of check, so a document has a handful): a bound on the
+header they travel in."""
 
 
 def _translated(service: Service, texts: list[str], asked: TranslateRequest) -> list[tuple[str, list[str]]]:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from translate.errors import InputError
-from translate.formats import Block, by_block, document_text
+from translate.formats import Block, by_block, document_text, written_warnings
+from translate.quality import flag_warnings
 from translate.segment import segment_text
 from translate.server.scheduler import Scheduler, SharedBackend
 from translate.translator import Translator
@@ -177,9 +178,9 @@ class Service:
                 results.append(candidate)
         return results
 
-    def translate_document(self, document: Document, *, bilingual: bool = False) -> tuple[bytes, int]:
-        """``document`` in English (with ``bilingual``, its Arabic kept before each English paragraph), and its
-        sentence count; :class:`InputError` if it has nothing to translate."""
+    def translate_document(self, document: Document, *, bilingual: bool = False) -> WrittenDocument:
+        """``document`` in English (with ``bilingual``, its Arabic kept before each English paragraph), its
+        sentence count and what the CLI would warn about it; :class:`InputError` if it has nothing to translate."""
         blocks = document.blocks
         if not blocks:
             raise InputError(f"{document.name}: no text to translate")
@@ -188,7 +189,20 @@ class Service:
             sentences = by_block(self.aligned.translate_text(text), starts, blocks)
         except ValueError as exc:
             raise InputError(f"{document.name}: {exc}; nothing written") from None
-        return document.render(sentences, bilingual=bilingual), sum(len(found) for found in sentences)
+        data = document.render(sentences, bilingual=bilingual)
+        flagged = [pair for found in sentences for pair in found if pair.flagged]
+        warnings = [*flag_warnings(document.name, flagged, hint=""), *written_warnings(document)]
+        return WrittenDocument(data, sum(len(found) for found in sentences), tuple(warnings))
+
+
+@dataclass(frozen=True)
+class WrittenDocument:
+    """A document translated by the server: the file, its sentence count, and the warnings the CLI would print
+    for it (its checks' summary, then what writing it back could not keep), a line each."""
+
+    data: bytes
+    sentences: int
+    warnings: tuple[str, ...]
 
 
 _BLANKS = re.compile(r"\s+")
