@@ -302,3 +302,20 @@ def test_a_character_span_covers_whole_words() -> None:
     assert words_of_span(spans, (start, start + len("Khan Tuman"))) == (6, 8)
     assert words_of_span(spans, (start + 1, start + 3)) == (6, 7)  # part of a word is that word
     assert words_of_span(spans, (len(text), len(text))) is None
+
+
+def test_a_splice_that_leaves_the_models_rendering_behind_is_refused() -> None:
+    """An alignment that learned nothing pointed at "planes": the name went in, and "Khan Tuman" stayed too."""
+    from translate.align import alignment_from_links
+    from translate.steer import Plan, Steering
+
+    source, before = "قصفت الطائرات خان طومان ليلا.", "The planes shelled Khan Tuman at night."
+    glossary = Glossary([KHAN_TUMAN])
+    (match,) = glossary.find(source)
+    steering = Steering(None, glossary, lambda *_: [])  # type: ignore[arg-type]  # _verify asks no model
+    alignment = alignment_from_links(source, before, [])
+    wrong = Plan(match, "Khan Touman", alignment, (1, 2), "planes", [])
+    reason = steering._verify(source, before, "The Khan Touman shelled Khan Tuman at night.", wrong)
+    assert reason == "the model's own rendering of 'Khan Touman' is still in the sentence"
+    right = Plan(match, "Khan Touman", alignment, (3, 5), "Khan Tuman", [])
+    assert steering._verify(source, before, "The planes shelled Khan Touman at night.", right) is None

@@ -86,3 +86,11 @@ def words_of_span(spans: Sequence[tuple[int, int]], span: tuple[int, int]) -> tu
     """The words (``[first, last)``, by their character ``spans``) that the character ``span`` covers."""
     covered = [i for i, (a, b) in enumerate(spans) if a < span[1] and span[0] < b]
     return (covered[0], covered[-1] + 1) if covered else None
+
+
+def renderings(english: str, words: Sequence[str]) -> int:
+    """How many runs of ``words`` (none overlapping) render ``english``: itself, or spelled like it."""
+    count, at = 0, 0
+    while (found := spelled_like(english, words, at)) is not None:
+        count, at = count + 1, found[1]
+    return count

@@ -42,7 +42,7 @@ from translate.glossary import Glossary, TermMatch, english_spans, signature, us
 from translate.memory import CachedBackend
 from translate.normalize import normalize_for_model
 from translate.quality import is_repetitive
-from translate.renderings import spelled_like, words_of_span
+from translate.renderings import renderings, spelled_like, words_of_span
 from translate.types import GlossaryTerm, Hypothesis, TokenDetail, WordAlignment
 
 logger = logging.getLogger("tarjama")
@@ -314,7 +314,15 @@ class Steering:
         return replace_words(target, plan.alignment, plan.words, plan.english)
 
     def _verify(self, text: str, before: str, after: str, plan: Plan) -> str | None:
-        return verify(before, after, plan.english, plan.replaced, kept_words=plan.words[0])
+        reason = verify(before, after, plan.english, plan.replaced, kept_words=plan.words[0])
+        if reason is not None:
+            return reason
+        # The wrong words replaced ("The Khan Touman shelled Khan Tuman", where an untrained alignment pointed
+        # at "planes") leave the model's own rendering of the name behind: more renderings than the source has.
+        occurrences = sum(1 for m in self.glossary.find(text) if m.term == plan.match.term)
+        if renderings(plan.english, after.split()) > occurrences:
+            return f"the model's own rendering of {plan.english!r} is still in the sentence"
+        return None
 
     def _plan(
         self, text: str, hypothesis: Hypothesis, detail: TokenDetail | None, after: int, failed: set[int]
