@@ -53,8 +53,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(os.environ.get("HF_HOME", ""), ignore_errors=True)
 
 
-def _fixture_key(seed: int) -> str:
-    digest = hashlib.sha256(f"seed {seed}\n".encode())
+def _fixture_key(seed: int, *, guided: bool = True) -> str:
+    digest = hashlib.sha256(f"seed {seed}\n".encode() + (b"" if guided else b"unguided\n"))
     for path in sorted([HERE / "fixture_model.py", HERE / "synthetic.py", *(HERE / "data").iterdir()]):
         digest.update(path.read_bytes())
     for package in ("torch", "transformers", "sentencepiece", "ctranslate2"):
@@ -73,12 +73,24 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Con
     TARJAMA_TEST_MODEL_CACHE to a folder to reuse it across sessions while
     developing; it is keyed by the fixture data and library versions.
     """
+    return _cached_fixture_model(tmp_path_factory, pytestconfig.getoption("fixture_seed"), guided=True)
+
+
+@pytest.fixture(scope="session")
+def unguided_model_dir(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Path:
+    """The fixture model trained with no guided alignment: a checkpoint whose alignment head learned nothing.
+
+    Built (about three minutes) only by the tests that ask for it, and cached like :func:`model_dir`.
+    """
+    return _cached_fixture_model(tmp_path_factory, pytestconfig.getoption("fixture_seed"), guided=False)
+
+
+def _cached_fixture_model(tmp_path_factory: pytest.TempPathFactory, seed: int, *, guided: bool) -> Path:
     cache = os.environ.get("TARJAMA_TEST_MODEL_CACHE")
     base = Path(cache) if cache else tmp_path_factory.mktemp("fixture-model")
-    seed = pytestconfig.getoption("fixture_seed")
-    out = base / _fixture_key(seed)
+    out = base / _fixture_key(seed, guided=guided)
     if not (out / "fixture.json").is_file():
-        fixture_model.build_fixture_model(out, seed=seed)
+        fixture_model.build_fixture_model(out, seed=seed, guided=guided)
     print("fixture model:", json.loads((out / "fixture.json").read_text()))
     return out
 

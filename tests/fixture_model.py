@@ -11,7 +11,9 @@ Like opus-mt (a Marian ``transformer-align`` model), it is trained with guided
 alignment: the first head of its last decoder layer learns the gold word
 alignment of the pairs that have one (:mod:`synthetic`'s sentences, built with
 known links, and the seed sentences annotated in ``data/seed_alignments.txt``),
-so that the word alignment tests have something real to measure.
+so that the word alignment tests have something real to measure. Checkpoints
+vary: some never trained that head. ``guided=False`` builds such a model (the
+same pairs, no alignment loss), on which the glossary must still find a name.
 
 A real model has read every spelling of a name and carries on after any of
 them; a model that only memorises does not. So that glossary enforcement
@@ -245,8 +247,11 @@ def _ctranslate2_agreement(
     return agreement
 
 
-def build_fixture_model(out: Path, *, max_steps: int = 3000, seed: int = 0) -> Path:
-    """Train and save the fixture model into ``out``; raise if it fails to memorise."""
+def build_fixture_model(out: Path, *, max_steps: int = 3000, seed: int = 0, guided: bool = True) -> Path:
+    """Train and save the fixture model into ``out``; raise if it fails to memorise.
+
+    ``guided=False``: no guided-alignment loss, so that no head learns where a word comes from.
+    """
     import torch
     from transformers import MarianTokenizer
 
@@ -267,7 +272,9 @@ def build_fixture_model(out: Path, *, max_steps: int = 3000, seed: int = 0) -> P
     model = _new_model(pad_id)
     scratch = Path(tempfile.mkdtemp(prefix="tarjama-fixture-"))
     try:
-        step, loss, alignment_loss = _train(model, tokenizer, sources, targets, variants, scratch, max_steps=max_steps)
+        step, loss, alignment_loss = _train(
+            model, tokenizer, sources, targets, variants, scratch, max_steps=max_steps, guided=guided
+        )
         model.eval()
         int8 = _ctranslate2_agreement(model, tokenizer, sources, targets, scratch, "int8")
     except RuntimeError as exc:
@@ -278,6 +285,7 @@ def build_fixture_model(out: Path, *, max_steps: int = 3000, seed: int = 0) -> P
     tokenizer.save_pretrained(out)
     record = {
         "seed": seed,
+        "guided": guided,
         "steps": step,
         "seconds": round(time.monotonic() - started, 1),
         "loss": round(loss, 5),
@@ -343,6 +351,7 @@ def _train(
     scratch: Path,
     *,
     max_steps: int,
+    guided: bool = True,
 ):
     """Train until :func:`_memorised`; return (steps, loss, alignment loss). Raise RuntimeError after ``max_steps``.
 
@@ -354,6 +363,7 @@ def _train(
     similar length so that short pairs are not padded to the longest.
     ``variants`` (source, target, spelling) train the pieces after the
     spelling only (:func:`variant_pairs`); the check never asks for them.
+    ``guided=False`` leaves the alignment loss out.
     """
     import torch
 
@@ -365,8 +375,10 @@ def _train(
         chunk_sources, chunk_targets = [sources[i] for i in chunk], [targets[i] for i in chunk]
         batch = tokenizer(chunk_sources, text_target=chunk_targets, return_tensors="pt", padding=True)
         labels = batch["labels"].masked_fill(batch["labels"] == pad_id, -100)
-        guide, guided = _alignment_targets(tokenizer, batch, chunk_sources, chunk_targets)
-        batches.append((batch, labels, guide, guided, len(chunk) / len(sources)))
+        guide, rows = _alignment_targets(tokenizer, batch, chunk_sources, chunk_targets)
+        if not guided:
+            rows = torch.zeros_like(rows)
+        batches.append((batch, labels, guide, rows, len(chunk) / len(sources)))
     if variants:
         batch = tokenizer(
             [v[0] for v in variants], text_target=[v[1] for v in variants], return_tensors="pt", padding=True
@@ -381,7 +393,7 @@ def _train(
     model.train()
     for step in range(1, max_steps + 1):
         loss = alignment_loss = 0.0
-        for batch, labels, guide, guided, share in batches:
+        for batch, labels, guide, rows, share in batches:
             # The decoder reads the target as written, masked spellings included (left to itself,
             # transformers would build its input from the labels, where they are masked out).
             start = torch.full_like(batch["labels"][:, :1], model.config.decoder_start_token_id)
@@ -393,9 +405,9 @@ def _train(
                 output_attentions=True,
             )
             total = out.loss
-            if guided.any():
+            if rows.any():
                 head = out.cross_attentions[-1][:, 0]  # [sentence, target piece, source piece]
-                aligned = -(guide * head.clamp_min(1e-9).log()).sum(-1)[guided].mean()
+                aligned = -(guide * head.clamp_min(1e-9).log()).sum(-1)[rows].mean()
                 total = total + ALIGNMENT_WEIGHT * aligned
                 alignment_loss += aligned.item() * share
             (total * share).backward()

@@ -87,15 +87,17 @@ def test_an_alternative_chosen_rewrites_the_sentence_and_the_download(own_page, 
 def test_a_term_added_from_a_selection_applies_to_every_sentence(own_page) -> None:
     page = own_page
     _translate(page, f"{KHAN[0]}\n\n{OTHER[0]}\n\n{KHAN[0]}", 3)
-    # Select the village's name in the first row's Arabic, as a person would with the mouse.
+    # Select the village's name in the first row's Arabic, as a person would with the mouse: at the end of the
+    # sentence, with its full stops (which are not part of the name).
+    assert KHAN[0].endswith("خان طومان..")
     page.evaluate(
         """() => {
           const cell = document.querySelector(".tj-row[data-pair='0'] .tj-ar");
           const text = cell.firstChild;
-          const start = text.textContent.indexOf("خان طومان");
+          const start = text.textContent.indexOf("خان طومان..");
           const range = document.createRange();
           range.setStart(text, start);
-          range.setEnd(text, start + "خان طومان".length);
+          range.setEnd(text, start + "خان طومان..".length);
           const selection = window.getSelection();
           selection.removeAllRanges();
           selection.addRange(range);
@@ -134,10 +136,45 @@ def test_a_term_added_from_a_selection_applies_to_every_sentence(own_page) -> No
     # Removing the term (its ✕) brings the model's own spelling back.
     page.locator(".tj-term-remove").click()
     page.wait_for_selector("#tj-glossary-note:has-text('Removed')")
+    # The note reads left to right as written: the Arabic name does not pull "; 2" into its own direction.
+    parts = ["Removed", "خان طومان", ";", "2 sentence(s)"]
+    assert _left_edges(page, "#tj-glossary-note .tj-glossary-note", parts) == sorted(
+        _left_edges(page, "#tj-glossary-note .tj-glossary-note", parts)
+    )
     page.wait_for_function(
         "text => document.querySelector(\".tj-row[data-pair='0'] .tj-en\").innerText === text", arg=KHAN[1]
     )
     assert page.locator("#tj-glossary .tj-glossary-empty").count() == 1
+
+
+def _left_edges(page, selector: str, parts: list[str]) -> list[float]:
+    """Where on screen (x of the left edge) each of ``parts``, found in order in the text of ``selector``, stands."""
+    return page.evaluate(
+        """([selector, parts]) => {
+          const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+          const nodes = [];
+          while (walker.nextNode()) nodes.push(walker.currentNode);
+          let from = 0;
+          const text = nodes.map((n) => n.textContent).join("");
+          return parts.map((part) => {
+            let at = text.indexOf(part, from), edge = Infinity;
+            from = at + part.length;
+            for (const node of nodes) {  // the part's characters, node by node; its left-most box
+              const end = at + part.length;
+              const a = Math.max(at, 0), b = Math.min(end, node.textContent.length);
+              if (a < b) {
+                const range = document.createRange();
+                range.setStart(node, a);
+                range.setEnd(node, b);
+                edge = Math.min(edge, ...[...range.getClientRects()].map((r) => r.left));
+              }
+              at -= node.textContent.length;
+            }
+            return edge;
+          });
+        }""",
+        [selector, parts],
+    )
 
 
 @pytest.fixture

@@ -250,3 +250,72 @@ def test_a_splice_is_verified_before_it_is_used(before, after, replaced, kept, s
 
     reason = verify(before, after, "Khan Touman", replaced, kept_words=kept)
     assert (reason is None) is sound, reason
+
+
+@pytest.mark.parametrize(
+    ("spelling", "other", "same"),
+    [
+        ("Khan Tuman", "Khan Touman", True),
+        ("Hmeimim", "Humaymim", True),  # the same consonants, in order
+        ("Hmeimim", "Ḥmeimīm", True),  # letters folded to their base
+        ("al-Fatah", "el-Fateh", True),
+        ("Jaish al Fatah", "Jaish el-Fateh", True),  # the article written apart
+        ("Idlib", "Edlib", True),
+        ("Khan Shaykhun", "Khan Touman", False),  # another place with the same first word
+        ("human", "Touman", False),
+        ("Aleppo", "Halab", False),  # a name and its exonym: not a spelling (the model's own rendering finds it)
+        ("the", "Tha", False),  # too few consonants to go by, and too unlike
+    ],
+)
+def test_transliterations_of_one_name_are_alike(spelling: str, other: str, same: bool) -> None:
+    from translate.renderings import alike
+
+    assert alike(spelling, other) is same
+
+
+@pytest.mark.parametrize(
+    ("target", "english", "after", "expected"),
+    [
+        ("So why all this fuss about Khan Tuman...", "Khan Touman", 0, "Khan Tuman..."),
+        ("Khan Tuman fell, then Khan Tuman was retaken.", "Khan Touman", 1, "Khan Tuman"),  # from ``after`` on
+        ("the Jaish al Fatah operations room", "Jaish al-Fatah", 0, "Jaish al Fatah"),  # one word more
+        ("the Russian base at Humaymim.", "Hmeimim", 0, "Humaymim."),
+        ("a human touch", "Touman", 0, None),  # a name starts with a capital
+        ("The army took Khan Shaykhun.", "Khan Touman", 0, None),
+    ],
+)
+def test_a_rendering_is_found_by_its_spelling(target: str, english: str, after: int, expected: str | None) -> None:
+    from translate.renderings import spelled_like
+
+    words = target.split()
+    found = spelled_like(english, words, after)
+    assert (" ".join(words[found[0] : found[1]]) if found else None) == expected
+
+
+def test_a_character_span_covers_whole_words() -> None:
+    from translate.align import word_spans
+    from translate.renderings import words_of_span
+
+    text = "So why all this fuss about Khan Tuman..."
+    spans = word_spans(text)
+    start = text.index("Khan Tuman")
+    assert words_of_span(spans, (start, start + len("Khan Tuman"))) == (6, 8)
+    assert words_of_span(spans, (start + 1, start + 3)) == (6, 7)  # part of a word is that word
+    assert words_of_span(spans, (len(text), len(text))) is None
+
+
+def test_a_splice_that_leaves_the_models_rendering_behind_is_refused() -> None:
+    """An alignment that learned nothing pointed at "planes": the name went in, and "Khan Tuman" stayed too."""
+    from translate.align import alignment_from_links
+    from translate.steer import Plan, Steering
+
+    source, before = "قصفت الطائرات خان طومان ليلا.", "The planes shelled Khan Tuman at night."
+    glossary = Glossary([KHAN_TUMAN])
+    (match,) = glossary.find(source)
+    steering = Steering(None, glossary, lambda *_: [])  # type: ignore[arg-type]  # _verify asks no model
+    alignment = alignment_from_links(source, before, [])
+    wrong = Plan(match, "Khan Touman", alignment, (1, 2), "planes", [])
+    reason = steering._verify(source, before, "The Khan Touman shelled Khan Tuman at night.", wrong)
+    assert reason == "the model's own rendering of 'Khan Touman' is still in the sentence"
+    right = Plan(match, "Khan Touman", alignment, (3, 5), "Khan Tuman", [])
+    assert steering._verify(source, before, "The planes shelled Khan Touman at night.", right) is None

@@ -98,6 +98,19 @@ def test_a_correction_keeps_its_words_when_a_term_arrives(own) -> None:
 
 
 @pytest.mark.parametrize(
+    ("selected", "term"),
+    [("خان طومان.", "خان طومان"), ("«جيش الفتح»،", "جيش الفتح"), ("(حلب – دمشق)", "حلب – دمشق"), ("..ذات؟ ", "ذات")],
+)
+def test_punctuation_at_the_edges_of_a_selection_is_not_part_of_the_term(own, selected: str, term: str) -> None:
+    """A name selected at the end of a sentence comes with its full stop; the term is the name (issue 34 §5)."""
+    handler, _ = own
+    note = handler.add_term(selected, "Khan Touman", None)[3]
+    assert [t.arabic for t in load_glossary(handler.reader.pool.glossary_path).terms] == [term]
+    # The note names it isolated from the English around it ("Added ذات → …" would otherwise reorder).
+    assert f'Added <bdi dir="rtl" lang="ar">{term}</bdi> → Khan Touman' in note
+
+
+@pytest.mark.parametrize(
     ("arabic", "english", "message"),
     [
         ("", "Khan Touman", "Give both"),

@@ -110,7 +110,7 @@ def test_payloads_are_text_not_markup(payload: str) -> None:
     assert payload in text  # shown to the reader exactly as written
     for render in (render_error(payload), render_status(1, 2, note=payload)):
         assert payload in "".join(_parse(render).text)
-        assert set(_parse(render).tags) <= {"div", "progress", "span"}
+        assert set(_parse(render).tags) <= {"div", "progress", "span", "bdi"}
 
 
 def test_status_and_empty_view() -> None:
@@ -188,14 +188,14 @@ def test_glossary_words_are_marked_as_the_glossarys_and_missing_terms_flagged() 
     html = render_patch("d", [dataclasses.replace(pair, terms=(applied,))], editable=True)
     marked = re.findall(r'<span class="tj-w tj-term" data-w="(\d)" title="([^"]*)">', html)
     assert [(int(i), t) for i, t in marked] == [
-        (3, "Glossary: خان طومان → Khan Touman"),
-        (4, "Glossary: خان طومان → Khan Touman"),
+        (3, "Glossary: \u2068خان طومان\u2069 → Khan Touman"),
+        (4, "Glossary: \u2068خان طومان\u2069 → Khan Touman"),
     ]
     assert "tj-low" not in html and "tj-flag" not in html  # the glossary chose these words, not the model
     missing = dataclasses.replace(applied, english="Ḥmeimīm", target=None, applied=False)
     flagged = render_patch("d", [dataclasses.replace(pair, terms=(missing,))], editable=True)
     assert "tj-flagged" in flagged and "tj-term" not in flagged
-    assert "The glossary&#x27;s English is not in this translation (خان طومان → Ḥmeimīm)" in flagged
+    assert "The glossary&#x27;s English is not in this translation (\u2068خان طومان\u2069 → Ḥmeimīm)" in flagged
 
 
 def test_every_check_is_a_reason_on_the_flag_and_the_status_counts_them() -> None:
@@ -206,9 +206,55 @@ def test_every_check_is_a_reason_on_the_flag_and_the_status_counts_them() -> Non
     html = render_patch("doc", [pair], seq=1)
     (reason,) = re.findall(r'data-reason="([^"]*)"', html)
     assert "Number: 230 is missing." in reason
-    assert "Untranslated: Arabic left in the English: &lt;حلب&gt;." in reason  # escaped, as all text is
+    assert "Untranslated: Arabic left in the English: &lt;\u2068حلب\u2069&gt;." in reason  # escaped, as all text is
     assert "tj-flagged" in html
     assert "Checks: 3 ⚠" in render_status(5, 9, checks=3)
     assert "Checks" not in render_status(5, 9)
     clean = render_patch("doc", [dataclasses.replace(pair, checks=())], seq=2)
     assert "data-reason" not in clean and "tj-flagged" not in clean
+
+
+def test_the_status_counts_every_row_that_shows_a_warning() -> None:
+    """One count: the status's "Checks: N ⚠" is the number of rows marked ⚠, which F8 walks (issue 34 §5)."""
+    from translate.types import Check, TermUse
+    from ui.handlers import _checked
+
+    segments = segment_text("مرحبا بكم. خان طومان قرية. كيف حالك؟ خان طومان هنا. شكرا.")
+    missing = TermUse("خان طومان", "Khan Touman", (0, 9), None, False)
+    number = Check("number", "73 is not in the English", (0, 2), None)
+    pairs = {
+        0: AlignedPair(0, 0, segments[0].text, "Welcome."),
+        1: AlignedPair(1, 0, segments[1].text, "Khan Tuman is a village.", terms=(missing,)),  # a term not put in
+        2: AlignedPair(2, 0, segments[2].text, "How are you?", checks=(number,)),
+        3: AlignedPair(3, 0, segments[3].text, "Khan Tuman is here.", terms=(missing,), edited=True),
+        4: AlignedPair(4, 0, segments[4].text, "Thanks.", truncated=True),
+    }
+    shown = render_document(segments, pairs, editable=True).count('class="tj-flag"')
+    assert shown == 4
+    assert _checked(pairs.values()) == shown
+    assert f"Checks: {shown} ⚠" in render_status(5, 5, checks=_checked(pairs.values()))
+
+
+@pytest.mark.parametrize(
+    ("message", "html"),
+    [
+        (
+            "Removed ذات; 21 sentence(s) of this article translated again.",
+            'Removed <bdi dir="rtl" lang="ar">ذات</bdi>; 21 sentence(s) of this article translated again.',
+        ),
+        (  # a phrase with its spaces and dash is one run; what follows it is not
+            "Added حلب – دمشق → Aleppo–Damascus, ومعرة 2 times",
+            'Added <bdi dir="rtl" lang="ar">حلب – دمشق</bdi> → Aleppo–Damascus, <bdi dir="rtl" lang="ar">ومعرة</bdi> '
+            "2 times",
+        ),
+        ("<b>خان</b>", '&lt;b&gt;<bdi dir="rtl" lang="ar">خان</bdi>&lt;/b&gt;'),  # still escaped
+        ("No Arabic here: 3 < 4", "No Arabic here: 3 &lt; 4"),
+    ],
+)
+def test_every_arabic_run_of_a_message_is_isolated(message: str, html: str) -> None:
+    from ui.render import message_html, message_text
+
+    assert message_html(message) == html
+    isolated = message_text(message)
+    assert isolated.replace("\u2068", "").replace("\u2069", "") == message
+    assert isolated.count("\u2068") == html.count("<bdi")

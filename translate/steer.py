@@ -1,11 +1,14 @@
 """Glossary enforcement: the term's English put where the model rendered the term, or decoded in, and verified.
 
-A term's English goes in one of two ways, found through the word alignment:
+A term's English goes in one of two ways:
 
-1. **Replace**: when the translation already renders the term (a run of
-   English words aligned to its Arabic words, such as "Khan Tuman" for
-   خان طومان), that run is replaced by the term's English and every other
-   word is kept. No decoding.
+1. **Replace**: when the translation already renders the term ("Khan Tuman"
+   for خان طومان), that run is replaced by the term's English and every other
+   word is kept. No decoding. The rendering is, in this order: a run of
+   words spelled like the term's English, the model's own translation of the
+   term's Arabic found in the sentence (:mod:`translate.renderings`: both
+   work on a model whose alignment head learned nothing), or the run of
+   English words the word alignment links to the term's Arabic words.
 2. **Decode**: when the translation has no rendering (the model left the term
    out, or the replacement fails the check below), the translation is forced
    up to where the term belongs plus the term's English
@@ -35,10 +38,12 @@ from difflib import SequenceMatcher
 
 from translate.align import align_pair, piece_words
 from translate.backend import Backend
-from translate.glossary import Glossary, TermMatch, signature, uses_of
+from translate.glossary import Glossary, TermMatch, english_spans, signature, uses_of
 from translate.memory import CachedBackend
+from translate.normalize import normalize_for_model
 from translate.quality import is_repetitive
-from translate.types import Hypothesis, TokenDetail, WordAlignment
+from translate.renderings import renderings, spelled_like, words_of_span
+from translate.types import GlossaryTerm, Hypothesis, TokenDetail, WordAlignment
 
 logger = logging.getLogger("tarjama")
 
@@ -189,6 +194,8 @@ class Steering:
         the check says what is wrong; a glossary term's reason comes only from trying)."""
         self.reasons: dict[str, dict[str, str]] = {}
         """Why a term could not be put in: model input -> {the term's Arabic: reason}."""
+        self.own: dict[str, str] = {}
+        """The model's translation of each term's Arabic on its own (asked once, when first needed)."""
 
     def steer(self, texts: Sequence[str], hypotheses: Sequence[Hypothesis]) -> list[Hypothesis]:
         """``hypotheses`` (translations of ``texts``) with the glossary's English spliced in where it is missing."""
@@ -276,11 +283,46 @@ class Steering:
         alignment = align_pair(text, hypothesis.text, detail)
         return (missing, alignment) if alignment is not None else None
 
+    def _found(self, match: TermMatch, alignment: WordAlignment, target: str, after: int) -> tuple[int, int] | None:
+        """The words (from ``after``) that render ``match`` found from the text: spelled like its English, or the
+        model's own translation of its Arabic; ``None``: neither is in ``target``."""
+        words = [target[a:b] for a, b in alignment.target_words]
+        spelled = spelled_like(match.term.english, words, after)
+        if spelled is not None:
+            return spelled
+        own = self._own_translation(match.term)
+        if not own:
+            return None
+        for span in english_spans(target, own):
+            found = words_of_span(alignment.target_words, span)
+            if found is not None and found[0] >= after:
+                return found
+        return None
+
+    def _own_translation(self, term: GlossaryTerm) -> str:
+        """How the model translates ``term``'s Arabic on its own, edge punctuation trimmed; empty if that is no
+        rendering to look for (nothing but small words, or far longer than the term's English)."""
+        if term.arabic not in self.own:
+            (hypothesis,) = self.backend.translate_batch([normalize_for_model(term.arabic)])
+            own = " ".join(w for w in (_EDGES.sub("", word) for word in hypothesis.text.split()) if w)
+            words = own.lower().split()
+            useful = any(w not in _FUNCTION_WORDS for w in words) and len(words) <= 2 * len(term.english.split()) + 1
+            self.own[term.arabic] = own if useful else ""
+        return self.own[term.arabic]
+
     def _replace(self, target: str, plan: Plan) -> str:
         return replace_words(target, plan.alignment, plan.words, plan.english)
 
     def _verify(self, text: str, before: str, after: str, plan: Plan) -> str | None:
-        return verify(before, after, plan.english, plan.replaced, kept_words=plan.words[0])
+        reason = verify(before, after, plan.english, plan.replaced, kept_words=plan.words[0])
+        if reason is not None:
+            return reason
+        # The wrong words replaced ("The Khan Touman shelled Khan Tuman", where an untrained alignment pointed
+        # at "planes") leave the model's own rendering of the name behind: more renderings than the source has.
+        occurrences = sum(1 for m in self.glossary.find(text) if m.term == plan.match.term)
+        if renderings(plan.english, after.split()) > occurrences:
+            return f"the model's own rendering of {plan.english!r} is still in the sentence"
+        return None
 
     def _plan(
         self, text: str, hypothesis: Hypothesis, detail: TokenDetail | None, after: int, failed: set[int]
@@ -292,7 +334,9 @@ class Steering:
         missing, alignment = found
         plans = []
         for match in missing:
-            words = rendering(match, alignment, hypothesis.text, after)
+            words = self._found(match, alignment, hypothesis.text, after) or rendering(
+                match, alignment, hypothesis.text, after
+            )
             if words is not None:
                 a, b = alignment.target_words[words[0]][0], alignment.target_words[words[1] - 1][1]
                 plans.append((words[0], match, words, hypothesis.text[a:b]))

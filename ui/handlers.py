@@ -454,5 +454,6 @@ def _megabytes(size: int) -> str:
 
 
 def _checked(pairs: Iterable[AlignedPair]) -> int:
-    """How many machine translations have something the fidelity checks found (a correction is a person's)."""
-    return sum(1 for pair in pairs if pair.checks and not pair.edited)
+    """How many sentences show ⚠ (:attr:`AlignedPair.flagged`, as ``render`` marks them): one count for the
+    status, the rows and F8, a glossary term that could not be put in included."""
+    return sum(1 for pair in pairs if pair.flagged)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from itertools import groupby
@@ -29,6 +30,32 @@ from translate.types import (
     TermUse,
     WordAlignment,
 )
+
+_SCRIPT = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC_RUN = re.compile(f"[{_SCRIPT}]+(?:[\\s\u200c\u200d\u2013\u2014()«»-]+[{_SCRIPT}]+)*")
+"""Arabic words and what joins them inside one Arabic phrase (spaces, dashes, brackets), not digits or Latin."""
+FIRST_STRONG_ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
+
+
+def message_html(text: str) -> str:
+    """``text`` (a message that may name Arabic terms) escaped, each Arabic run in its own ``<bdi>``.
+
+    Without it the bidirectional algorithm joins an Arabic word with the
+    punctuation and numbers after it: "Removed ذات; 21 sentence(s)" shows as
+    "Removed 21 ;ذات sentence(s)".
+    """
+    parts, at = [], 0
+    for run in _ARABIC_RUN.finditer(text):
+        parts += [escape(text[at : run.start()]), f'<bdi dir="rtl" lang="ar">{escape(run.group())}</bdi>']
+        at = run.end()
+    return "".join([*parts, escape(text[at:])])
+
+
+def message_text(text: str) -> str:
+    """:func:`message_html` for plain text (an attribute, a tooltip): each Arabic run between Unicode's
+    isolate marks (FSI … PDI), which is what ``<bdi>`` does in markup."""
+    return _ARABIC_RUN.sub(lambda run: FIRST_STRONG_ISOLATE + run.group() + POP_ISOLATE, text)
+
 
 EMPTY_VIEW = (
     '<div class="tj-doc tj-empty"><p>Paste Arabic text, upload a file or give an article URL, '
@@ -118,7 +145,7 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
     )
     marks = ""
     if pair is not None and pair.flagged:
-        reason = escape(_flag_reason(pair))
+        reason = escape(message_text(_flag_reason(pair)))
         marks += (
             f'<span class="tj-flag" id="tj-why-{index}" tabindex="0" role="img" aria-label="Warning: {reason}" '
             f'data-reason="{reason}">⚠</span>'
@@ -175,7 +202,7 @@ def _english_words(text: str, alignment: WordAlignment, *, judged: bool, terms: 
         word = escape(text[start:end])
         score = alignment.word_scores[i] if judged and i < len(alignment.word_scores) else None
         if i in glossary:
-            title = escape(f"Glossary: {glossary[i].arabic} → {glossary[i].english}")
+            title = escape(message_text(f"Glossary: {glossary[i].arabic} → {glossary[i].english}"))
             parts.append(f'<span class="tj-w tj-term" data-w="{i}" title="{title}">{word}</span>')
         elif score is not None and score < LOW_WORD_LOGPROB:
             title = f"Low confidence: the model gave this word a {_percent(score)} chance"
@@ -307,10 +334,10 @@ def render_status(
     the corrections it sent and shows each as saved only once it is there.
     """
     if total == 0:
-        return f'<div class="tj-status">{escape(note)}</div>' if note else '<div class="tj-status"></div>'
+        return f'<div class="tj-status">{message_html(note)}</div>' if note else '<div class="tj-status"></div>'
     timing = f" · {seconds:.1f} s" if seconds is not None else ""
     timing += f' · <span class="tj-checks">Checks: {checks} ⚠</span>' if checks else ""
-    extra = f" · {escape(note)}" if note else ""
+    extra = f" · {message_html(note)}" if note else ""
     data = f' data-saved="{escape(json.dumps(saved, ensure_ascii=False))}"' if saved is not None else ""
     return (
         f'<div class="tj-status" role="status"{data}>'
@@ -321,4 +348,4 @@ def render_status(
 
 def render_error(message: str) -> str:
     """A one-line problem report shown in place of the status."""
-    return f'<div class="tj-status tj-error" role="alert">⚠ {escape(message)}</div>'
+    return f'<div class="tj-status tj-error" role="alert">⚠ {message_html(message)}</div>'

@@ -6,8 +6,8 @@ Kept apart from the reading handlers (``ui.handlers``), on the same :class:`Read
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 import uuid
-from html import escape
 from typing import Any
 
 import gradio as gr
@@ -19,7 +19,7 @@ from translate.translator import missing_in
 from translate.types import GlossaryTerm, NameSpelling
 from ui.downloads import DOWNLOAD_BUTTONS
 from ui.handlers import Reader, Reading
-from ui.render import render_alternatives, render_glossary, render_patch
+from ui.render import message_html, render_alternatives, render_glossary, render_patch
 
 ALTERNATIVES = 5
 """Choices in the alternatives menu."""
@@ -106,7 +106,7 @@ class SteeringHandlers:
 
         Returns: glossary table, Arabic box, English box, note, reading, patch, downloads.
         """
-        arabic, english = " ".join((arabic or "").split()), " ".join((english or "").split())
+        arabic, english = _trim(" ".join((arabic or "").split())), " ".join((english or "").split())
         problem = _term_problem(arabic, english) if self.editable_for(request) else "The glossary is read-only here."
         if problem:
             return _glossary_outputs(note=f"⚠ {problem}")
@@ -231,7 +231,7 @@ def _glossary_outputs(
     downloads: list[Any] | None = None,
 ) -> tuple[Any, ...]:
     """One answer to a glossary change: table, Arabic box, English box, note, reading, patch, downloads."""
-    shown = f'<p class="tj-glossary-note" role="status">{escape(note)}</p>' if note is not None else None
+    shown = f'<p class="tj-glossary-note" role="status">{message_html(note)}</p>' if note is not None else None
     keep = [gr.skip() if value is None else value for value in (table, *boxes, shown, reading, patch)]
     return (*keep, *(downloads or [gr.skip()] * len(DOWNLOAD_BUTTONS)))
 
@@ -246,6 +246,15 @@ def _spelling(reading: Reading | None, arabic: str, english: str) -> NameSpellin
         if spelling.arabic == arabic and english in dict(spelling.spellings):
             return spelling
     return None
+
+
+def _trim(selected: str) -> str:
+    """A term selected in the article without the punctuation at its edges: a name at the end of a sentence
+    is selected with its full stop, in quotes or brackets, and none of that is the name."""
+    edges = [unicodedata.category(ch)[0] in "PSZ" for ch in selected]
+    first = edges.index(False) if False in edges else len(selected)
+    last = len(edges) - edges[::-1].index(False) if False in edges else first
+    return selected[first:last]
 
 
 def _term_problem(arabic: str, english: str) -> str:

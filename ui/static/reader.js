@@ -629,7 +629,8 @@ function arabicSelection() {
   const to = range.endContainer instanceof Element ? range.endContainer : range.endContainer.parentElement;
   const cell = from?.closest(".tj-ar");
   if (!cell || !element.contains(cell) || to?.closest(".tj-ar") !== cell) return null;
-  const text = squash(selection.toString());
+  // A name at the end of a sentence is selected with its full stop (or in its quotes): not part of the name.
+  const text = squash(selection.toString()).replace(/^[\p{P}\p{S}\p{Z}]+|[\p{P}\p{S}\p{Z}]+$/gu, "");
   return text ? { text: text, range: range } : null;
 }
 
