@@ -67,7 +67,7 @@ def test_api_is_documented_with_a_stable_name(client: Client) -> None:
 
 def test_tsv_download_equals_the_cli_tsv(client: Client, reader, seed_text, seed_pairs, capsys, monkeypatch) -> None:
     outputs = client.predict(seed_text, reader.model, api_name="/reader_translate")
-    _, status, _, _, tsv, jsonl, tmx, txt, _, _ = outputs  # the last two: an uploaded document back (none here)
+    _, status, _, _, tsv, jsonl, tmx, txt, _, _, _ = outputs  # an uploaded document back, the checks (none here)
     assert "12 / 12 sentences" in status
     monkeypatch.chdir(ROOT)
     argv = ["translate", "seeds/khan-tuman.ar.txt", "--model", reader.model, "--compute-type", EXACT_COMPUTE_TYPE, "-q"]
