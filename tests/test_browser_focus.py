@@ -300,3 +300,80 @@ def test_a_reason_stays_inside_the_window(browser, width: int) -> None:
     assert "73 is not in the English" in box[2]
     assert 0 <= box[0] and box[1] <= width, box
     page.close()
+
+
+def test_the_arabic_shows_while_a_model_loads_for_the_first_time(browser, model_dir, seed_text) -> None:
+    """First use: the model takes seconds to load (4 s for opus-mt); the Arabic rows are there meanwhile."""
+    from conftest import _checked_page, _serve_reader
+
+    with _serve_reader(model_dir) as running:
+        pool = running.pool
+        load = pool.get
+
+        def slow_first_load(name: str):
+            if not pool.loaded(name):
+                time.sleep(3.0)
+            return load(name)
+
+        pool.get = slow_first_load
+        with _checked_page(browser, running.url) as page:
+            page.locator("#tj-text textarea").fill(seed_text)
+            page.click("#tj-translate")
+            page.wait_for_selector("#tj-status:has-text('Loading')", timeout=5_000)
+            assert page.locator(".tj-row").count() == 12  # while the status still says it is loading
+            assert "Loading" in page.inner_text("#tj-status")
+            page.wait_for_selector("#tj-status:has-text('12 / 12 sentences')", timeout=60_000)
+            page.wait_for_function("document.querySelectorAll('.tj-en[contenteditable]').length === 12")
+
+
+def test_swap_says_what_it_does(open_page, reader) -> None:
+    page = open_page(reader.url)
+    page.locator("#tj-text textarea").fill("مرحبا بكم. كيف حالك؟")
+    page.click("#tj-translate")
+    page.wait_for_function("document.querySelectorAll('.tj-en[contenteditable]').length === 2", timeout=60_000)
+    swap = page.locator(".tj-tools [data-tool=swap]")
+    assert "on the left" in swap.get_attribute("title")
+    swap.click()
+    row = page.locator(".tj-row").nth(1)
+    assert row.locator(".tj-ar").bounding_box()["x"] < row.locator(".tj-en").bounding_box()["x"]  # as it says
+
+
+def test_leaving_with_a_sentence_typed_and_not_saved_asks_first(open_page, reader) -> None:
+    """Reloading the page with a sentence typed and not saved: the browser asks first (beforeunload)."""
+    page = open_page(reader.url)
+    page.locator("#tj-text textarea").fill("مرحبا بكم. كيف حالك؟")
+    page.click("#tj-translate")
+    page.wait_for_function("document.querySelectorAll('.tj-en[contenteditable]').length === 2", timeout=60_000)
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))  # dismissed: stay
+    page.locator('[data-pair="1"] .tj-en').click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Fine?")
+    page.evaluate("setTimeout(() => location.reload())")
+    page.wait_for_timeout(1500)
+    assert asked == ["beforeunload"]
+    assert page.locator('[data-pair="1"] .tj-en').inner_text().endswith(" Fine?")  # still there, still typed
+    page.keyboard.press("Enter")  # saved: nothing to lose, and the page reloads without a word
+    page.wait_for_selector("#tj-status:has-text('Correction saved (sentence 2)')")
+    page.wait_for_function("document.querySelectorAll('.tj-row.tj-saving').length === 0")
+    with page.expect_event("load"):
+        page.evaluate("setTimeout(() => location.reload())")
+    assert asked == ["beforeunload"]
+
+
+def test_the_downloads_carry_every_check(open_page, reader, seed_text) -> None:
+    """Every sentence with a ⚠ on the page is in the Checks download with its reasons, and in JSONL's checks."""
+    import json
+
+    page = open_page(reader.url)
+    page.locator("#tj-text textarea").fill(seed_text)
+    page.click("#tj-translate")
+    page.wait_for_function("document.querySelectorAll('.tj-en[contenteditable]').length === 12", timeout=60_000)
+    flagged = [int(i) for i in page.eval_on_selector_all(".tj-row.tj-flagged", "rows => rows.map(r => r.dataset.pair)")]
+    assert flagged  # the fixture article has sentences the checks flag
+    assert f"({len(flagged)} ⚠)" in page.inner_text("#tj-download-checks")
+    lines = [line.split("\t") for line in _download(page, "checks").read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == ["file", "place", "index", "checks", "source", "target"]
+    assert [int(line[2]) for line in lines[1:]] == flagged and all(line[3] for line in lines[1:])
+    records = [json.loads(line) for line in _download(page, "jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["index"] for r in records if r["checks"] or r["truncated"] or r["repetitive"]] == flagged
