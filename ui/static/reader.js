@@ -95,8 +95,10 @@ function onNewDocument(doc) {
   const from = document.activeElement;
   if (!from || from === document.body || from.closest("#tj-translate, .gallery-item")) {
     doc.focus({ preventScroll: true });
+    handedOver = true;
   }
 }
+let handedOver = false; // the document has the keyboard because a translation started, not from a click in it
 
 // Paragraphs off screen are laid out only when near it (content-visibility), so the page is shorter
 // than it will be and a scroll can stop short: scroll again, frame by frame, until the target is up.
@@ -528,9 +530,13 @@ function nextToLook(step) {
   goTo(to);
 }
 
-// Tab from the document itself (where Translate leaves the keyboard): its first sentence, past the view's tools.
+// Tab from the document itself, where Translate left the keyboard: its first sentence, past the view's tools.
+// (A click on the Arabic focuses the document too: Tab then goes on from there, as the browser would.)
+element.addEventListener("focusout", (event) => {
+  if (event.target.matches?.(".tj-doc")) handedOver = false;
+});
 element.addEventListener("keydown", (event) => {
-  if (event.key !== "Tab" || event.shiftKey || !event.target.matches?.(".tj-doc")) return;
+  if (event.key !== "Tab" || event.shiftKey || !handedOver || !event.target.matches?.(".tj-doc")) return;
   const first = editable()[0] || event.target.querySelector(".tj-row .tj-num");
   if (!first) return;
   event.preventDefault();
