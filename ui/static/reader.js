@@ -418,13 +418,17 @@ function reveal(row) {
   });
 }
 
-// A ⚠'s reason is a popup beside it: placed so that it stays inside the window, whatever its width.
+// A ⚠'s reason is a popup beside it: placed so that it stays inside the document's column (whose
+// containers clip what overflows them) and the window, whatever their width.
 function placeReason(flag) {
   const holder = flag.offsetParent; // the marks (positioned), which the popup is placed in
   if (!holder) return;
-  const width = Math.min(340, window.innerWidth - 16);
+  const column = (flag.closest(".tj-doc") || element).getBoundingClientRect();
+  const start = Math.max(4, column.left);
+  const end = Math.min(window.innerWidth - 4, column.right);
+  const width = Math.min(340, end - start);
   const box = flag.getBoundingClientRect();
-  const left = Math.max(8, Math.min(box.right - width, window.innerWidth - 8 - width));
+  const left = Math.max(start, Math.min(box.right - width, end - width));
   flag.style.setProperty("--tj-why-left", `${left - holder.getBoundingClientRect().left}px`);
   flag.style.setProperty("--tj-why-width", `${width}px`);
 }
