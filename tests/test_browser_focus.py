@@ -105,11 +105,15 @@ COPIES = 10
 
 @pytest.fixture
 def counted(reader):
-    """The reader's translator, recording the sentences it is asked to translate, each batch a little slower
-    (the fixture model is quick: a person has time to press Stop in a long article with a real one)."""
+    """The reader's translator, recording the sentences it is asked to translate, in small batches each a little
+    slower (the fixture model is quick: a person has time to press Stop in a long article with a real one)."""
     from recording import CountingBackend
 
     class Slower(CountingBackend):
+        def __init__(self, inner) -> None:
+            super().__init__(inner)
+            self.batch_size = 8  # many batches: Stop comes between two of them
+
         def translate_batch(self, texts, controls=None):
             time.sleep(0.3)
             return super().translate_batch(texts, controls)

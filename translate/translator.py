@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +107,7 @@ class Translator:
         use_human: bool = True,
         first_rows_early: bool = True,
         known: Mapping[int, AlignedPair] | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> tuple[Iterator[AlignedPair], TranslationInfo]:
         """Segment ``text`` now; translate it lazily.
 
@@ -122,6 +123,9 @@ class Translator:
         batch is full size, which is faster overall. ``known`` holds pairs of
         this text already translated (by sentence index: a translation that
         was stopped, finished now): they come back as they are, unasked.
+        ``stop`` is asked before each batch: once it says so, no batch runs
+        and the pairs end with those already finished (a reader's Stop: in
+        source order, the next pair may wait on many batches).
         """
         known = known or {}
         segments = segment_text(text)
@@ -145,7 +149,7 @@ class Translator:
             has_arabic=contains_arabic(text),
             segments=tuple(segments),
         )
-        pairs = self._run(segments, texts, pieces, spans, human, self.glossary, first_rows_early)
+        pairs = self._run(segments, texts, pieces, spans, human, self.glossary, first_rows_early, stop)
         if known:
             pairs = (known.get(pair.index, pair) for pair in pairs)
         return pairs, info
@@ -397,6 +401,7 @@ class Translator:
         human: dict[int, str],
         glossary: Glossary | None,
         first_rows_early: bool,
+        stop: Callable[[], bool] | None = None,
     ) -> Iterator[AlignedPair]:
         aligning = self.options.alignments
         steering = Steering(self.backend, glossary, self._details) if glossary else None
@@ -418,6 +423,8 @@ class Translator:
         next_segment = 0
         # The empty batch at the end flushes trailing sentences with nothing to translate.
         for batch in [*batches, []]:
+            if stop is not None and stop():
+                return
             if batch:
                 sources = [pieces[i].text for i in batch]
                 hypotheses = self._translate_checked(sources)

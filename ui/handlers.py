@@ -392,14 +392,16 @@ class Reader:
                 patch=render_patch(doc, known.values(), seq=seq),
                 reading=None,
             )
+        session = _session(request)
         try:
             remembered = self.memory_for(request) is not None  # a visitor sees no one's corrections
-            pairs, info = self.pool.get(model).translate(text, use_human=remembered, known=known)
+            pairs, info = self.pool.get(model).translate(
+                text, use_human=remembered, known=known, stop=lambda: session in self._stopping
+            )
         except TranslateError as exc:
             ended = render_patch(doc, [], final=True, nonce=uuid.uuid4().hex[:8])
             yield _outputs(status=render_error(str(exc)), patch=ended)
             return
-        session = _session(request)
         note = "" if info.has_arabic else "no Arabic letters found; translating anyway"
         done: dict[int, AlignedPair] = dict(known)
         fresh: list[AlignedPair] = []
@@ -414,8 +416,6 @@ class Reader:
                 done[pair.index] = pair
                 if pair.index not in known:
                     fresh.append(pair)
-                if session in self._stopping:  # Stop: the model is asked for nothing more (pairs is lazy)
-                    break
                 if fresh and (first or time.monotonic() - last >= STREAM_INTERVAL):  # the first at once, then batches
                     first, last, seq = False, time.monotonic(), seq + 1
                     self._track(session, Progress(len(done), total, started, doc))
@@ -430,7 +430,7 @@ class Reader:
             self._track(session, None)
             with self._running_lock:
                 self._stopping.discard(session)
-        if len(done) < total:  # stopped
+        if len(done) < total:  # Stop: the translator ran no batch after it, and ended with what it had finished
             yield from self._stopped(template, segments, done, seq, started)
             return
         translated = tuple(done[i] for i in range(total))
