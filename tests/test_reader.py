@@ -68,7 +68,7 @@ def test_api_is_documented_with_a_stable_name(client: Client) -> None:
 
 def test_tsv_download_equals_the_cli_tsv(client: Client, reader, seed_text, seed_pairs, capsys, monkeypatch) -> None:
     outputs = client.predict(seed_text, reader.model, api_name="/reader_translate")
-    _, status, _, _, tsv, jsonl, tmx, txt, _, _ = outputs  # the last two: an uploaded document back (none here)
+    _, status, _, _, tsv, jsonl, tmx, txt, _, _, _ = outputs  # an uploaded document back, the checks (none here)
     assert "12 / 12 sentences" in status
     monkeypatch.chdir(ROOT)
     argv = ["translate", "seeds/khan-tuman.ar.txt", "--model", reader.model, "--compute-type", EXACT_COMPUTE_TYPE, "-q"]
@@ -181,8 +181,9 @@ def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
     handler = Reader(reader.pool, downloads=tmp_path)
     reading = Reading(name="doc", model=reader.model, pairs=pairs)
     event = gr.EventData(None, {"index": 1, "text": "  How   are you doing?\n"})
-    new, status, patch, tsv, jsonl, tmx, txt, document, bilingual = handler.edit(reading, event)
+    new, status, patch, tsv, jsonl, tmx, txt, document, bilingual, checks = handler.edit(reading, event)
     assert document.visible is False and bilingual.visible is False  # pasted text: no document to write back
+    assert checks.visible is False  # nothing flagged
     corrected = new.pairs[1]
     assert dataclasses.replace(corrected, alignment=None) == dataclasses.replace(
         pairs[1], target="How are you doing?", edited=True, alignment=None
@@ -201,10 +202,10 @@ def test_edits_go_into_the_downloads(reader, tmp_path: Path) -> None:
     assert re.findall(r'data-pair="(\d+)"', patch) == ["1"] and 'data-links="' in patch
     # An empty correction, a bad index or no document change nothing.
     for data in ({"index": 0, "text": "   "}, {"index": 7, "text": "x"}, {"index": 0, "text": "Welcome."}, {}):
-        assert handler.edit(new, gr.EventData(None, data)) == (gr.skip(),) * 9
+        assert handler.edit(new, gr.EventData(None, data)) == (gr.skip(),) * 10
     # The same correction sent again (the page retries one it saw no answer to) is confirmed, not redone.
     again = handler.edit(new, gr.EventData(None, {"index": 1, "text": "How are you doing?"}))
-    assert again[0] == gr.skip() and again[2:] == (gr.skip(),) * 7
+    assert again[0] == gr.skip() and again[2:] == (gr.skip(),) * 8
     assert 'data-saved="{&quot;1&quot;: &quot;How are you doing?&quot;}"' in again[1]
 
 
@@ -295,13 +296,13 @@ def test_an_uploaded_word_document_comes_back_in_english_with_its_corrections(re
     source.save(path)
     handler = Reader(reader.pool, downloads=tmp_path / "out")
     *_, last = handler.translate_file(str(path), reader.model)
-    reading, document = last[4], last[-2]
+    reading, document = last[4], last[-3]
     assert document.visible and document.label == "⬇ English DOCX"
     english = [p.target for p in reading.pairs]
     written = [p.text for p in docx.Document(document.value["path"]).paragraphs]
     assert written == [english[0], f"{english[1]} {english[2]}"]
     # A correction reaches the document as it reaches the TSV.
-    *_, again, _ = handler.edit(reading, gr.EventData(None, {"index": 1, "text": "Why all this fuss?"}))
+    *_, again, _, _ = handler.edit(reading, gr.EventData(None, {"index": 1, "text": "Why all this fuss?"}))
     assert [p.text for p in docx.Document(again.value["path"]).paragraphs][1] == f"Why all this fuss? {english[2]}"
 
 
@@ -322,7 +323,7 @@ def test_an_uploaded_web_page_and_book_come_back_as_themselves_in_english(reader
     )
     handler = Reader(reader.pool, downloads=tmp_path / "out")
     *_, last = handler.translate_file(str(page), reader.model)
-    reading, english, bilingual = last[4], last[-2], last[-1]
+    reading, english, bilingual = last[4], last[-3], last[-2]
     assert (english.label, bilingual.label) == ("⬇ English HTML", "⬇ Bilingual HTML")
     targets = [p.target for p in reading.pairs]
     written = lxml.html.fromstring(Path(english.value["path"]).read_text(encoding="utf-8"))
@@ -335,7 +336,7 @@ def test_an_uploaded_web_page_and_book_come_back_as_themselves_in_english(reader
     book = tmp_path / "book.epub"
     book.write_bytes(_book())
     *_, last = handler.translate_file(str(book), reader.model)
-    reading, english = last[4], last[-2]
+    reading, english = last[4], last[-3]
     assert english.label == "⬇ English EPUB"
     chapter = etree.fromstring(_member(Path(english.value["path"]).read_bytes(), "OEBPS/two b.xhtml"))
     assert "".join(chapter.find(f".//{XHTML}p").itertext()) == reading.pairs[0].target
@@ -351,12 +352,12 @@ def test_an_uploaded_pdf_comes_back_as_a_pdf_in_english(reader, tmp_path: Path) 
     sentences = [s.text for s in segment_text(SEED.read_text(encoding="utf-8"))]
     handler = Reader(reader.pool, downloads=tmp_path / "out")
     *_, last = handler.translate_file(str(_pdf_of([sentences[2], sentences[3]], tmp_path)), reader.model)
-    reading, document = last[4], last[-2]
+    reading, document = last[4], last[-3]
     assert document.visible and document.label == "⬇ English PDF"
     laid_out = subprocess.run(["pdftotext", document.value["path"], "-"], capture_output=True, text=True, check=True)
     assert " ".join(laid_out.stdout.split()) == " ".join(p.target for p in reading.pairs)
     assert not ARABIC_LETTER.search(laid_out.stdout)
-    assert last[-1].visible and last[-1].label == "⬇ Bilingual PDF"
+    assert last[-2].visible and last[-2].label == "⬇ Bilingual PDF"
 
 
 def _request(client: str, **headers: str) -> gr.Request:

@@ -212,3 +212,20 @@ def test_every_sentence_gets_exactly_one_pair(translator: Translator, seed_text:
     assert [p.index for p in pairs] == list(range(len(pairs)))
     non_space = "".join(text.split())
     assert "".join("".join(p.source.split()) for p in pairs) == non_space
+
+
+def test_known_pairs_come_back_as_they_are_unasked(translator, seed_text) -> None:
+    """Finishing a stopped translation: the pairs already translated are passed in and never sent again."""
+    pairs = translator.translate_text(seed_text)
+    known = {p.index: dataclasses.replace(p, target=p.target + " (kept)") for p in pairs[:7]}
+    inner = translator.backend
+    translator.backend = counting = CountingBackend(inner)
+    try:
+        again, info = translator.translate(seed_text, known=known)
+        again = list(again)
+    finally:
+        translator.backend = inner
+    assert info.sentences == len(pairs) == len(again)
+    assert again[:7] == list(known.values()) and again[7:] == pairs[7:]
+    asked = {text for texts, _, _ in counting.calls for text in texts}
+    assert asked and asked <= {normalize_for_model(p.source) for p in pairs[7:]}

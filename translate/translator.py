@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +101,13 @@ class Translator:
         """How long this model's English runs against its Arabic: learnt from every translation it makes."""
 
     def translate(
-        self, text: str, *, use_human: bool = True, first_rows_early: bool = True
+        self,
+        text: str,
+        *,
+        use_human: bool = True,
+        first_rows_early: bool = True,
+        known: Mapping[int, AlignedPair] | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> tuple[Iterator[AlignedPair], TranslationInfo]:
         """Segment ``text`` now; translate it lazily.
 
@@ -114,11 +120,20 @@ class Translator:
         see each other's corrections). ``first_rows_early`` (for a reader
         watching rows arrive) translates the first few sentences in a small
         batch of their own; without it (a file written whole, a batch job) every
-        batch is full size, which is faster overall.
+        batch is full size, which is faster overall. ``known`` holds pairs of
+        this text already translated (by sentence index: a translation that
+        was stopped, finished now): they come back as they are, unasked.
+        ``stop`` is asked before each batch: once it says so, no batch runs
+        and the pairs end with those already finished (a reader's Stop: in
+        source order, the next pair may wait on many batches).
         """
+        known = known or {}
         segments = segment_text(text)
-        # "" for what the model never sees: a sentence without Arabic comes back as it came (see _run).
-        texts = [normalize_for_model(s.text) if needs_translation(s.text) else "" for s in segments]
+        # "" for what the model never sees: a sentence without Arabic comes back as it came (see _run), and
+        # so does a known one, replaced by its known pair on the way out.
+        texts = [
+            normalize_for_model(s.text) if needs_translation(s.text) and s.index not in known else "" for s in segments
+        ]
         human = self._human_translations(texts) if use_human else {}
         pieces, spans = self._pieces([t if i not in human else "" for i, t in enumerate(texts)])
         info = TranslationInfo(
@@ -134,7 +149,10 @@ class Translator:
             has_arabic=contains_arabic(text),
             segments=tuple(segments),
         )
-        return self._run(segments, texts, pieces, spans, human, self.glossary, first_rows_early), info
+        pairs = self._run(segments, texts, pieces, spans, human, self.glossary, first_rows_early, stop)
+        if known:
+            pairs = (known.get(pair.index, pair) for pair in pairs)
+        return pairs, info
 
     def translate_text(self, text: str, *, use_human: bool = True) -> list[AlignedPair]:
         """Translate ``text`` and return all pairs at once."""
@@ -383,6 +401,7 @@ class Translator:
         human: dict[int, str],
         glossary: Glossary | None,
         first_rows_early: bool,
+        stop: Callable[[], bool] | None = None,
     ) -> Iterator[AlignedPair]:
         aligning = self.options.alignments
         steering = Steering(self.backend, glossary, self._details) if glossary else None
@@ -404,6 +423,8 @@ class Translator:
         next_segment = 0
         # The empty batch at the end flushes trailing sentences with nothing to translate.
         for batch in [*batches, []]:
+            if stop is not None and stop():
+                return
             if batch:
                 sources = [pieces[i].text for i in batch]
                 hypotheses = self._translate_checked(sources)

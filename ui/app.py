@@ -197,6 +197,9 @@ def build_app(
                 downloads_row.append(
                     gr.DownloadButton("⬇ Bilingual document", visible=False, size="sm", elem_id="tj-download-bilingual")
                 )
+                # Every sentence with a ⚠ and why, as `tarjama translate --review` lists them: shown once there is one.
+                checks = gr.DownloadButton("⬇ Checks", visible=False, size="sm", elem_id="tj-download-checks")
+                downloads_row.append(checks)
         status = gr.HTML(render_status(0, 0), js_on_load=None, elem_id="tj-status")
         # Rows that changed while a translation streams in; the view's script moves them into the view.
         patch = gr.HTML(
@@ -235,22 +238,22 @@ def build_app(
 
         outputs = [text_box, status, view, patch, reading, *downloads_row]
         private: EventOptions = {**model_events, "api_visibility": "private"}
-        runs = [
-            translate.click(
-                reader.translate_text,
-                [text_box, model],
-                outputs,
-                api_name="reader_translate",
-                api_visibility="undocumented",
-                **model_events,
-            ),
-            upload.upload(reader.translate_file, [upload, model], outputs, **private),
-            fetch.click(reader.translate_url, [url_box, model], outputs, **private),
-            url_box.submit(reader.translate_url, [url_box, model], outputs, **private),
-            # A sample translates as soon as it is picked (on a phone, Translate is a long way down).
-            samples.load_input_event.then(reader.translate_text, [text_box, model], outputs, **private),
-        ]
-        stop.click(reader.stop, None, [status, patch], cancels=runs, api_visibility="private", queue=False)
+        translate.click(
+            reader.translate_or_finish,
+            [text_box, model, reading],
+            outputs,
+            api_name="reader_translate",
+            api_visibility="undocumented",
+            **model_events,
+        )
+        upload.upload(reader.translate_file, [upload, model], outputs, **private)
+        fetch.click(reader.translate_url, [url_box, model], outputs, **private)
+        url_box.submit(reader.translate_url, [url_box, model], outputs, **private)
+        # A sample translates as soon as it is picked (on a phone, Translate is a long way down).
+        samples.load_input_event.then(reader.translate_or_finish, [text_box, model, reading], outputs, **private)
+        # Stop asks the running translation to end itself (it then sends what it translated); not a cancel,
+        # which would drop that, and could let an update of it arrive after Stop's.
+        stop.click(reader.stop, None, [status], api_visibility="private", queue=False)
         # Every correction is an event of its own, none dropped while another is in flight ("multiple"),
         # handled one at a time so that each one starts from the state the previous one left.
         view.submit(

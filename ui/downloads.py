@@ -7,6 +7,7 @@ the previous folder is removed once the next one exists.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import uuid
@@ -17,15 +18,18 @@ from pathlib import Path
 import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
+from translate.commands.output import REVIEW_HEADER, review_reasons
 from translate.formats import Document, by_block, document_text, read_document
-from translate.writers import EXTENSIONS
+from translate.writers import EXTENSIONS, tsv_escape
+from ui.render import untranslated
 
 logger = logging.getLogger("tarjama")
 
 DOWNLOAD_FORMATS = ("tsv", "jsonl", "tmx", "txt")
-DOWNLOAD_BUTTONS = (*DOWNLOAD_FORMATS, "document", "bilingual")
-"""The download buttons: the aligned pairs in each format, and an uploaded document back in its own format, in
-English and as a bilingual edition."""
+DOWNLOAD_BUTTONS = (*DOWNLOAD_FORMATS, "document", "bilingual", "checks")
+"""The download buttons: the aligned pairs in each format, an uploaded document back in its own format, in
+English and as a bilingual edition, and the checks: every flagged sentence, as ``tarjama translate --review``
+lists them (shown when there is one)."""
 WRITTEN_BACK = {
     ".docx": ".docx",
     ".html": ".html",
@@ -74,10 +78,15 @@ class Downloads:
             with path.open("w", encoding="utf-8", newline="") as out:
                 if fmt == "tsv":  # the one format that needs telling to mark corrections
                     write_tsv(pairs, out, mark_edits=any(p.edited for p in pairs))
-                else:
+                elif fmt == "txt":  # the English alone: a sentence not translated holds its place, said so
+                    write_pairs([_in_text(p) for p in pairs], out, fmt)
+                else:  # a sentence not translated: empty English, and its check says why
                     write_pairs(pairs, out, fmt)
             buttons.append(gr.DownloadButton(value=str(path), interactive=True))
-        buttons.extend(self._documents(name, pairs, document, folder))
+        # In a document, a sentence not translated keeps its Arabic rather than leave a hole.
+        kept = [dataclasses.replace(p, target=p.source) if untranslated(p) else p for p in pairs]
+        buttons.extend(self._documents(name, kept, document, folder))
+        buttons.append(self._checks(name, pairs, folder))
         return str(folder), buttons
 
     @staticmethod
@@ -86,7 +95,28 @@ class Downloads:
         return [
             *(gr.DownloadButton(value=None, interactive=False) for _ in DOWNLOAD_FORMATS),
             *(gr.DownloadButton(value=None, visible=False) for _ in EDITIONS),
+            gr.DownloadButton(value=None, visible=False),
         ]
+
+    @staticmethod
+    def _checks(name: str, pairs: Sequence[AlignedPair], folder: Path) -> gr.DownloadButton:
+        """The flagged sentences, one a line, in the columns of ``tarjama translate --review``; hidden if none.
+
+        A correction is a person's: the checks were of the model's English, so a corrected sentence is not
+        listed (as in the page, where its ⚠ goes).
+        """
+        flagged = [p for p in pairs if p.flagged and not p.edited]
+        if not flagged:
+            return gr.DownloadButton(value=None, visible=False)
+        path = folder / f"{name}.checks.tsv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            out.write("\t".join(REVIEW_HEADER) + "\n")
+            for pair in flagged:
+                place = f"paragraph {pair.paragraph}"
+                fields = (name, place, str(pair.index), review_reasons(pair), pair.source, pair.target)
+                out.write("\t".join(tsv_escape(field) for field in fields) + "\n")
+        label = f"⬇ Checks TSV ({len(flagged)} ⚠)"
+        return gr.DownloadButton(label, value=str(path), interactive=True, visible=True)
 
     def _documents(
         self, name: str, pairs: Sequence[AlignedPair], document: str, folder: Path
@@ -126,3 +156,10 @@ class Downloads:
             while len(self._pdfs) > KEPT_PDFS:
                 self._pdfs.popitem(last=False)
         return document
+
+
+def _in_text(pair: AlignedPair) -> AlignedPair:
+    """``pair`` as the English text shows it: a sentence not translated says so in its place."""
+    if not untranslated(pair):
+        return pair
+    return dataclasses.replace(pair, target=f"[sentence {pair.index + 1} not translated]")

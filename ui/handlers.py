@@ -21,7 +21,7 @@ from typing import Any
 
 import gradio as gr
 
-from translate import AlignedPair, TranslateError
+from translate import AlignedPair, Segment, TranslateError, segment_text
 from translate.files import read_bytes
 from translate.formats import document_text, read_document
 from translate.local import from_this_machine
@@ -36,9 +36,10 @@ from translate.sources import (
     text_from_html,
     text_from_url,
 )
+from translate.types import Check
 from ui.downloads import DOWNLOAD_BUTTONS, WRITTEN_BACK, Downloads
 from ui.models import ModelPool
-from ui.render import render_document, render_error, render_patch, render_status
+from ui.render import NOT_TRANSLATED, render_document, render_error, render_patch, render_status, untranslated
 
 logger = logging.getLogger("tarjama")
 
@@ -53,6 +54,10 @@ class Reading:
     ``doc`` identifies it to the page's script; ``name`` is the stem of its
     downloads, and ``downloads`` the folder that holds their current version;
     ``document`` the uploaded document (a copy) that a download writes back.
+    ``text`` is the text translated; a translation that was stopped holds a
+    pair for every sentence still, those not translated carrying the check
+    :data:`NOT_TRANSLATED` (:attr:`missing`). ``seq`` is the last patch
+    number its streaming used: finishing it numbers its patches on from there.
     """
 
     name: str
@@ -61,6 +66,13 @@ class Reading:
     doc: str = ""
     downloads: str = ""
     document: str = ""  # an uploaded document (WRITTEN_BACK), kept to be written back in English
+    text: str = ""
+    seq: int = 0
+
+    @property
+    def missing(self) -> tuple[int, ...]:
+        """The sentences not translated (the translation was stopped before them)."""
+        return tuple(pair.index for pair in self.pairs if untranslated(pair))
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,7 @@ class Reader:
         self.memory = pool.memory if remember_corrections else None
         self.local_only = local_only
         self._running: dict[str, Progress] = {}
+        self._stopping: set[str] = set()  # sessions whose translation is to stop at its next sentence
         self._running_lock = threading.Lock()
         self.files = Downloads(downloads)
 
@@ -116,6 +129,34 @@ class Reader:
         """Translate pasted text, streaming rows into the view."""
         text = text or ""
         yield from self._stream(text, model, name=name_from_text(text), text_update=_skip(), request=request)
+
+    def translate_or_finish(
+        self, text: str, model: str, reading: Reading | None, request: gr.Request | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Translate, unless ``reading`` is this very text with this model: then translate only its sentences
+        that were not (a stopped translation), or, with none left, leave the page as it is.
+
+        Pressing Translate on an article already on screen (picking a sample translates it at once) must not
+        render it again under a person who has started correcting it.
+        """
+        text = text or ""
+        if reading is None or reading.text != text or reading.model != model:
+            yield from self.translate_text(text, model, request)
+        elif not reading.missing:
+            saved = {p.index: p.target for p in reading.pairs if p.edited}
+            total = len(reading.pairs)
+            note = "already translated: nothing to do (click a sentence to correct it)"
+            yield _outputs(status=render_status(total, total, note=note, saved=saved, checks=_checked(reading.pairs)))
+        else:
+            yield from self._stream(
+                text,
+                model,
+                name=reading.name,
+                text_update=_skip(),
+                request=request,
+                document=reading.document,
+                resume=reading,
+            )
 
     def translate_file(
         self, path: str | None, model: str, request: gr.Request | None = None
@@ -168,7 +209,7 @@ class Reader:
             index = int(data.get("index", -1))
         except (TypeError, ValueError):
             index = -1
-        if reading is None or not 0 <= index < len(reading.pairs):
+        if reading is None or not 0 <= index < len(reading.pairs) or untranslated(reading.pairs[index]):
             return _edit_outputs()
         memory = self.memory_for(request)
         if data.get("revert"):
@@ -245,19 +286,22 @@ class Reader:
             pairs[i] = dataclasses.replace(pairs[i], alignment=alignment, terms=terms)
         return dataclasses.replace(reading, pairs=tuple(pairs))
 
-    def stop(self, request: gr.Request | None = None) -> tuple[str, Any]:
-        """Status and patch after the Stop button (the running translation itself is cancelled by Gradio).
+    def stop(self, request: gr.Request | None = None) -> Any:
+        """The status after the Stop button: the running translation is asked to stop, and says so itself.
 
-        The patch, with no rows, ends the document: it is no longer busy.
+        It stops at its next sentence (the batch the model is running finishes) and ends itself: what was
+        translated becomes the reading, editable and in the downloads, the sentences not translated marked
+        so there and on the page. Ended by the translation itself, not by cancelling it, so that no update
+        of it can arrive after the one that says it stopped.
         """
+        session = _session(request)
         with self._running_lock:
-            progress = self._running.pop(_session(request), None)
+            progress = self._running.get(session)
+            if progress is not None:
+                self._stopping.add(session)
         if progress is None:
-            return render_status(0, 0, note="Nothing is being translated."), _skip()
-        seconds = time.monotonic() - progress.started
-        note = "stopped; press Translate to finish (sentences already translated come back at once)"
-        ended = render_patch(progress.doc, [], final=True, nonce=uuid.uuid4().hex[:8])
-        return render_status(progress.done, progress.total, seconds=seconds, note=note), ended
+            return render_status(0, 0, note="Nothing is being translated.")
+        return _skip()  # the translation's own next update says it stopped: nothing of Stop's can arrive after it
 
     def api_translate(self, text: str, model: str) -> list[dict[str, Any]]:
         """Translate ``text`` and return the aligned pairs (one dict per source sentence).
@@ -313,6 +357,7 @@ class Reader:
         text_update: Any,
         request: gr.Request | None,
         document: str = "",
+        resume: Reading | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         if (problem := self._too_large(text)) is not None:
             yield self._failure(problem)
@@ -321,51 +366,77 @@ class Reader:
             yield self._failure("Nothing to translate: paste Arabic text, upload a file or give an article URL.")
             return
         started = time.monotonic()
-        try:
-            if not self.pool.loaded(model):
-                yield _outputs(text=text_update, status=render_status(0, 0, note=f"Loading {model} (first use only) …"))
-            remembered = self.memory_for(request) is not None  # a visitor sees no one's corrections
-            pairs, info = self.pool.get(model).translate(text, use_human=remembered)
-        except TranslateError as exc:
-            yield self._failure(str(exc))
-            return
+        # Segmenting needs no model: the Arabic rows show at once, also while a model loads for the first time.
+        segments = segment_text(text)
+        total = len(segments)
+        loading = "" if self.pool.loaded(model) else f"Loading {model} (first use only) …"
+        known = {} if resume is None else {p.index: p for p in resume.pairs if not untranslated(p)}
+        doc = uuid.uuid4().hex[:12] if resume is None else resume.doc
+        seq = 0 if resume is None else resume.seq
+        if resume is None:
+            yield _outputs(
+                text=text_update,
+                status=render_status(0, total, seconds=0.0, note=loading),
+                view=render_document(segments, {}, doc=doc),
+                patch="",
+                reading=None,
+                downloads=self.files.none(),
+            )
+        else:
+            # Finishing a stopped translation: the rows on the page stay, read-only until it ends (the reading
+            # they would be corrected in is the one being finished).
+            seq += 1
+            note = loading or f"translating the {total - len(known)} sentences not translated yet"
+            yield _outputs(
+                status=render_status(len(known), total, seconds=0.0, note=note),
+                patch=render_patch(doc, known.values(), seq=seq),
+                reading=None,
+            )
         session = _session(request)
-        note = "" if info.has_arabic else "no Arabic letters found; translating anyway"
-        doc = uuid.uuid4().hex[:12]
-        done: dict[int, AlignedPair] = {}
-        fresh: list[AlignedPair] = []
-        self._track(session, Progress(0, info.sentences, started, doc))
-        yield _outputs(
-            text=text_update,
-            status=render_status(0, info.sentences, seconds=0.0, note=note),
-            view=render_document(info.segments, done, doc=doc),
-            patch="",
-            reading=None,
-            downloads=self.files.none(),
-        )
         try:
-            last, seq = time.monotonic(), 0
+            remembered = self.memory_for(request) is not None  # a visitor sees no one's corrections
+            pairs, info = self.pool.get(model).translate(
+                text, use_human=remembered, known=known, stop=lambda: session in self._stopping
+            )
+        except TranslateError as exc:
+            ended = render_patch(doc, [], final=True, nonce=uuid.uuid4().hex[:8])
+            yield _outputs(status=render_error(str(exc)), patch=ended)
+            return
+        note = "" if info.has_arabic else "no Arabic letters found; translating anyway"
+        done: dict[int, AlignedPair] = dict(known)
+        fresh: list[AlignedPair] = []
+        template = Reading(name=name, model=model, pairs=(), doc=doc, document=document, text=text)
+        with self._running_lock:
+            self._stopping.discard(session)
+        self._track(session, Progress(len(done), total, started, doc))
+        try:
+            last = time.monotonic()
+            first = True
             for pair in pairs:
                 done[pair.index] = pair
-                fresh.append(pair)
-                if seq == 0 or time.monotonic() - last >= STREAM_INTERVAL:  # the first row at once, then in batches
-                    last, seq = time.monotonic(), seq + 1
-                    self._track(session, Progress(len(done), info.sentences, started, doc))
+                if pair.index not in known:
+                    fresh.append(pair)
+                if fresh and (first or time.monotonic() - last >= STREAM_INTERVAL):  # the first at once, then batches
+                    first, last, seq = False, time.monotonic(), seq + 1
+                    self._track(session, Progress(len(done), total, started, doc))
                     status = render_status(
-                        len(done), info.sentences, seconds=last - started, note=note, checks=_checked(done.values())
+                        len(done), total, seconds=last - started, note=note, checks=_checked(done.values())
                     )
                     yield _outputs(status=status, patch=render_patch(doc, fresh, seq=seq))
                     fresh = []
         finally:
-            # Also reached when the browser went away or Stop was pressed: Gradio closes this generator,
-            # and the translation (which runs only while ``pairs`` is iterated) stops with it.
+            # Also reached when the browser went away: Gradio closes this generator, and the translation
+            # (which runs only while ``pairs`` is iterated) stops with it.
             self._track(session, None)
-        translated = tuple(done[i] for i in range(info.sentences))
-        reading = Reading(name=name, model=model, pairs=translated, doc=doc, document=document)
+            with self._running_lock:
+                self._stopping.discard(session)
+        if len(done) < total:  # Stop: the translator ran no batch after it, and ended with what it had finished
+            yield from self._stopped(template, segments, done, seq, started)
+            return
+        translated = tuple(done[i] for i in range(total))
+        reading = dataclasses.replace(template, pairs=translated, seq=seq + 1)
         seconds = time.monotonic() - started
-        status = render_status(
-            info.sentences, info.sentences, seconds=seconds, note=note or "done", checks=_checked(reading.pairs)
-        )
+        status = render_status(total, total, seconds=seconds, note=note or "done", checks=_checked(reading.pairs))
         # The last patch holds every row, now editable: it also mends any patch the page missed. It comes
         # with the reading, so that the server holds the document before the page can send a correction.
         reading, downloads = self._downloads(reading)
@@ -374,6 +445,25 @@ class Reader:
         # Gradio ends a streamed run by sending the last value of every output once more, and an API
         # client reads that last update: it has everything but the rows, so that they are not sent twice.
         yield _outputs(status=status, patch="", reading=reading, downloads=downloads)
+
+    def _stopped(
+        self, template: Reading, segments: list[Segment], done: dict[int, AlignedPair], seq: int, started: float
+    ) -> Iterator[tuple[Any, ...]]:
+        """The last updates of a translation stopped with ``done`` translated: they are the reading, editable and
+        in the downloads; the others are marked as not translated, on the page and in every download."""
+        pairs = tuple(done.get(s.index) or _not_translated(s) for s in segments)
+        reading, downloads = self._downloads(dataclasses.replace(template, pairs=pairs, seq=seq + 1))
+        missing = len(segments) - len(done)
+        note = (
+            f"stopped: {missing} sentences not translated (marked ⚠ not translated, on the page and in the "
+            "downloads); press Translate to translate only those"
+        )
+        status = render_status(
+            len(done), len(segments), seconds=time.monotonic() - started, note=note, checks=_checked(pairs)
+        )
+        ended = render_patch(template.doc, pairs, editable=True, seq=seq + 1, final=True)
+        yield _outputs(status=status, patch=ended, reading=reading, downloads=downloads)
+        yield _outputs(status=status, patch="", reading=reading, downloads=downloads)  # as a translation ends
 
     def _track(self, session: str, progress: Progress | None) -> None:
         with self._running_lock:
@@ -454,6 +544,12 @@ def _megabytes(size: int) -> str:
 
 
 def _checked(pairs: Iterable[AlignedPair]) -> int:
-    """How many sentences show ⚠ (:attr:`AlignedPair.flagged`, as ``render`` marks them): one count for the
-    status, the rows and F8, a glossary term that could not be put in included."""
-    return sum(1 for pair in pairs if pair.flagged)
+    """How many machine translations show ⚠ (:attr:`AlignedPair.flagged`, as ``render`` marks them): one count
+    for the status, the rows and F8, a glossary term that could not be put in included; a sentence a stopped
+    translation never reached is counted apart."""
+    return sum(1 for pair in pairs if pair.flagged and not untranslated(pair))
+
+
+def _not_translated(segment: Segment) -> AlignedPair:
+    check = Check(NOT_TRANSLATED, "the translation was stopped before this sentence; press Translate to translate it")
+    return AlignedPair(segment.index, segment.paragraph, segment.text, "", segment.start, segment.end, checks=(check,))

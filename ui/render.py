@@ -57,6 +57,15 @@ def message_text(text: str) -> str:
     return _ARABIC_RUN.sub(lambda run: FIRST_STRONG_ISOLATE + run.group() + POP_ISOLATE, text)
 
 
+NOT_TRANSLATED = "not-translated"
+"""The check a sentence of a stopped translation carries until it is translated (its English is empty)."""
+
+
+def untranslated(pair: AlignedPair) -> bool:
+    """Whether ``pair`` stands for a sentence that a stopped translation never reached."""
+    return any(check.kind == NOT_TRANSLATED for check in pair.checks)
+
+
 EMPTY_VIEW = (
     '<div class="tj-doc tj-empty"><p>Paste Arabic text, upload a file or give an article URL, '
     "then press <b>Translate</b>. Hover a sentence or a word to see its partner; click an English sentence "
@@ -68,7 +77,8 @@ TOOLBAR = (
     '<button type="button" data-tool="both" aria-pressed="true">Both</button>'
     '<button type="button" data-tool="en" aria-pressed="false">English only</button>'
     '<button type="button" data-tool="ar" aria-pressed="false">Arabic only</button>'
-    '<button type="button" data-tool="swap" aria-pressed="false" title="Arabic first (right/top)">⇄ Swap sides</button>'
+    '<button type="button" data-tool="swap" aria-pressed="false" '
+    'title="Put the Arabic first: on the left, or above the English on a narrow screen">⇄ Swap sides</button>'
     '<button type="button" data-tool="copy">Copy English</button>'
     '<span class="tj-keys">Keys: Tab / Shift+Tab next / previous sentence · F8 / Shift+F8 next / previous '
     "with ⚠ or a low score · Enter done · Esc cancel · Alt+↓ alternatives</span>"
@@ -88,7 +98,9 @@ def render_document(
     if not segments:
         return EMPTY_VIEW
     busy = "true" if len(pairs) < len(segments) else "false"
-    parts = [f'<div class="tj-doc" lang="en" dir="ltr" data-doc="{escape(doc)}" aria-busy="{busy}">', TOOLBAR]
+    # tabindex -1: Translate hands the keyboard to the document (reader.js), from where Tab goes to sentence 1.
+    head = f'<div class="tj-doc" lang="en" dir="ltr" data-doc="{escape(doc)}" aria-busy="{busy}" tabindex="-1"'
+    parts = [f'{head} aria-label="Translation">', TOOLBAR]
     for paragraph, rows in groupby(segments, key=lambda s: s.paragraph):
         parts.append(f'<section class="tj-para" data-paragraph="{paragraph}">')
         parts.extend(_row(segment.index, pairs.get(segment.index), editable, segment.text) for segment in rows)
@@ -126,6 +138,10 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
     if pair is None:
         classes.append("tj-pending")
         english = '<span class="tj-placeholder">…</span>'
+    elif untranslated(pair):
+        classes += ["tj-pending", "tj-untranslated", "tj-flagged"]
+        english = '<span class="tj-placeholder">not translated</span>'
+        editable = False
     else:
         english = (
             _english_words(pair.target, pair.alignment, judged=not pair.edited, terms=pair.terms)
@@ -144,7 +160,7 @@ def _row(index: int, pair: AlignedPair | None, editable: bool, arabic: str | Non
         else ""
     )
     marks = ""
-    if pair is not None and pair.flagged:
+    if pair is not None and pair.flagged:  # a sentence not translated says why with a ⚠ too
         reason = escape(message_text(_flag_reason(pair)))
         marks += (
             f'<span class="tj-flag" id="tj-why-{index}" tabindex="0" role="img" aria-label="Warning: {reason}" '
@@ -254,6 +270,7 @@ _CHECK_NAMES = {
     "cut-short": "Cut short",
     "term": "Glossary term not applied",
     "name": "Name spelled two ways",
+    NOT_TRANSLATED: "Not translated",
 }
 
 

@@ -76,7 +76,8 @@ function applyPatch(patch) {
     applied.add(seq);
   }
   for (const fresh of [...patch.querySelectorAll(":scope > .tj-row")]) applyRow(fresh);
-  if (patch.dataset.final) doc.setAttribute("aria-busy", "false");
+  // A stopped translation being finished is busy again until its last patch.
+  doc.setAttribute("aria-busy", patch.dataset.final ? "false" : seq > 0 ? "true" : doc.getAttribute("aria-busy"));
 }
 
 function onNewDocument(doc) {
@@ -89,7 +90,15 @@ function onNewDocument(doc) {
   if (doc.getAttribute("aria-busy") === "true" && element.getBoundingClientRect().top > window.innerHeight * 0.6) {
     bringToTop(document.getElementById("tj-status") || element);
   }
+  // The keyboard follows: from the button that started it (now scrolled away) to the document, from
+  // where Tab goes to the first sentence. Focus anywhere else (a sentence, a box being typed in) stays.
+  const from = document.activeElement;
+  if (!from || from === document.body || from.closest("#tj-translate, .gallery-item")) {
+    doc.focus({ preventScroll: true });
+    handedOver = true;
+  }
 }
+let handedOver = false; // the document has the keyboard because a translation started, not from a click in it
 
 // Paragraphs off screen are laid out only when near it (content-visibility), so the page is shorter
 // than it will be and a scroll can stop short: scroll again, frame by frame, until the target is up.
@@ -243,7 +252,9 @@ function syncTools() {
 function englishText() {
   const paragraphs = [];
   for (const section of element.querySelectorAll(".tj-para")) {
-    const sentences = [...section.querySelectorAll(".tj-row:not(.tj-pending) .tj-en")].map((cell) => cell.textContent.trim());
+    const sentences = [...section.querySelectorAll(".tj-row:not(.tj-pending) .tj-en, .tj-untranslated")].map((item) =>
+      item.matches(".tj-row") ? `[sentence ${Number(item.dataset.pair) + 1} not translated]` : item.textContent.trim(),
+    );
     if (sentences.length) paragraphs.push(sentences.join(" "));
   }
   return paragraphs.join("\n\n");
@@ -392,15 +403,65 @@ let pointerDown = false;
 element.addEventListener("pointerdown", () => (pointerDown = true));
 element.addEventListener("pointerup", () => setTimeout(() => (pointerDown = false)));
 
+// What the keyboard reaches is shown whole: the row, and the reason line under a flagged sentence being
+// edited (it appears as the sentence gets the focus, after the browser's own scroll); a tall row from its top.
+function reveal(row) {
+  requestAnimationFrame(() => {
+    if (!row.isConnected) return;
+    const box = row.getBoundingClientRect();
+    const margin = 12;
+    if (box.bottom > window.innerHeight - margin) {
+      window.scrollBy(0, Math.min(box.bottom - window.innerHeight + margin, box.top - margin));
+    } else if (box.top < margin) {
+      window.scrollBy(0, box.top - margin);
+    }
+  });
+}
+
+// A ⚠'s reason is a popup beside it: placed so that it stays inside the document's column (whose
+// containers clip what overflows them) and the window, whatever their width.
+function placeReason(flag) {
+  const holder = flag.offsetParent; // the marks (positioned), which the popup is placed in
+  if (!holder) return;
+  const column = (flag.closest(".tj-doc") || element).getBoundingClientRect();
+  const start = Math.max(4, column.left);
+  const end = Math.min(window.innerWidth - 4, column.right);
+  const width = Math.min(340, end - start);
+  const box = flag.getBoundingClientRect();
+  const left = Math.max(start, Math.min(box.right - width, end - width));
+  flag.style.setProperty("--tj-why-left", `${left - holder.getBoundingClientRect().left}px`);
+  flag.style.setProperty("--tj-why-width", `${width}px`);
+}
+
+element.addEventListener("mouseover", (event) => {
+  const flag = event.target instanceof Element ? event.target.closest(".tj-flag") : null;
+  if (flag) placeReason(flag);
+});
+
 element.addEventListener("focusin", (event) => {
-  highlight(rowOf(event.target));
+  const row = rowOf(event.target);
+  highlight(row);
+  if (event.target.matches(".tj-flag")) placeReason(event.target);
   const cell = event.target.closest(".tj-en[contenteditable]");
-  if (!cell) return;
-  // A flagged sentence being edited shows why under it (its ⚠ keeps the reason for hover and focus).
-  const reason = rowOf(cell).querySelector(".tj-flag")?.dataset.reason;
-  if (reason) rowOf(cell).dataset.why = reason;
-  cell.dataset.before = cell.innerText;
-  if (!pointerDown) caretAtEnd(cell); // a click puts the caret where it clicked; the keyboard, at the end
+  if (cell) {
+    // A flagged sentence being edited shows why under it (its ⚠ keeps the reason for hover and focus).
+    const reason = row.querySelector(".tj-flag")?.dataset.reason;
+    if (reason) row.dataset.why = reason;
+    cell.dataset.before = cell.innerText;
+    if (!pointerDown) caretAtEnd(cell); // a click puts the caret where it clicked; the keyboard, at the end
+  }
+  if (row && !pointerDown) reveal(row);
+});
+
+// Leaving or reloading the page with a sentence typed and not yet saved: the browser asks first.
+window.addEventListener("beforeunload", (event) => {
+  const cell = document.activeElement?.closest?.(".tj-en[contenteditable]");
+  const typing = cell && cell.dataset.before !== undefined && squash(cell.innerText) !== squash(cell.dataset.before);
+  const sending = [...unconfirmed.values()].some((entry) => entry.cell.isConnected);
+  if (typing || sending) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
 });
 
 element.addEventListener("focusout", (event) => {
@@ -472,6 +533,19 @@ function nextToLook(step) {
   if (note) note.textContent = `Sentence ${Number(rowOf(to).dataset.pair) + 1}: ${cells.indexOf(to) + 1} of ${cells.length} to look at${again}.`;
   goTo(to);
 }
+
+// Tab from the document itself, where Translate left the keyboard: its first sentence, past the view's tools.
+// (A click on the Arabic focuses the document too: Tab then goes on from there, as the browser would.)
+element.addEventListener("focusout", (event) => {
+  if (event.target.matches?.(".tj-doc")) handedOver = false;
+});
+element.addEventListener("keydown", (event) => {
+  if (event.key !== "Tab" || event.shiftKey || !handedOver || !event.target.matches?.(".tj-doc")) return;
+  const first = editable()[0] || event.target.querySelector(".tj-row .tj-num");
+  if (!first) return;
+  event.preventDefault();
+  goTo(first);
+});
 
 document.addEventListener("keydown", (event) => {
   if (event.key !== "F8" || event.altKey || event.ctrlKey || event.metaKey || !element.querySelector(".tj-doc")) return;
