@@ -14,9 +14,11 @@ follows; a line repeated at the top or bottom of most pages (a running header
 or footer, its page number aside) and a line that is only a page number are
 left out.
 
-A PDF with no Arabic a person could read in its text layer (scanned pages,
-fonts without a Unicode map) is refused with what to do, never translated as
-garbage.
+A page with no text a person could read in its text layer (a scan, glyphs
+drawn as paths, fonts without a Unicode map) is read by OCR instead
+(:mod:`translate.formats.ocr`), never translated as garbage; its lines go the
+same way, running heads and paragraphs included, and the words OCR was unsure
+of come with the text as doubts (:class:`~translate.types.ReadText`).
 """
 
 from __future__ import annotations
@@ -31,14 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError
-from translate.types import AlignedPair
+from translate.types import AlignedPair, Doubt, ReadText
 
 MAX_PAGES = 2_000
 """Pages read at most: a longer PDF is refused (its pages are read one at a time, so memory stays bounded)."""
 GARBLED_WORDS = 0.2
 """A text layer where more than this share of the words mix letters of several scripts is garbage (fonts without a
 Unicode map give Greek, Cyrillic and Indic letters by glyph number)."""
-OCR = "it needs OCR first, e.g. `ocrmypdf -l ara {name} ocr.pdf`, then translate ocr.pdf"
 _ENDS_SENTENCE = re.compile(r"[.!?؟:…»\"')\]]\s*$")
 _PAGE_NUMBER = re.compile(r"^[\s\-–—|•.]*([0-9٠-٩۰-۹]+|[ivxlcdm]+)[\s\-–—|•.]*$", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
@@ -59,10 +60,12 @@ class _Word:
 class _Line:
     text: str
     bottom: float
+    read: Any = None  # the OCR line (translate.formats.ocr.Line) it was read from: its words' confidence
 
 
-def text_from_pdf(data: bytes, name: str) -> str:
-    """The text of a PDF's text layer, a paragraph per line, in logical order; :class:`InputError` if it has none."""
+def text_from_pdf(data: bytes, name: str) -> ReadText:
+    """The text of a PDF, a paragraph per line, in logical order: its text layer, or OCR's where that is not
+    readable; :class:`InputError` if it has no Arabic. OCR's unsure words come as the text's doubts."""
     import pypdfium2 as pdfium
 
     try:
@@ -77,11 +80,42 @@ def text_from_pdf(data: bytes, name: str) -> str:
                 f"`qpdf {name} --pages . 1-{MAX_PAGES} -- part1.pdf`"
             )
         lines = [_page_lines(document[k]) for k in range(pages)]
+        scans = [k for k, found in enumerate(lines) if not _readable(" ".join(line.text for line in found))]
+        if scans:
+            from translate.formats import ocr
+
+            read = ocr.read_pages(ocr.pdf_page(document[k]) for k in scans)
+            for k, page in zip(scans, read, strict=True):
+                lines[k] = [_Line(line.text, -line.bottom, line) for line in page]  # bottoms measured upwards
     finally:
         document.close()
-    text = "\n".join(_paragraphs(_without_running_heads(lines)))
+    kept = _without_running_heads(lines)
+    text = "\n".join(_paragraphs(kept))
     _check_readable(text, name)
-    return text
+    return ReadText(text, _doubts(text, kept))
+
+
+def _readable(text: str) -> bool:
+    """Whether a page's text layer has words a person could read: not a scan (no letters), not glyphs drawn as
+    paths, not fonts without a Unicode map (letters of several scripts mixed in a word)."""
+    words = text.split()
+    garbled = sum(1 for w in words if len(_scripts(w)) > 1 or any(unicodedata.category(c) in ("Co", "Cc") for c in w))
+    return any(ch.isalpha() for ch in text) and garbled <= GARBLED_WORDS * len(words)
+
+
+def _doubts(text: str, pages: list[list[_Line]]) -> tuple[Doubt, ...]:
+    """Where OCR's unsure words stand in ``text``: each line's text is in it whole, in order."""
+    from translate.formats.ocr import line_doubts
+
+    found: list[Doubt] = []
+    at = 0
+    for line in (line for lines in pages for line in lines):
+        place = text.find(line.text, at)
+        if place >= 0:
+            at = place + len(line.text)
+            if line.read is not None:
+                found += line_doubts(line.read, place)
+    return tuple(found)
 
 
 def _page_lines(page: Any) -> list[_Line]:
@@ -332,14 +366,10 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
 
 
 def _check_readable(text: str, name: str) -> None:
-    words = text.split()
-    if not words or not _is_arabic(text):
-        raise InputError(f"{name}: has no Arabic text layer tarjama can read; {OCR.format(name=name)}")
-    garbled = sum(1 for w in words if len(_scripts(w)) > 1 or any(unicodedata.category(c) in ("Co", "Cc") for c in w))
-    if garbled > GARBLED_WORDS * len(words):
+    if not _is_arabic(text):
         raise InputError(
-            f"{name}: its text layer is not readable text ({garbled} of {len(words)} words mix scripts: "
-            f"fonts without a Unicode map); {OCR.format(name=name)}"
+            f"{name}: has no Arabic text, in its text layer nor by OCR; if it is a scan, scan it again "
+            "at 200-300 dpi, upright"
         )
 
 

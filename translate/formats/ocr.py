@@ -1,0 +1,324 @@
+"""Scans read by OCR (Tesseract): a page image's lines of Arabic, each word with how sure Tesseract was of it.
+
+Pages are read as plain Tesseract reads them best, measured on a 200-dpi
+image-only copy of mPDF's Arabic book (README: Documents): the ``ara`` model
+alone (``ara+eng`` adds spurious Latin words), ``--psm 6`` (one block of
+text) unless the page stands in columns, which psm 6 would interleave: those
+get ``--psm 3`` (full layout analysis). A page is rendered at its scan's own
+resolution (a page of vector glyphs at :data:`RENDER_DPI`), and turned
+upright by Tesseract's orientation detection when it reads nothing as it
+stands. Each Tesseract runs one thread (``OMP_THREAD_LIMIT=1``: its OpenMP
+threads only fight each other on few cores); pages run in parallel, one
+process per core, and at most that many page images are held at once, so a
+2,000-page scan costs the memory of a few pages.
+
+The words Tesseract was unsure of, and every number not read with high
+confidence (its ``ara`` model misreads Arabic-Indic digits: ``٣٠`` came out
+as ``١``), become :class:`Doubt` s that the translator turns into ``ocr``
+checks on their sentences.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from translate.errors import InputError
+from translate.types import Doubt
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+logger = logging.getLogger("tarjama")
+
+RENDER_DPI = 200
+"""Resolution a page without a scanned image (glyphs drawn as paths, fonts without a Unicode map) is rendered at:
+Tesseract read mPDF's book best at 200 dpi (0.920 of the words in order; 0.875 at 300)."""
+MIN_DPI, MAX_DPI = 150, 400
+"""A scan's own resolution is used within these bounds (a thumbnail is enlarged, a 1200-dpi scan reduced)."""
+MAX_PIXELS = 40_000_000
+"""A page image larger than this (a poster, a decompression bomb) is refused rather than read for minutes."""
+PAGE_TIMEOUT = 180.0
+"""Seconds Tesseract may spend on one page (OCRmyPDF's default) before the page is reported and skipped."""
+SURE = 60.0
+"""Words Tesseract gives a confidence below this (0-100) are flagged on their sentence."""
+SURE_NUMBER = 90.0
+"""Numbers need more: the ``ara`` model read none of 48 Arabic-Indic numbers of mPDF's book right."""
+NOISE = 50.0
+"""A line whose words' mean and median confidence are both below this is not text Tesseract's Arabic model can
+read: crop marks and rules read as letters (mPDF's came out as "| له |"), dotted leaders, a line of English or a
+picture. On mPDF's book no line of Arabic text came below 74 and no such line above 42. It is left out, and
+the log says how many were."""
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+"""Image files read by OCR, like a scanned PDF page."""
+INSTALL = (
+    "install Tesseract with its Arabic data: `sudo apt-get install tesseract-ocr tesseract-ocr-ara` "
+    "(macOS: `brew install tesseract tesseract-lang`)"
+)
+_DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as Tesseract read it, and its confidence (0-100)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a page in reading order, and where its bottom stands (pixels from the top at the page's dpi)."""
+
+    words: tuple[Word, ...]
+    bottom: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A page to read: its image (grayscale) and its resolution."""
+
+    image: Image
+    dpi: int
+
+
+def check_tesseract() -> str:
+    """The path of the ``tesseract`` program; :class:`InputError` saying how to install it, or its Arabic data."""
+    program = shutil.which("tesseract")
+    if program is None:
+        raise InputError(f"this is a scan, read by OCR, and Tesseract is not installed: {INSTALL}")
+    found = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    if "ara" not in found.stdout.split():
+        raise InputError(f"this is a scan, read by OCR, and Tesseract has no Arabic data (ara): {INSTALL}")
+    return program
+
+
+def doubts(lines: Iterable[Line]) -> list[tuple[str, str]]:
+    """The doubtful words of ``lines``, in order: (word, why)."""
+    found = []
+    for line in lines:
+        for word in line.words:
+            if _DIGIT.search(word.text) and word.confidence < SURE_NUMBER:
+                found.append((word.text, f"OCR read the number {word.text} at {word.confidence:.0f}% confidence"))
+            elif word.confidence < SURE:
+                found.append((word.text, f"OCR unsure of the word {word.text} ({word.confidence:.0f}%)"))
+    return found
+
+
+def line_doubts(line: Line, at: int) -> list[Doubt]:
+    """The doubts of one line whose text stands at ``at`` in a text."""
+    out, cursor = [], 0
+    text = line.text
+    for word, why in doubts([line]):
+        start = text.find(word, cursor)
+        cursor = start + len(word)
+        out.append(Doubt(at + start, at + cursor, why))
+    return out
+
+
+def read_pages(pages: Iterable[PageImage], *, workers: int | None = None) -> Iterator[list[Line]]:
+    """Each page's lines, in page order, read ``workers`` pages at a time (default: one per core).
+
+    Pages are taken from ``pages`` only as workers free up, so at most about
+    ``2 * workers`` page images are alive at once, whatever the page count.
+    """
+    program = check_tesseract()
+    workers = workers or os.cpu_count() or 1
+    queued: list[Future[list[Line]]] = []
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tarjama-ocr") as pool:
+        for page in pages:
+            queued.append(pool.submit(read_page, program, page))
+            while len(queued) >= 2 * workers:
+                yield queued.pop(0).result()
+        while queued:
+            yield queued.pop(0).result()
+
+
+def read_page(program: str, page: PageImage) -> list[Line]:
+    """One page's lines: psm 6, or psm 3 for columns; turned upright first if it reads nothing as it stands."""
+    image = page.image
+    if image.width * image.height > MAX_PIXELS:
+        raise InputError(
+            f"a page of {image.width}x{image.height} pixels is larger than tarjama reads by OCR "
+            f"({MAX_PIXELS // 1_000_000} megapixels): scan it at {MIN_DPI}-300 dpi"
+        )
+    if not _has_ink(image):
+        return []
+    mode = 3 if _has_columns(image) else 6
+    lines = _tesseract(program, image, page.dpi, mode)
+    if _reads_something(lines):
+        return lines
+    turn = _orientation(program, image, page.dpi)
+    tries = [turn] if turn else [180, 90, 270]
+    for angle in tries:
+        # Tesseract's "Rotate" is the clockwise turn that makes the page upright; PIL turns anticlockwise.
+        again = _tesseract(program, image.rotate(-angle, expand=True, fillcolor=255), page.dpi, mode)
+        if _reads_something(again):
+            logger.info("a page read upright after turning it %d degrees", angle)
+            return again
+    return lines
+
+
+def _reads_something(lines: list[Line]) -> bool:
+    return sum(1 for line in lines for w in line.words if w.confidence >= SURE and _ARABIC.search(w.text)) >= 3
+
+
+def _has_ink(image: Image) -> bool:
+    """Whether the page has anything printed on it (a blank page is not sent to Tesseract)."""
+    dark = sum(image.point(lambda v: 255 if v < 128 else 0).histogram()[255:])
+    return dark > 0.0005 * image.width * image.height
+
+
+def _has_columns(image: Image) -> bool:
+    """Whether a blank gutter runs down the middle of the text, between two columns that both have ink.
+
+    The top and bottom tenth are left out of the profile: a running head spans both columns, and mPDF's crop
+    marks stand at the page's middle.
+    """
+    small = image.reduce(4) if image.width > 800 else image
+    width, height = small.size
+    body = small.crop((0, height // 10, width, height - height // 10))
+    ink = body.point(lambda v: 1 if v < 128 else 0)
+    profile = [0] * width
+    pixels = ink.load()
+    assert pixels is not None
+    for y in range(0, body.height, 2):
+        for x in range(width):
+            profile[x] += int(pixels[x, y])  # type: ignore[arg-type]
+    inked = [x for x in range(width) if profile[x] > 1]
+    if not inked:
+        return False
+    left, right = inked[0], inked[-1]
+    span = right - left
+    run = best = 0
+    start = best_start = 0
+    for x in range(left + span // 4, right - span // 4):
+        if profile[x] <= 1:
+            if run == 0:
+                start = x
+            run += 1
+            if run > best:
+                best, best_start = run, start
+        else:
+            run = 0
+    if best < max(3, span // 50):
+        return False
+    mid = best_start + best // 2
+    return sum(profile[left:mid]) > 0.2 * sum(profile) and sum(profile[mid:right + 1]) > 0.2 * sum(profile)
+
+
+def _pnm(image: Image) -> bytes:
+    out = io.BytesIO()
+    image.convert("L").save(out, format="PPM")  # an uncompressed grayscale P5: nothing to deflate
+    return out.getvalue()
+
+
+def _run(program: str, image: Image, dpi: int, args: list[str]) -> str:
+    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(
+            [program, "stdin", "stdout", "--dpi", str(dpi), *args],
+            input=_pnm(image),
+            capture_output=True,
+            timeout=PAGE_TIMEOUT,
+            env=environment,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(
+            f"a page took Tesseract over {PAGE_TIMEOUT:.0f} s: the scan may be mostly a picture; "
+            "crop it to its text and try again"
+        ) from None
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def _tesseract(program: str, image: Image, dpi: int, mode: int) -> list[Line]:
+    """The page's lines from Tesseract's TSV: words in reading order, as Tesseract gives them, with confidence."""
+    table = _run(program, image, dpi, ["-l", "ara", "--psm", str(mode), "tsv"])
+    lines: dict[tuple[str, str, str], list[Word]] = {}
+    bottoms: dict[tuple[str, str, str], float] = {}
+    for row in table.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) != 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        key = (cells[2], cells[3], cells[4])
+        lines.setdefault(key, []).append(Word(cells[11].strip(), max(0.0, float(cells[10]))))
+        bottoms[key] = max(bottoms.get(key, 0.0), float(cells[7]) + float(cells[9]))
+    kept = [Line(tuple(words), bottoms[key]) for key, words in lines.items() if not _is_noise(words)]
+    if len(kept) < len(lines):
+        logger.info("OCR: left out %d line(s) of a page that read as noise", len(lines) - len(kept))
+    return kept
+
+
+def _is_noise(words: list[Word]) -> bool:
+    confidences = sorted(w.confidence for w in words)
+    return sum(confidences) / len(words) < NOISE and confidences[len(words) // 2] < NOISE
+
+
+def _orientation(program: str, image: Image, dpi: int) -> int:
+    """The clockwise turn Tesseract's orientation detection (``--psm 0``) says makes the page upright; 0 if none."""
+    found = re.search(r"Rotate:\s*(\d+)", _run(program, image, dpi, ["--psm", "0"]))
+    return int(found.group(1)) % 360 if found else 0
+
+
+def pdf_page(page: Any) -> PageImage:
+    """A PDF page (pypdfium2) as an image at its scan's own resolution (:data:`RENDER_DPI` if it has no scan).
+
+    PDFium applies the page's rotation and its images' transformations: a page stored upside down comes out
+    upright, as it is shown.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    scale = RENDER_DPI / 72
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        if right > left and (right - left) * (top - bottom) > 0.5 * width * height:
+            # The scan covers the page: one pixel of the page image per pixel of the scan (a quarter pixel
+            # less, or PDFium rounds up to one more and resamples every line of text, which cost 2% of the
+            # words of mPDF's book).
+            scale = (max(image.get_px_size()) - 0.25) / max(right - left, top - bottom)
+            break
+    scale = min(MAX_DPI / 72, max(MIN_DPI / 72, scale))
+    dpi = round(scale * 72)
+    if width * height * scale * scale > MAX_PIXELS:
+        raise InputError(
+            f"a page of {width / 72:.0f}x{height / 72:.0f} inches is larger than tarjama reads by OCR "
+            f"({MAX_PIXELS // 1_000_000} megapixels at {dpi} dpi): split or scale it first"
+        )
+    bitmap = page.render(scale=scale, grayscale=True)
+    try:
+        return PageImage(bitmap.to_pil().convert("L"), dpi)
+    finally:
+        bitmap.close()
+
+
+def image_file(data: bytes, name: str) -> Iterator[PageImage]:
+    """The pages of an image file (a TIFF may hold several), grayscale, at their stated resolution."""
+    from PIL import Image as PIL, ImageOps, UnidentifiedImageError
+
+    PIL.MAX_IMAGE_PIXELS = MAX_PIXELS  # PIL's own decompression-bomb guard, at our cap
+    try:
+        opened = PIL.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError, PIL.DecompressionBombError) as exc:
+        raise InputError(f"{name}: not a readable image ({type(exc).__name__}); save it again as PNG") from None
+    with opened:
+        for k in range(getattr(opened, "n_frames", 1)):
+            opened.seek(k)
+            dpi = opened.info.get("dpi", (0, 0))[0] or RENDER_DPI
+            # A photo's EXIF orientation says how it is shown; the pixels are stored as the camera held it.
+            page = ImageOps.exif_transpose(opened.convert("L")) or opened.convert("L")
+            yield PageImage(page, min(MAX_DPI, max(MIN_DPI, round(float(dpi)))))
