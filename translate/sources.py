@@ -26,13 +26,14 @@ from urllib.parse import unquote, urlsplit
 
 from translate.errors import InputError
 from translate.files import InputFile, decode_text, expand_input, read_bytes, read_input
+from translate.formats import SCANNED
 from translate.normalize import normalize_for_model
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import _Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt", ".pdf", ".epub")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt", ".pdf", ".epub", *SCANNED)
 """The documents a folder is searched for, and an upload may be."""
 MAX_PAGE_BYTES = 5_000_000
 FETCH_TIMEOUT = 15.0
@@ -41,9 +42,9 @@ MIN_PROSE_WORDS = 6
 
 
 def text_from_file(path: str | Path, name: str | None = None) -> str:
-    """The text of a ``.txt``, ``.md``, ``.html``/``.htm``, ``.docx``, ``.srt``, ``.vtt``, ``.pdf`` or ``.epub``
-    file (Markdown is read as text; subtitles as their cues' text joined into sentences; a PDF's text layer in
-    logical order; a book's chapters in reading order)."""
+    """The text of a ``.txt``, ``.md``, ``.html``/``.htm``, ``.docx``, ``.srt``, ``.vtt``, ``.pdf``, ``.epub`` or
+    image file (Markdown is read as text; subtitles as their cues' text joined into sentences; a PDF's text layer in
+    logical order, its scanned pages by OCR; a book's chapters in reading order; an image by OCR)."""
     path = Path(path)
     name = name or path.name
     suffix = Path(name).suffix.lower()
@@ -70,6 +71,10 @@ def text_from_bytes(data: bytes, name: str) -> str:
         from translate.formats.pdf import text_from_pdf
 
         return text_from_pdf(data, name)
+    if suffix in SCANNED:
+        from translate.formats.pdf import text_from_image
+
+        return text_from_image(data, name)
     if suffix in (".srt", ".vtt", ".epub"):
         from translate.formats import document_text, read_document
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
-from translate.formats import Document, by_block, document_text, read_document
+from translate.formats import SCANNED, Document, by_block, document_text, read_document
 from translate.writers import EXTENSIONS
 
 logger = logging.getLogger("tarjama")
@@ -35,8 +35,10 @@ WRITTEN_BACK = {
     ".srt": ".srt",
     ".vtt": ".vtt",
     ".pdf": ".docx",
+    **dict.fromkeys(SCANNED, ".docx"),
 }
-"""Uploads the reader gives back as a document, and its ending: their own, a PDF's paragraphs as a Word file."""
+"""Uploads the reader gives back as a document, and its ending: their own, a PDF's (or a scan's, read by OCR)
+paragraphs as a Word file."""
 KEPT_PDFS = 16
 """Uploaded PDFs kept as read, for the downloads of their corrections."""
 EDITIONS = ((False, "en", "English"), (True, "ar-en", "Bilingual"))

@@ -72,7 +72,8 @@ def translate_document(
     try:
         if path.resolve() == item.path.resolve():
             raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
-        document = read_document(item.name, read_bytes(item.path, item.name), fmt)
+        with progress.reading(item.name):
+            document = read_document(item.name, read_bytes(item.path, item.name), fmt)
         blocks = document.blocks
         if not blocks:
             raise InputError(f"{item.name}: no text to translate (the document has no paragraph or cue with text)")

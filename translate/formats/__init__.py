@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Protocol
 
 from translate.formats.model import Block, Carried, Span
-from translate.types import AlignedPair
+from translate.types import AlignedPair, ReadText
 
 __all__ = [
     "DOCUMENT_SUFFIXES",
     "FORMATS",
+    "READ_AS_PAGES",
+    "SCANNED",
     "Block",
     "Carried",
     "Document",
@@ -31,16 +33,20 @@ __all__ = [
     "read_document",
 ]
 
+SCANNED = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+"""Images read by OCR (:mod:`translate.formats.ocr`), written back as a PDF's paragraphs are."""
+READ_AS_PAGES = (".pdf", *SCANNED)
+"""Files whose paragraphs come in a new document (their layout is not rewritten): a Word file by default."""
 FORMATS = {
-    "docx": (".docx", ".pdf"),
-    "html": (".html", ".htm", ".pdf"),
-    "md": (".md", ".pdf"),
+    "docx": (".docx", *READ_AS_PAGES),
+    "html": (".html", ".htm", *READ_AS_PAGES),
+    "md": (".md", *READ_AS_PAGES),
     "epub": (".epub",),
     "srt": (".srt",),
     "vtt": (".vtt",),
 }
 """The documents tarjama writes in English, and the file endings each is written from: a document of its own kind
-(patched), or a PDF (its paragraphs in a new document: a PDF's layout is not rewritten)."""
+(patched), or a PDF or a scan (its paragraphs in a new document: a PDF's layout is not rewritten)."""
 DOCUMENT_SUFFIXES = tuple(dict.fromkeys(suffix for suffixes in FORMATS.values() for suffix in suffixes))
 
 
@@ -68,7 +74,7 @@ def read_document(name: str, data: bytes, target: str = "") -> Document:
     suffix = Path(name).suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
         check_kind(name, data)  # a .docx named .pdf is said to be one, not "a damaged PDF"
-    if suffix == ".pdf":
+    if suffix in READ_AS_PAGES:
         from translate.formats.pdf import PdfText
 
         return PdfText(name, data, target or "docx")
@@ -105,13 +111,17 @@ def document_text(blocks: Sequence[Block]) -> tuple[str, list[int]]:
 
     A line break inside a block is read as a space, so that every sentence
     stays inside its block and the offsets stay those of the block's text.
+    Blocks read by OCR give their doubts to the text (a
+    :class:`~translate.types.ReadText`), for the translator's ``ocr`` checks.
     """
-    starts, parts, at = [], [], 0
+    starts, parts, doubts, at = [], [], [], 0
     for block in blocks:
         starts.append(at)
         parts.append(_LINE_BREAKS.sub(" ", block.text))
+        doubts += [dataclasses.replace(d, start=at + d.start, end=at + d.end) for d in block.doubts]
         at += len(block.text) + len(BLOCK_GAP)
-    return BLOCK_GAP.join(parts), starts
+    text = BLOCK_GAP.join(parts)
+    return (ReadText(text, tuple(doubts)) if doubts else text), starts
 
 
 def by_block(pairs: Iterable[AlignedPair], starts: Sequence[int], blocks: Sequence[Block]) -> list[list[AlignedPair]]:

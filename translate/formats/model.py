@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from translate.types import Doubt
+
 
 @dataclass(frozen=True)
 class Span:
@@ -25,10 +27,14 @@ class Span:
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph of a document: its text, and the spans that cover it in order (objects between them)."""
+    """One paragraph of a document: its text, and the spans that cover it in order (objects between them).
+
+    ``doubts``: where OCR was unsure of the text (offsets into this block's text); none for a text layer.
+    """
 
     text: str
     spans: tuple[Span, ...]
+    doubts: tuple[Doubt, ...] = ()
 
 
 @dataclass(frozen=True)

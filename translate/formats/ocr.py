@@ -26,8 +26,10 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,8 +59,6 @@ NOISE = 50.0
 read: crop marks and rules read as letters (mPDF's came out as "| له |"), dotted leaders, a line of English or a
 picture. On mPDF's book no line of Arabic text came below 74 and no such line above 42. It is left out, and
 the log says how many were."""
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
-"""Image files read by OCR, like a scanned PDF page."""
 INSTALL = (
     "install Tesseract with its Arabic data: `sudo apt-get install tesseract-ocr tesseract-ocr-ara` "
     "(macOS: `brew install tesseract tesseract-lang`)"
@@ -129,22 +129,50 @@ def line_doubts(line: Line, at: int) -> list[Doubt]:
     return out
 
 
-def read_pages(pages: Iterable[PageImage], *, workers: int | None = None) -> Iterator[list[Line]]:
+PageProgress = Callable[[int, int | None], None]
+"""Told (pages read so far, pages to read if known) after each page: how a command shows OCR's progress."""
+_progress: ContextVar[PageProgress | None] = ContextVar("tarjama_ocr_progress", default=None)
+
+
+@contextmanager
+def page_progress(report: PageProgress) -> Iterator[None]:
+    """Within this block, OCR tells ``report`` of each page it has read (the library itself never prints)."""
+    token = _progress.set(report)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def read_pages(
+    pages: Iterable[PageImage], *, total: int | None = None, workers: int | None = None
+) -> Iterator[list[Line]]:
     """Each page's lines, in page order, read ``workers`` pages at a time (default: one per core).
 
     Pages are taken from ``pages`` only as workers free up, so at most about
     ``2 * workers`` page images are alive at once, whatever the page count.
+    Each page read is told to the :func:`page_progress` report in force.
     """
     program = check_tesseract()
     workers = workers or os.cpu_count() or 1
+    report = _progress.get()
     queued: list[Future[list[Line]]] = []
+    done = [0]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tarjama-ocr") as pool:
+
+        def finished() -> list[Line]:
+            lines = queued.pop(0).result()
+            done[0] += 1
+            if report is not None:
+                report(done[0], total)
+            return lines
+
         for page in pages:
             queued.append(pool.submit(read_page, program, page))
             while len(queued) >= 2 * workers:
-                yield queued.pop(0).result()
+                yield finished()
         while queued:
-            yield queued.pop(0).result()
+            yield finished()
 
 
 def read_page(program: str, page: PageImage) -> list[Line]:
@@ -217,7 +245,7 @@ def _has_columns(image: Image) -> bool:
     if best < max(3, span // 50):
         return False
     mid = best_start + best // 2
-    return sum(profile[left:mid]) > 0.2 * sum(profile) and sum(profile[mid:right + 1]) > 0.2 * sum(profile)
+    return sum(profile[left:mid]) > 0.2 * sum(profile) and sum(profile[mid : right + 1]) > 0.2 * sum(profile)
 
 
 def _pnm(image: Image) -> bytes:
@@ -308,7 +336,8 @@ def pdf_page(page: Any) -> PageImage:
 
 def image_file(data: bytes, name: str) -> Iterator[PageImage]:
     """The pages of an image file (a TIFF may hold several), grayscale, at their stated resolution."""
-    from PIL import Image as PIL, ImageOps, UnidentifiedImageError
+    from PIL import Image as PIL
+    from PIL import ImageOps, UnidentifiedImageError
 
     PIL.MAX_IMAGE_PIXELS = MAX_PIXELS  # PIL's own decompression-bomb guard, at our cap
     try:

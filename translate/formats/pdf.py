@@ -84,11 +84,24 @@ def text_from_pdf(data: bytes, name: str) -> ReadText:
         if scans:
             from translate.formats import ocr
 
-            read = ocr.read_pages(ocr.pdf_page(document[k]) for k in scans)
+            read = ocr.read_pages((ocr.pdf_page(document[k]) for k in scans), total=len(scans))
             for k, page in zip(scans, read, strict=True):
                 lines[k] = [_Line(line.text, -line.bottom, line) for line in page]  # bottoms measured upwards
     finally:
         document.close()
+    kept = _without_running_heads(lines)
+    text = "\n".join(_paragraphs(kept))
+    _check_readable(text, name)
+    return ReadText(text, _doubts(text, kept))
+
+
+def text_from_image(data: bytes, name: str) -> ReadText:
+    """The text of a scanned page (an image file; a TIFF's pages in turn), read by OCR as a PDF's scans are."""
+    from translate.formats import ocr
+
+    lines = [
+        [_Line(line.text, -line.bottom, line) for line in page] for page in ocr.read_pages(ocr.image_file(data, name))
+    ]
     kept = _without_running_heads(lines)
     text = "\n".join(_paragraphs(kept))
     _check_readable(text, name)
@@ -386,7 +399,8 @@ def _scripts(word: str) -> set[str]:
 
 
 class PdfText:
-    """A PDF's paragraphs as blocks, written back as a new document of ``target`` (``docx``, ``html`` or ``md``).
+    """A PDF's (or a scanned image's) paragraphs as blocks, written back as a new document of ``target``
+    (``docx``, ``html`` or ``md``).
 
     A PDF's layout is not rewritten: its English comes as a Word document or a
     web page with one paragraph per paragraph read, left to right (bilingual:
@@ -400,8 +414,16 @@ class PdfText:
 
         self.name = name
         self.target = target
-        paragraphs = text_from_pdf(data, name).splitlines()
-        self.blocks = [Block(text, (Span(0, len(text), 0),)) for text in paragraphs if text.strip()]
+        read = text_from_pdf(data, name) if Path(name).suffix.lower() == ".pdf" else text_from_image(data, name)
+        self.blocks = []
+        at = 0
+        for text in read.split("\n"):
+            doubts = tuple(
+                Doubt(d.start - at, d.end - at, d.detail) for d in read.doubts if at <= d.start < at + len(text)
+            )
+            if text.strip():
+                self.blocks.append(Block(text, (Span(0, len(text), 0),), doubts))
+            at += len(text) + 1
 
     def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
         english = [" ".join(p.target for p in found if p.target) for found in sentences]

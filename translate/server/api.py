@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from translate.formats import READ_AS_PAGES
 from translate.server.corrections import correction
 from translate.server.libretranslate import DOCUMENTS, BadRequest, endpoint, parse_json, translated_document
 from translate.server.scheduler import CURRENT
@@ -69,7 +70,7 @@ def routes(server: Server) -> list[Route]:
         key = form.get("api_key")
         server.access(request, key if isinstance(key, str) else "", cost=1, characters=0)
         written = await translated_document(server, request, name, await upload.read(), bilingual=bilingual)
-        ending = ".docx" if suffix == ".pdf" else suffix
+        ending = ".docx" if suffix in READ_AS_PAGES else suffix
         english = f"{Path(name).stem}.{'ar-en' if bilingual else 'en'}{ending}"
         return Response(
             written,

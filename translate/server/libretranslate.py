@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from translate.errors import InputError, TranslateError
+from translate.formats import READ_AS_PAGES, SCANNED
 from translate.server.corrections import SUGGESTIONS_OFF, suggestion
 from translate.server.downloads import content_disposition, download_name, link_path
 from translate.server.limits import LimitError
@@ -45,8 +46,9 @@ LANGUAGES = [
     {"code": "en", "name": "English", "targets": []},
 ]
 FORMATS = ("text", "html")
-DOCUMENTS = (".txt", ".docx", ".html", ".htm", ".md", ".epub", ".srt", ".vtt", ".pdf")
-"""What ``/translate_file`` takes: what tarjama reads and writes back (a ``.txt`` as text; a PDF as ``.docx``)."""
+DOCUMENTS = (".txt", ".docx", ".html", ".htm", ".md", ".epub", ".srt", ".vtt", ".pdf", *SCANNED)
+"""What ``/translate_file`` takes: what tarjama reads and writes back (a ``.txt`` as text; a PDF or a scanned
+image, read by OCR, as ``.docx``)."""
 
 
 class BadRequest(LimitError):
@@ -311,7 +313,7 @@ def routes(server: Server) -> list[Route]:
         server.access(request, key, cost=1, characters=0)
         written = await translated_document(server, request, name, data)
         suffix = Path(name).suffix.lower()
-        stored = server.files.put(f"{Path(name).stem}_en{'.docx' if suffix == '.pdf' else suffix}", written)
+        stored = server.files.put(f"{Path(name).stem}_en{'.docx' if suffix in READ_AS_PAGES else suffix}", written)
         link = base_url(request.scope, server.public_url) + link_path(stored)
         return JSONResponse({"translatedFileUrl": link})
 
