@@ -120,7 +120,7 @@ def columns(right: Image.Image, left: Image.Image) -> Image.Image:
 def _text_block(image: Image.Image) -> tuple[int, int, int, int]:
     """The body text of a book page: inside its crop marks, above its footer."""
     width, height = image.size
-    box = image.crop((width // 10, height // 10, width - width // 10, height * 8 // 10))
+    box = image.crop((width // 10, height // 10, width - width // 10, height * 89 // 100))
     ink = box.point(lambda v: 255 if v < 128 else 0).getbbox() or (0, 0, box.width, box.height)
     return (width // 10 + ink[0], height // 10 + ink[1], width // 10 + ink[2], height // 10 + ink[3])
 
