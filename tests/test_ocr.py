@@ -156,6 +156,20 @@ def test_without_tesseract_a_scan_is_refused_saying_how_to_install_it(monkeypatc
         text_from_image(data.getvalue(), "page.png")
 
 
+@pytest.mark.parametrize("side", [8_000, 40_000])  # 64 megapixels (our cap); 1.6 gigapixels (Pillow's own guard)
+def test_an_image_that_claims_too_many_pixels_is_refused_before_it_is_decoded(side: int) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">L", len(body)) + kind + body + struct.pack(">L", zlib.crc32(kind + body))
+
+    header = struct.pack(">LLBBBBB", side, side, 8, 0, 0, 0, 0)  # that many pixels of grey, in 60 bytes
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    with pytest.raises(InputError, match=r"^bomb.png: .*tarjama reads images of at most 40 megapixels by OCR: scan"):
+        text_from_image(bomb, "bomb.png")
+
+
 def test_an_image_that_is_not_one_is_named_for_what_it_is() -> None:
     with pytest.raises(InputError, match=r"page.png is a PDF, not an image .*rename it page.pdf"):
         read_document("page.png", b"%PDF-1.4 ...")

@@ -64,6 +64,7 @@ INSTALL = (
     "(macOS: `brew install tesseract tesseract-lang`)"
 )
 _MARKS = str.maketrans("", "", "\u200e\u200f\u061c")  # Tesseract puts bidi marks around numbers: not text
+_TOO_BIG = f"tarjama reads images of at most {MAX_PIXELS // 1_000_000} megapixels by OCR: scan it at 200-300 dpi"
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 
@@ -267,7 +268,7 @@ def _gutter(image: Image) -> int | None:
     body = small.crop((0, height // 10, width, height - height // 10)).point(lambda v: 1 if v < 128 else 0)
     pixels = body.load()
     assert pixels is not None
-    profile = [sum(int(pixels[x, y]) for y in range(0, body.height, 2)) for x in range(width)]  # type: ignore[arg-type]
+    profile = [sum(1 for y in range(0, body.height, 2) if pixels[x, y]) for x in range(width)]
     inked = [x for x in range(width) if profile[x] > 1]
     if not inked:
         return None
@@ -381,14 +382,17 @@ def image_file(data: bytes, name: str) -> Iterator[PageImage]:
     from PIL import Image as PIL
     from PIL import ImageOps, UnidentifiedImageError
 
-    PIL.MAX_IMAGE_PIXELS = MAX_PIXELS  # PIL's own decompression-bomb guard, at our cap
     try:
-        opened = PIL.open(io.BytesIO(data))
-    except (UnidentifiedImageError, OSError, PIL.DecompressionBombError) as exc:
+        opened = PIL.open(io.BytesIO(data))  # the header only: nothing is decoded yet
+    except PIL.DecompressionBombError:
+        raise InputError(f"{name}: {_TOO_BIG}") from None
+    except (UnidentifiedImageError, OSError) as exc:
         raise InputError(f"{name}: not a readable image ({type(exc).__name__}); save it again as PNG") from None
     with opened:
         for k in range(getattr(opened, "n_frames", 1)):
             opened.seek(k)
+            if opened.width * opened.height > MAX_PIXELS:  # a decompression bomb says so before it is decoded
+                raise InputError(f"{name}: an image of {opened.width}x{opened.height} pixels; {_TOO_BIG}")
             dpi = opened.info.get("dpi", (0, 0))[0] or RENDER_DPI
             # A photo's EXIF orientation says how it is shown; the pixels are stored as the camera held it.
             page = ImageOps.exif_transpose(opened.convert("L")) or opened.convert("L")
