@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+import anyio
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -351,7 +352,8 @@ async def translated_document(
             text = decode_text(data, name)
             done = await server.run(request, [text], lambda service: service.translate_texts([text]))
             return done[0][0].encode("utf-8")
-        document = read_document(name, data)
+        # A scan is read by OCR, seconds a page: off the event loop, which must go on answering everyone else.
+        document = await anyio.to_thread.run_sync(read_document, name, data)
     except (InputError, ValueError) as exc:
         raise BadRequest(f"Invalid request: {exc}") from None
     text = "\n".join(block.text for block in document.blocks)
