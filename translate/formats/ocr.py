@@ -345,39 +345,45 @@ def _orientation(program: str, image: Image, dpi: int) -> int:
     return int(found.group(1)) % 360 if found else 0
 
 
+def scan_scale(page: Any) -> float | None:
+    """Pixels per point of the image that covers most of a PDF page (half of it at least): a scan; None if none."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        if right > left and (right - left) * (top - bottom) > 0.5 * width * height:
+            # One pixel of the page image per pixel of the scan, a quarter pixel less: else PDFium rounds up to
+            # one pixel more and resamples every line of text, which cost 2% of the words of mPDF's book.
+            return float((max(image.get_px_size()) - 0.25) / max(right - left, top - bottom))
+    return None
+
+
 def pdf_page(page: Any) -> PageImage:
     """A PDF page (pypdfium2) as an image at its scan's own resolution (:data:`RENDER_DPI` if it has no scan).
 
     PDFium applies the page's rotation and its images' transformations: a page stored upside down comes out
-    upright, as it is shown.
+    upright, as it is shown. The page is closed once rendered.
     """
-    import pypdfium2.raw as pdfium_c
-
     width, height = page.get_size()
-    scale = RENDER_DPI / 72
-    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        left, bottom, right, top = image.get_bounds()
-        if right > left and (right - left) * (top - bottom) > 0.5 * width * height:
-            # The scan covers the page: one pixel of the page image per pixel of the scan (a quarter pixel
-            # less, or PDFium rounds up to one more and resamples every line of text, which cost 2% of the
-            # words of mPDF's book).
-            scale = (max(image.get_px_size()) - 0.25) / max(right - left, top - bottom)
-            break
-    scale = min(MAX_DPI / 72, max(MIN_DPI / 72, scale))
+    scale = min(MAX_DPI / 72, max(MIN_DPI / 72, scan_scale(page) or RENDER_DPI / 72))
     dpi = round(scale * 72)
-    if width * height * scale * scale > MAX_PIXELS:
-        raise InputError(
-            f"a page of {width / 72:.0f}x{height / 72:.0f} inches is larger than tarjama reads by OCR "
-            f"({MAX_PIXELS // 1_000_000} megapixels at {dpi} dpi): split or scale it first"
-        )
-    bitmap = page.render(scale=scale, grayscale=True)
     try:
-        return PageImage(bitmap.to_pil().convert("L"), dpi)
+        if width * height * scale * scale > MAX_PIXELS:
+            raise InputError(
+                f"a page of {width / 72:.0f}x{height / 72:.0f} inches is larger than tarjama reads by OCR "
+                f"({MAX_PIXELS // 1_000_000} megapixels at {dpi} dpi): split or scale it first"
+            )
+        bitmap = page.render(scale=scale, grayscale=True)
+        try:
+            return PageImage(bitmap.to_pil().convert("L"), dpi)
+        finally:
+            bitmap.close()
     finally:
-        bitmap.close()
+        page.close()
 
 
-def image_file(data: bytes, name: str) -> Iterator[PageImage]:
+def image_file(data: bytes) -> Iterator[PageImage]:
     """The pages of an image file (a TIFF may hold several), grayscale, at their stated resolution."""
     from PIL import Image as PIL
     from PIL import ImageOps, UnidentifiedImageError
@@ -385,14 +391,14 @@ def image_file(data: bytes, name: str) -> Iterator[PageImage]:
     try:
         opened = PIL.open(io.BytesIO(data))  # the header only: nothing is decoded yet
     except PIL.DecompressionBombError:
-        raise InputError(f"{name}: {_TOO_BIG}") from None
+        raise InputError(_TOO_BIG) from None
     except (UnidentifiedImageError, OSError) as exc:
-        raise InputError(f"{name}: not a readable image ({type(exc).__name__}); save it again as PNG") from None
+        raise InputError(f"not a readable image ({type(exc).__name__}); save it again as PNG") from None
     with opened:
         for k in range(getattr(opened, "n_frames", 1)):
             opened.seek(k)
             if opened.width * opened.height > MAX_PIXELS:  # a decompression bomb says so before it is decoded
-                raise InputError(f"{name}: an image of {opened.width}x{opened.height} pixels; {_TOO_BIG}")
+                raise InputError(f"an image of {opened.width}x{opened.height} pixels; {_TOO_BIG}")
             dpi = opened.info.get("dpi", (0, 0))[0] or RENDER_DPI
             # A photo's EXIF orientation says how it is shown; the pixels are stored as the camera held it.
             page = ImageOps.exif_transpose(opened.convert("L")) or opened.convert("L")

@@ -80,40 +80,67 @@ def text_from_pdf(data: bytes, name: str) -> ReadText:
                 f"`qpdf {name} --pages . 1-{MAX_PAGES} -- part1.pdf`"
             )
         lines = [_page_lines(document[k]) for k in range(pages)]
-        scans = [k for k, found in enumerate(lines) if not _readable(" ".join(line.text for line in found))]
+        scans = [k for k, found in enumerate(lines) if not _readable(found, document, k)]
         if scans:
             from translate.formats import ocr
 
             read = ocr.read_pages((ocr.pdf_page(document[k]) for k in scans), total=len(scans))
-            for k, page in zip(scans, read, strict=True):
-                lines[k] = [_Line(line.text, -line.bottom, line) for line in page]  # bottoms measured upwards
+            try:
+                for k, page in zip(scans, read, strict=True):
+                    if page or not lines[k]:  # a stamp on a page OCR finds blank is kept
+                        lines[k] = _ocr_lines(page)
+            except InputError as exc:
+                raise InputError(f"{name}: {exc}") from None
     finally:
         document.close()
-    kept = _without_running_heads(lines)
-    text = "\n".join(_paragraphs(kept))
-    _check_readable(text, name)
-    return ReadText(text, _doubts(text, kept))
+    return _read_text(lines, name)
 
 
 def text_from_image(data: bytes, name: str) -> ReadText:
     """The text of a scanned page (an image file; a TIFF's pages in turn), read by OCR as a PDF's scans are."""
     from translate.formats import ocr
 
-    lines = [
-        [_Line(line.text, -line.bottom, line) for line in page] for page in ocr.read_pages(ocr.image_file(data, name))
-    ]
+    try:
+        lines = [_ocr_lines(page) for page in ocr.read_pages(ocr.image_file(data))]
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
+    return _read_text(lines, name)
+
+
+def _ocr_lines(page: list[Any]) -> list[_Line]:
+    return [_Line(line.text, -line.bottom, line) for line in page]  # OCR's bottoms count down from the top
+
+
+def _read_text(lines: list[list[_Line]], name: str) -> ReadText:
     kept = _without_running_heads(lines)
     text = "\n".join(_paragraphs(kept))
     _check_readable(text, name)
     return ReadText(text, _doubts(text, kept))
 
 
-def _readable(text: str) -> bool:
-    """Whether a page's text layer has words a person could read: not a scan (no letters), not glyphs drawn as
-    paths, not fonts without a Unicode map (letters of several scripts mixed in a word)."""
+SCANNED_BELOW = 20
+"""A page covered by an image whose text layer has fewer letters than this is a scan (with a stamp, a page number
+or a title in its text layer): it is read by OCR."""
+
+
+def _readable(lines: list[_Line], document: Any, k: int) -> bool:
+    """Whether a page's text layer has words a person could read: not a scan (no letters, or a few over a page's
+    image), not glyphs drawn as paths, not fonts without a Unicode map (letters of several scripts in a word)."""
+    text = " ".join(line.text for line in lines)
     words = text.split()
     garbled = sum(1 for w in words if len(_scripts(w)) > 1 or any(unicodedata.category(c) in ("Co", "Cc") for c in w))
-    return any(ch.isalpha() for ch in text) and garbled <= GARBLED_WORDS * len(words)
+    letters = sum(1 for ch in text if ch.isalpha())
+    if not letters or garbled > GARBLED_WORDS * len(words):
+        return False
+    if letters >= SCANNED_BELOW:
+        return True
+    from translate.formats.ocr import scan_scale
+
+    page = document[k]
+    try:
+        return scan_scale(page) is None
+    finally:
+        page.close()
 
 
 def _doubts(text: str, pages: list[list[_Line]]) -> tuple[Doubt, ...]:
@@ -417,12 +444,14 @@ class PdfText:
         read = text_from_pdf(data, name) if Path(name).suffix.lower() == ".pdf" else text_from_image(data, name)
         self.blocks = []
         at = 0
+        pending = list(reversed(read.doubts))  # in order of place: each paragraph takes its own from the end
         for text in read.split("\n"):
-            doubts = tuple(
-                Doubt(d.start - at, d.end - at, d.detail) for d in read.doubts if at <= d.start < at + len(text)
-            )
+            doubts = []
+            while pending and pending[-1].start < at + len(text):
+                d = pending.pop()
+                doubts.append(Doubt(d.start - at, d.end - at, d.detail))
             if text.strip():
-                self.blocks.append(Block(text, (Span(0, len(text), 0),), doubts))
+                self.blocks.append(Block(text, (Span(0, len(text), 0),), tuple(doubts)))
             at += len(text) + 1
 
     def render(self, sentences: Sequence[Sequence[AlignedPair]], *, bilingual: bool = False) -> bytes:
