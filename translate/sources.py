@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import _Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt", ".pdf", ".epub", *SCANNED)
-"""The documents a folder is searched for, and an upload may be."""
+FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt", ".pdf", ".epub")
+"""The documents a folder is searched for (not its images: a page's pictures and logos are no scans to read)."""
+SUPPORTED_SUFFIXES = (*FOLDER_SUFFIXES, *SCANNED)
+"""What a file named on the command line, or an upload, may be: those documents, or a scan (read by OCR)."""
 MAX_PAGE_BYTES = 5_000_000
 FETCH_TIMEOUT = 15.0
 MIN_PROSE_WORDS = 6
@@ -103,7 +105,7 @@ def expand_document(arg: str, *, pattern: str | None = None) -> list[InputFile]:
     """
     if is_url(arg):
         return [InputFile(arg, None, Path(name_from_url(arg)), url=arg)]
-    return expand_input(arg, suffixes=SUPPORTED_SUFFIXES, pattern=pattern)
+    return expand_input(arg, suffixes=FOLDER_SUFFIXES, pattern=pattern)
 
 
 def read_document(item: InputFile, *, allow_private_urls: bool = False) -> str:

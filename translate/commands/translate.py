@@ -67,8 +67,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="a .txt, .html/.htm, .docx, .md, .srt, .vtt, .pdf or .epub file, an http(s):// URL, a folder (every "
-        "such file in it), a .jsonl corpus (one document per line; written as JSONL with each pair's document id), "
+        help="a .txt, .html/.htm, .docx, .md, .srt, .vtt, .pdf or .epub file, a scan (.png, .jpg, .tif, .webp: read "
+        "by OCR), an http(s):// URL, a folder (every such document in it, images aside), a .jsonl corpus (one "
+        "document per line; written as JSONL with each pair's document id), "
         "or - for standard input",
     )
     tr.add_argument(
