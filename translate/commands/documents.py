@@ -42,7 +42,8 @@ def check_inputs(inputs: Sequence[InputFile], fmt: str, output: Path | None, out
     """:class:`UsageError` unless every input is a document of format ``fmt`` with a file to be written to."""
     for item in inputs:
         if item.path is None or is_corpus(item.path) or item.path.suffix.lower() not in DOCUMENT_FORMATS[fmt]:
-            kinds = " or ".join(DOCUMENT_FORMATS[fmt])
+            endings = DOCUMENT_FORMATS[fmt]
+            kinds = ", ".join(endings[:-1]) + " or " + endings[-1] if len(endings) > 1 else endings[0]
             raise UsageError(
                 f"-f {fmt} writes a {kinds} input as a .{fmt} in English; {item.name} is none of these "
                 "(translate it to tsv, jsonl, tmx or txt instead)"
