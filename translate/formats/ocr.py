@@ -193,6 +193,8 @@ def read_page(program: str, page: PageImage) -> list[Line]:
     if _reads_well(lines):
         return lines
     turn = _orientation(program, image, page.dpi)
+    if turn == 0:
+        return lines  # upright, says OSD: a page of English, a picture, a table; turning it would not help
     for angle in [turn] if turn else [180, 90, 270]:
         # Tesseract's "Rotate" is the clockwise turn that makes the page upright; PIL turns anticlockwise.
         again = _columns_read(program, image.rotate(-angle, expand=True, fillcolor=255), page.dpi)
@@ -339,10 +341,11 @@ def _is_noise(words: list[Word]) -> bool:
     return sum(confidences) / len(words) < NOISE and confidences[len(words) // 2] < NOISE
 
 
-def _orientation(program: str, image: Image, dpi: int) -> int:
-    """The clockwise turn Tesseract's orientation detection (``--psm 0``) says makes the page upright; 0 if none."""
+def _orientation(program: str, image: Image, dpi: int) -> int | None:
+    """The clockwise turn Tesseract's orientation detection (``--psm 0``) says makes the page upright (0: it is);
+    None if it cannot tell (too few letters)."""
     found = re.search(r"Rotate:\s*(\d+)", _run(program, image, dpi, ["--psm", "0"]))
-    return int(found.group(1)) % 360 if found else 0
+    return int(found.group(1)) % 360 if found else None
 
 
 def scan_scale(page: Any) -> float | None:
