@@ -9,8 +9,8 @@ resolution (a page of vector glyphs at :data:`RENDER_DPI`), and turned
 upright by Tesseract's orientation detection when it reads nothing as it
 stands. Each Tesseract runs one thread (``OMP_THREAD_LIMIT=1``: its OpenMP
 threads only fight each other on few cores); pages run in parallel, one
-process per core, and at most that many page images are held at once, so a
-2,000-page scan costs the memory of a few pages.
+process per core, and at most two page images per process are held at once,
+so a 2,000-page scan costs the memory of a few pages.
 
 The words Tesseract was unsure of, and every number not read with high
 confidence (its ``ara`` model misreads Arabic-Indic digits: ``٣٠`` came out
@@ -49,7 +49,8 @@ MIN_DPI, MAX_DPI = 150, 400
 MAX_PIXELS = 40_000_000
 """A page image larger than this (a poster, a decompression bomb) is refused rather than read for minutes."""
 PAGE_TIMEOUT = 180.0
-"""Seconds Tesseract may spend on one page (OCRmyPDF's default) before the page is reported and skipped."""
+"""Seconds Tesseract may spend on one page (OCRmyPDF's default). Past it the document is refused with a message
+saying so, rather than translated with a page missing."""
 SURE = 60.0
 """Words Tesseract gives a confidence below this (0-100) are flagged on their sentence."""
 SURE_NUMBER = 90.0
