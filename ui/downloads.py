@@ -17,7 +17,7 @@ from pathlib import Path
 import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
-from translate.formats import SCANNED, Document, by_block, document_text, read_document
+from translate.formats import READ_AS_PAGES, SCANNED, Document, by_block, document_text, read_document
 from translate.writers import EXTENSIONS
 
 logger = logging.getLogger("tarjama")
@@ -117,8 +117,8 @@ class Downloads:
 
     def _read(self, source: Path, suffix: str) -> Document:
         """The uploaded document, read to be written back: afresh each time (writing English into a document
-        changes it in place), but a PDF only once."""
-        if source.suffix.lower() != ".pdf":
+        changes it in place), but a PDF or a scan only once (a scan is read by OCR, seconds a page)."""
+        if source.suffix.lower() not in READ_AS_PAGES:
             return read_document(source.name, source.read_bytes(), suffix.lstrip("."))
         key = str(source)
         document = self._pdfs.get(key)
