@@ -212,3 +212,14 @@ def test_every_check_is_a_reason_on_the_flag_and_the_status_counts_them() -> Non
     assert "Checks" not in render_status(5, 9)
     clean = render_patch("doc", [dataclasses.replace(pair, checks=())], seq=2)
     assert "data-reason" not in clean and "tj-flagged" not in clean
+
+
+def test_a_word_ocr_was_unsure_of_flags_its_sentence_in_the_reader() -> None:
+    from translate.types import Check
+
+    check = Check("ocr", "OCR read the number ٣٠ at 12% confidence", (6, 8))
+    pair = AlignedPair(0, 0, "بمقتل ٣٠ مقاتلا.", "the deaths of 30 fighters.", checks=(check,))
+    html = render_patch("doc", [pair], seq=1)
+    (reason,) = re.findall(r'data-reason="([^"]*)"', html)
+    assert reason == "Scan read unsure (check it on the scan): OCR read the number ٣٠ at 12% confidence."
+    assert "tj-flagged" in html

@@ -227,6 +227,7 @@ _CHECK_NAMES = {
     "cut-short": "Cut short",
     "term": "Glossary term not applied",
     "name": "Name spelled two ways",
+    "ocr": "Scan read unsure (check it on the scan)",
 }
 
 
