@@ -19,7 +19,7 @@ from translate.cli import main
 from translate.errors import InputError
 from translate.formats import ocr, read_document
 from translate.formats.ocr import Line, Word
-from translate.formats.pdf import text_from_image, text_from_pdf
+from translate.formats.pdf import ScannedPdf, read_lines, read_pdf, text_from_image, text_from_pdf
 from translate.types import Doubt, ReadText
 
 tesseract = pytest.mark.skipif(
@@ -126,6 +126,37 @@ def test_a_scan_is_written_back_as_a_document_with_its_blocks_doubts(pages: list
     for block in document.blocks:
         for doubt in block.doubts:
             assert block.text[doubt.start : doubt.end] in doubt.detail
+
+
+@book
+def test_a_scanned_pdf_asked_for_as_a_pdf_is_refused_in_one_line_before_any_ocr(
+    pages: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("OCR ran for a document that is refused")
+
+    monkeypatch.setattr(ocr, "read_pages", never)
+    with pytest.raises(ScannedPdf, match=r"^scan\.pdf: page 1 is a scan.*write it as -f docx") as refused:
+        read_document("scan.pdf", scans.image_pdf(pages[:1], 200), "pdf")
+    assert "\n" not in str(refused.value)
+
+
+@tesseract
+@book
+def test_ocr_lines_stand_where_the_text_layers_do_in_points_with_its_size() -> None:
+    read = [p for p in read_pdf(scans.image_pdf(scans.rendered([5], 200), 200), "scan.pdf") if len(p.text) > 40]
+    layer = read_lines(scans.BOOK.read_bytes(), scans.BOOK.name)[5]
+    assert len(read) >= 10 and all(line.scanned and line.page == 0 for p in read for line in p.lines)
+    lines = [line for p in read for line in p.lines]
+    # The book's body is 11 pt; most lines' boxes within 3 pt of those of the text layer's lines (OCR may take a
+    # word set apart, the book's "حل" beside a line, into its line, whose box then reaches it).
+    assert all(abs(line.size - 11.0) < 1.5 for line in lines)
+    placed = [
+        line
+        for line in lines
+        if any(all(abs(a - b) < 3 for a, b in zip(line.box, other.box, strict=True)) for other in layer)
+    ]
+    assert len(placed) >= 0.8 * len(lines)
 
 
 @tesseract

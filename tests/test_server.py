@@ -236,6 +236,18 @@ def test_a_scanned_page_comes_back_as_a_word_document(server, tmp_path: Path) ->
         server, "/translate_file", files={"file": ("note.png", scan.getvalue())}, data={"source": "ar", "target": "en"}
     ).json()
     assert linked["translatedFileUrl"].endswith("note_en.docx")
+    # A scanned PDF cannot come back as its own pages yet (its Arabic is in the image): a Word file, with warnings.
+    pdf = io.BytesIO()
+    page.save(pdf, format="PDF", resolution=200)
+    reply = _post(server, "/v1/documents", files={"file": ("note.pdf", pdf.getvalue())})
+    assert reply.status_code == 200 and "note.en.docx" in reply.headers["content-disposition"]
+    assert zipfile.is_zipfile(io.BytesIO(reply.content)) and isinstance(
+        json.loads(reply.headers["x-tarjama-warnings"]), list
+    )
+    linked = _post(
+        server, "/translate_file", files={"file": ("note.pdf", pdf.getvalue())}, data={"source": "ar", "target": "en"}
+    ).json()
+    assert linked["translatedFileUrl"].endswith("note_en.docx")
 
 
 def _peak_mb(pid: int) -> int:
