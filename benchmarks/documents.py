@@ -18,6 +18,14 @@ sentence, every place name in bold; the page, the Markdown file and the book
 (a chapter per copy) the same, the names in ``<b>`` or ``**``; the subtitles
 are the same sentences over cues of six words; the PDF is the Word report as LibreOffice lays it out (left out
 when ``soffice`` is not installed), written back as a PDF.
+
+``python benchmarks/documents.py --ocr`` (no model) reads scans instead:
+image-only copies of mPDF's Arabic book (the shared sample), clean at 200 dpi
+and degraded (150 dpi, turned 1 degree, speckled, 1 bit), made as the tests
+make them (tests/scans.py), by tarjama and by plain Tesseract (``-l ara --psm
+6``, ``OMP_THREAD_LIMIT=1``, the same page images, the same number of pages at
+once), interleaved: seconds a page, and the book's words read in order
+(recall and precision against the HTML the book was made from).
 """
 
 from __future__ import annotations
@@ -169,15 +177,105 @@ def _document(translator: Translator, name: str, data: bytes) -> int:
     return sum(len(s) for s in sentences)
 
 
+def _scans() -> dict[str, bytes]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import scans
+
+    clean = scans.rendered(range(10), 200)
+    degraded = [scans.degraded(page, seed=k) for k, page in enumerate(scans.rendered(range(10), 150))]
+    return {"clean 200 dpi": scans.image_pdf(clean, 200), "degraded 150 dpi": scans.image_pdf(degraded, 150)}
+
+
+def _tarjama_ocr(data: bytes) -> str:
+    from translate.formats.pdf import text_from_pdf
+
+    return text_from_pdf(data, "scan.pdf")
+
+
+def _plain_tesseract(data: bytes) -> str:
+    """Tesseract alone on the same page images tarjama renders, as many pages at once as tarjama reads."""
+    import os
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pypdfium2 as pdfium
+
+    from translate.formats import ocr
+
+    def read(page: ocr.PageImage) -> str:
+        command = ["tesseract", "stdin", "stdout", "--dpi", str(page.dpi), "-l", "ara", "--psm", "6"]
+        environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        return subprocess.run(command, input=ocr._pnm(page.image), capture_output=True, env=environment).stdout.decode()
+
+    document = pdfium.PdfDocument(data)
+    try:
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            return "\n".join(pool.map(read, (ocr.pdf_page(document[k]) for k in range(len(document)))))
+    finally:
+        document.close()
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
+
+
+def _ocr(rounds: int, json_path: Path | None) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import scans
+
+    gold = scans.book_gold()
+    inputs = _scans()
+    systems = {"tarjama": _tarjama_ocr, "plain Tesseract": _plain_tesseract}
+    times: dict[str, dict[str, list[float]]] = {name: {system: [] for system in systems} for name in inputs}
+    cpu_times: dict[str, dict[str, list[float]]] = {name: {system: [] for system in systems} for name in inputs}
+    read: dict[str, dict[str, tuple[float, float]]] = {name: {} for name in inputs}
+    for _ in range(rounds):
+        for name, data in inputs.items():
+            for system, run in systems.items():
+                started, used = time.perf_counter(), _cpu_seconds()
+                text = run(data)
+                times[name][system].append((time.perf_counter() - started) / 10)
+                cpu_times[name][system].append((_cpu_seconds() - used) / 10)
+                read[name][system] = scans.scored(gold, scans.words(text))
+    cpu = cpu_description()
+    print(f"CPU: {cpu['model']}; {', '.join(cpu['isa']) or 'no AVX2'}; {cpu['threads']} threads")
+    print(f"mPDF's book, 10 pages, {len(gold)} Arabic words; medians of {rounds} interleaved rounds")
+    # CPU seconds (this process and its Tesseracts) hold on a shared machine, where the wall clock does not.
+    print("s/page: wall clock; CPU s/page: all processes' CPU time, which cores in parallel divide")
+    for name in inputs:
+        for system in systems:
+            recall, precision = read[name][system]
+            print(
+                f"{name:<17} {system:<16} {statistics.median(times[name][system]):5.2f} s/page "
+                f"[{min(times[name][system]):.2f}-{max(times[name][system]):.2f}], "
+                f"{statistics.median(cpu_times[name][system]):5.2f} CPU s/page, "
+                f"words in order: recall {recall:.3f}, precision {precision:.3f}"
+            )
+    if json_path:
+        record = {"cpu": cpu, "times": times, "cpu_times": cpu_times, "read": read}
+        json_path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, required=True, help="a local model directory")
+    parser.add_argument("--model", type=Path, help="a local model directory (not for --ocr)")
+    parser.add_argument("--ocr", action="store_true", help="read scans by OCR instead (no model)")
     parser.add_argument("--compute-type", default="int8", help="CTranslate2 precision (default int8)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=4, help="copies of the seed article (default 4)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these inputs (e.g. report.pdf)")
     args = parser.parse_args(argv)
+    if args.ocr:
+        return _ocr(args.rounds, args.json)
+    if args.model is None:
+        parser.error("--model DIR is needed (or --ocr)")
 
     from translate import TranslationOptions, Translator
 

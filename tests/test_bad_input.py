@@ -35,7 +35,8 @@ NAV_ONLY_PAGE = """<!doctype html><html lang="ar"><head><meta charset="utf-8"><t
 FILE_CASES = [
     ("empty", b"", 1, "no text to translate (it is empty or holds only whitespace)"),
     ("whitespace", b" \n\t\r\n\xe2\x80\x8b\n", 1, "no text to translate"),
-    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "looks like a binary file (NUL byte at offset 8)"),
+    # An executable, not an image: a PNG named .txt is said to be an image when uploaded (UPLOAD_CASES).
+    ("binary", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00", 1, "looks like a binary file (NUL byte at offset 7)"),
     ("invalid-utf8", "café".encode("latin-1"), 1, "not valid UTF-8 (byte 0xe9 at offset 3)"),
     ("windows-1256", "مرحبا بكم.".encode("cp1256"), 0, ""),
     ("utf16-bom", GOOD.encode("utf-16"), 0, ""),
@@ -190,9 +191,11 @@ UPLOAD_CASES = [
     (
         "notes.odt",
         b"PK\x03\x04",
-        "unsupported file type; tarjama reads .txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf or .epub files",
+        "unsupported file type; tarjama reads .txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf, .epub, .png, .jpg, "
+        ".jpeg, .tif, .tiff or .webp files",
     ),
     ("broken.docx", b"PK\x03\x04 not really a zip", "not a readable .docx file"),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.txt is an image, not text: rename it photo.png"),
     ("menu.html", NAV_ONLY_PAGE.encode(), "no article text found in the page"),
     ("blank.html", b"<html><body></body></html>", "no article text found in the page"),
 ]

@@ -149,7 +149,8 @@ def test_bad_input_shows_a_message_and_the_page_keeps_working(page) -> None:
         (
             "scan.odt",
             b"PK\x03\x04",
-            "Invalid file type: scan.odt. Only .txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf, .epub allowed.",
+            "Invalid file type: scan.odt. Only .txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf, .epub, .png, .jpg, "
+            ".jpeg, .tif, .tiff, .webp allowed.",
         ),
     ],
 )

@@ -155,7 +155,8 @@ def test_an_output_ending_tarjama_does_not_write_is_refused(
     # A document's own format is written only from a document of that kind.
     assert main(["translate", str(source), "-o", str(tmp_path / "a.docx"), *exact_model_args(model_dir)]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
-    assert "-f docx writes a .docx or .pdf input as a .docx in English;" in line and "a.txt is none of" in line
+    assert "-f docx writes a .docx, .pdf, .png, .jpg, .jpeg, .tif, .tiff or .webp input as a .docx in English;" in line
+    assert "a.txt is none of" in line
     assert not (tmp_path / "a.docx").exists()
     # With -f the name is the person's to choose; -v works after the command too.
     args = ["-o", str(tmp_path / "a.csv"), "-f", "tsv", "-v", "-q"]

@@ -258,3 +258,14 @@ def test_every_arabic_run_of_a_message_is_isolated(message: str, html: str) -> N
     isolated = message_text(message)
     assert isolated.replace("\u2068", "").replace("\u2069", "") == message
     assert isolated.count("\u2068") == html.count("<bdi")
+
+
+def test_a_word_ocr_was_unsure_of_flags_its_sentence_in_the_reader() -> None:
+    from translate.types import Check
+
+    check = Check("ocr", "OCR read the number ٣٠ at 12% confidence", (6, 8))
+    pair = AlignedPair(0, 0, "بمقتل ٣٠ مقاتلا.", "the deaths of 30 fighters.", checks=(check,))
+    html = render_patch("doc", [pair], seq=1)
+    (reason,) = re.findall(r'data-reason="([^"]*)"', html)
+    assert reason == "Scan read unsure (check it on the scan): OCR read the number ٣٠ at 12% confidence."
+    assert "tj-flagged" in html

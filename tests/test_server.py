@@ -217,6 +217,39 @@ def test_a_pdf_comes_back_as_a_pdf_in_english(server, tmp_path: Path) -> None:
         assert " ".join(SEED[0][1].split()) in flowing and SEED[2][1] in flowing and not ARABIC_LETTER.search(text)
 
 
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed (tesseract-ocr-ara)")
+def test_a_scanned_page_comes_back_as_a_word_document(server, tmp_path: Path) -> None:
+    import docx
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (1700, 220), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 34)
+    ImageDraw.Draw(page).text((1650, 80), SEED[1][0], font=font, fill=0, anchor="ra", direction="rtl")
+    scan = io.BytesIO()
+    page.save(scan, format="PNG", dpi=(200, 200))
+    reply = _post(server, "/v1/documents", files={"file": ("note.png", scan.getvalue())})
+    assert reply.status_code == 200 and "note.en.docx" in reply.headers["content-disposition"]
+    (tmp_path / "en.docx").write_bytes(reply.content)
+    english = " ".join(p.text for p in docx.Document(tmp_path / "en.docx").paragraphs)
+    assert re.search(r"[A-Za-z]{3}", english) and not re.search(r"[\u0600-\u06ff]", english)
+    linked = _post(
+        server, "/translate_file", files={"file": ("note.png", scan.getvalue())}, data={"source": "ar", "target": "en"}
+    ).json()
+    assert linked["translatedFileUrl"].endswith("note_en.docx")
+    # A scanned PDF cannot come back as its own pages yet (its Arabic is in the image): a Word file, with warnings.
+    pdf = io.BytesIO()
+    page.save(pdf, format="PDF", resolution=200)
+    reply = _post(server, "/v1/documents", files={"file": ("note.pdf", pdf.getvalue())})
+    assert reply.status_code == 200 and "note.en.docx" in reply.headers["content-disposition"]
+    assert zipfile.is_zipfile(io.BytesIO(reply.content)) and isinstance(
+        json.loads(reply.headers["x-tarjama-warnings"]), list
+    )
+    linked = _post(
+        server, "/translate_file", files={"file": ("note.pdf", pdf.getvalue())}, data={"source": "ar", "target": "en"}
+    ).json()
+    assert linked["translatedFileUrl"].endswith("note_en.docx")
+
+
 def _peak_mb(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) // 1024

@@ -96,7 +96,7 @@ def test_txt_in_windows_1256(tmp_path: Path) -> None:
             "scan.odt",
             b"PK\x03\x04",
             "scan.odt: unsupported file type; tarjama reads "
-            ".txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf or .epub files",
+            ".txt, .html, .htm, .docx, .md, .srt, .vtt, .pdf, .epub, .png, .jpg, .jpeg, .tif, .tiff or .webp files",
         ),
         ("broken.docx", b"PK\x03\x04 not really a zip", "broken.docx: not a readable .docx file"),
         ("fake.docx", "نص عادي".encode(), "fake.docx is a plain text file, not a Word document: rename it fake.txt"),

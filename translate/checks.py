@@ -21,6 +21,8 @@ pair is clean):
   ratios of the model's own translations, :class:`LengthRatios`), or a long
   stretch of Arabic words with no English word aligned to any of them.
 - ``cut-short``: a source that ends a sentence with an English that does not.
+- ``ocr``: a word of a scan that OCR was unsure of, and any number it did not read with high confidence
+  (given by the translator from the doubts of the text read, :class:`~translate.types.ReadText`).
 
 :func:`name_spellings` is the document-level rule: one Arabic name given two
 English spellings in one document.
@@ -47,7 +49,10 @@ DROPPED = "dropped"
 CUT_SHORT = "cut-short"
 TERM = "term"
 NAME = "name"
-KINDS = (NUMBER, VERBATIM, UNTRANSLATED, DROPPED, CUT_SHORT, TERM, NAME)
+OCR = "ocr"
+"""Not a rule over the English: a word or number of the source that OCR read without confidence
+(:mod:`translate.formats.ocr`), to be checked against the scan."""
+KINDS = (NUMBER, VERBATIM, UNTRANSLATED, DROPPED, CUT_SHORT, TERM, NAME, OCR)
 """Every kind of check, in the order summaries list them."""
 
 _D = "0-9\u0660-\u0669\u06f0-\u06f9"

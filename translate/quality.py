@@ -112,6 +112,7 @@ _CHECK_WORDS = {
     "untranslated": "Arabic left in the English",
     "dropped": "content that may have been dropped",
     "cut-short": "an English that stops before its sentence ends",
+    "ocr": "words or numbers of the scan that OCR read unsure (check them on the scan)",
 }
 """How the summary names each kind of check (glossary terms have their own line)."""
 

@@ -26,14 +26,17 @@ from urllib.parse import unquote, urlsplit
 
 from translate.errors import InputError
 from translate.files import InputFile, decode_text, expand_input, read_bytes, read_input
+from translate.formats import SCANNED
 from translate.normalize import normalize_for_model
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import _Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt", ".pdf", ".epub")
-"""The documents a folder is searched for, and an upload may be."""
+FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".md", ".srt", ".vtt", ".pdf", ".epub")
+"""The documents a folder is searched for (not its images: a page's pictures and logos are no scans to read)."""
+SUPPORTED_SUFFIXES = (*FOLDER_SUFFIXES, *SCANNED)
+"""What a file named on the command line, or an upload, may be: those documents, or a scan (read by OCR)."""
 MAX_PAGE_BYTES = 5_000_000
 FETCH_TIMEOUT = 15.0
 MIN_PROSE_WORDS = 6
@@ -41,9 +44,9 @@ MIN_PROSE_WORDS = 6
 
 
 def text_from_file(path: str | Path, name: str | None = None) -> str:
-    """The text of a ``.txt``, ``.md``, ``.html``/``.htm``, ``.docx``, ``.srt``, ``.vtt``, ``.pdf`` or ``.epub``
-    file (Markdown is read as text; subtitles as their cues' text joined into sentences; a PDF's text layer in
-    logical order; a book's chapters in reading order)."""
+    """The text of a ``.txt``, ``.md``, ``.html``/``.htm``, ``.docx``, ``.srt``, ``.vtt``, ``.pdf``, ``.epub`` or
+    image file (Markdown is read as text; subtitles as their cues' text joined into sentences; a PDF's text layer in
+    logical order, its scanned pages by OCR; a book's chapters in reading order; an image by OCR)."""
     path = Path(path)
     name = name or path.name
     suffix = Path(name).suffix.lower()
@@ -70,6 +73,10 @@ def text_from_bytes(data: bytes, name: str) -> str:
         from translate.formats.pdf import text_from_pdf
 
         return text_from_pdf(data, name)
+    if suffix in SCANNED:
+        from translate.formats.pdf import text_from_image
+
+        return text_from_image(data, name)
     if suffix in (".srt", ".vtt", ".epub"):
         from translate.formats import document_text, read_document
 
@@ -98,7 +105,7 @@ def expand_document(arg: str, *, pattern: str | None = None) -> list[InputFile]:
     """
     if is_url(arg):
         return [InputFile(arg, None, Path(name_from_url(arg)), url=arg)]
-    return expand_input(arg, suffixes=SUPPORTED_SUFFIXES, pattern=pattern)
+    return expand_input(arg, suffixes=FOLDER_SUFFIXES, pattern=pattern)
 
 
 def read_document(item: InputFile, *, allow_private_urls: bool = False) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -11,7 +12,7 @@ from pathlib import Path
 from translate.align import align_pair, join_alignments, word_spans
 from translate.backend import Backend, load_backend
 from translate.batching import plan_batches
-from translate.checks import CUT_SHORT, TERM, LengthRatios, check_pair, ends_abruptly
+from translate.checks import CUT_SHORT, OCR, TERM, LengthRatios, check_pair, ends_abruptly
 from translate.errors import InputError
 from translate.glossary import Glossary
 from translate.memory import CachedBackend, TranslationMemory
@@ -26,7 +27,9 @@ from translate.types import (
     Alternative,
     Check,
     DecodingControls,
+    Doubt,
     Hypothesis,
+    ReadText,
     Segment,
     TermUse,
     TokenDetail,
@@ -149,7 +152,8 @@ class Translator:
             has_arabic=contains_arabic(text),
             segments=tuple(segments),
         )
-        pairs = self._run(segments, texts, pieces, spans, human, self.glossary, first_rows_early, stop)
+        doubted = _doubted(segments, text.doubts if isinstance(text, ReadText) else ())
+        pairs = self._run(segments, texts, pieces, spans, human, self.glossary, first_rows_early, stop, doubted)
         if known:
             pairs = (known.get(pair.index, pair) for pair in pairs)
         return pairs, info
@@ -402,6 +406,7 @@ class Translator:
         glossary: Glossary | None,
         first_rows_early: bool,
         stop: Callable[[], bool] | None = None,
+        doubted: dict[int, tuple[Check, ...]] | None = None,
     ) -> Iterator[AlignedPair]:
         aligning = self.options.alignments
         steering = Steering(self.backend, glossary, self._details) if glossary else None
@@ -453,7 +458,8 @@ class Translator:
                 segment = segments[next_segment]
                 span = spans[next_segment]
                 if not texts[segment.index] and segment.index not in human:  # no Arabic: never sent, as it came
-                    yield _copied(segment, aligning)
+                    copied = _copied(segment, aligning)
+                    yield dataclasses.replace(copied, checks=(doubted or {}).get(segment.index, ()))
                     next_segment += 1
                     continue
                 if segment.index in human:
@@ -477,11 +483,9 @@ class Translator:
                 if steering is not None:
                     for i in span:
                         reasons.update(steering.reasons.pop(pieces[i].text, {}))
-                yield (
-                    dataclasses.replace(pair, checks=self.checks(pair, reasons))
-                    if checking and not pair.edited
-                    else pair
-                )
+                checks = self.checks(pair, reasons) if checking and not pair.edited else pair.checks
+                # What OCR was unsure of is in the source: the reader's to check whatever the English, whoever wrote it.
+                yield dataclasses.replace(pair, checks=checks + (doubted or {}).get(segment.index, ()))
                 next_segment += 1
         if repair is not None and (repair.spliced or repair.replaced):
             logger.info(
@@ -534,6 +538,19 @@ def _pair(segment: Segment, hypotheses: list[Hypothesis], *, edited: bool = Fals
         edited=edited,
         repetitive=any(h.repetitive for h in hypotheses),
     )
+
+
+def _doubted(segments: list[Segment], doubts: tuple[Doubt, ...]) -> dict[int, tuple[Check, ...]]:
+    """The ``ocr`` checks of each sentence (by index): the doubts of the text read that fall inside it."""
+    found: dict[int, tuple[Check, ...]] = {}
+    starts = [s.start for s in segments]
+    for doubt in doubts:
+        k = bisect.bisect_right(starts, doubt.start) - 1
+        if k >= 0 and doubt.start < segments[k].end:
+            where = (doubt.start - segments[k].start, min(doubt.end, segments[k].end) - segments[k].start)
+            index = segments[k].index
+            found[index] = (*found.get(index, ()), Check(OCR, doubt.detail, where))
+    return found
 
 
 def _copied(segment: Segment, aligning: bool) -> AlignedPair:

@@ -164,6 +164,36 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Doubt:
+    """``text[start:end]`` of a text read by OCR was read without confidence: a reader should check it on the scan."""
+
+    start: int
+    end: int
+    detail: str
+
+
+class ReadText(str):
+    """A text read from a document, and the places in it that its reader doubts (OCR's unsure words).
+
+    A ``str`` so that it goes wherever a document's text goes (the CLI, the
+    reader, the Ray engine all pass text along as ``str``); the translator
+    gives each doubt to the sentence it falls in as an ``ocr`` check. Any
+    change to the text (a slice, a join) gives a plain ``str``: the doubts'
+    offsets hold only for this text.
+    """
+
+    doubts: tuple[Doubt, ...]
+
+    def __new__(cls, text: str, doubts: tuple[Doubt, ...] = ()) -> ReadText:
+        made = super().__new__(cls, text)
+        made.doubts = doubts
+        return made
+
+    def __reduce__(self) -> tuple[type[ReadText], tuple[str, tuple[Doubt, ...]]]:
+        return ReadText, (str(self), self.doubts)  # pickled with its doubts (the Ray engine's workers)
+
+
+@dataclass(frozen=True)
 class NameSpelling:
     """One Arabic name that a document's English spells in more than one way.
 

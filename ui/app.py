@@ -173,7 +173,7 @@ def build_app(
                 )
             with gr.Column(scale=2, min_width=260, elem_id="tj-source-more"):
                 upload = gr.File(
-                    label="…or upload .txt, .html, .docx, .md, .srt, .vtt, .pdf or .epub",
+                    label="…or upload .txt, .html, .docx, .md, .srt, .vtt, .pdf, .epub or a scan (.png, .jpg, .tif…)",
                     file_types=list(SUPPORTED_SUFFIXES),
                     type="filepath",
                     height=128,

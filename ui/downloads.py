@@ -19,7 +19,8 @@ import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
 from translate.commands.output import REVIEW_HEADER, review_reasons
-from translate.formats import Document, by_block, document_text, read_document
+from translate.formats import READ_AS_PAGES, SCANNED, Document, by_block, document_text, read_document
+from translate.formats.pdf import ScannedPdf
 from translate.writers import EXTENSIONS, tsv_escape
 from ui.render import untranslated
 
@@ -39,8 +40,10 @@ WRITTEN_BACK = {
     ".srt": ".srt",
     ".vtt": ".vtt",
     ".pdf": ".pdf",
+    **dict.fromkeys(SCANNED, ".docx"),
 }
-"""Uploads the reader gives back as a document, and its ending: their own (a PDF: its pages, in English)."""
+"""Uploads the reader gives back as a document, and its ending: their own (a PDF: its pages, in English), a
+scan's (read by OCR; a PDF with a scanned page too, where English cannot go over its image yet) a Word file."""
 KEPT_PDFS = 16
 """Uploaded PDFs kept as read, for the downloads of their corrections."""
 EDITIONS = ((False, "en", "English"), (True, "ar-en", "Bilingual"))
@@ -54,7 +57,7 @@ class Downloads:
         self.folder = folder
         # Uploaded PDFs as read, by their kept copy: reading a PDF is the slow part of writing its English, and
         # writing it changes nothing, so each correction's downloads reuse it (the most recent few are kept).
-        self._pdfs: OrderedDict[str, Document] = OrderedDict()
+        self._pdfs: OrderedDict[str, tuple[Document, str]] = OrderedDict()
 
     def keep(self, name: str, data: bytes) -> str:
         """A copy of an uploaded document for its downloads (Gradio may clear its own upload folder)."""
@@ -127,11 +130,10 @@ class Downloads:
         if not document:
             return hidden
         source = Path(document)
-        suffix = WRITTEN_BACK[source.suffix.lower()]
         buttons = []
         for bilingual, ending, label in EDITIONS:
             try:
-                written = self._read(source, suffix)
+                written, suffix = self._read(source, WRITTEN_BACK[source.suffix.lower()])
                 _, starts = document_text(written.blocks)
                 data = written.render(by_block(pairs, starts, written.blocks), bilingual=bilingual)
             except (TranslateError, ValueError, OSError) as exc:
@@ -143,19 +145,23 @@ class Downloads:
             buttons.append(gr.DownloadButton(text, value=str(path), interactive=True, visible=True))
         return buttons
 
-    def _read(self, source: Path, suffix: str) -> Document:
-        """The uploaded document, read to be written back: afresh each time (writing English into a document
-        changes it in place), but a PDF only once."""
-        if source.suffix.lower() != ".pdf":
-            return read_document(source.name, source.read_bytes(), suffix.lstrip("."))
+    def _read(self, source: Path, suffix: str) -> tuple[Document, str]:
+        """The uploaded document, read to be written back, and the ending it is written with: afresh each time
+        (writing English into a document changes it in place), but a PDF or a scan only once (a scan is read by
+        OCR, seconds a page); a PDF with a scanned page as a Word file."""
+        if source.suffix.lower() not in READ_AS_PAGES:
+            return read_document(source.name, source.read_bytes(), suffix.lstrip(".")), suffix
         key = str(source)
-        document = self._pdfs.get(key)
-        if document is None:
-            document = read_document(source.name, source.read_bytes(), suffix.lstrip("."))
-            self._pdfs[key] = document
+        found = self._pdfs.get(key)
+        if found is None:
+            try:
+                found = read_document(source.name, source.read_bytes(), suffix.lstrip(".")), suffix
+            except ScannedPdf:
+                found = read_document(source.name, source.read_bytes(), "docx"), ".docx"
+            self._pdfs[key] = found
             while len(self._pdfs) > KEPT_PDFS:
                 self._pdfs.popitem(last=False)
-        return document
+        return found
 
 
 def _in_text(pair: AlignedPair) -> AlignedPair:

@@ -271,6 +271,7 @@ _CHECK_NAMES = {
     "term": "Glossary term not applied",
     "name": "Name spelled two ways",
     NOT_TRANSLATED: "Not translated",
+    "ocr": "Scan read unsure (check it on the scan)",
 }
 
 

@@ -51,7 +51,8 @@ def check_inputs(inputs: Sequence[InputFile], fmt: str, output: Path | None, out
     """:class:`UsageError` unless every input is a document of format ``fmt`` with a file to be written to."""
     for item in inputs:
         if item.path is None or is_corpus(item.path) or item.path.suffix.lower() not in DOCUMENT_FORMATS[fmt]:
-            kinds = " or ".join(DOCUMENT_FORMATS[fmt])
+            endings = DOCUMENT_FORMATS[fmt]
+            kinds = ", ".join(endings[:-1]) + " or " + endings[-1] if len(endings) > 1 else endings[0]
             raise UsageError(
                 f"-f {fmt} writes a {kinds} input as a .{fmt} in English; {item.name} is none of these "
                 "(translate it to tsv, jsonl, tmx or txt instead)"
@@ -82,7 +83,8 @@ def translate_document(
     try:
         if path.resolve() == item.path.resolve():
             raise InputError(f"{item.name}: output would overwrite the input; choose another --out-dir or -o")
-        document = read_document(item.name, read_bytes(item.path, item.name), fmt, layout=layout)
+        with progress.reading(item.name):
+            document = read_document(item.name, read_bytes(item.path, item.name), fmt, layout=layout)
         blocks = document.blocks
         if not blocks:
             raise InputError(f"{item.name}: no text to translate (the document has no paragraph or cue with text)")

@@ -6,9 +6,10 @@ import contextlib
 import logging
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from translate.checks import NameTally
 from translate.commands.common import utf8
@@ -224,6 +225,30 @@ class Progress:
                 yield pair
         finally:
             bar.close()
+
+    @contextmanager
+    def reading(self, name: str) -> Iterator[None]:
+        """While an input is read: a bar of the pages OCR reads, if it is a scan (nothing shown for other inputs)."""
+        if not self.enabled:
+            yield
+            return
+        from tqdm import tqdm
+
+        from translate.formats.ocr import page_progress
+
+        bars: list[tqdm[Any]] = []
+
+        def read(done: int, total: int | None) -> None:
+            if not bars:
+                bars.append(tqdm(total=total, desc=f"{name} (OCR)", unit="page", position=0, file=sys.stderr))
+            bars[0].update(done - bars[0].n)
+
+        try:
+            with page_progress(read):
+                yield
+        finally:
+            for bar in bars:
+                bar.close()
 
     def close(self) -> None:
         if self.overall is not None:

@@ -67,8 +67,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="a .txt, .html/.htm, .docx, .md, .srt, .vtt, .pdf or .epub file, an http(s):// URL, a folder (every "
-        "such file in it), a .jsonl corpus (one document per line; written as JSONL with each pair's document id), "
+        help="a .txt, .html/.htm, .docx, .md, .srt, .vtt, .pdf or .epub file, a scan (.png, .jpg, .tif, .webp: read "
+        "by OCR), an http(s):// URL, a folder (every such document in it, images aside), a .jsonl corpus (one "
+        "document per line; written as JSONL with each pair's document id), "
         "or - for standard input",
     )
     tr.add_argument(
@@ -358,7 +359,7 @@ def _translate_one(
 ) -> tuple[int, int]:
     """Translate one input, writing pairs as they come; return (sentences, inputs that failed: 0 or 1)."""
     try:
-        text = _read(item, args)
+        text = _read(item, args, progress)
         path = destination(item, args.output, args.out_dir, fmt)
         # Rows shown as they come (a terminal) get a small opening batch; a file or a pipe, full batches only.
         pairs, info = translator.translate(text, first_rows_early=path is None and sys.stdout.isatty())
@@ -453,7 +454,7 @@ def _documents(
                 if not found:
                     raise InputError(f"{item.name}: the corpus has no document to translate")
             else:
-                yield Document(position, item), _read(item, args)
+                yield Document(position, item), _read(item, args, progress)
                 found = 1
         except InputError as exc:
             failing(item, exc)
@@ -466,8 +467,9 @@ def _names(args: argparse.Namespace, translator: Translator) -> bool:
     return translator.options.alignments and args.consistency != "fix"
 
 
-def _read(item: InputFile, args: argparse.Namespace) -> str:
-    return require_text(read_document(item, allow_private_urls=args.allow_private_urls), item.name)
+def _read(item: InputFile, args: argparse.Namespace, progress: Progress) -> str:
+    with progress.reading(item.name):
+        return require_text(read_document(item, allow_private_urls=args.allow_private_urls), item.name)
 
 
 def _quiet_third_party() -> None:

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Protocol
 
 from translate.formats.model import Block, Carried, Span
-from translate.types import AlignedPair
+from translate.types import AlignedPair, ReadText
 
 __all__ = [
     "DOCUMENT_SUFFIXES",
     "FORMATS",
+    "READ_AS_PAGES",
+    "SCANNED",
     "Block",
     "Carried",
     "Document",
@@ -33,18 +35,23 @@ __all__ = [
     "written_warnings",
 ]
 
+SCANNED = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+"""Images read by OCR (:mod:`translate.formats.ocr`), written back as a PDF's paragraphs are."""
+READ_AS_PAGES = (".pdf", *SCANNED)
+"""Files whose paragraphs come in a new document (their layout is not rewritten): a Word file by default; a PDF
+with a text layer may also come back as a PDF (``-f pdf``)."""
 FORMATS = {
-    "docx": (".docx", ".pdf"),
-    "html": (".html", ".htm", ".pdf"),
-    "md": (".md", ".pdf"),
+    "docx": (".docx", *READ_AS_PAGES),
+    "html": (".html", ".htm", *READ_AS_PAGES),
+    "md": (".md", *READ_AS_PAGES),
     "epub": (".epub",),
     "srt": (".srt",),
     "vtt": (".vtt",),
     "pdf": (".pdf",),
 }
 """The documents tarjama writes in English, and the file endings each is written from: a document of its own kind
-(patched; a PDF's pages keep their layout, :mod:`translate.formats.pdfwrite`), or a PDF's paragraphs in a new
-document."""
+(patched; a PDF's pages keep their layout, :mod:`translate.formats.pdfwrite`), or a PDF or a scan (its
+paragraphs in a new document)."""
 DOCUMENT_SUFFIXES = tuple(dict.fromkeys(suffix for suffixes in FORMATS.values() for suffix in suffixes))
 
 
@@ -108,7 +115,7 @@ def read_document(name: str, data: bytes, target: str = "", *, layout: str = "si
         from translate.formats.pdfwrite import PdfDocument
 
         return PdfDocument(name, data, layout=layout)
-    if suffix == ".pdf":
+    if suffix in READ_AS_PAGES:
         from translate.formats.pdf import PdfText
 
         return PdfText(name, data, target or "docx")
@@ -146,16 +153,28 @@ def document_text(blocks: Sequence[Block]) -> tuple[str, list[int]]:
     A line break inside a block is read as a space, so that every sentence
     stays inside its block; a block's :attr:`~Block.cuts` become line breaks
     (a sentence never crosses one), so a block takes one character more in the
-    text per cut: :func:`by_block` takes them out again.
+    text per cut: :func:`by_block` takes them out again. Blocks read by OCR
+    give their doubts to the text (a :class:`~translate.types.ReadText`), for
+    the translator's ``ocr`` checks.
     """
-    starts, parts, at = [], [], 0
+    starts, parts, doubts, at = [], [], [], 0
     for block in blocks:
         starts.append(at)
         text = _LINE_BREAKS.sub(" ", block.text)
         bounds = (0, *block.cuts, len(text))
         parts.append(BLOCK_GAP.join(text[a:b] for a, b in itertools.pairwise(bounds)))
+        # A doubt moves on by the cuts before it (each a line break more in the text).
+        doubts += [
+            dataclasses.replace(
+                d,
+                start=at + d.start + sum(1 for c in block.cuts if c <= d.start),
+                end=at + d.end + sum(1 for c in block.cuts if c < d.end),
+            )
+            for d in block.doubts
+        ]
         at += len(parts[-1]) + len(BLOCK_GAP)
-    return BLOCK_GAP.join(parts), starts
+    text = BLOCK_GAP.join(parts)
+    return (ReadText(text, tuple(doubts)) if doubts else text), starts
 
 
 def by_block(pairs: Iterable[AlignedPair], starts: Sequence[int], blocks: Sequence[Block]) -> list[list[AlignedPair]]:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from translate.types import Doubt
+
 
 @dataclass(frozen=True)
 class Span:
@@ -32,11 +34,15 @@ class Span:
 @dataclass(frozen=True)
 class Block:
     """One paragraph of a document: its text, the spans that cover it in order (objects between them), and the
-    offsets where a sentence must end (``cuts``, in order, each inside the text)."""
+    offsets where a sentence must end (``cuts``, in order, each inside the text).
+
+    ``doubts``: where OCR was unsure of the text (offsets into this block's text); none for a text layer.
+    """
 
     text: str
     spans: tuple[Span, ...]
     cuts: tuple[int, ...] = ()
+    doubts: tuple[Doubt, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,11 @@ page number are left out. Each line keeps its page, its box and its size, so
 the PDF writer (:func:`placed_paragraphs`) sets each block's English where its
 Arabic stood.
 
-A PDF with no Arabic a person could read in its text layer (scanned pages,
-fonts without a Unicode map) is refused with what to do, never translated as
-garbage.
+A page with no text a person could read in its text layer (a scan, glyphs
+drawn as paths, fonts without a Unicode map) is read by OCR instead
+(:mod:`translate.formats.ocr`), never translated as garbage; its lines go the
+same way, running heads and paragraphs included, and the words OCR was unsure
+of come with the text as doubts (:class:`~translate.types.ReadText`).
 """
 
 from __future__ import annotations
@@ -41,14 +43,13 @@ from translate.formats.pdforder import is_arabic as _is_arabic
 from translate.formats.pdforder import logical as _logical
 from translate.formats.pdforder import mostly_arabic
 from translate.formats.pdforder import touching as _touching
-from translate.types import AlignedPair
+from translate.types import AlignedPair, Doubt, ReadText
 
 MAX_PAGES = 2_000
 """Pages read at most: a longer PDF is refused (its pages are read one at a time, so memory stays bounded)."""
 GARBLED_WORDS = 0.2
 """A text layer where more than this share of the words mix letters of several scripts is garbage (fonts without a
 Unicode map give Greek, Cyrillic and Indic letters by glyph number)."""
-OCR = "it needs OCR first, e.g. `ocrmypdf -l ara {name} ocr.pdf`, then translate ocr.pdf"
 _BRACKETS = "()[]{}"
 _PAGE_NUMBER = re.compile(r"^[\s\-–—|•.]*([0-9٠-٩۰-۹]+|[ivxlcdm]+)[\s\-–—|•.]*$", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
@@ -58,15 +59,45 @@ Char = tuple[str, tuple[float, float, float, float]]
 """A character and its box on the page: (left, bottom, right, top), all 0 for one PDFium generated."""
 
 
-def text_from_pdf(data: bytes, name: str) -> str:
-    """The text of a PDF's text layer, a paragraph per line, in logical order; :class:`InputError` if it has none."""
-    return "\n".join(paragraph.text for paragraph in read_pdf(data, name))
+def text_from_pdf(data: bytes, name: str) -> ReadText:
+    """The text of a PDF, a paragraph per line, in logical order: its text layer, or OCR's where that is not
+    readable; :class:`InputError` if it has no Arabic. OCR's unsure words come as the text's doubts."""
+    return _as_text(read_pdf(data, name))
+
+
+def text_from_image(data: bytes, name: str) -> ReadText:
+    """The text of a scanned page (an image file; a TIFF's pages in turn), read by OCR as a PDF's scans are."""
+    return _as_text(read_image(data, name))
+
+
+def _as_text(found: list[Paragraph]) -> ReadText:
+    doubts: list[Doubt] = []
+    at = 0
+    for paragraph in found:
+        doubts += [dataclasses.replace(d, start=at + d.start, end=at + d.end) for d in _doubts(paragraph)]
+        at += len(paragraph.text) + 1
+    return ReadText("\n".join(paragraph.text for paragraph in found), tuple(doubts))
 
 
 def read_pdf(data: bytes, name: str) -> list[Paragraph]:
     """A PDF's paragraphs and headings in logical order (:mod:`~translate.formats.pdflayout`), each with the lines
-    it was read from; :class:`InputError` if it has no Arabic text layer."""
-    found = paragraphs(_without_running_heads(read_lines(data, name)))
+    it was read from (OCR's on a scanned page, with their doubts); :class:`InputError` if it has no Arabic."""
+    return _read(read_lines(data, name), name)
+
+
+def read_image(data: bytes, name: str) -> list[Paragraph]:
+    """The paragraphs of a scanned page (an image file; a TIFF's pages in turn), read by OCR as a PDF's scans are."""
+    from translate.formats import ocr
+
+    try:
+        pages = [_ocr_lines(page, k) for k, page in enumerate(ocr.read_pages(ocr.image_file(data)))]
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
+    return _read(pages, name)
+
+
+def _read(pages: list[list[Line]], name: str) -> list[Paragraph]:
+    found = paragraphs(_without_running_heads(pages))
     _check_readable("\n".join(paragraph.text for paragraph in found), name)
     return found
 
@@ -74,7 +105,7 @@ def read_pdf(data: bytes, name: str) -> list[Paragraph]:
 def placed_paragraphs(data: bytes, name: str) -> list[Paragraph]:
     """The paragraphs and headings :func:`read_pdf` reads, then the running heads it leaves out, a paragraph
     each (the PDF writer puts their English where they stand, on every page)."""
-    pages = read_lines(data, name)
+    pages = read_lines(data, name, scans=False)
     kept = _without_running_heads(pages)
     placed = paragraphs(kept)
     kept_ids = {id(line) for lines in kept for line in lines}
@@ -83,8 +114,13 @@ def placed_paragraphs(data: bytes, name: str) -> list[Paragraph]:
     return placed
 
 
-def read_lines(data: bytes, name: str) -> list[list[Line]]:
-    """Each page's lines in reading order, with their sizes, pages and boxes (running heads included)."""
+def read_lines(data: bytes, name: str, *, scans: bool = True) -> list[list[Line]]:
+    """Each page's lines in reading order, with their sizes, pages and boxes (running heads included); a page
+    with no readable text layer read by OCR (:mod:`translate.formats.ocr`), its lines marked ``scanned``.
+
+    ``scans=False`` (the PDF writer): a scanned page is a :class:`ScannedPdf` error before any OCR, since its Arabic
+    is in its image, where English cannot replace it yet.
+    """
     import pypdfium2 as pdfium
 
     try:
@@ -99,19 +135,97 @@ def read_lines(data: bytes, name: str) -> list[list[Line]]:
                 f"`qpdf {name} --pages . 1-{MAX_PAGES} -- part1.pdf`"
             )
         read = [_page_lines(document[k], k) for k in range(pages)]
+        scanned_pages = [k for k, page in enumerate(read) if not _readable(page.lines[0], document, k)]
+        scanned: dict[int, list[Line]] = {}
+        if not scans:
+            # A page with nothing on it to read (blank, or drawings) is written back as it is, as before OCR.
+            scanned_pages = [k for k in scanned_pages if read[k].lines[0] or _is_scan(document, k)]
+        if scanned_pages and not scans:
+            raise ScannedPdf(
+                f"{name}: page {scanned_pages[0] + 1} is a scan, and tarjama cannot yet write English over a "
+                "scanned page as a PDF: write it as -f docx (or html, md)"
+            )
+        if scanned_pages:
+            from translate.formats import ocr
+
+            found = ocr.read_pages((ocr.pdf_page(document[k]) for k in scanned_pages), total=len(scanned_pages))
+            try:
+                for k, page_read in zip(scanned_pages, found, strict=True):
+                    if page_read or not read[k].lines[0]:  # a stamp on a page OCR finds blank is kept
+                        scanned[k] = _ocr_lines(page_read, k)
+            except InputError as exc:
+                raise InputError(f"{name}: {exc}") from None
     finally:
         document.close()
-    arabic, latin = sum(page.arabic for page in read), sum(page.latin for page in read)
+    layer = [page for k, page in enumerate(read) if k not in scanned]
+    arabic, latin = sum(page.arabic for page in layer), sum(page.latin for page in layer)
     # A right-to-left document: each of its lines reads from the right, those with no Arabic too (a table of
     # contents' "Chapter One ..... ١", an English sentence whose full stop the page sets at its left).
     rtl = arabic >= latin > 0 or arabic > latin
     return [
-        [
+        scanned[k]
+        if k in scanned
+        else [
             dataclasses.replace(line, text=other) if rtl and other else line
             for line, other in zip(*page.lines, strict=True)
         ]
-        for page in read
+        for k, page in enumerate(read)
     ]
+
+
+OCR_LARGER = 1.5
+"""An OCR line is set larger than its page's usual line (a heading) only if its words stand this much taller: on
+mPDF's book at 200 dpi, lines of its 11 pt body text measure 9.4-14.4 pt by their words' middle height (letters
+with dots, shadda and descenders), a crop mark 15.5; below this a line is taken as set in the usual size."""
+
+
+def _ocr_lines(page: list[Any], number: int) -> list[Line]:
+    """OCR's lines of page ``number`` as the layout's (:class:`~translate.formats.ocr.Line`: boxes in points),
+    each its size estimated from its words' height, its doubts with it."""
+    from translate.formats.ocr import line_doubts
+
+    heights = sorted(line.height for line in page if line.height > 0)
+    usual = heights[len(heights) // 2] if heights else 0.0
+    lines = []
+    for line in page:
+        height = usual if usual and line.height < OCR_LARGER * usual else line.height
+        doubts = tuple(line_doubts(line, 0))
+        lines.append(Line(line.text, line.box[1], height, number, line.box, doubts, scanned=True))
+    return lines
+
+
+class ScannedPdf(InputError):
+    """A PDF asked for as a PDF has a scanned page: its English can be written in a new document (-f docx)."""
+
+
+SCANNED_BELOW = 20
+"""A page covered by an image whose text layer has fewer letters than this is a scan (with a stamp, a page number
+or a title in its text layer): it is read by OCR."""
+
+
+def _readable(lines: list[Line], document: Any, k: int) -> bool:
+    """Whether a page's text layer has words a person could read: not a scan (no letters, or a few over a page's
+    image), not glyphs drawn as paths, not fonts without a Unicode map (letters of several scripts in a word)."""
+    text = " ".join(line.text for line in lines)
+    words = text.split()
+    garbled = sum(1 for w in words if len(_scripts(w)) > 1 or any(unicodedata.category(c) in ("Co", "Cc") for c in w))
+    letters = sum(1 for ch in text if ch.isalpha())
+    if not letters or garbled > GARBLED_WORDS * len(words):
+        return False
+    if letters >= SCANNED_BELOW:
+        return True
+    return not _is_scan(document, k)
+
+
+def _is_scan(document: Any, k: int) -> bool:
+    """Whether page ``k`` is covered by an image (half of it at least)."""
+    from translate.formats.ocr import scan_scale
+
+    page = document[k]
+    try:
+        return scan_scale(page) is not None
+    finally:
+        page.close()
 
 
 @dataclass(frozen=True)
@@ -407,15 +521,21 @@ def _unnumbered(text: str) -> tuple[str, ...]:
     return tuple(sorted(word for word in text.split() if not _PAGE_NUMBER.match(word)))
 
 
+def _doubts(paragraph: Paragraph) -> tuple[Doubt, ...]:
+    """OCR's doubts of a paragraph's lines, as offsets into its text (its lines joined by a space)."""
+    found: list[Doubt] = []
+    at = 0
+    for line in paragraph.lines:
+        found += [Doubt(at + d.start, at + d.end, d.detail) for d in line.doubts]
+        at += len(line.text) + 1
+    return tuple(found)
+
+
 def _check_readable(text: str, name: str) -> None:
-    words = text.split()
-    if not words or not _is_arabic(text):
-        raise InputError(f"{name}: has no Arabic text layer tarjama can read; {OCR.format(name=name)}")
-    garbled = sum(1 for w in words if len(_scripts(w)) > 1 or any(unicodedata.category(c) in ("Co", "Cc") for c in w))
-    if garbled > GARBLED_WORDS * len(words):
+    if not _is_arabic(text):
         raise InputError(
-            f"{name}: its text layer is not readable text ({garbled} of {len(words)} words mix scripts: "
-            f"fonts without a Unicode map); {OCR.format(name=name)}"
+            f"{name}: has no Arabic text, in its text layer nor by OCR; if it is a scan, scan it again "
+            "at 200-300 dpi, upright"
         )
 
 
@@ -432,7 +552,8 @@ def _scripts(word: str) -> set[str]:
 
 
 class PdfText:
-    """A PDF's paragraphs as blocks, written back as a new document of ``target`` (``docx``, ``html`` or ``md``).
+    """A PDF's (or a scanned image's) paragraphs as blocks, written back as a new document of ``target``
+    (``docx``, ``html`` or ``md``).
 
     A PDF's layout is not rewritten: its English comes as a Word document or a
     web page with one paragraph per paragraph read, left to right (bilingual:
@@ -449,8 +570,11 @@ class PdfText:
 
         self.name = name
         self.target = target
-        found = [paragraph for paragraph in read_pdf(data, name) if paragraph.text.strip()]
-        self.blocks = [Block(p.text, (Span(0, len(p.text), 0),)) for p in found]
+        if Path(name).suffix.lower() == ".pdf":
+            found = [paragraph for paragraph in read_pdf(data, name) if paragraph.text.strip()]
+        else:
+            found = [paragraph for paragraph in read_image(data, name) if paragraph.text.strip()]
+        self.blocks = [Block(p.text, (Span(0, len(p.text), 0),), doubts=_doubts(p)) for p in found]
         self.headings = [p.heading for p in found]
         """Each block's heading level (0: a paragraph)."""
 

@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from translate.normalize import contains_arabic
+from translate.types import Doubt
 
 HEADING = 1.12
 """A line set this much larger than the body text (or more) is a heading."""
@@ -48,13 +49,17 @@ Box = tuple[float, float, float, float]
 @dataclass(frozen=True)
 class Line:
     """One line of a page in reading order, where it stands (its letters' middle bottom) and its font size; its
-    page (from 0) and its letters' box, where the PDF writer sets its English."""
+    page (from 0) and its letters' box, where the PDF writer sets its English. A line read by OCR has its size
+    estimated from its words' height, ``doubts``: where OCR was unsure of its text (offsets into it), and is
+    ``scanned``."""
 
     text: str
     bottom: float
     size: float = 0.0
     page: int = 0
     box: Box = (0.0, 0.0, 0.0, 0.0)
+    doubts: tuple[Doubt, ...] = ()
+    scanned: bool = False
 
 
 @dataclass(frozen=True)

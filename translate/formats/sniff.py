@@ -22,10 +22,15 @@ KINDS = {
     "epub": ("an EPUB book (.epub)", "an EPUB book", ".epub"),
     "html": ("a web page (HTML)", "a web page", ".html"),
     "text": ("a plain text file", "a plain text file", ".txt"),
+    "image": ("an image", "an image (PNG, JPEG, TIFF or WebP)", ".png"),
 }
-EXPECTED = {".pdf": "pdf", ".docx": "docx", ".epub": "epub", ".html": "html", ".htm": "html"}
+EXPECTED = {
+    ".pdf": "pdf", ".docx": "docx", ".epub": "epub", ".html": "html", ".htm": "html",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image", ".webp": "image",
+}  # fmt: skip
 """Endings whose files must be of one kind; Markdown, subtitles and text are text, whatever text they hold."""
-BINARY = frozenset(["pdf", "docx", "epub"])
+BINARY = frozenset(["pdf", "docx", "epub", "image"])
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _HTML = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 PDF_HEADER_WITHIN = 1024
 """Readers accept ``%PDF-`` anywhere in a PDF's first kilobyte (some writers put junk before it)."""
@@ -37,6 +42,8 @@ def sniff(data: bytes) -> str | None:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
+    if data.startswith(_IMAGES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return "image"  # an image named for another (a PNG named .jpg) is still read: Pillow reads it by its bytes
     head = data[:4096].removeprefix(b"\xef\xbb\xbf")
     if not head.strip():  # an empty file is of no kind: its reader says it is empty
         return None

@@ -72,8 +72,10 @@ def routes(server: Server) -> list[Route]:
         bilingual = str(form.get("bilingual") or "").lower() in ("1", "true", "yes", "on")
         key = form.get("api_key")
         server.access(request, key if isinstance(key, str) else "", cost=1, characters=0)
-        written, warnings = await translated_document(server, request, name, await upload.read(), bilingual=bilingual)
-        english = f"{Path(name).stem}.{'ar-en' if bilingual else 'en'}{suffix}"
+        written, warnings, ending = await translated_document(
+            server, request, name, await upload.read(), bilingual=bilingual
+        )
+        english = f"{Path(name).stem}.{'ar-en' if bilingual else 'en'}{ending}"
         headers = {
             "Content-Disposition": f"attachment; filename*=UTF-8''{_quoted(english)}",
             # What the CLI would warn about the file, as a JSON list of lines (Arabic escaped: headers are ASCII).

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+import anyio
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from translate.errors import InputError, TranslateError
+from translate.formats import SCANNED, Document
 from translate.server.corrections import SUGGESTIONS_OFF, suggestion
 from translate.server.downloads import content_disposition, download_name, link_path
 from translate.server.limits import LimitError
@@ -45,8 +47,9 @@ LANGUAGES = [
     {"code": "en", "name": "English", "targets": []},
 ]
 FORMATS = ("text", "html")
-DOCUMENTS = (".txt", ".docx", ".html", ".htm", ".md", ".epub", ".srt", ".vtt", ".pdf")
-"""What ``/translate_file`` takes: what tarjama reads and writes back (a ``.txt`` as text; a PDF as ``.docx``)."""
+DOCUMENTS = (".txt", ".docx", ".html", ".htm", ".md", ".epub", ".srt", ".vtt", ".pdf", *SCANNED)
+"""What ``/translate_file`` takes: what tarjama reads and writes back (a ``.txt`` as text; a PDF or a scanned
+image, read by OCR, as ``.docx``)."""
 
 
 class BadRequest(LimitError):
@@ -309,9 +312,8 @@ def routes(server: Server) -> list[Route]:
         data = await upload.read()
         key = fields.get("api_key") or request.query_params.get("api_key", "")
         server.access(request, key, cost=1, characters=0)
-        written, warnings = await translated_document(server, request, name, data)
-        suffix = Path(name).suffix.lower()
-        stored = server.files.put(f"{Path(name).stem}_en{suffix}", written)
+        written, warnings, ending = await translated_document(server, request, name, data)
+        stored = server.files.put(f"{Path(name).stem}_en{ending}", written)
         link = base_url(request.scope, server.public_url) + link_path(stored)
         # LibreTranslate answers the link alone; its clients read that field and pass over tarjama's warnings.
         return JSONResponse({"translatedFileUrl": link, "warnings": list(warnings)})
@@ -339,26 +341,42 @@ def routes(server: Server) -> list[Route]:
 
 async def translated_document(
     server: Server, request: Request, name: str, data: bytes, *, bilingual: bool = False
-) -> tuple[bytes, tuple[str, ...]]:
+) -> tuple[bytes, tuple[str, ...], str]:
     """An uploaded file in English: a document back as itself (with ``bilingual``, its Arabic kept before its
-    English; a PDF's pages beside their originals), a .txt as text; and the warnings the CLI would print for it
-    (:attr:`~translate.server.service.WrittenDocument.warnings`, at most :data:`WARNINGS_SENT`)."""
+    English; a PDF's pages beside their originals), a scan as a Word file, a .txt as text; the warnings the CLI
+    would print for it (:attr:`~translate.server.service.WrittenDocument.warnings`, at most
+    :data:`WARNINGS_SENT`); and the written file's ending."""
     from translate.files import decode_text
-    from translate.formats import read_document
 
     try:
         if Path(name).suffix.lower() == ".txt":
             text = decode_text(data, name)
             done = await server.run(request, [text], lambda service: service.translate_texts([text]))
-            return done[0][0].encode("utf-8"), ()
-        document = read_document(name, data, Path(name).suffix.lower().lstrip("."))
+            return done[0][0].encode("utf-8"), (), ".txt"
+        # A scan is read by OCR, seconds a page: off the event loop, which must go on answering everyone else.
+        document, ending = await anyio.to_thread.run_sync(_read_upload, name, data)
     except (InputError, ValueError) as exc:
         raise BadRequest(f"Invalid request: {exc}") from None
     text = "\n".join(block.text for block in document.blocks)
     written = await server.run(
         request, [text], lambda service: service.translate_document(document, bilingual=bilingual)
     )
-    return written.data, written.warnings[:WARNINGS_SENT]
+    return written.data, written.warnings[:WARNINGS_SENT], ending
+
+
+def _read_upload(name: str, data: bytes) -> tuple[Document, str]:
+    """An upload read to be written back, and the ending it is written with: its own, but a scan's (an image, or
+    a PDF with a scanned page, where English cannot go over the page's image yet) a Word file's."""
+    from translate.formats import read_document
+    from translate.formats.pdf import ScannedPdf
+
+    suffix = Path(name).suffix.lower()
+    if suffix in SCANNED:
+        return read_document(name, data, "docx"), ".docx"
+    try:
+        return read_document(name, data, suffix.lstrip(".")), suffix
+    except ScannedPdf:
+        return read_document(name, data, "docx"), ".docx"
 
 
 WARNINGS_SENT = 20

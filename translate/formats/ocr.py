@@ -1,0 +1,463 @@
+"""Scans read by OCR (Tesseract): a page image's lines of Arabic, each word with how sure Tesseract was of it.
+
+Pages are read as plain Tesseract reads them best, measured on a 200-dpi
+image-only copy of mPDF's Arabic book (README: Documents): the ``ara`` model
+alone (``ara+eng`` adds spurious Latin words), ``--psm 6`` (one block of
+text); a page in columns, which psm 6 would interleave, is cut at its gutter
+and each column read so, from the right. A page is rendered at its scan's own
+resolution (a page of vector glyphs at :data:`RENDER_DPI`), and turned
+upright by Tesseract's orientation detection when it reads nothing as it
+stands. Each Tesseract runs one thread (``OMP_THREAD_LIMIT=1``: its OpenMP
+threads only fight each other on few cores); pages run in parallel, one
+process per core, and at most two page images per process are held at once,
+so a 2,000-page scan costs the memory of a few pages.
+
+The words Tesseract was unsure of, and every number not read with high
+confidence (its ``ara`` model misreads Arabic-Indic digits: ``٣٠`` came out
+as ``١``), become :class:`Doubt` s that the translator turns into ``ocr``
+checks on their sentences.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from translate.errors import InputError
+from translate.types import Doubt
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+logger = logging.getLogger("tarjama")
+
+RENDER_DPI = 200
+"""Resolution a page without a scanned image (glyphs drawn as paths, fonts without a Unicode map) is rendered at:
+Tesseract read mPDF's book best at 200 dpi (0.920 of the words in order; 0.875 at 300)."""
+MIN_DPI, MAX_DPI = 150, 400
+"""A scan's own resolution is used within these bounds (a thumbnail is enlarged, a 1200-dpi scan reduced)."""
+MAX_PIXELS = 40_000_000
+"""A page image larger than this (a poster, a decompression bomb) is refused rather than read for minutes."""
+PAGE_TIMEOUT = 180.0
+"""Seconds Tesseract may spend on one page (OCRmyPDF's default). Past it the document is refused with a message
+saying so, rather than translated with a page missing."""
+SURE = 60.0
+"""Words Tesseract gives a confidence below this (0-100) are flagged on their sentence."""
+SURE_NUMBER = 90.0
+"""Numbers need more: the ``ara`` model read none of 48 Arabic-Indic numbers of mPDF's book right."""
+NOISE = 50.0
+"""A line whose words' mean and median confidence are both below this is not text Tesseract's Arabic model can
+read: crop marks and rules read as letters (mPDF's came out as "| له |"), dotted leaders, a line of English or a
+picture. On mPDF's book no line of Arabic text came below 74 and no such line above 42. It is left out, and
+the log says how many were."""
+INSTALL = (
+    "install Tesseract with its Arabic data: `sudo apt-get install tesseract-ocr tesseract-ocr-ara` "
+    "(macOS: `brew install tesseract tesseract-lang`)"
+)
+_MARKS = str.maketrans("", "", "\u200e\u200f\u061c")  # Tesseract puts bidi marks around numbers: not text
+_TOO_BIG = f"tarjama reads images of at most {MAX_PIXELS // 1_000_000} megapixels by OCR: scan it at 200-300 dpi"
+_DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as Tesseract read it, and its confidence (0-100)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a page in reading order, and where its bottom stands (pixels from the top at the page's dpi).
+
+    ``box``: its words' box, (left, bottom, right, top) in points from the page's bottom left as a PDF's
+    (:data:`translate.formats.pdflayout.Box`; in pixels from the top left until :func:`read_page` is done; on a
+    page OCR turned upright, in the turned page); ``height``: its words' middle height (points, the same), what
+    its font size is estimated from (a line's box grows with the dots and descenders of a few letters).
+    """
+
+    words: tuple[Word, ...]
+    bottom: float
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    height: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A page to read: its image (grayscale) and its resolution."""
+
+    image: Image
+    dpi: int
+
+
+def check_tesseract() -> str:
+    """The path of the ``tesseract`` program; :class:`InputError` saying how to install it, or its Arabic data."""
+    program = shutil.which("tesseract")
+    if program is None:
+        raise InputError(f"this is a scan, read by OCR, and Tesseract is not installed: {INSTALL}")
+    found = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    if "ara" not in found.stdout.split():
+        raise InputError(f"this is a scan, read by OCR, and Tesseract has no Arabic data (ara): {INSTALL}")
+    return program
+
+
+def doubts(lines: Iterable[Line]) -> list[tuple[str, str]]:
+    """The doubtful words of ``lines``, in order: (word, why)."""
+    found = []
+    for line in lines:
+        for word in line.words:
+            if _DIGIT.search(word.text) and word.confidence < SURE_NUMBER:
+                found.append((word.text, f"OCR read the number {word.text} at {word.confidence:.0f}% confidence"))
+            elif word.confidence < SURE:
+                found.append((word.text, f"OCR unsure of the word {word.text} ({word.confidence:.0f}%)"))
+    return found
+
+
+def line_doubts(line: Line, at: int) -> list[Doubt]:
+    """The doubts of one line whose text stands at ``at`` in a text."""
+    out, cursor = [], 0
+    text = line.text
+    for word, why in doubts([line]):
+        start = text.find(word, cursor)
+        cursor = start + len(word)
+        out.append(Doubt(at + start, at + cursor, why))
+    return out
+
+
+PageProgress = Callable[[int, int | None], None]
+"""Told (pages read so far, pages to read if known) after each page: how a command shows OCR's progress."""
+_progress: ContextVar[PageProgress | None] = ContextVar("tarjama_ocr_progress", default=None)
+
+
+@contextmanager
+def page_progress(report: PageProgress) -> Iterator[None]:
+    """Within this block, OCR tells ``report`` of each page it has read (the library itself never prints)."""
+    token = _progress.set(report)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def read_pages(
+    pages: Iterable[PageImage], *, total: int | None = None, workers: int | None = None
+) -> Iterator[list[Line]]:
+    """Each page's lines, in page order, read ``workers`` pages at a time (default: one per core).
+
+    Pages are taken from ``pages`` only as workers free up, so at most about
+    ``2 * workers`` page images are alive at once, whatever the page count.
+    Each page read is told to the :func:`page_progress` report in force.
+    """
+    program = check_tesseract()
+    workers = workers or os.cpu_count() or 1
+    report = _progress.get()
+    queued: list[Future[list[Line]]] = []
+    done = [0]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tarjama-ocr") as pool:
+
+        def finished() -> list[Line]:
+            lines = queued.pop(0).result()
+            done[0] += 1
+            if report is not None:
+                report(done[0], total)
+            return lines
+
+        for page in pages:
+            queued.append(pool.submit(read_page, program, page))
+            while len(queued) >= 2 * workers:
+                yield finished()
+        while queued:
+            yield finished()
+
+
+def read_page(program: str, page: PageImage) -> list[Line]:
+    """One page's lines, its columns read one after the other from the right; turned upright first if it does
+    not read as it stands (Tesseract's orientation detection says how, else each turn is tried). Their boxes and
+    heights in points (the PDF writer and the layout's sizes work in points)."""
+    lines, height = _read_page(program, page)
+    points = 72 / page.dpi
+    return [
+        dataclasses.replace(
+            line,
+            box=(
+                line.box[0] * points,
+                (height - line.box[3]) * points,
+                line.box[2] * points,
+                (height - line.box[1]) * points,
+            ),
+            height=line.height * points,
+        )
+        for line in lines
+    ]
+
+
+def _read_page(program: str, page: PageImage) -> tuple[list[Line], int]:
+    """:func:`read_page`'s lines, boxes in pixels, and the height in pixels of the image they were read on."""
+    image = page.image
+    if image.width * image.height > MAX_PIXELS:
+        raise InputError(
+            f"a page of {image.width}x{image.height} pixels is larger than tarjama reads by OCR "
+            f"({MAX_PIXELS // 1_000_000} megapixels): scan it at {MIN_DPI}-300 dpi"
+        )
+    if not _has_ink(image):
+        return [], image.height
+    image = _cleaned(image, page.dpi)
+    lines = _columns_read(program, image, page.dpi)
+    if _reads_well(lines):
+        return lines, image.height
+    turn = _orientation(program, image, page.dpi)
+    if turn == 0:
+        # Upright, says OSD: a page of English, a picture, a table; turning it would not help.
+        return lines, image.height
+    height = image.height
+    for angle in [turn] if turn else [180, 90, 270]:
+        # Tesseract's "Rotate" is the clockwise turn that makes the page upright; PIL turns anticlockwise.
+        again = _columns_read(program, image.rotate(-angle, expand=True, fillcolor=255), page.dpi)
+        if _sure_words(again) > _sure_words(lines):
+            logger.info("OCR: a page read upright after turning it %d degrees", angle)
+            lines = again
+            height = image.width if angle in (90, 270) else image.height
+        if _reads_well(again):
+            break
+    return lines, height
+
+
+def _sure_words(lines: list[Line]) -> int:
+    return sum(1 for line in lines for w in line.words if w.confidence >= SURE and _ARABIC.search(w.text))
+
+
+def _reads_well(lines: list[Line]) -> bool:
+    """Whether a page read as text: most of its words (three at least) are Arabic read with confidence.
+
+    A page on its side still gives a few confident "words"; never half of them.
+    """
+    count = sum(len(line.words) for line in lines)
+    return _sure_words(lines) >= max(3, count // 2)
+
+
+def _columns_read(program: str, image: Image, dpi: int, depth: int = 2) -> list[Line]:
+    """A page's lines, column by column from the right (Arabic's order), each column one block (``--psm 6``).
+
+    psm 6 reads a page as one block, which interleaves columns line by line; psm 3 (full layout analysis)
+    keeps them apart but read mPDF's book worse (0.896 of the words against 0.920). So a page is cut at the
+    blank gutter between its columns, and each column read as one block.
+    """
+    gutter = _gutter(image) if depth else None
+    if gutter is None:
+        return _tesseract(program, image, dpi, 6)
+    right = image.crop((gutter, 0, image.width, image.height))
+    left = image.crop((0, 0, gutter, image.height))
+    moved = [_moved(line, gutter) for line in _columns_read(program, right, dpi, depth - 1)]
+    return moved + _columns_read(program, left, dpi, depth - 1)
+
+
+def _moved(line: Line, by: float) -> Line:
+    """A line read in a column cut ``by`` pixels from the page's left edge, with its box on the page."""
+    left, top, right, bottom = line.box
+    return dataclasses.replace(line, box=(left + by, top, right + by, bottom))
+
+
+def _cleaned(image: Image, dpi: int) -> Image:
+    """The page without lone specks (a dark pixel with no ink around it, a light one inside ink), softened by a
+    blur of a pixel at 150 dpi: Tesseract's model reads smooth strokes better than a scanner's jagged 1-bit ones.
+
+    On mPDF's book (page 5) this read 0.855 → 0.873 of the words of a clean 200-dpi scan and 0.776 → 0.842 of a
+    degraded 150-dpi one (1 bit, speckled, turned 1 degree).
+    """
+    from PIL import ImageChops, ImageFilter
+
+    ink = image.point(lambda v: 255 if v < 128 else 0)
+    near = ink.filter(ImageFilter.Kernel((3, 3), [1, 1, 1, 1, 0, 1, 1, 1, 1], scale=8))
+    lone = ImageChops.multiply(ink, near.point(lambda v: 255 if v == 0 else 0))
+    holes = ImageChops.multiply(ink.point(lambda v: 255 - v), near.point(lambda v: 255 if v == 255 else 0))
+    clean = ImageChops.subtract(ImageChops.add(image, lone), holes)
+    return clean.filter(ImageFilter.GaussianBlur(dpi / 150))
+
+
+def _has_ink(image: Image) -> bool:
+    """Whether the page has anything printed on it (a blank page is not sent to Tesseract)."""
+    dark = sum(image.point(lambda v: 255 if v < 128 else 0).histogram()[255:])
+    return dark > 0.0005 * image.width * image.height
+
+
+def _gutter(image: Image) -> int | None:
+    """Where a blank gutter runs down the middle half of the text, between two columns that both have a fifth
+    of the ink at least (its middle, in the image's pixels); None for a page of one column.
+
+    The top and bottom tenth are left out: a running head spans both columns, and crop marks stand at the
+    page's middle (mPDF's do).
+    """
+    factor = 4 if image.width > 800 else 1
+    small = image.reduce(factor) if factor > 1 else image
+    width, height = small.size
+    body = small.crop((0, height // 10, width, height - height // 10)).point(lambda v: 1 if v < 128 else 0)
+    pixels = body.load()
+    assert pixels is not None
+    profile = [sum(1 for y in range(0, body.height, 2) if pixels[x, y]) for x in range(width)]
+    inked = [x for x in range(width) if profile[x] > 1]
+    if not inked:
+        return None
+    left, right = inked[0], inked[-1]
+    span = right - left
+    run = best = start = best_start = 0
+    for x in range(left + span // 4, right - span // 4):
+        run = run + 1 if profile[x] <= 1 else 0
+        start = x - run + 1
+        if run > best:
+            best, best_start = run, start
+    if best < max(3, span // 50):
+        return None
+    middle = best_start + best // 2
+    total = sum(profile)
+    if sum(profile[left:middle]) < 0.2 * total or sum(profile[middle : right + 1]) < 0.2 * total:
+        return None
+    return middle * factor
+
+
+def _pnm(image: Image) -> bytes:
+    out = io.BytesIO()
+    image.convert("L").save(out, format="PPM")  # an uncompressed grayscale P5: nothing to deflate
+    return out.getvalue()
+
+
+def _run(program: str, image: Image, dpi: int, args: list[str]) -> str:
+    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(
+            [program, "stdin", "stdout", "--dpi", str(dpi), *args],
+            input=_pnm(image),
+            capture_output=True,
+            timeout=PAGE_TIMEOUT,
+            env=environment,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(
+            f"a page took Tesseract over {PAGE_TIMEOUT:.0f} s: the scan may be mostly a picture; "
+            "crop it to its text and try again"
+        ) from None
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def _tesseract(program: str, image: Image, dpi: int, mode: int) -> list[Line]:
+    """The page's lines from Tesseract's TSV: words in reading order, as Tesseract gives them, with confidence."""
+    table = _run(program, image, dpi, ["-l", "ara", "--psm", str(mode), "tsv"])
+    lines: dict[tuple[str, str, str], list[Word]] = {}
+    bottoms: dict[tuple[str, str, str], float] = {}
+    boxes: dict[tuple[str, str, str], list[tuple[float, float, float, float]]] = {}
+    for row in table.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) != 12 or cells[0] != "5":
+            continue
+        key = (cells[2], cells[3], cells[4])
+        text = cells[11].translate(_MARKS).strip()
+        if text:
+            lines.setdefault(key, []).append(Word(text, max(0.0, float(cells[10]))))
+        bottoms[key] = max(bottoms.get(key, 0.0), float(cells[7]) + float(cells[9]))
+        if text:
+            left, top, width, height = (float(cells[k]) for k in (6, 7, 8, 9))
+            boxes.setdefault(key, []).append((left, top, left + width, top + height))
+    kept = [
+        Line(tuple(words), bottoms[key], *_line_box(boxes[key]))
+        for key, words in lines.items()
+        if words and not _is_noise(words)
+    ]
+    if len(kept) < len(lines):
+        logger.info("OCR: left out %d line(s) of a page that read as noise", len(lines) - len(kept))
+    return kept
+
+
+def _line_box(boxes: list[tuple[float, float, float, float]]) -> tuple[tuple[float, float, float, float], float]:
+    """The box of a line's words, and their middle height."""
+    heights = sorted(bottom - top for _, top, _, bottom in boxes)
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return box, heights[len(heights) // 2]
+
+
+def _is_noise(words: list[Word]) -> bool:
+    confidences = sorted(w.confidence for w in words)
+    return sum(confidences) / len(words) < NOISE and confidences[len(words) // 2] < NOISE
+
+
+def _orientation(program: str, image: Image, dpi: int) -> int | None:
+    """The clockwise turn Tesseract's orientation detection (``--psm 0``) says makes the page upright (0: it is);
+    None if it cannot tell (too few letters)."""
+    found = re.search(r"Rotate:\s*(\d+)", _run(program, image, dpi, ["--psm", "0"]))
+    return int(found.group(1)) % 360 if found else None
+
+
+def scan_scale(page: Any) -> float | None:
+    """Pixels per point of the image that covers most of a PDF page (half of it at least): a scan; None if none."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        if right > left and (right - left) * (top - bottom) > 0.5 * width * height:
+            # One pixel of the page image per pixel of the scan, a quarter pixel less: else PDFium rounds up to
+            # one pixel more and resamples every line of text, which cost 2% of the words of mPDF's book.
+            return float((max(image.get_px_size()) - 0.25) / max(right - left, top - bottom))
+    return None
+
+
+def pdf_page(page: Any) -> PageImage:
+    """A PDF page (pypdfium2) as an image at its scan's own resolution (:data:`RENDER_DPI` if it has no scan).
+
+    PDFium applies the page's rotation and its images' transformations: a page stored upside down comes out
+    upright, as it is shown. The page is closed once rendered.
+    """
+    width, height = page.get_size()
+    scale = min(MAX_DPI / 72, max(MIN_DPI / 72, scan_scale(page) or RENDER_DPI / 72))
+    dpi = round(scale * 72)
+    try:
+        if width * height * scale * scale > MAX_PIXELS:
+            raise InputError(
+                f"a page of {width / 72:.0f}x{height / 72:.0f} inches is larger than tarjama reads by OCR "
+                f"({MAX_PIXELS // 1_000_000} megapixels at {dpi} dpi): split or scale it first"
+            )
+        bitmap = page.render(scale=scale, grayscale=True)
+        try:
+            return PageImage(bitmap.to_pil().convert("L"), dpi)
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+
+
+def image_file(data: bytes) -> Iterator[PageImage]:
+    """The pages of an image file (a TIFF may hold several), grayscale, at their stated resolution."""
+    from PIL import Image as PIL
+    from PIL import ImageOps, UnidentifiedImageError
+
+    try:
+        opened = PIL.open(io.BytesIO(data))  # the header only: nothing is decoded yet
+    except PIL.DecompressionBombError:
+        raise InputError(_TOO_BIG) from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InputError(f"not a readable image ({type(exc).__name__}); save it again as PNG") from None
+    with opened:
+        for k in range(getattr(opened, "n_frames", 1)):
+            opened.seek(k)
+            if opened.width * opened.height > MAX_PIXELS:  # a decompression bomb says so before it is decoded
+                raise InputError(f"an image of {opened.width}x{opened.height} pixels; {_TOO_BIG}")
+            dpi = opened.info.get("dpi", (0, 0))[0] or RENDER_DPI
+            # A photo's EXIF orientation says how it is shown; the pixels are stored as the camera held it.
+            page = ImageOps.exif_transpose(opened.convert("L")) or opened.convert("L")
+            yield PageImage(page, min(MAX_DPI, max(MIN_DPI, round(float(dpi)))))
