@@ -194,6 +194,29 @@ def browser():
         browser.close()
 
 
+@pytest.fixture
+def open_page(browser):
+    """Open the reader at ``url`` in a fresh browser context (``options``: the context's, e.g. a viewport or a
+    colour scheme); every page must end without script errors."""
+    contexts, errors = [], []
+
+    def open_(url: str, **options):
+        context = browser.new_context(
+            **{"viewport": {"width": 1280, "height": 900}, "accept_downloads": True, **options}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(url)
+        page.wait_for_selector("#tj-translate")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert errors == [], errors
+
+
 @contextmanager
 def _checked_page(browser, url: str):
     """A fresh page on the reader at ``url``, which must raise no script error while it is open."""

@@ -22,26 +22,6 @@ pytestmark = [
 SERIOUS = ("serious", "critical")
 
 
-@pytest.fixture
-def themed_page(browser, reader):
-    """The reader in a fresh context with the theme ``?__theme=`` names, the system agreeing; no script errors."""
-    contexts, errors = [], []
-
-    def open_(theme: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{reader.url}?__theme={theme}")
-        page.wait_for_selector("#tj-translate")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == [], errors
-
-
 def serious_violations(page) -> list[str]:
     """axe-core's serious and critical findings on ``page``, one line each: rule, impact, where, why."""
     page.add_script_tag(path=str(AXE))
@@ -58,9 +38,9 @@ def serious_violations(page) -> list[str]:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_empty_and_the_translated_page_have_no_serious_accessibility_problem(
-    themed_page, seed_pairs, theme: str
+    open_page, reader, seed_pairs, theme: str
 ) -> None:
-    page = themed_page(theme)
+    page = open_page(f"{reader.url}?__theme={theme}", color_scheme=theme)  # the system agreeing with the page
     assert serious_violations(page) == []
     page.get_by_text("Sample article: khan-tuman.ar").click()  # picking a sample translates it at once
     page.wait_for_selector(f"#tj-status:has-text('{len(seed_pairs)} / {len(seed_pairs)} sentences')", timeout=60_000)

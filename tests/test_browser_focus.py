@@ -12,28 +12,6 @@ from chromium import CHROMIUM
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 
 
-@pytest.fixture
-def open_page(browser):
-    """Open the reader at ``url`` in a fresh browser context; every page must end without script errors."""
-    contexts, errors = [], []
-
-    def open_(url: str, **options):
-        context = browser.new_context(
-            **{"viewport": {"width": 1280, "height": 900}, "accept_downloads": True, **options}
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(url)
-        page.wait_for_selector("#tj-translate")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == [], errors
-
-
 def _slow_network(page, latency_ms: int = 300) -> None:
     network = page.context.new_cdp_session(page)
     network.send("Network.enable")

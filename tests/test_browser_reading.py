@@ -17,28 +17,6 @@ COPIES = 30
 
 
 @pytest.fixture
-def open_page(browser):
-    """Open the reader at ``url`` in a fresh browser context; every page must end without script errors."""
-    contexts, errors = [], []
-
-    def open_(url: str, **options):
-        context = browser.new_context(
-            **{"viewport": {"width": 1280, "height": 900}, "accept_downloads": True, **options}
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(url)
-        page.wait_for_selector("#tj-translate")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == [], errors
-
-
-@pytest.fixture
 def counted(reader):
     """The reader's translator, counting the sentences it is asked to translate."""
     translator = reader.pool.get(reader.model)
