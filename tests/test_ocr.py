@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,12 +21,13 @@ from translate.cli import main
 from translate.errors import InputError
 from translate.formats import ocr, read_document
 from translate.formats.ocr import Line, Word
-from translate.formats.pdf import ScannedPdf, read_lines, read_pdf, text_from_image, text_from_pdf
+from translate.formats.pdf import read_lines, read_pdf, text_from_image, text_from_pdf
 from translate.types import Doubt, ReadText
 
 tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None, reason="Tesseract is not installed (tesseract-ocr tesseract-ocr-ara)"
 )
+ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 book = pytest.mark.skipif(not scans.BOOK.is_file(), reason="the shared samples are not here")
 
 
@@ -128,17 +131,76 @@ def test_a_scan_is_written_back_as_a_document_with_its_blocks_doubts(pages: list
             assert block.text[doubt.start : doubt.end] in doubt.detail
 
 
-@book
-def test_a_scanned_pdf_asked_for_as_a_pdf_is_refused_in_one_line_before_any_ocr(
-    pages: list, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def never(*args: object, **kwargs: object) -> None:
-        raise AssertionError("OCR ran for a document that is refused")
+def _mixed(scan: bytes) -> bytes:
+    """A PDF of the book's page 5 as it is (a text layer), then ``scan`` (a page with none)."""
+    import pikepdf
 
-    monkeypatch.setattr(ocr, "read_pages", never)
-    with pytest.raises(ScannedPdf, match=r"^scan\.pdf: page 1 is a scan.*write it as -f docx") as refused:
-        read_document("scan.pdf", scans.image_pdf(pages[:1], 200), "pdf")
-    assert "\n" not in str(refused.value)
+    with pikepdf.open(scans.BOOK) as book, pikepdf.open(io.BytesIO(scan)) as scanned, pikepdf.new() as mixed:
+        mixed.pages.append(book.pages[4])
+        mixed.pages.append(scanned.pages[0])
+        out = io.BytesIO()
+        mixed.save(out)
+        return out.getvalue()
+
+
+def _dark(pdf: Path, page: int, folder: Path, boxes: list) -> set[tuple[int, int]]:
+    """The dark pixels of page ``page`` (from 1) of ``pdf`` rendered at 100 dpi, inside ``boxes`` (points)."""
+    from PIL import Image
+
+    prefix = folder / f"{pdf.stem}-{page}"
+    command = ["pdftoppm", "-r", "100", "-gray", "-png", "-f", str(page), "-l", str(page), str(pdf), str(prefix)]
+    subprocess.run(command, check=True, capture_output=True)
+    (png,) = folder.glob(f"{prefix.name}-*.png")
+    image = Image.open(png).convert("L")
+    scale = 100 / 72
+    found = set()
+    for left, bottom, right, top in boxes:
+        for x in range(int(left * scale), int(right * scale)):
+            for y in range(int(image.height - top * scale), int(image.height - bottom * scale)):
+                if image.getpixel((x, y)) < 128:
+                    found.add((x, y))
+    return found
+
+
+@tesseract
+@book
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_a_scanned_page_comes_back_as_a_pdf_with_its_image_and_english_over_it(
+    pages: list, tmp_path: Path, model_dir: Path
+) -> None:
+    import pikepdf
+    from fixture_model import exact_model_args
+
+    from translate.formats.pdfwrite import PdfDocument
+
+    source = tmp_path / "mixed.pdf"
+    source.write_bytes(_mixed(scans.image_pdf(pages[1:2], 200)))  # a text page, then a scanned one
+    english = tmp_path / "mixed.en.pdf"
+    assert main(["translate", str(source), "-o", str(english), "-f", "pdf", *exact_model_args(model_dir), "-q"]) == 0
+    with pikepdf.open(source) as before, pikepdf.open(english) as after:
+        assert [list(p.mediabox) for p in after.pages] == [pytest.approx(list(p.mediabox)) for p in before.pages]
+        (scan,) = [pikepdf.PdfImage(image).read_bytes() for image in before.pages[1].images.values()]
+        assert [pikepdf.PdfImage(image).read_bytes() for image in after.pages[1].images.values()] == [scan]
+    for page in (1, 2):  # each page's text layer is English alone, the scanned one's too
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(english), "-"], check=True, capture_output=True
+        ).stdout.decode()
+        assert len(re.findall(r"[A-Za-z]{3,}", text)) > 50 and not ARABIC_LETTER.search(text)
+    regions = [r for p in PdfDocument(source.name, source.read_bytes()).placed for r in p.regions if r.page == 1]
+    assert len(regions) >= 10 and all(r.scanned for r in regions)
+    written = read_lines(english.read_bytes(), english.name)[1]
+    assert written and not any(line.scanned for line in written)  # the English is read from the text layer
+    for line in written:  # each line of English stands in the box OCR read its paragraph's Arabic in
+        left, bottom, right, top = line.box
+        assert any(
+            r.box[0] - 1 <= left and right <= r.box[2] + 1 and r.box[1] - 2 <= bottom and top <= r.box[3] + 2
+            for r in regions
+        ), line
+    # On the page, the scan's Arabic is covered: few of its dark pixels are dark still (English letters
+    # where they fall), and the English is drawn.
+    boxes = [r.box for r in regions]
+    arabic, over = _dark(source, 2, tmp_path, boxes), _dark(english, 2, tmp_path, boxes)
+    assert len(arabic & over) < 0.3 * len(arabic) and len(over) > 0.2 * len(arabic)
 
 
 @tesseract

@@ -218,9 +218,10 @@ def test_a_pdf_comes_back_as_a_pdf_in_english(server, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed (tesseract-ocr-ara)")
-def test_a_scanned_page_comes_back_as_a_word_document(server, tmp_path: Path) -> None:
+def test_a_scanned_image_comes_back_as_a_word_document_and_a_scanned_pdf_as_a_pdf(server, tmp_path: Path) -> None:
     import docx
     from PIL import Image, ImageDraw, ImageFont
+    from test_pdf_write import ARABIC_LETTER
 
     page = Image.new("L", (1700, 220), 255)
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 34)
@@ -236,18 +237,19 @@ def test_a_scanned_page_comes_back_as_a_word_document(server, tmp_path: Path) ->
         server, "/translate_file", files={"file": ("note.png", scan.getvalue())}, data={"source": "ar", "target": "en"}
     ).json()
     assert linked["translatedFileUrl"].endswith("note_en.docx")
-    # A scanned PDF cannot come back as its own pages yet (its Arabic is in the image): a Word file, with warnings.
+    # A scanned PDF comes back as its own page, the English over its scan, with warnings.
     pdf = io.BytesIO()
     page.save(pdf, format="PDF", resolution=200)
     reply = _post(server, "/v1/documents", files={"file": ("note.pdf", pdf.getvalue())})
-    assert reply.status_code == 200 and "note.en.docx" in reply.headers["content-disposition"]
-    assert zipfile.is_zipfile(io.BytesIO(reply.content)) and isinstance(
-        json.loads(reply.headers["x-tarjama-warnings"]), list
-    )
+    assert reply.status_code == 200 and "note.en.pdf" in reply.headers["content-disposition"]
+    assert isinstance(json.loads(reply.headers["x-tarjama-warnings"]), list)
+    (tmp_path / "en.pdf").write_bytes(reply.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "en.pdf"), "-"], capture_output=True, text=True).stdout
+    assert re.search(r"[A-Za-z]{3}", text) and not ARABIC_LETTER.search(text)
     linked = _post(
         server, "/translate_file", files={"file": ("note.pdf", pdf.getvalue())}, data={"source": "ar", "target": "en"}
     ).json()
-    assert linked["translatedFileUrl"].endswith("note_en.docx")
+    assert linked["translatedFileUrl"].endswith("note_en.pdf")
 
 
 def _peak_mb(pid: int) -> int:

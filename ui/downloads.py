@@ -20,7 +20,6 @@ import gradio as gr
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
 from translate.commands.output import REVIEW_HEADER, review_reasons
 from translate.formats import READ_AS_PAGES, SCANNED, Document, by_block, document_text, read_document
-from translate.formats.pdf import ScannedPdf
 from translate.writers import EXTENSIONS, tsv_escape
 from ui.render import untranslated
 
@@ -42,8 +41,8 @@ WRITTEN_BACK = {
     ".pdf": ".pdf",
     **dict.fromkeys(SCANNED, ".docx"),
 }
-"""Uploads the reader gives back as a document, and its ending: their own (a PDF: its pages, in English), a
-scan's (read by OCR; a PDF with a scanned page too, where English cannot go over its image yet) a Word file."""
+"""Uploads the reader gives back as a document, and its ending: their own (a PDF: its pages, in English, a scanned
+page's English over its image), an image's (read by OCR) a Word file."""
 KEPT_PDFS = 16
 """Uploaded PDFs kept as read, for the downloads of their corrections."""
 EDITIONS = ((False, "en", "English"), (True, "ar-en", "Bilingual"))
@@ -148,16 +147,13 @@ class Downloads:
     def _read(self, source: Path, suffix: str) -> tuple[Document, str]:
         """The uploaded document, read to be written back, and the ending it is written with: afresh each time
         (writing English into a document changes it in place), but a PDF or a scan only once (a scan is read by
-        OCR, seconds a page); a PDF with a scanned page as a Word file."""
+        OCR, seconds a page)."""
         if source.suffix.lower() not in READ_AS_PAGES:
             return read_document(source.name, source.read_bytes(), suffix.lstrip(".")), suffix
         key = str(source)
         found = self._pdfs.get(key)
         if found is None:
-            try:
-                found = read_document(source.name, source.read_bytes(), suffix.lstrip(".")), suffix
-            except ScannedPdf:
-                found = read_document(source.name, source.read_bytes(), "docx"), ".docx"
+            found = read_document(source.name, source.read_bytes(), suffix.lstrip(".")), suffix
             self._pdfs[key] = found
             while len(self._pdfs) > KEPT_PDFS:
                 self._pdfs.popitem(last=False)

@@ -105,7 +105,7 @@ def _read(pages: list[list[Line]], name: str) -> list[Paragraph]:
 def placed_paragraphs(data: bytes, name: str) -> list[Paragraph]:
     """The paragraphs and headings :func:`read_pdf` reads, then the running heads it leaves out, a paragraph
     each (the PDF writer puts their English where they stand, on every page)."""
-    pages = read_lines(data, name, scans=False)
+    pages = read_lines(data, name, every_page=False)
     kept = _without_running_heads(pages)
     placed = paragraphs(kept)
     kept_ids = {id(line) for lines in kept for line in lines}
@@ -114,12 +114,12 @@ def placed_paragraphs(data: bytes, name: str) -> list[Paragraph]:
     return placed
 
 
-def read_lines(data: bytes, name: str, *, scans: bool = True) -> list[list[Line]]:
+def read_lines(data: bytes, name: str, *, every_page: bool = True) -> list[list[Line]]:
     """Each page's lines in reading order, with their sizes, pages and boxes (running heads included); a page
     with no readable text layer read by OCR (:mod:`translate.formats.ocr`), its lines marked ``scanned``.
 
-    ``scans=False`` (the PDF writer): a scanned page is a :class:`ScannedPdf` error before any OCR, since its Arabic
-    is in its image, where English cannot replace it yet.
+    ``every_page=False`` (the PDF writer): a page with nothing in its text layer and no scan on it (blank, or
+    drawings) is not read by OCR but written back as it is.
     """
     import pypdfium2 as pdfium
 
@@ -137,14 +137,8 @@ def read_lines(data: bytes, name: str, *, scans: bool = True) -> list[list[Line]
         read = [_page_lines(document[k], k) for k in range(pages)]
         scanned_pages = [k for k, page in enumerate(read) if not _readable(page.lines[0], document, k)]
         scanned: dict[int, list[Line]] = {}
-        if not scans:
-            # A page with nothing on it to read (blank, or drawings) is written back as it is, as before OCR.
+        if not every_page:
             scanned_pages = [k for k in scanned_pages if read[k].lines[0] or _is_scan(document, k)]
-        if scanned_pages and not scans:
-            raise ScannedPdf(
-                f"{name}: page {scanned_pages[0] + 1} is a scan, and tarjama cannot yet write English over a "
-                "scanned page as a PDF: write it as -f docx (or html, md)"
-            )
         if scanned_pages:
             from translate.formats import ocr
 
@@ -192,10 +186,6 @@ def _ocr_lines(page: list[Any], number: int) -> list[Line]:
         doubts = tuple(line_doubts(line, 0))
         lines.append(Line(line.text, line.box[1], height, number, line.box, doubts, scanned=True))
     return lines
-
-
-class ScannedPdf(InputError):
-    """A PDF asked for as a PDF has a scanned page: its English can be written in a new document (-f docx)."""
 
 
 SCANNED_BELOW = 20

@@ -13,6 +13,11 @@ A paragraph's English goes in the box its Arabic lines covered on each page,
 shrinking (:mod:`translate.formats.fit`) to a floor; what does not fit may
 take the free space below, and what still does not is set past its box and
 flagged: a note on the page, and a warning.
+
+A scanned page (read by OCR) keeps its image as the page: its Arabic is in
+the picture, so each paragraph's English is set on an opaque white box over
+the lines OCR read there, and the page's text layer is the English alone.
+Each page is either, so a PDF with some pages scanned is written page by page.
 """
 
 from __future__ import annotations
@@ -43,17 +48,22 @@ LAYOUTS = ("side", "alternate")
 """Bilingual editions: each English page with its original to its right on one wide page, or the two in turn."""
 MARGIN = 36.0
 """English that runs into the free space below its box stops this far above the page's bottom edge (points)."""
+COVER = 0.25
+"""The white box under a scanned paragraph's English reaches this share of its size past its lines (OCR's boxes
+hug the letters; the scan's ink around them, antialiased, would show at the box's edge)."""
 NOTE = "tarjama: this paragraph's English did not fit its box even at {size:.1f} pt; it runs {over:.0f} pt past it"
 
 
 @dataclass(frozen=True)
 class Region:
-    """Where (part of) a paragraph stood on one page: its lines' boxes, their union, and its font size."""
+    """Where (part of) a paragraph stood on one page: its lines' boxes, their union, and its font size;
+    ``scanned``: its lines are in the page's image (read by OCR), which its English covers."""
 
     page: int
     lines: tuple[Box, ...]
     box: Box
     size: float
+    scanned: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,7 +146,8 @@ def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]],
                 boxes = tuple(line.box for line in lines)
                 sizes = sorted((line.size for line in lines if line.size), reverse=True)
                 size = sizes[len(sizes) // 2] if sizes else 10.0
-                regions.append(Region(page, boxes, _union(boxes), size))
+                scanned = any(line.scanned for line in lines)
+                regions.append(Region(page, boxes, _union(boxes), size, scanned))
                 shares.append(sum(len(line.text) for line in lines))
                 taken.setdefault(page, []).extend(boxes)
             placed.append(Placed(" ".join(line.text for line in run), tuple(regions), tuple(shares)))
@@ -219,8 +230,11 @@ def _overlay(
         canvas.setPageSize((x1 - x0, y1 - y0))
         canvas.translate(-x0, -y0)
         lines = occupied.get(number, [])  # every line read, those left as they were too
-        for region, part in on_page.get(number, []):
-            fitted = _fitted(region, part, lines, y0, measure)
+        fitted_here = [(region, _fitted(region, part, lines, y0, measure)) for region, part in on_page.get(number, [])]
+        for region, fitted in fitted_here:  # all boxes first: English run past its box is not covered by the next
+            if region.scanned:
+                _cover(canvas, region, fitted)
+        for region, fitted in fitted_here:
             seen = sum((colours.get((number, box), Counter()) for box in region.lines), Counter[Colour]())
             _draw(canvas, font, region, fitted, seen.most_common(1)[0][0] if seen else (0.0, 0.0, 0.0))
             if not fitted.fits:
@@ -260,6 +274,17 @@ def _fitted(region: Region, text: str, lines: Sequence[Box], bottom_edge: float,
         return fitted
     grown = fit(text, width, top - floor, region.size, measure, floor=floor_size(region.size))
     return grown if grown.fits or grown.size > fitted.size else fitted
+
+
+def _cover(canvas: Any, region: Region, fitted: Fitted) -> None:
+    """An opaque white box over a scanned region's lines and wherever its English runs below them."""
+    left, bottom, right, top = region.box
+    pad = COVER * region.size
+    low = min(bottom, top - fitted.height) - pad
+    canvas.saveState()
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(left - pad, low, right - left + 2 * pad, top + pad - low, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 def _draw(canvas: Any, font: str, region: Region, fitted: Fitted, colour: Colour) -> None:

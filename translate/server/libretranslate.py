@@ -365,18 +365,14 @@ async def translated_document(
 
 
 def _read_upload(name: str, data: bytes) -> tuple[Document, str]:
-    """An upload read to be written back, and the ending it is written with: its own, but a scan's (an image, or
-    a PDF with a scanned page, where English cannot go over the page's image yet) a Word file's."""
+    """An upload read to be written back, and the ending it is written with: its own (a scanned PDF's English set
+    over its pages' images), but an image's a Word file's."""
     from translate.formats import read_document
-    from translate.formats.pdf import ScannedPdf
 
     suffix = Path(name).suffix.lower()
     if suffix in SCANNED:
         return read_document(name, data, "docx"), ".docx"
-    try:
-        return read_document(name, data, suffix.lstrip(".")), suffix
-    except ScannedPdf:
-        return read_document(name, data, "docx"), ".docx"
+    return read_document(name, data, suffix.lstrip(".")), suffix
 
 
 WARNINGS_SENT = 20
