@@ -179,8 +179,8 @@ def test_a_scanned_page_comes_back_as_a_pdf_with_its_image_and_english_over_it(
     assert main(["translate", str(source), "-o", str(english), "-f", "pdf", *exact_model_args(model_dir), "-q"]) == 0
     with pikepdf.open(source) as before, pikepdf.open(english) as after:
         assert [list(p.mediabox) for p in after.pages] == [pytest.approx(list(p.mediabox)) for p in before.pages]
-        (scan,) = [pikepdf.PdfImage(image).read_bytes() for image in before.pages[1].images.values()]
-        assert [pikepdf.PdfImage(image).read_bytes() for image in after.pages[1].images.values()] == [scan]
+        (scan,) = [image.read_raw_bytes() for image in before.pages[1].get_images().values()]
+        assert [image.read_raw_bytes() for image in after.pages[1].get_images().values()] == [scan]
     for page in (1, 2):  # each page's text layer is English alone, the scanned one's too
         text = subprocess.run(
             ["pdftotext", "-f", str(page), "-l", str(page), str(english), "-"], check=True, capture_output=True
