@@ -87,7 +87,7 @@ def read_pdf(data: bytes, name: str) -> list[Paragraph]:
 
 def read_image(data: bytes, name: str) -> list[Paragraph]:
     """The paragraphs of a scanned page (an image file; a TIFF's pages in turn), read by OCR as a PDF's scans are."""
-    from translate.formats import ocr
+    import translate.formats.ocr as ocr
 
     try:
         pages = [_ocr_lines(page, k) for k, page in enumerate(ocr.read_pages(ocr.image_file(data)))]
@@ -140,7 +140,7 @@ def read_lines(data: bytes, name: str, *, every_page: bool = True) -> list[list[
         if not every_page:
             scanned_pages = [k for k in scanned_pages if read[k].lines[0] or _is_scan(document, k)]
         if scanned_pages:
-            from translate.formats import ocr
+            import translate.formats.ocr as ocr
 
             found = ocr.read_pages((ocr.pdf_page(document[k]) for k in scanned_pages), total=len(scanned_pages))
             try:
