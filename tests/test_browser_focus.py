@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from chromium import CHROMIUM
+from chromium import CHROMIUM, WCAG_COLOURS
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 
@@ -181,21 +181,11 @@ def test_after_stop_what_was_translated_is_usable_and_translate_finishes_the_res
 def _ring(page, selector: str) -> dict:
     """The focus outline of an element and its contrast against the background around it."""
     return page.evaluate(
-        """(selector) => {
+        "(selector) => {"
+        + WCAG_COLOURS
+        + """
         const el = document.querySelector(selector);
         const style = getComputedStyle(el);
-        const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
-        const background = (node) => {
-          for (; node; node = node.parentElement) {
-            const c = rgb(getComputedStyle(node).backgroundColor);
-            if (c.length < 4 || c[3] > 0) return c;
-          }
-          return [255, 255, 255];
-        };
-        const lum = ([r, g, b]) => {
-          const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-        };
         const a = lum(rgb(style.outlineColor)), b = lum(background(el.parentElement));
         return {
           focused: document.activeElement === el,

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from chromium import CHROMIUM
+from chromium import CHROMIUM, WCAG_COLOURS
 from recording import CountingBackend
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
@@ -203,20 +203,10 @@ def test_view_tools_keyboard_and_copy(open_page, reader, seed_text, seed_pairs) 
 def _contrast(page, selector: str) -> float:
     """WCAG contrast ratio of an element's text colour against the background it is painted on."""
     return page.evaluate(
-        """(selector) => {
+        "(selector) => {"
+        + WCAG_COLOURS
+        + """
         const el = document.querySelector(selector);
-        const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
-        const background = (node) => {
-          for (; node; node = node.parentElement) {
-            const c = rgb(getComputedStyle(node).backgroundColor);
-            if (c.length < 4 || c[3] > 0) return c;
-          }
-          return [255, 255, 255];
-        };
-        const lum = ([r, g, b]) => {
-          const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-        };
         const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
         return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
         }""",
