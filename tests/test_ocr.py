@@ -221,6 +221,91 @@ def test_ocr_lines_stand_where_the_text_layers_do_in_points_with_its_size() -> N
     assert len(placed) >= 0.8 * len(lines)
 
 
+@pytest.fixture(scope="module")
+def numbers_page(pages: list) -> ocr.PageImage:
+    """Page 5 of the book, which writes ``٣٠`` eight times (and ``٠٨٠٤`` once), as a 200-dpi scan."""
+    if ocr._script_model(shutil.which("tesseract") or "tesseract") is None:
+        pytest.skip("Tesseract's Arabic script model is not installed (tesseract-ocr-script-arab)")
+    return ocr.PageImage(pages[0], 200)
+
+
+def _numbers(lines: list[Line]) -> list[Word]:
+    return [word for line in lines for word in line.words if ocr._DIGIT.search(word.text)]
+
+
+@tesseract
+@book
+def test_arabic_indic_numbers_are_read_again_by_the_script_model(numbers_page: ocr.PageImage) -> None:
+    """The ``ara`` model can write no Arabic-Indic digit but ٠ and ١: it read this page's ``٣٠`` as ``١``,
+    ``٠١`` or ``٠٠١``. Read again by the Arabic-script model, most come out right, and any read with less than
+    high confidence is still flagged."""
+    assert scans.words(scans.page_text(4)).count("٣٠") == 8
+    lines = ocr.read_page(ocr.check_tesseract(), numbers_page)
+    numbers = _numbers(lines)
+    assert sum(scans.words(word.text) == ["٣٠"] for word in numbers) >= 4  # measured 6 of 6 (0 before)
+    flagged = {word for word, _ in ocr.doubts(lines)}
+    assert all(word.text in flagged for word in numbers if word.confidence < ocr.SURE_NUMBER)
+
+
+@tesseract
+@book
+def test_without_the_script_model_numbers_stay_as_read_and_are_flagged(
+    numbers_page: ocr.PageImage, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(ocr, "_script_model", lambda program: None)
+    lines = ocr.read_page(ocr.check_tesseract(), numbers_page)
+    numbers = [word for word in _numbers(lines) if re.search("[٠-٩]", word.text)]
+    assert numbers and not any("٣" in word.text for word in numbers)  # ara's own reading: it has no ٣
+    # Every one flagged, the 91% ara gave a ٣٠ it read as ٠١ included.
+    flagged = {word: why for word, why in ocr.doubts(lines)}
+    assert all("cannot write most Arabic-Indic digits" in flagged[word.text] for word in numbers)
+
+
+def test_the_script_model_missing_is_said_once_with_how_to_install_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    program = tmp_path / "tesseract"
+    program.write_text('#!/bin/sh\necho "List of available languages (2):"\necho ara\necho osd\n')
+    program.chmod(0o755)
+    with caplog.at_level("WARNING", logger="tarjama"):
+        assert ocr._script_model(str(program)) is None
+        assert ocr._script_model(str(program)) is None  # asked once a program: the answer is kept
+    assert [r.getMessage() for r in caplog.records].count(
+        "OCR: Arabic-Indic numbers are read by Tesseract's Arabic script model, which is not installed "
+        "(sudo apt-get install tesseract-ocr-script-arab); they are flagged as read"
+    ) == 1
+
+
+def test_running_heads_read_by_ocr_are_found_though_their_page_number_reads_as_a_letter() -> None:
+    """mPDF's footer read over ten scanned pages as "مساعدة وانهاء ب" with its page number misread as و, أ or a
+    digit, and a letter dropped: all one running footer, compared by the sure words of two letters or more."""
+    from translate.formats.pdf import _without_running_heads
+    from translate.formats.pdflayout import Line as PdfLine
+
+    def line(text: str, bottom: float, unsure: str | None = None) -> PdfLine:
+        doubts = ()
+        if unsure is not None:
+            at = text.index(unsure)
+            doubts = (Doubt(at, at + len(unsure), f"OCR unsure of the word {unsure} (20%)"),)
+        return PdfLine(text, bottom, 11.0, doubts=doubts, scanned=True)
+
+    footers = ["مساعدة وانهاء ب و", "أ مساعدة وانهاء", "5 مساعدة وانهاء ١", "مساعدة وانهاء ب 3", "مساعدة وانهاء ب"]
+    said = ["قتل", "وصل", "غادر", "عاد", "سافر", "جرح", "نجا", "هرب", "بقي", "مات"]
+    bodies = [[f"{said[2 * k + j]} الوفد إلى المدينة." for j in (0, 1)] for k in range(len(footers))]
+    pages = [
+        [line(first, 700.0), line(second, 680.0), line(footer, 60.0, "و" if footer.endswith(" و") else None)]
+        for (first, second), footer in zip(bodies, footers, strict=True)
+    ]
+    kept = _without_running_heads(pages)
+    assert [[item.text for item in page] for page in kept] == bodies
+    # A text layer's lines are compared exactly, as before: a line that differs is no running head.
+    typed = [
+        [PdfLine(first, 700.0, 11.0), PdfLine(footer, 60.0, 11.0)]
+        for (first, _), footer in zip(bodies, footers, strict=True)
+    ]
+    assert sum(len(page) for page in _without_running_heads(typed)) > len(footers)
+
+
 @tesseract
 def test_fonts_without_a_unicode_map_are_read_by_ocr() -> None:
     sample = scans.SAMPLES / "pdfjs_ThuluthFeatures.pdf"

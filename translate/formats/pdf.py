@@ -53,6 +53,7 @@ Unicode map give Greek, Cyrillic and Indic letters by glyph number)."""
 _BRACKETS = "()[]{}"
 _PAGE_NUMBER = re.compile(r"^[\s\-–—|•.]*([0-9٠-٩۰-۹]+|[ivxlcdm]+)[\s\-–—|•.]*$", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9٠-٩۰-۹]+")
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 Char = tuple[str, tuple[float, float, float, float]]
@@ -484,7 +485,7 @@ def _without_running_heads(pages: list[list[Line]]) -> list[list[Line]]:
     """
     edges: dict[tuple[str, ...], list[float]] = {}
     for lines in pages:
-        once = {_unnumbered(line.text): line.bottom for line in (*lines[:2], *lines[-2:])}  # a page counts once
+        once = {_unnumbered(line): line.bottom for line in (*lines[:2], *lines[-2:])}  # a page counts once
         for words, bottom in once.items():
             edges.setdefault(words, []).append(bottom)
     common = max(3, int(0.4 * len(pages)) + 1)
@@ -503,12 +504,19 @@ def _without_running_heads(pages: list[list[Line]]) -> list[list[Line]]:
 
 
 def _running(line: Line, running: dict[tuple[str, ...], float]) -> bool:
-    at = running.get(_unnumbered(line.text))
+    at = running.get(_unnumbered(line))
     return at is not None and abs(line.bottom - at) <= max(3.0, 0.5 * line.size)
 
 
-def _unnumbered(text: str) -> tuple[str, ...]:
-    return tuple(sorted(word for word in text.split() if not _PAGE_NUMBER.match(word)))
+def _unnumbered(line: Line) -> tuple[str, ...]:
+    """A line's words as running heads are compared: its page number aside, and for a line read by OCR, only
+    the words of two letters or more it was sure of (a page number OCR misread as a letter, ``و`` or ``أ``,
+    changes from page to page: mPDF's footer came out in four spellings over ten pages)."""
+    words = [word for word in line.text.split() if not _PAGE_NUMBER.match(word)]
+    if line.scanned:
+        unsure = [line.text[d.start : d.end] for d in line.doubts]
+        words = [word for word in words if len(_LETTERS.findall(word)) >= 2 and word not in unsure]
+    return tuple(sorted(words))
 
 
 def _doubts(paragraph: Paragraph) -> tuple[Doubt, ...]:
