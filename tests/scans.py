@@ -99,6 +99,25 @@ def photographed(image: Image.Image) -> Image.Image:
     return frame
 
 
+NOTO_SANS = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+
+
+def with_english(page: Image.Image, lines: Sequence[str], *, at: int, dpi: int = 200) -> Image.Image:
+    """A page with ``lines`` of English set in 11 pt Noto Sans in a band opened across it ``at`` pixels from
+    its top (where a book quotes its source, or a title stands)."""
+    from PIL import ImageDraw, ImageFont
+
+    size, left = round(11 * dpi / 72), page.width // 7
+    band = len(lines) * 2 * size + size
+    out = Image.new("L", (page.width, page.height + band), 255)
+    out.paste(page.crop((0, 0, page.width, at)), (0, 0))
+    out.paste(page.crop((0, at, page.width, page.height)), (0, at + band))
+    draw, font = ImageDraw.Draw(out), ImageFont.truetype(str(NOTO_SANS), size)
+    for k, line in enumerate(lines):
+        draw.text((left, at + size // 2 + 2 * size * k), line, font=font, fill=0)
+    return out
+
+
 def columns(right: Image.Image, left: Image.Image) -> Image.Image:
     """One wide page in two columns: ``right``'s text block on the right (read first), ``left``'s on the left."""
     boxes = [_text_block(image) for image in (right, left)]

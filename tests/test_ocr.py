@@ -119,6 +119,62 @@ def test_a_photographed_page_translates_from_the_cli_with_its_doubts_flagged(
     assert "OCR read unsure" in capsys.readouterr().err  # the summary says so too
 
 
+ENGLISH_LINES = ["Source: Reuters, 12 March 2016 (see https://example.com/report).", "Chapter Two: The Siege of Aleppo"]
+
+
+@tesseract
+@book
+@pytest.mark.skipif(not scans.NOTO_SANS.is_file(), reason="no Noto Sans (fonts-noto-core)")
+def test_lines_of_english_on_a_scanned_page_come_back_as_written_never_translated(
+    pages: list, tmp_path: Path, model_dir: Path
+) -> None:
+    """A line of English is noise to the Arabic model (it was left out of every output); read by the English
+    model, it is kept, and having no Arabic it is copied as it was, in its place among the Arabic."""
+    import difflib
+
+    scan = tmp_path / "quoted.pdf"
+    scan.write_bytes(scans.image_pdf([scans.with_english(pages[0], ENGLISH_LINES, at=700)], 200))
+    out = tmp_path / "quoted.jsonl"
+    assert main(["translate", str(scan), "-o", str(out), "--format", "jsonl", "--model", str(model_dir), "-q"]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    latin = [r for r in records if not ARABIC_LETTER.search(r["translation"]["ar"])]
+    for expected in ENGLISH_LINES:
+        read = max(latin, key=lambda r: difflib.SequenceMatcher(None, r["translation"]["ar"], expected).ratio())
+        assert difflib.SequenceMatcher(None, read["translation"]["ar"], expected).ratio() > 0.9  # measured: exact
+        assert read["translation"]["en"] == read["translation"]["ar"]  # copied as it was, not translated
+    # In its place: after the page's first lines of Arabic, before the rest.
+    sources = [r["translation"]["ar"] for r in records]
+    first = next(k for k, r in enumerate(latin) if "Reuters" in r["translation"]["ar"])
+    at = sources.index(latin[first]["translation"]["ar"])
+    assert any(ARABIC_LETTER.search(text) for text in sources[:at])
+    assert any(ARABIC_LETTER.search(text) for text in sources[at + 1 :])
+    assert _score("\n".join(sources), 4)[0] > 0.85  # the Arabic reads as well as without the English
+
+
+@tesseract
+@book
+@pytest.mark.skipif(not scans.NOTO_SANS.is_file(), reason="no Noto Sans (fonts-noto-core)")
+def test_a_scanned_pages_english_lines_are_in_its_pdfs_text_layer_and_its_translation_shows(
+    pages: list, tmp_path: Path, model_dir: Path
+) -> None:
+    """As a PDF, the scan shows the English lines; the text layer has them too (unseen, as an OCR layer's
+    text is), and the English set on white boxes over the Arabic still shows (an unseen line's render mode
+    once carried over to all the English drawn after it)."""
+    from fixture_model import exact_model_args
+
+    from translate.formats.pdfwrite import PdfDocument
+
+    scan = tmp_path / "quoted.pdf"
+    scan.write_bytes(scans.image_pdf([scans.with_english(pages[0], ENGLISH_LINES, at=700)], 200))
+    english = tmp_path / "quoted.en.pdf"
+    assert main(["translate", str(scan), "-o", str(english), "-f", "pdf", *exact_model_args(model_dir), "-q"]) == 0
+    text = subprocess.run(["pdftotext", str(english), "-"], check=True, capture_output=True).stdout.decode()
+    assert "Reuters" in text and "Aleppo" in text and not ARABIC_LETTER.search(text)
+    boxes = [r.box for p in PdfDocument(scan.name, scan.read_bytes()).placed for r in p.regions]
+    arabic, over = _dark(scan, 1, tmp_path, boxes), _dark(english, 1, tmp_path, boxes)
+    assert len(arabic & over) < 0.3 * len(arabic) and len(over) > 0.2 * len(arabic)
+
+
 @tesseract
 @book
 def test_a_scan_is_written_back_as_a_document_with_its_blocks_doubts(pages: list) -> None:

@@ -69,6 +69,10 @@ NOISE = 50.0
 read: crop marks and rules read as letters (mPDF's came out as "| له |"), dotted leaders, a line of English or a
 picture. On mPDF's book no line of Arabic text came below 74 and no such line above 42. It is left out, and
 the log says how many were."""
+ENGLISH = 75.0
+"""A line that is noise to the Arabic model is kept as English when the English model reads it with its words'
+mean and median confidence at least this (mPDF's crop marks read by it came under 50; lines of English set in
+the test at 11 pt, over 90)."""
 INSTALL = (
     "install Tesseract with its Arabic data: "
     "`sudo apt-get install tesseract-ocr tesseract-ocr-ara tesseract-ocr-script-arab` "
@@ -79,6 +83,7 @@ _TOO_BIG = f"tarjama reads images of at most {MAX_PIXELS // 1_000_000} megapixel
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
 _ARA_DIGITS = re.compile(r"[٠١]")  # the only Arabic-Indic digits the ``ara`` model can write
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_LATIN = re.compile(r"[A-Za-z]")
 _NUMERALS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬/-"
 """What a number read again may hold: Arabic-Indic and Persian digits, the Arabic decimal and thousands signs,
 slashes and dashes (dates, ranges)."""
@@ -247,10 +252,13 @@ def _read_page(program: str, page: PageImage) -> tuple[list[Line], int]:
     scale = max(1.0, READ_DPI / page.dpi)
     if scale > 1:
         image = image.resize((round(image.width * scale), round(image.height * scale)), Resampling.LANCZOS)
-    read, height = _upright_read(program, image, round(page.dpi * scale))
+    read, height, upright = _upright_read(program, image, round(page.dpi * scale))
+    read = _english_read(program, upright, round(page.dpi * scale), read)
     lines = [line for line in read if not line.noise]
     if len(lines) < len(read):
-        logger.info("OCR: left out %d line(s) of a page that read as noise", len(read) - len(lines))
+        logger.info(
+            "OCR: left out %d line(s) of a page that read as neither Arabic nor English", len(read) - len(lines)
+        )
     if scale == 1:
         return lines, height
     return [_scaled(line, 1 / scale) for line in lines], round(height / scale)
@@ -262,26 +270,64 @@ def _scaled(line: Line, by: float) -> Line:
     return dataclasses.replace(line, box=box, bottom=line.bottom * by, height=line.height * by)
 
 
-def _upright_read(program: str, image: Image, dpi: int) -> tuple[list[Line], int]:
-    """A page's lines read upright, and the height of the image they were read on (turned if it was)."""
+def _upright_read(program: str, image: Image, dpi: int) -> tuple[list[Line], int, Image]:
+    """A page's lines read upright, the height of the image they were read on, and that image (turned if the
+    page was)."""
     lines = _columns_read(program, image, dpi)
     if _reads_well(lines):
-        return lines, image.height
+        return lines, image.height, image
     turn = _orientation(program, image, dpi)
     if turn == 0:
         # Upright, says OSD: a page of English, a picture, a table; turning it would not help.
-        return lines, image.height
-    height = image.height
+        return lines, image.height, image
+    upright = image
     for angle in [turn] if turn else [180, 90, 270]:
         # Tesseract's "Rotate" is the clockwise turn that makes the page upright; PIL turns anticlockwise.
-        again = _columns_read(program, image.rotate(-angle, expand=True, fillcolor=255), dpi)
+        turned = image.rotate(-angle, expand=True, fillcolor=255)
+        again = _columns_read(program, turned, dpi)
         if _sure_words(again) > _sure_words(lines):
             logger.info("OCR: a page read upright after turning it %d degrees", angle)
-            lines = again
-            height = image.width if angle in (90, 270) else image.height
+            lines, upright = again, turned
         if _reads_well(again):
             break
-    return lines, height
+    return lines, upright.height, upright
+
+
+def _english_read(program: str, image: Image, dpi: int, lines: list[Line]) -> list[Line]:
+    """``lines`` with each that read as noise to the Arabic model read again, as one line, by the English one
+    (``eng``, which Tesseract comes with), and kept as English where that model was sure of it.
+
+    A line of English on an Arabic page (a source, a title, an address) is noise to the ``ara`` model, which
+    has no Latin letters; before, it was left out of every output. Kept, it has no Arabic: it is copied as it
+    was and never sent to the model. A line is English when its words' mean and median confidence are at least
+    :data:`ENGLISH` and it has Latin letters; crop marks and rules read by ``eng`` stay noise.
+    """
+    wanted = [k for k, line in enumerate(lines) if line.noise]
+    if not wanted or "eng" not in _models(program):
+        return lines
+    pad = [0.2 * max(1.0, lines[k].height) for k in wanted]
+    crops = [
+        image.crop(
+            (
+                round(lines[k].box[0] - p),
+                round(lines[k].box[1] - p),
+                round(lines[k].box[2] + p),
+                round(lines[k].box[3] + p),
+            )
+        )
+        for k, p in zip(wanted, pad, strict=True)
+    ]
+    out = list(lines)
+    for k, words in zip(wanted, _read_words(program, crops, dpi, ["-l", "eng", "--psm", "7"]), strict=True):
+        if words and _is_english(words):
+            out[k] = dataclasses.replace(lines[k], words=tuple(words), noise=False)
+    return out
+
+
+def _is_english(words: list[Word]) -> bool:
+    confidences = sorted(w.confidence for w in words)
+    sure = sum(confidences) / len(words) >= ENGLISH and confidences[len(words) // 2] >= ENGLISH
+    return sure and sum(len(_LATIN.findall(w.text)) for w in words) >= 3
 
 
 def _sure_words(lines: list[Line]) -> int:
@@ -463,14 +509,14 @@ def _numbers_read(
         return
     crops = [_number_crop(image, boxes, k) for _, boxes, k in wanted]
     found = _read_words(program, crops, dpi, ["-l", model, "--psm", "7", "-c", f"tessedit_char_whitelist={_NUMERALS}"])
-    for (words, _, k), (digits, confidence) in zip(wanted, found, strict=True):
-        digits = digits.translate(_SAME_DIGITS)
+    for (words, _, k), read in zip(wanted, found, strict=True):
+        digits = "".join(word.text for word in read).translate(_SAME_DIGITS)
         if not _DIGIT.search(digits):
             continue
         old = words[k].text
         core = _NUMBER_CORE.search(old)
         assert core is not None
-        words[k] = Word(old[: core.start()] + digits + old[core.end() :], confidence)
+        words[k] = Word(old[: core.start()] + digits + old[core.end() :], min(word.confidence for word in read))
 
 
 def _number_crop(image: Image, boxes: list[tuple[float, float, float, float]], k: int) -> Image:
@@ -486,9 +532,8 @@ def _number_crop(image: Image, boxes: list[tuple[float, float, float, float]], k
     return image.crop((round(low), round(top - 0.15 * height), round(high), round(bottom + 0.15 * height)))
 
 
-def _read_words(program: str, crops: list[Image], dpi: int, args: list[str]) -> list[tuple[str, float]]:
-    """Each crop's text and its lowest word confidence, read by one Tesseract (a list of image files is one
-    run: its model is loaded once)."""
+def _read_words(program: str, crops: list[Image], dpi: int, args: list[str]) -> list[list[Word]]:
+    """Each crop's words, read by one Tesseract (a list of image files is one run: its model is loaded once)."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="tarjama-ocr-") as folder:
@@ -500,8 +545,7 @@ def _read_words(program: str, crops: list[Image], dpi: int, args: list[str]) -> 
         with open(listing, "w", encoding="utf-8") as out:
             out.write("\n".join(names) + "\n")
         table = _run(program, None, dpi, [*args, "tsv"], source=listing)
-    texts: list[list[str]] = [[] for _ in crops]
-    sure = [100.0] * len(crops)
+    found: list[list[Word]] = [[] for _ in crops]
     for row in table.splitlines():
         cells = row.split("\t")
         if len(cells) != 12 or cells[0] != "5" or not cells[1].isdigit():
@@ -509,18 +553,23 @@ def _read_words(program: str, crops: list[Image], dpi: int, args: list[str]) -> 
         k = int(cells[1]) - 1
         text = cells[11].translate(_MARKS).strip()
         if text and 0 <= k < len(crops):
-            texts[k].append(text)
-            sure[k] = min(sure[k], max(0.0, float(cells[10])))
-    return [("".join(words), sure[k] if words else 0.0) for k, words in enumerate(texts)]
+            found[k].append(Word(text, max(0.0, float(cells[10]))))
+    return found
+
+
+@functools.cache
+def _models(program: str) -> frozenset[str]:
+    """The models (languages, scripts) Tesseract has."""
+    found = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    return frozenset(found.stdout.split())
 
 
 @functools.cache
 def _script_model(program: str) -> str | None:
     """The name Tesseract knows its Arabic-script model by (Debian: ``Arabic``; elsewhere ``script/Arabic``),
     None if it is not installed (then numbers are not read again, and the log says how to install it)."""
-    found = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
     for name in ("Arabic", "script/Arabic"):
-        if name in found.stdout.split():
+        if name in _models(program):
             return name
     logger.warning(
         "OCR: Arabic-Indic numbers are read by Tesseract's Arabic script model, which is not installed "

@@ -51,6 +51,8 @@ MARGIN = 36.0
 COVER = 0.25
 """The white box under a scanned paragraph's English reaches this share of its size past its lines (OCR's boxes
 hug the letters; the scan's ink around them, antialiased, would show at the box's edge)."""
+Hidden = dict[int, list[tuple[Box, str, float]]]
+"""Lines with no Arabic read on a scan, by page: their box, text and size."""
 NOTE = "tarjama: this paragraph's English did not fit its box even at {size:.1f} pt; it runs {over:.0f} pt past it"
 
 
@@ -97,7 +99,7 @@ class PdfDocument:
         self.name = name
         self.layout = layout
         self._data = data
-        self.placed, self.taken, self.occupied = _placed(data, name)
+        self.placed, self.taken, self.occupied, self.hidden = _placed(data, name)
         self.titles = _titles(data, name)
         texts = [p.text for p in self.placed] + [text for _, text in self.titles]
         self.blocks = [Block(text, (Span(0, len(text), 0),)) for text in texts]
@@ -112,7 +114,9 @@ class PdfDocument:
 
         try:
             cleared, colours = without_text(self._data, self.taken)
-            overlay, notes = _overlay(self._data, self.placed, english[: len(self.placed)], self.occupied, colours)
+            overlay, notes = _overlay(
+                self._data, self.placed, english[: len(self.placed)], self.occupied, colours, self.hidden
+            )
             titles = dict(zip((key for key, _ in self.titles), english[len(self.placed) :], strict=True))
             written = _assembled(cleared, overlay, notes, titles, self._data if bilingual else None, self.layout)
         except (pikepdf.PdfError, pdfium.PdfiumError) as exc:
@@ -121,18 +125,23 @@ class PdfDocument:
         return written
 
 
-def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]], dict[int, list[Box]]]:
+def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]], dict[int, list[Box]], Hidden]:
     """The paragraphs to set in English, split where lines with no Arabic stand among their lines (those stay as
-    they are); the boxes of the lines whose text objects go, by page; and the boxes of every line read, by page
-    (English may grow into the free space below its box, down to the next of these)."""
+    they are); the boxes of the lines whose text objects go, by page; the boxes of every line read, by page
+    (English may grow into the free space below its box, down to the next of these); and the lines with no
+    Arabic that OCR read on a scan, by page (their text goes into the page's text layer, unseen: the scan
+    shows them)."""
     placed: list[Placed] = []
     taken: dict[int, list[Box]] = {}
     occupied: dict[int, list[Box]] = {}
+    hidden: Hidden = {}
     for paragraph in placed_paragraphs(data, name):
         runs: list[list[Line]] = []
         for line in paragraph.lines:
             occupied.setdefault(line.page, []).append(line.box)
             arabic = contains_arabic(line.text)
+            if line.scanned and not arabic:
+                hidden.setdefault(line.page, []).append((line.box, line.text, line.size))
             if arabic and runs and contains_arabic(runs[-1][-1].text):
                 runs[-1].append(line)
             else:
@@ -151,7 +160,7 @@ def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]],
                 shares.append(sum(len(line.text) for line in lines))
                 taken.setdefault(page, []).extend(boxes)
             placed.append(Placed(" ".join(line.text for line in run), tuple(regions), tuple(shares)))
-    return placed, taken, occupied
+    return placed, taken, occupied, hidden
 
 
 def _union(boxes: Sequence[Box]) -> Box:
@@ -196,10 +205,16 @@ def font_path() -> Path:
 
 
 def _overlay(
-    data: bytes, placed: Sequence[Placed], english: Sequence[str], occupied: dict[int, list[Box]], colours: Colours
+    data: bytes,
+    placed: Sequence[Placed],
+    english: Sequence[str],
+    occupied: dict[int, list[Box]],
+    colours: Colours,
+    hidden: Hidden,
 ) -> tuple[bytes, list[Note]]:
     """A PDF of the same page sizes holding only the English, each paragraph's in its regions, in the colour
-    most of its Arabic had; and a note for each region whose English runs past its box."""
+    most of its Arabic had, and the ``hidden`` lines unseen in theirs; and a note for each region whose English
+    runs past its box."""
     import pypdfium2 as pdfium
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -231,6 +246,8 @@ def _overlay(
         canvas.translate(-x0, -y0)
         lines = occupied.get(number, [])  # every line read, those left as they were too
         fitted_here = [(region, _fitted(region, part, lines, y0, measure)) for region, part in on_page.get(number, [])]
+        for box, text, size in hidden.get(number, []):
+            _draw_unseen(canvas, font, box, text, size, measure)
         for region, fitted in fitted_here:  # all boxes first: English run past its box is not covered by the next
             if region.scanned:
                 _cover(canvas, region, fitted)
@@ -284,6 +301,25 @@ def _cover(canvas: Any, region: Region, fitted: Fitted) -> None:
     canvas.saveState()
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(left - pad, low, right - left + 2 * pad, top + pad - low, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def _draw_unseen(canvas: Any, font: str, box: Box, text: str, size: float, measure: Any) -> None:
+    """``text`` in the page's text layer over ``box``, unseen (render mode 3, as OCR layers are): the scan
+    shows the line; a reader's search and copy find it, stretched to the box's width."""
+    left, bottom, right, top = box
+    size = max(1.0, min(size or top - bottom, top - bottom))
+    width = measure(text, size)
+    if width <= 0:
+        return
+    line = canvas.beginText()
+    line.setTextRenderMode(3)
+    line.setFont(font, size)
+    line.setHorizScale(100 * (right - left) / width)
+    line.setTextOrigin(left, bottom + 0.2 * (top - bottom))
+    line.textOut(text)
+    canvas.saveState()  # a text render mode outlives its text object: the English drawn next must show
+    canvas.drawText(line)
     canvas.restoreState()
 
 
