@@ -26,6 +26,12 @@ make them (tests/scans.py), by tarjama and by plain Tesseract (``-l ara --psm
 6``, ``OMP_THREAD_LIMIT=1``, the same page images, the same number of pages at
 once), interleaved: seconds a page, and the book's words read in order
 (recall and precision against the HTML the book was made from).
+
+``python benchmarks/documents.py --ocr-pages 20 2000`` measures memory
+instead: scans of that many pages (each page the same few lines of the book,
+one image the pages share, so the file stays small), each read by OCR in a
+fresh process, whose peak resident memory (``VmHWM``) is printed beside its
+pages and seconds. Bounded memory is the same peak for 20 pages and 2,000.
 """
 
 from __future__ import annotations
@@ -262,6 +268,57 @@ def _ocr(rounds: int, json_path: Path | None) -> int:
     return 0
 
 
+def _long_scan(pages: int) -> bytes:
+    """An image-only PDF of ``pages`` pages at 200 dpi, each five lines of the book: ten such strips in turn, each
+    an image its pages share (so no line repeats on enough pages to be taken for a running head)."""
+    import pikepdf
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import scans
+
+    strips = [
+        page.crop((0, page.height * top // 100, page.width, page.height * (top + 10) // 100))
+        for page in scans.rendered([4, 5], 200)
+        for top in (14, 24, 34, 44, 54)
+    ]
+    pdf = pikepdf.open(io.BytesIO(scans.image_pdf(strips[: min(pages, len(strips))], 200)))
+    made = list(pdf.pages)
+    for k in range(len(made), pages):
+        pdf.pages.append(pikepdf.Page(made[k % len(made)].obj.copy()))  # a new page, its image the same object
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+_READ_IN_CHILD = """
+import sys
+from translate.formats.pdf import text_from_pdf
+text = text_from_pdf(open(sys.argv[1], "rb").read(), "long.pdf")
+peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(len(text.splitlines()), peak)
+"""
+
+
+def _ocr_memory(counts: list[int]) -> int:
+    cpu = cpu_description()
+    print(f"CPU: {cpu['model']}; {', '.join(cpu['isa']) or 'no AVX2'}; {cpu['threads']} threads")
+    with tempfile.TemporaryDirectory() as folder:
+        for pages in counts:
+            scan = Path(folder) / f"long-{pages}.pdf"
+            scan.write_bytes(_long_scan(pages))
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-c", _READ_IN_CHILD, str(scan)], capture_output=True, text=True, check=True
+            )
+            seconds = time.perf_counter() - started
+            lines, peak = done.stdout.split()
+            print(
+                f"{pages:>5} pages ({scan.stat().st_size / 1e6:.1f} MB file): peak {int(peak) / 1024:.0f} MB, "
+                f"{lines} paragraphs read, {seconds:.0f} s ({seconds / pages:.2f} s/page)"
+            )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="a local model directory (not for --ocr)")
@@ -271,7 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=4, help="copies of the seed article (default 4)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these inputs (e.g. report.pdf)")
+    parser.add_argument("--ocr-pages", type=int, nargs="+", metavar="N", help="OCR memory on scans of N pages")
     args = parser.parse_args(argv)
+    if args.ocr_pages:
+        return _ocr_memory(args.ocr_pages)
     if args.ocr:
         return _ocr(args.rounds, args.json)
     if args.model is None:

@@ -283,6 +283,55 @@ def test_the_english_takes_the_colours_of_its_arabic(written) -> None:
         assert len(colours(form)) == 3 and colours(form) == colours(before.pages[0]) - {drawing}
 
 
+def _text_by_font(path: Path) -> list[tuple[str, str]]:
+    """Each text object of the first page (those in its forms too): its font's name, without a subset's prefix,
+    and its text."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(path)
+    try:
+        page = document[0]
+        textpage = page.get_textpage()
+        found = []
+        for item in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=4):
+            name = ctypes.create_string_buffer(128)
+            raw.FPDFFont_GetBaseFontName(raw.FPDFTextObj_GetFont(item.raw), name, len(name))
+            count = raw.FPDFTextObj_GetText(item.raw, textpage.raw, None, 0)
+            text = ctypes.create_string_buffer(count * 2)
+            raw.FPDFTextObj_GetText(item.raw, textpage.raw, ctypes.cast(text, ctypes.POINTER(ctypes.c_ushort)), count)
+            found.append((name.value.decode().split("+")[-1], text.raw.decode("utf-16-le").rstrip("\x00")))
+        return found
+    finally:
+        document.close()
+
+
+@soffice
+def test_bold_arabic_comes_back_as_bold_english_and_the_rest_regular(written) -> None:
+    """LibreOffice sets the report's headings in DejaVu Sans Bold (its weight says 400: only the name tells):
+    their English is set in Noto Sans Bold, the paragraphs' in Noto Sans. The English heading, left as it
+    was, keeps its own font."""
+    from fixture_model import seed_sentences
+
+    source, english = written
+    seed = seed_sentences()
+    before = _text_by_font(source)
+    assert {font for font, text in before if ARABIC_LETTER.search(text)} == {"DejaVuSans", "DejaVuSans-Bold"}
+    after = _text_by_font(english)
+    by_font: dict[str, str] = {}
+    for font, text in after:
+        by_font[font] = by_font.get(font, "") + " " + text
+    flowing = {font: " ".join(text.split()) for font, text in by_font.items()}
+    bold, regular = flowing.get("NotoSans-Bold", ""), flowing.get("NotoSans-Regular", "")
+    for heading in (seed[2][1], seed[3][1]):
+        assert " ".join(heading.split()) in bold and " ".join(heading.split()) not in regular
+    for paragraph in (seed[0][1], seed[1][1]):
+        assert " ".join(paragraph.split()) in regular and " ".join(paragraph.split()) not in bold
+    assert "Casualties 2016" in bold  # LibreOffice's own Noto Sans Bold, untouched
+
+
 def _pixels(image):
     return ((x, y) for x in range(image.width) for y in range(image.height))
 

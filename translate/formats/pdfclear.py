@@ -1,4 +1,4 @@
-"""The Arabic text objects taken out of a PDF's pages (PDFium), and the colours they were drawn in.
+"""The Arabic text objects taken out of a PDF's pages (PDFium), and how they were drawn: colour, bold, italic.
 
 A text object goes if its middle stands on one of the Arabic lines read (its
 box grown a little: PDFium's object bounds reach the font's ascent and
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import re
 from collections import Counter
 from typing import Any
 
@@ -22,20 +23,26 @@ SLACK = 0.3
 
 Colour = tuple[float, float, float]
 """Red, green and blue, each from 0 to 1."""
-Colours = dict[tuple[int, Box], Counter[Colour]]
-"""The colours a line's text objects were filled with (by page and the line's box), and how many of each."""
+Look = tuple[Colour, bool, bool]
+"""How a text object was drawn: its fill colour, and whether its font is bold, and italic."""
+Looks = dict[tuple[int, Box], Counter[Look]]
+"""How a line's text objects were drawn (by page and the line's box), and how many each way."""
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
+FORCE_BOLD, ITALIC = 1 << 18, 1 << 6
+"""A font descriptor's flags (PDF 32000, table 123)."""
 
 
-def without_text(data: bytes, taken: dict[int, list[Box]]) -> tuple[bytes, Colours]:
+def without_text(data: bytes, taken: dict[int, list[Box]]) -> tuple[bytes, Looks]:
     """``data`` with the text objects that stand on the given lines removed (PDFium; the forms that hold text
-    first copied into their pages, :mod:`translate.formats.pdfforms`), and the colours they had."""
+    first copied into their pages, :mod:`translate.formats.pdfforms`), and how they were drawn."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     from translate.formats.pdfforms import inlined
 
     document = pdfium.PdfDocument(inlined(data, taken))
-    colours: Colours = {}
+    colours: Looks = {}
     try:
         for number, boxes in taken.items():
             page = document[number]
@@ -49,9 +56,9 @@ def without_text(data: bytes, taken: dict[int, list[Box]]) -> tuple[bytes, Colou
         document.close()
 
 
-def _remove_text(page: Any, boxes: list[Box], number: int, colours: Colours) -> int:
-    """Remove the text objects of ``page`` whose middle lies on one of ``boxes``, counting their colours; return
-    how many went."""
+def _remove_text(page: Any, boxes: list[Box], number: int, colours: Looks) -> int:
+    """Remove the text objects of ``page`` whose middle lies on one of ``boxes``, counting how they were drawn;
+    return how many went."""
     import pypdfium2.raw as raw
 
     removed = 0
@@ -62,10 +69,34 @@ def _remove_text(page: Any, boxes: list[Box], number: int, colours: Colours) -> 
             red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
             if raw.FPDFPageObj_GetFillColor(item, red, green, blue, alpha):
                 colour = (red.value / 255, green.value / 255, blue.value / 255)
-                colours.setdefault((number, box), Counter())[colour] += 1
+                bold, italic = _style(item)
+                colours.setdefault((number, box), Counter())[(colour, bold, italic)] += 1
             raw.FPDFPageObj_Destroy(item)
             removed += 1
     return removed
+
+
+def _style(item: Any) -> tuple[bool, bool]:
+    """Whether a text object's font is bold, and italic: by its name (``DejaVuSans-Bold``, with or without a
+    subset's prefix), its weight, its descriptor's flags or italic angle, or text drawn filled and stroked (a
+    bold made from a regular font). LibreOffice's bold Arabic headings say it only by their font's name."""
+    import pypdfium2.raw as raw
+
+    font = raw.FPDFTextObj_GetFont(item)
+    if not font:
+        return False, False
+    buffer = ctypes.create_string_buffer(256)
+    size = raw.FPDFFont_GetBaseFontName(font, buffer, len(buffer))
+    name = buffer.raw[: max(0, min(size, len(buffer)) - 1)].decode("latin-1")
+    flags, angle = raw.FPDFFont_GetFlags(font), ctypes.c_int(0)
+    raw.FPDFFont_GetItalicAngle(font, angle)
+    bold = (
+        raw.FPDFFont_GetWeight(font) >= 600
+        or bool(flags & FORCE_BOLD)
+        or bool(_BOLD.search(name))
+        or raw.FPDFTextObj_GetTextRenderMode(item) == raw.FPDF_TEXTRENDERMODE_FILL_STROKE
+    )
+    return bold, angle.value != 0 or bool(flags & ITALIC) or bool(_ITALIC.search(name))
 
 
 def _line_of(item: Any, boxes: list[Box]) -> Box | None:

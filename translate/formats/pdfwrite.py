@@ -34,7 +34,7 @@ from translate.errors import InputError
 from translate.formats.fit import ASCENT, LEADING, Fitted, fit, floor_size
 from translate.formats.model import Block, Span
 from translate.formats.pdf import placed_paragraphs
-from translate.formats.pdfclear import Colour, Colours, without_text
+from translate.formats.pdfclear import Colour, Look, Looks, without_text
 from translate.formats.pdflayout import Box, Line
 from translate.normalize import contains_arabic
 from translate.types import AlignedPair
@@ -113,9 +113,9 @@ class PdfDocument:
         import pypdfium2 as pdfium
 
         try:
-            cleared, colours = without_text(self._data, self.taken)
+            cleared, looks = without_text(self._data, self.taken)
             overlay, notes = _overlay(
-                self._data, self.placed, english[: len(self.placed)], self.occupied, colours, self.hidden
+                self._data, self.placed, english[: len(self.placed)], self.occupied, looks, self.hidden
             )
             titles = dict(zip((key for key, _ in self.titles), english[len(self.placed) :], strict=True))
             written = _assembled(cleared, overlay, notes, titles, self._data if bilingual else None, self.layout)
@@ -192,6 +192,23 @@ def _outline(pdf: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
         yield from walk(outline.root, ())
 
 
+def font_variants(regular: Path) -> dict[tuple[bool, bool], Path]:
+    """The fonts English is set in by (bold, italic): ``regular``'s own bold, italic and bold italic beside it
+    (``NotoSans-Bold.ttf``, ``DejaVuSans-Oblique.ttf``), or the nearest one there is (bold italic, then bold,
+    then the regular itself)."""
+    base = regular.stem.removesuffix("-Regular")
+    names = {
+        (True, False): ["Bold"],
+        (False, True): ["Italic", "Oblique"],
+        (True, True): ["BoldItalic", "BoldOblique"],
+    }
+    found = {(False, False): regular}
+    for style, endings in names.items():
+        there = [regular.with_name(f"{base}-{ending}{regular.suffix}") for ending in endings]
+        found[style] = next((path for path in there if path.is_file()), found.get((True, False), regular))
+    return found
+
+
 def font_path() -> Path:
     """The TrueType font the English is set in; :class:`InputError` saying what to install if there is none."""
     named = os.environ.get("TARJAMA_PDF_FONT")
@@ -209,24 +226,28 @@ def _overlay(
     placed: Sequence[Placed],
     english: Sequence[str],
     occupied: dict[int, list[Box]],
-    colours: Colours,
+    looks: Looks,
     hidden: Hidden,
 ) -> tuple[bytes, list[Note]]:
     """A PDF of the same page sizes holding only the English, each paragraph's in its regions, in the colour
-    most of its Arabic had, and the ``hidden`` lines unseen in theirs; and a note for each region whose English
-    runs past its box."""
+    and weight most of its Arabic had (bold, italic: :func:`font_variants`), and the ``hidden`` lines unseen in
+    theirs; and a note for each region whose English runs past its box."""
     import pypdfium2 as pdfium
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen.canvas import Canvas
 
-    path = font_path()
-    font = f"tarjama-{path.stem}"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(font, str(path)))
+    fonts = {}
+    for style, path in font_variants(font_path()).items():
+        fonts[style] = f"tarjama-{path.stem}"
+        if fonts[style] not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(fonts[style], str(path)))
+    font = fonts[False, False]
 
-    def measure(text: str, size: float) -> float:
-        return float(pdfmetrics.stringWidth(text, font, size))
+    def measure_in(name: str) -> Any:
+        return lambda text, size: float(pdfmetrics.stringWidth(text, name, size))
+
+    measure = measure_in(font)
 
     document = pdfium.PdfDocument(data)
     try:
@@ -245,15 +266,19 @@ def _overlay(
         canvas.setPageSize((x1 - x0, y1 - y0))
         canvas.translate(-x0, -y0)
         lines = occupied.get(number, [])  # every line read, those left as they were too
-        fitted_here = [(region, _fitted(region, part, lines, y0, measure)) for region, part in on_page.get(number, [])]
+        fitted_here = []
+        for region, part in on_page.get(number, []):
+            seen = sum((looks.get((number, box), Counter()) for box in region.lines), Counter[Look]())
+            colour, bold, italic = seen.most_common(1)[0][0] if seen else ((0.0, 0.0, 0.0), False, False)
+            drawn = fonts[bold, italic]
+            fitted_here.append((region, _fitted(region, part, lines, y0, measure_in(drawn)), drawn, colour))
         for box, text, size in hidden.get(number, []):
             _draw_unseen(canvas, font, box, text, size, measure)
-        for region, fitted in fitted_here:  # all boxes first: English run past its box is not covered by the next
+        for region, fitted, _, _ in fitted_here:  # all boxes first: English run past its box is not covered by the next
             if region.scanned:
                 _cover(canvas, region, fitted)
-        for region, fitted in fitted_here:
-            seen = sum((colours.get((number, box), Counter()) for box in region.lines), Counter[Colour]())
-            _draw(canvas, font, region, fitted, seen.most_common(1)[0][0] if seen else (0.0, 0.0, 0.0))
+        for region, fitted, drawn, colour in fitted_here:
+            _draw(canvas, drawn, region, fitted, colour)
             if not fitted.fits:
                 left, bottom, _, top = region.box
                 over = NOTE.format(size=fitted.size, over=fitted.height - (top - bottom))
