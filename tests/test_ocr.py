@@ -261,6 +261,45 @@ def test_a_scanned_page_comes_back_as_a_pdf_with_its_image_and_english_over_it(
 
 @tesseract
 @book
+def test_the_boxes_under_a_scans_english_are_the_colour_of_its_paper(
+    pages: list, tmp_path: Path, model_dir: Path
+) -> None:
+    """A scan on yellowed paper: the boxes the English is set on take the paper's colour, not white."""
+    from fixture_model import exact_model_args
+    from PIL import Image
+
+    from translate.formats.pdfwrite import PdfDocument
+
+    paper = (240, 228, 196)
+    tinted = Image.merge("RGB", [pages[1].point(lambda v, c=c: v * c // 255) for c in paper])
+    source = tmp_path / "yellowed.pdf"
+    tinted.save(source, format="PDF", resolution=200)
+    english = tmp_path / "yellowed.en.pdf"
+    assert main(["translate", str(source), "-o", str(english), "-f", "pdf", *exact_model_args(model_dir), "-q"]) == 0
+    prefix = tmp_path / "yellowed-en"
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(english), str(prefix)], check=True, capture_output=True)
+    (png,) = tmp_path.glob("yellowed-en-*.png")
+    image = Image.open(png).convert("RGB")
+    regions = [r for p in PdfDocument(source.name, source.read_bytes()).placed for r in p.regions]
+    assert len(regions) >= 10
+    scale = 100 / 72
+    for region in regions:
+        left, bottom, right, top = region.box
+        box = (
+            int(left * scale),
+            int(image.height - top * scale),
+            int(right * scale),
+            int(image.height - bottom * scale),
+        )
+        raw = image.crop(box).tobytes()
+        pixels = (tuple(raw[k : k + 3]) for k in range(0, len(raw), 3))
+        light = sorted((p for p in pixels if sum(p) > 450), key=sum)  # not the English's ink
+        middle = light[len(light) // 2]
+        assert all(abs(a - b) <= 12 for a, b in zip(middle, paper, strict=True)), (region.box, middle)
+
+
+@tesseract
+@book
 def test_ocr_lines_stand_where_the_text_layers_do_in_points_with_its_size() -> None:
     read = [p for p in read_pdf(scans.image_pdf(scans.rendered([5], 200), 200), "scan.pdf") if len(p.text) > 40]
     layer = read_lines(scans.BOOK.read_bytes(), scans.BOOK.name)[5]

@@ -15,7 +15,7 @@ take the free space below, and what still does not is set past its box and
 flagged: a note on the page, and a warning.
 
 A scanned page (read by OCR) keeps its image as the page: its Arabic is in
-the picture, so each paragraph's English is set on an opaque white box over
+the picture, so each paragraph's English is set on an opaque box of the paper's colour over
 the lines OCR read there, and the page's text layer is the English alone.
 Each page is either, so a PDF with some pages scanned is written page by page.
 """
@@ -49,10 +49,12 @@ LAYOUTS = ("side", "alternate")
 MARGIN = 36.0
 """English that runs into the free space below its box stops this far above the page's bottom edge (points)."""
 COVER = 0.25
-"""The white box under a scanned paragraph's English reaches this share of its size past its lines (OCR's boxes
+"""The box under a scanned paragraph's English reaches this share of its size past its lines (OCR's boxes
 hug the letters; the scan's ink around them, antialiased, would show at the box's edge)."""
 Hidden = dict[int, list[tuple[Box, str, float]]]
 """Lines with no Arabic read on a scan, by page: their box, text and size."""
+PAPER_DPI = 36
+"""Resolution a scanned page is rendered at to find its paper's colour (a box's worth of pixels is plenty)."""
 NOTE = "tarjama: this paragraph's English did not fit its box even at {size:.1f} pt; it runs {over:.0f} pt past it"
 
 
@@ -249,15 +251,20 @@ def _overlay(
 
     measure = measure_in(font)
 
-    document = pdfium.PdfDocument(data)
-    try:
-        boxes = [document[k].get_mediabox() for k in range(len(document))]
-    finally:
-        document.close()
     on_page: dict[int, list[tuple[Region, str]]] = {}
     for paragraph, text in zip(placed, english, strict=True):
         for region, part in zip(paragraph.regions, _shared(text, paragraph.shares), strict=True):
             on_page.setdefault(region.page, []).append((region, part))
+    document = pdfium.PdfDocument(data)
+    try:
+        boxes = [document[k].get_mediabox() for k in range(len(document))]
+        paper = {
+            number: _paper(document[number], [region for region, _ in found if region.scanned])
+            for number, found in on_page.items()
+            if any(region.scanned for region, _ in found)
+        }
+    finally:
+        document.close()
     out = io.BytesIO()
     canvas = Canvas(out, pageCompression=1, invariant=1)
     canvas.setCreator("tarjama")
@@ -276,7 +283,7 @@ def _overlay(
             _draw_unseen(canvas, font, box, text, size, measure)
         for region, fitted, _, _ in fitted_here:  # all boxes first: English run past its box is not covered by the next
             if region.scanned:
-                _cover(canvas, region, fitted)
+                _cover(canvas, region, fitted, paper[number].get(region.box, (1.0, 1.0, 1.0)))
         for region, fitted, drawn, colour in fitted_here:
             _draw(canvas, drawn, region, fitted, colour)
             if not fitted.fits:
@@ -318,13 +325,46 @@ def _fitted(region: Region, text: str, lines: Sequence[Box], bottom_edge: float,
     return grown if grown.fits or grown.size > fitted.size else fitted
 
 
-def _cover(canvas: Any, region: Region, fitted: Fitted) -> None:
-    """An opaque white box over a scanned region's lines and wherever its English runs below them."""
+def _paper(page: Any, regions: Sequence[Region]) -> dict[Box, Colour]:
+    """The colour of the paper around each scanned region of a page: the middle colour of the lighter half of
+    the pixels in the box and its margin, on the page rendered at 36 dpi (ink is the darker half; a scan's
+    paper is seldom white). The page is closed."""
+    scale = PAPER_DPI / 72
+    try:
+        bitmap = page.render(scale=scale)
+        image = bitmap.to_pil().convert("RGB")
+        bitmap.close()
+        height = page.get_height()
+    finally:
+        page.close()
+    found: dict[Box, Colour] = {}
+    for region in regions:
+        left, bottom, right, top = region.box
+        pad = COVER * region.size
+        crop = image.crop(
+            (
+                max(0, int((left - pad) * scale)),
+                max(0, int((height - top - pad) * scale)),
+                min(image.width, int((right + pad) * scale) + 1),
+                min(image.height, int((height - bottom + pad) * scale) + 1),
+            )
+        )
+        raw = crop.tobytes()  # RGB: three bytes a pixel
+        pixels = sorted((tuple(raw[k : k + 3]) for k in range(0, len(raw), 3)), key=sum)
+        light = pixels[len(pixels) // 2 :] or [(255, 255, 255)]
+        red, green, blue = (sorted(p[c] for p in light)[len(light) // 2] / 255 for c in range(3))
+        found[region.box] = (red, green, blue)
+    return found
+
+
+def _cover(canvas: Any, region: Region, fitted: Fitted, paper: Colour) -> None:
+    """An opaque box of the paper's colour over a scanned region's lines and wherever its English runs below
+    them."""
     left, bottom, right, top = region.box
     pad = COVER * region.size
     low = min(bottom, top - fitted.height) - pad
     canvas.saveState()
-    canvas.setFillColorRGB(1, 1, 1)
+    canvas.setFillColorRGB(*paper)
     canvas.rect(left - pad, low, right - left + 2 * pad, top + pad - low, stroke=0, fill=1)
     canvas.restoreState()
 
