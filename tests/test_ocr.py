@@ -177,6 +177,70 @@ def test_a_scanned_pages_english_lines_are_in_its_pdfs_text_layer_and_its_transl
 
 @tesseract
 @book
+def test_lines_ocr_leaves_out_are_said_whatever_the_output(
+    pages: list, tmp_path: Path, model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The book's page has crop marks in its corners that read as neither Arabic nor English: they are left out,
+    and every output says how many lines were and on which page (they were only logged)."""
+    scan = tmp_path / "marked.pdf"
+    scan.write_bytes(scans.image_pdf(pages[:1], 200))
+    said = re.compile(r"marked\.pdf: OCR read (\d+) line\(s\) as neither Arabic nor English \(page 1\): marks")
+    for output in ("marked.tsv", "marked.docx", "marked.en.pdf"):
+        assert main(["translate", str(scan), "-o", str(tmp_path / output), "--model", str(model_dir), "-q"]) == 0
+        warned = said.findall(capsys.readouterr().err)
+        assert len(warned) == 1 and int(warned[0]) >= 1, output  # said once, by the reading or the writing
+
+
+@tesseract
+@book
+def test_the_reader_says_what_reading_and_writing_an_upload_could_not_do(pages: list, tmp_path: Path, reader) -> None:
+    """The written document's warnings (here: the lines OCR left out) end the reader's status, as the CLI says
+    them after writing; the reader said none of them before."""
+    from ui.handlers import Reader
+
+    scan = tmp_path / "marked.pdf"
+    scan.write_bytes(scans.image_pdf(pages[:1], 200))
+    handler = Reader(reader.pool, downloads=tmp_path / "out")
+    *_, last = handler.translate_file(str(scan), reader.model)
+    status, document = last[1], last[-3]
+    assert document.visible and document.label == "⬇ English PDF"
+    assert re.search(r"⚠ marked\.pdf: OCR read \d+ line\(s\) as neither Arabic nor English \(page 1\)", status)
+
+
+@tesseract
+@book
+def test_several_scans_are_read_once_each_with_the_overall_bar(
+    pages: list, tmp_path: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With several inputs the overall bar counted each file's sentences ahead by reading it: a scan was read
+    by OCR twice. Scans are now counted as they come."""
+    import sys
+
+    strip = pages[0].crop((0, 300, pages[0].width, 700))  # a few lines: cheap to read
+    for name in ("one.png", "two.png"):
+        strip.save(tmp_path / name, dpi=(200, 200))
+    reads = []
+    run = ocr._run
+
+    def counted(program: str, image, dpi: int, args: list[str], **kwargs):
+        if args[:2] == ["-l", "ara"]:
+            reads.append(dpi)
+        return run(program, image, dpi, args, **kwargs)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(ocr, "_run", counted)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    files = [str(tmp_path / "one.png"), str(tmp_path / "two.png")]
+    assert main(["translate", *files, "--out-dir", str(tmp_path / "out"), "--model", str(model_dir)]) == 0
+    assert len(reads) == 2  # a page each (before: 4)
+    assert "all files" in sys.stderr.getvalue()
+
+
+@tesseract
+@book
 def test_a_scan_is_written_back_as_a_document_with_its_blocks_doubts(pages: list) -> None:
     data = io.BytesIO()
     pages[1].save(data, format="PNG", dpi=(200, 200))

@@ -91,7 +91,7 @@ def test_english_grows_down_to_the_next_line_even_one_left_as_it_was() -> None:
 
     from translate.formats.pdfwrite import _fitted, _placed
 
-    placed, taken, occupied, _ = _placed(book_pdf(), "book.pdf")
+    placed, taken, occupied, _, _ = _placed(book_pdf(), "book.pdf")
     (region,) = next(p for p in placed if p.text == "المحتويات").regions
     below = [b for b in occupied[region.page] if b[3] < region.box[1] and b[0] < region.box[2] and b[2] > region.box[0]]
     kept = max(below, key=lambda b: b[3])
@@ -107,7 +107,7 @@ def test_english_starts_at_the_size_the_arabic_is_drawn_at_not_its_fonts_size() 
     36 pt (shrunk to fit), not at 1 pt, a speck."""
     from translate.formats.pdfwrite import _placed
 
-    placed, _, _, _ = _placed((SAMPLES / "pdfjs_ArabicCIDTrueType.pdf").read_bytes(), "cid.pdf")
+    placed, _, _, _, _ = _placed((SAMPLES / "pdfjs_ArabicCIDTrueType.pdf").read_bytes(), "cid.pdf")
     assert placed and all(region.size == pytest.approx(36.0, abs=1.0) for p in placed for region in p.regions)
 
 

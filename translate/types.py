@@ -183,14 +183,17 @@ class ReadText(str):
     """
 
     doubts: tuple[Doubt, ...]
+    notes: tuple[str, ...]
+    """What reading it could not do, a warning each (lines OCR left out), for the command to say."""
 
-    def __new__(cls, text: str, doubts: tuple[Doubt, ...] = ()) -> ReadText:
+    def __new__(cls, text: str, doubts: tuple[Doubt, ...] = (), notes: tuple[str, ...] = ()) -> ReadText:
         made = super().__new__(cls, text)
         made.doubts = doubts
+        made.notes = notes
         return made
 
-    def __reduce__(self) -> tuple[type[ReadText], tuple[str, tuple[Doubt, ...]]]:
-        return ReadText, (str(self), self.doubts)  # pickled with its doubts (the Ray engine's workers)
+    def __reduce__(self) -> tuple[type[ReadText], tuple[str, tuple[Doubt, ...], tuple[str, ...]]]:
+        return ReadText, (str(self), self.doubts, self.notes)  # pickled whole (the Ray engine's workers)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,15 @@ import gradio as gr
 
 from translate import AlignedPair, TranslateError, write_pairs, write_tsv
 from translate.commands.output import REVIEW_HEADER, review_reasons
-from translate.formats import READ_AS_PAGES, SCANNED, Document, by_block, document_text, read_document
+from translate.formats import (
+    READ_AS_PAGES,
+    SCANNED,
+    Document,
+    by_block,
+    document_text,
+    read_document,
+    written_warnings,
+)
 from translate.writers import EXTENSIONS, tsv_escape
 from ui.render import untranslated
 
@@ -67,9 +75,10 @@ class Downloads:
 
     def write(
         self, name: str, pairs: Sequence[AlignedPair], document: str, *, previous: str = ""
-    ) -> tuple[str, list[gr.DownloadButton]]:
-        """Write ``pairs`` (and ``document``, a kept upload, in English) as ``name.*``; return the folder and the
-        buttons. The ``previous`` folder is removed."""
+    ) -> tuple[str, list[gr.DownloadButton], list[str]]:
+        """Write ``pairs`` (and ``document``, a kept upload, in English) as ``name.*``; return the folder, the
+        buttons, and what reading and writing the document could not do exactly (the CLI's warnings after
+        it: lines OCR left out, English past its box…). The ``previous`` folder is removed."""
         if previous:
             shutil.rmtree(previous, ignore_errors=True)
         folder = self.folder / uuid.uuid4().hex
@@ -87,9 +96,10 @@ class Downloads:
             buttons.append(gr.DownloadButton(value=str(path), interactive=True))
         # In a document, a sentence not translated keeps its Arabic rather than leave a hole.
         kept = [dataclasses.replace(p, target=p.source) if untranslated(p) else p for p in pairs]
-        buttons.extend(self._documents(name, kept, document, folder))
+        written, warnings = self._documents(name, kept, document, folder)
+        buttons.extend(written)
         buttons.append(self._checks(name, pairs, folder))
-        return str(folder), buttons
+        return str(folder), buttons, warnings
 
     @staticmethod
     def none() -> list[gr.DownloadButton]:
@@ -122,14 +132,15 @@ class Downloads:
 
     def _documents(
         self, name: str, pairs: Sequence[AlignedPair], document: str, folder: Path
-    ) -> list[gr.DownloadButton]:
+    ) -> tuple[list[gr.DownloadButton], list[str]]:
         """The uploaded document in English and as a bilingual edition, its corrections and glossary terms in
-        them; hidden for other inputs."""
+        them, and the warnings of writing them (each once); hidden for other inputs."""
         hidden = [gr.DownloadButton(value=None, visible=False) for _ in EDITIONS]
         if not document:
-            return hidden
+            return hidden, []
         source = Path(document)
-        buttons = []
+        buttons: list[gr.DownloadButton] = []
+        warnings: list[str] = []
         for bilingual, ending, label in EDITIONS:
             try:
                 written, suffix = self._read(source, WRITTEN_BACK[source.suffix.lower()])
@@ -137,12 +148,13 @@ class Downloads:
                 data = written.render(by_block(pairs, starts, written.blocks), bilingual=bilingual)
             except (TranslateError, ValueError, OSError) as exc:
                 logger.warning("%s: cannot write it back in English: %s", source.name, exc)
-                return hidden
+                return hidden, [f"{source.name}: cannot write it back in English: {exc}"]
+            warnings += [line for line in written_warnings(written) if line not in warnings]
             path = folder / f"{name}.{ending}{suffix}"
             path.write_bytes(data)
             text = f"⬇ {label} {suffix.lstrip('.').upper()}"
             buttons.append(gr.DownloadButton(text, value=str(path), interactive=True, visible=True))
-        return buttons
+        return buttons, warnings
 
     def _read(self, source: Path, suffix: str) -> tuple[Document, str]:
         """The uploaded document, read to be written back, and the ending it is written with: afresh each time

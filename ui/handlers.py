@@ -226,7 +226,7 @@ class Reader:
             memory.store_human(normalize_for_model(pair.source), text)
         # A person's English is theirs: the checks were of the model's.
         changed, same = _every_occurrence(reading, index, target=text, edited=True, checks=())
-        reading, downloads = self._downloads(self._realigned(changed, same))
+        reading, downloads, _ = self._downloads(self._realigned(changed, same))
         others = len(same) - 1
         where = f"sentence {index + 1}" + (f" and {others} more like it" if others else "")
         # Every occurrence, the one typed included: the page gets their new word links.
@@ -256,7 +256,7 @@ class Reader:
             pieces=sum(p.pieces for p in machine),
             checks=machine[0].checks if len(machine) == 1 else (),
         )
-        reading, downloads = self._downloads(self._realigned(changed, same))
+        reading, downloads, _ = self._downloads(self._realigned(changed, same))
         return _edit_outputs(
             reading=reading,
             status=self._saved_status(
@@ -436,10 +436,11 @@ class Reader:
         translated = tuple(done[i] for i in range(total))
         reading = dataclasses.replace(template, pairs=translated, seq=seq + 1)
         seconds = time.monotonic() - started
-        status = render_status(total, total, seconds=seconds, note=note or "done", checks=_checked(reading.pairs))
         # The last patch holds every row, now editable: it also mends any patch the page missed. It comes
         # with the reading, so that the server holds the document before the page can send a correction.
-        reading, downloads = self._downloads(reading)
+        reading, downloads, warnings = self._downloads(reading)
+        note = " ".join([note or "done", *(f"⚠ {line}" for line in warnings)])
+        status = render_status(total, total, seconds=seconds, note=note, checks=_checked(reading.pairs))
         final = render_patch(doc, reading.pairs, editable=True, seq=seq + 1, final=True)
         yield _outputs(status=status, patch=final, reading=reading, downloads=downloads)
         # Gradio ends a streamed run by sending the last value of every output once more, and an API
@@ -452,11 +453,14 @@ class Reader:
         """The last updates of a translation stopped with ``done`` translated: they are the reading, editable and
         in the downloads; the others are marked as not translated, on the page and in every download."""
         pairs = tuple(done.get(s.index) or _not_translated(s) for s in segments)
-        reading, downloads = self._downloads(dataclasses.replace(template, pairs=pairs, seq=seq + 1))
+        reading, downloads, warnings = self._downloads(dataclasses.replace(template, pairs=pairs, seq=seq + 1))
         missing = len(segments) - len(done)
-        note = (
-            f"stopped: {missing} sentences not translated (marked ⚠ not translated, on the page and in the "
-            "downloads); press Translate to translate only those"
+        note = " ".join(
+            [
+                f"stopped: {missing} sentences not translated (marked ⚠ not translated, on the page and in the "
+                "downloads); press Translate to translate only those",
+                *(f"⚠ {line}" for line in warnings),
+            ]
         )
         status = render_status(
             len(done), len(segments), seconds=time.monotonic() - started, note=note, checks=_checked(pairs)
@@ -484,10 +488,13 @@ class Reader:
     def _failure(self, message: str) -> tuple[Any, ...]:
         return _outputs(status=render_error(message))
 
-    def _downloads(self, reading: Reading) -> tuple[Reading, list[gr.DownloadButton]]:
-        """Write the downloads afresh (a correction changes them) and drop the reading's previous ones."""
-        folder, buttons = self.files.write(reading.name, reading.pairs, reading.document, previous=reading.downloads)
-        return dataclasses.replace(reading, downloads=folder), buttons
+    def _downloads(self, reading: Reading) -> tuple[Reading, list[gr.DownloadButton], list[str]]:
+        """Write the downloads afresh (a correction changes them) and drop the reading's previous ones; the
+        warnings of writing its document back (said once the translation ends)."""
+        folder, buttons, warnings = self.files.write(
+            reading.name, reading.pairs, reading.document, previous=reading.downloads
+        )
+        return dataclasses.replace(reading, downloads=folder), buttons, warnings
 
 
 def _outputs(

@@ -155,7 +155,7 @@ class SteeringHandlers:
         changed = [i for i, (old, new) in enumerate(zip(reading.pairs, revised, strict=True)) if old != new]
         rewritten = sum(1 for i in changed if reading.pairs[i].target != revised[i].target)
         failed = sum(1 for i in changed if missing_in(glossary, revised[i]))
-        reading, downloads = self.reader._downloads(dataclasses.replace(reading, pairs=tuple(revised)))
+        reading, downloads, _ = self.reader._downloads(dataclasses.replace(reading, pairs=tuple(revised)))
         note = f"Using {english} for {spelling.arabic} everywhere: {rewritten} sentence(s) changed"
         note += f", {failed} could not be (marked ⚠)" if failed else ""
         note += "" if editable else " in this article only (the glossary is read-only here)"
@@ -182,7 +182,7 @@ class SteeringHandlers:
         if not changed:
             note = f"{what}; no sentence of this article has it."
             return _glossary_outputs(table=table, boxes=boxes, note=note, reading=reading)
-        reading, downloads = self.reader._downloads(reading)
+        reading, downloads, _ = self.reader._downloads(reading)
         table = self.glossary_view(reading)
         patch = render_patch(
             reading.doc, [reading.pairs[i] for i in changed], editable=True, nonce=uuid.uuid4().hex[:8]

@@ -17,6 +17,7 @@ from translate.commands.names import report as name_report
 from translate.corpus import DocumentId, is_corpus, read_corpus
 from translate.errors import InputError
 from translate.files import STDIN, InputFile, atomic_output
+from translate.formats import SCANNED
 from translate.glossary import TermTally
 from translate.quality import flag_warnings
 from translate.segment import count_sentences
@@ -196,7 +197,8 @@ class Progress:
         if enabled and (len(inputs) > 1 or any(is_corpus(item.path) for item in inputs)):
             from tqdm import tqdm
 
-            total = sum(_count_quietly(item, text_field, id_field) for item in inputs)
+            counts = [_count_quietly(item, text_field, id_field) for item in inputs]
+            total = None if None in counts else sum(count or 0 for count in counts)  # None: counted as they come
             self.overall = tqdm(total=total, desc="all files", unit="sent", position=0, file=sys.stderr)
             self.overall.set_postfix_str(f"files 0/{self.files}")
 
@@ -255,9 +257,13 @@ class Progress:
             self.overall.close()
 
 
-def _count_quietly(item: InputFile, text_field: str, id_field: str) -> int:
+def _count_quietly(item: InputFile, text_field: str, id_field: str) -> int | None:
+    """An input's sentences, read ahead for the overall bar; None for a PDF or an image, which may be read by
+    OCR (seconds a page: reading each twice to count it ahead would double the run)."""
     if item.path is None:
         return 0  # standard input can be read only once, and a page is not fetched twice
+    if item.path.suffix.lower() in (".pdf", *SCANNED):
+        return None
     try:
         if is_corpus(item.path):
             documents = read_corpus(item.path, text_field=text_field, id_field=id_field, on_error=lambda _: None)

@@ -468,8 +468,12 @@ def _names(args: argparse.Namespace, translator: Translator) -> bool:
 
 
 def _read(item: InputFile, args: argparse.Namespace, progress: Progress) -> str:
+    """An input's text; what reading it could not do (lines OCR left out) is said as a warning."""
     with progress.reading(item.name):
-        return require_text(read_document(item, allow_private_urls=args.allow_private_urls), item.name)
+        text = require_text(read_document(item, allow_private_urls=args.allow_private_urls), item.name)
+    for note in getattr(text, "notes", ()):
+        logger.warning("%s", note)
+    return text
 
 
 def _quiet_third_party() -> None:

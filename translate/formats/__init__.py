@@ -62,6 +62,7 @@ class Document(Protocol):
     approximate: int  # formatted stretches put on the nearest English word, once rendered
     unkept: Sequence[str]  # ids and links the English could not keep as they were, once rendered: a line each
     unfitted: int  # paragraphs whose English runs past their box (a PDF's pages written back), once rendered
+    unread: Sequence[int]  # the page of each line OCR read as neither Arabic nor English (left out)
 
     @property
     def blocks(self) -> list[Block]: ...
@@ -76,10 +77,15 @@ UNKEPT_SHOWN = 5
 
 
 def written_warnings(document: Document) -> list[str]:
-    """What writing ``document`` back did not do exactly, a line each, once it is rendered: formatting put on the
-    nearest English word, ids and links not kept, English that runs past its box. Every output says them: the
+    """What reading and writing ``document`` back did not do exactly, a line each, once it is rendered: lines OCR
+    left out, formatting put on the nearest English word, ids and links not kept, English that runs past its
+    box. Every output says them: the
     CLI on stderr, the server beside the file, the reader under its downloads."""
+    from translate.formats.pdf import unread_warning
+
     name, lines = document.name, []
+    if (unread := unread_warning(name, document.unread)) is not None:
+        lines.append(unread)
     if document.approximate:
         lines.append(
             f"{name}: {document.approximate} formatted stretch(es) had no aligned English word; "

@@ -96,6 +96,7 @@ class DocxDocument:
         self.approximate = 0
         self.unkept: Sequence[str] = ()  # not checked in Word files yet (web pages and books are)
         self.unfitted = 0  # nothing is set in a box
+        self.unread: Sequence[int] = ()  # nothing is read by OCR
         with _open(data, name) as package:
             for info in package.infolist():
                 if TEXT_PARTS.fullmatch(info.filename):

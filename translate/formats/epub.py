@@ -75,6 +75,7 @@ class EpubDocument:
     approximate = 0
     unkept: Sequence[str] = ()
     unfitted = 0  # nothing is set in a box
+    unread: Sequence[int] = ()  # nothing is read by OCR
 
     def __init__(self, name: str, data: bytes) -> None:
         self.name = name

@@ -113,6 +113,7 @@ class MarkdownDocument:
     approximate = 0
     unkept: Sequence[str] = ()  # Markdown has no ids; its links are rebuilt once each
     unfitted = 0  # nothing is set in a box
+    unread: Sequence[int] = ()  # nothing is read by OCR
 
     def __init__(self, name: str, data: bytes) -> None:
         if len(data) > MAX_BYTES:

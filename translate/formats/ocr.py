@@ -117,8 +117,9 @@ class Line:
     box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     height: float = 0.0
     noise: bool = False
-    """Whether its words read as no text Tesseract's Arabic model can read (:data:`NOISE`): a page upside down
-    reads as such lines, so they count when the page's orientation is judged, then are left out."""
+    """Whether its words read as no text Tesseract's Arabic model can read (:data:`NOISE`), nor its English one:
+    a page upside down reads as such lines, so they count when the page's orientation is judged; then they are
+    left out, and counted (:func:`translate.formats.pdf.unread_warning`)."""
 
     @property
     def text(self) -> str:
@@ -218,7 +219,8 @@ def read_pages(
 def read_page(program: str, page: PageImage) -> list[Line]:
     """One page's lines, its columns read one after the other from the right; turned upright first if it does
     not read as it stands (Tesseract's orientation detection says how, else each turn is tried). Their boxes and
-    heights in points (the PDF writer and the layout's sizes work in points)."""
+    heights in points (the PDF writer and the layout's sizes work in points). Lines read as neither Arabic nor
+    English come too, marked ``noise``: the reader leaves them out, and says how many it did."""
     lines, height = _read_page(program, page)
     points = 72 / page.dpi
     return [
@@ -253,12 +255,7 @@ def _read_page(program: str, page: PageImage) -> tuple[list[Line], int]:
     if scale > 1:
         image = image.resize((round(image.width * scale), round(image.height * scale)), Resampling.LANCZOS)
     read, height, upright = _upright_read(program, image, round(page.dpi * scale))
-    read = _english_read(program, upright, round(page.dpi * scale), read)
-    lines = [line for line in read if not line.noise]
-    if len(lines) < len(read):
-        logger.info(
-            "OCR: left out %d line(s) of a page that read as neither Arabic nor English", len(read) - len(lines)
-        )
+    lines = _english_read(program, upright, round(page.dpi * scale), read)
     if scale == 1:
         return lines, height
     return [_scaled(line, 1 / scale) for line in lines], round(height / scale)

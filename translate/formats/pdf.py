@@ -45,6 +45,8 @@ from translate.formats.pdforder import mostly_arabic
 from translate.formats.pdforder import touching as _touching
 from translate.types import AlignedPair, Doubt, ReadText
 
+UNREAD_PAGES_SHOWN = 10
+"""Pages a warning of lines OCR left out names (the rest are counted)."""
 MAX_PAGES = 2_000
 """Pages read at most: a longer PDF is refused (its pages are read one at a time, so memory stays bounded)."""
 GARBLED_WORDS = 0.2
@@ -60,67 +62,96 @@ Char = tuple[str, tuple[float, float, float, float]]
 """A character and its box on the page: (left, bottom, right, top), all 0 for one PDFium generated."""
 
 
+class Paragraphs(list[Paragraph]):
+    """A document's paragraphs, and where OCR left out a line it could read neither as Arabic nor as English:
+    ``unread``, its page (from 0) for each such line."""
+
+    unread: tuple[int, ...] = ()
+
+
+def unread_warning(name: str, unread: Sequence[int]) -> str | None:
+    """The warning for the lines OCR left out (:attr:`Paragraphs.unread`), None if it left none out."""
+    if not unread:
+        return None
+    pages = sorted({page + 1 for page in unread})
+    shown = ", ".join(str(page) for page in pages[:UNREAD_PAGES_SHOWN]) + (
+        f" and {len(pages) - UNREAD_PAGES_SHOWN} more" if len(pages) > UNREAD_PAGES_SHOWN else ""
+    )
+    return (
+        f"{name}: OCR read {len(unread)} line(s) as neither Arabic nor English (page {shown}): marks, "
+        "pictures, dotted leaders or faint text; they are left out"
+    )
+
+
 def text_from_pdf(data: bytes, name: str) -> ReadText:
     """The text of a PDF, a paragraph per line, in logical order: its text layer, or OCR's where that is not
-    readable; :class:`InputError` if it has no Arabic. OCR's unsure words come as the text's doubts."""
-    return _as_text(read_pdf(data, name))
+    readable; :class:`InputError` if it has no Arabic. OCR's unsure words come as the text's doubts, the lines it
+    left out as its note."""
+    return _as_text(read_pdf(data, name), name)
 
 
 def text_from_image(data: bytes, name: str) -> ReadText:
     """The text of a scanned page (an image file; a TIFF's pages in turn), read by OCR as a PDF's scans are."""
-    return _as_text(read_image(data, name))
+    return _as_text(read_image(data, name), name)
 
 
-def _as_text(found: list[Paragraph]) -> ReadText:
+def _as_text(found: Paragraphs, name: str) -> ReadText:
     doubts: list[Doubt] = []
     at = 0
     for paragraph in found:
         doubts += [dataclasses.replace(d, start=at + d.start, end=at + d.end) for d in _doubts(paragraph)]
         at += len(paragraph.text) + 1
-    return ReadText("\n".join(paragraph.text for paragraph in found), tuple(doubts))
+    note = unread_warning(name, found.unread)
+    return ReadText("\n".join(paragraph.text for paragraph in found), tuple(doubts), (note,) if note else ())
 
 
-def read_pdf(data: bytes, name: str) -> list[Paragraph]:
+def read_pdf(data: bytes, name: str) -> Paragraphs:
     """A PDF's paragraphs and headings in logical order (:mod:`~translate.formats.pdflayout`), each with the lines
     it was read from (OCR's on a scanned page, with their doubts); :class:`InputError` if it has no Arabic."""
-    return _read(read_lines(data, name), name)
+    unread: list[int] = []
+    return _read(read_lines(data, name, unread=unread), name, unread)
 
 
-def read_image(data: bytes, name: str) -> list[Paragraph]:
+def read_image(data: bytes, name: str) -> Paragraphs:
     """The paragraphs of a scanned page (an image file; a TIFF's pages in turn), read by OCR as a PDF's scans are."""
     import translate.formats.ocr as ocr
 
+    unread: list[int] = []
     try:
-        pages = [_ocr_lines(page, k) for k, page in enumerate(ocr.read_pages(ocr.image_file(data)))]
+        pages = [_ocr_lines(page, k, unread) for k, page in enumerate(ocr.read_pages(ocr.image_file(data)))]
     except InputError as exc:
         raise InputError(f"{name}: {exc}") from None
-    return _read(pages, name)
+    return _read(pages, name, unread)
 
 
-def _read(pages: list[list[Line]], name: str) -> list[Paragraph]:
-    found = paragraphs(_without_running_heads(pages))
+def _read(pages: list[list[Line]], name: str, unread: list[int]) -> Paragraphs:
+    found = Paragraphs(paragraphs(_without_running_heads(pages)))
+    found.unread = tuple(unread)
     _check_readable("\n".join(paragraph.text for paragraph in found), name)
     return found
 
 
-def placed_paragraphs(data: bytes, name: str) -> list[Paragraph]:
+def placed_paragraphs(data: bytes, name: str) -> Paragraphs:
     """The paragraphs and headings :func:`read_pdf` reads, then the running heads it leaves out, a paragraph
     each (the PDF writer puts their English where they stand, on every page)."""
-    pages = read_lines(data, name, every_page=False)
+    unread: list[int] = []
+    pages = read_lines(data, name, every_page=False, unread=unread)
     kept = _without_running_heads(pages)
-    placed = paragraphs(kept)
+    placed = Paragraphs(paragraphs(kept))
     kept_ids = {id(line) for lines in kept for line in lines}
     placed += [Paragraph(line.text, 0, (line,)) for lines in pages for line in lines if id(line) not in kept_ids]
+    placed.unread = tuple(unread)
     _check_readable("\n".join(paragraph.text for paragraph in placed), name)
     return placed
 
 
-def read_lines(data: bytes, name: str, *, every_page: bool = True) -> list[list[Line]]:
+def read_lines(data: bytes, name: str, *, every_page: bool = True, unread: list[int] | None = None) -> list[list[Line]]:
     """Each page's lines in reading order, with their sizes, pages and boxes (running heads included); a page
     with no readable text layer read by OCR (:mod:`translate.formats.ocr`), its lines marked ``scanned``.
 
     ``every_page=False`` (the PDF writer): a page with nothing in its text layer and no scan on it (blank, or
-    drawings) is not read by OCR but written back as it is.
+    drawings) is not read by OCR but written back as it is. ``unread`` is told the page of each line OCR read
+    as neither Arabic nor English (left out).
     """
     import pypdfium2 as pdfium
 
@@ -147,7 +178,7 @@ def read_lines(data: bytes, name: str, *, every_page: bool = True) -> list[list[
             try:
                 for k, page_read in zip(scanned_pages, found, strict=True):
                     if page_read or not read[k].lines[0]:  # a stamp on a page OCR finds blank is kept
-                        scanned[k] = _ocr_lines(page_read, k)
+                        scanned[k] = _ocr_lines(page_read, k, unread if unread is not None else [])
             except InputError as exc:
                 raise InputError(f"{name}: {exc}") from None
     finally:
@@ -174,11 +205,14 @@ mPDF's book at 200 dpi, lines of its 11 pt body text measure 9.4-14.4 pt by thei
 with dots, shadda and descenders), a crop mark 15.5; below this a line is taken as set in the usual size."""
 
 
-def _ocr_lines(page: list[Any], number: int) -> list[Line]:
+def _ocr_lines(read: list[Any], number: int, unread: list[int]) -> list[Line]:
     """OCR's lines of page ``number`` as the layout's (:class:`~translate.formats.ocr.Line`: boxes in points),
-    each its size estimated from its words' height, its doubts with it."""
+    each its size estimated from its words' height, its doubts with it; ``unread`` told of each line left out
+    as noise."""
     from translate.formats.ocr import line_doubts
 
+    page = [line for line in read if not line.noise]
+    unread += [number] * (len(read) - len(page))
     heights = sorted(line.height for line in page if line.height > 0)
     usual = heights[len(heights) // 2] if heights else 0.0
     lines = []
@@ -568,10 +602,9 @@ class PdfText:
 
         self.name = name
         self.target = target
-        if Path(name).suffix.lower() == ".pdf":
-            found = [paragraph for paragraph in read_pdf(data, name) if paragraph.text.strip()]
-        else:
-            found = [paragraph for paragraph in read_image(data, name) if paragraph.text.strip()]
+        read = read_pdf(data, name) if Path(name).suffix.lower() == ".pdf" else read_image(data, name)
+        self.unread: Sequence[int] = read.unread
+        found = [paragraph for paragraph in read if paragraph.text.strip()]
         self.blocks = [Block(p.text, (Span(0, len(p.text), 0),), doubts=_doubts(p)) for p in found]
         self.headings = [p.heading for p in found]
         """Each block's heading level (0: a paragraph)."""

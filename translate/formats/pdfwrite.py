@@ -101,7 +101,8 @@ class PdfDocument:
         self.name = name
         self.layout = layout
         self._data = data
-        self.placed, self.taken, self.occupied, self.hidden = _placed(data, name)
+        self.placed, self.taken, self.occupied, self.hidden, unread = _placed(data, name)
+        self.unread: Sequence[int] = unread
         self.titles = _titles(data, name)
         texts = [p.text for p in self.placed] + [text for _, text in self.titles]
         self.blocks = [Block(text, (Span(0, len(text), 0),)) for text in texts]
@@ -127,17 +128,20 @@ class PdfDocument:
         return written
 
 
-def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]], dict[int, list[Box]], Hidden]:
+def _placed(
+    data: bytes, name: str
+) -> tuple[list[Placed], dict[int, list[Box]], dict[int, list[Box]], Hidden, tuple[int, ...]]:
     """The paragraphs to set in English, split where lines with no Arabic stand among their lines (those stay as
     they are); the boxes of the lines whose text objects go, by page; the boxes of every line read, by page
     (English may grow into the free space below its box, down to the next of these); and the lines with no
     Arabic that OCR read on a scan, by page (their text goes into the page's text layer, unseen: the scan
-    shows them)."""
+    shows them); and the page of each line OCR left out."""
     placed: list[Placed] = []
     taken: dict[int, list[Box]] = {}
     occupied: dict[int, list[Box]] = {}
     hidden: Hidden = {}
-    for paragraph in placed_paragraphs(data, name):
+    read = placed_paragraphs(data, name)
+    for paragraph in read:
         runs: list[list[Line]] = []
         for line in paragraph.lines:
             occupied.setdefault(line.page, []).append(line.box)
@@ -162,7 +166,7 @@ def _placed(data: bytes, name: str) -> tuple[list[Placed], dict[int, list[Box]],
                 shares.append(sum(len(line.text) for line in lines))
                 taken.setdefault(page, []).extend(boxes)
             placed.append(Placed(" ".join(line.text for line in run), tuple(regions), tuple(shares)))
-    return placed, taken, occupied, hidden
+    return placed, taken, occupied, hidden, read.unread
 
 
 def _union(boxes: Sequence[Box]) -> Box:

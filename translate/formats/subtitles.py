@@ -50,6 +50,7 @@ class Subtitles:
     approximate = 0  # subtitles carry no formatting
     unkept: Sequence[str] = ()  # nor ids or links
     unfitted = 0  # nothing is set in a box
+    unread: Sequence[int] = ()  # nothing is read by OCR
 
     def __init__(self, name: str, data: bytes) -> None:
         self.name = name
