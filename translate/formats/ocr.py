@@ -486,7 +486,7 @@ def _numbers_read(
     read every ``٣٠`` of mPDF's book as ``١``, ``٠١`` or ``٠٠١``. A word it read with one of them is cut out
     of the page, just past its box (half way to its neighbours at most), and read again as one line
     (``--psm 7``) by the ``Arabic`` script model (Debian's ``tesseract-ocr-script-arab``), allowed only
-    digits and the signs numbers are written with: 33 of its 39 ``٣٠`` came out right (none before). Each
+    digits and the signs numbers are written with: 30 of its 39 ``٣٠`` came out right (none before). Each
     number costs a crop, and a page's numbers one more Tesseract, which loads its model once for all of them.
     The number keeps what the first reading had around it (a comma, a bracket) and the new reading's
     confidence, so a number still in doubt is flagged. Without the script model each stays as read, and is
