@@ -544,3 +544,21 @@ def test_a_doubt_becomes_an_ocr_check_on_its_sentence(translator) -> None:
     assert [(c.detail, c.source) for c in first] == [("OCR read the number ٣٠ at 12% confidence", (4, 6))]
     assert not any(c.kind == "ocr" for c in pairs[1].checks)
     assert not any(c.kind == "ocr" for c in translator.translate_text(text)[0].checks)  # plain text: no doubt
+
+
+@pytest.mark.parametrize(
+    ("box", "size"),
+    [
+        ((-10, -5, 20, 60), (20, 50)),
+        ((95, 10, 120, 20), (5, 10)),
+        ((100, 10, 90, 20), (1, 10)),
+        ((-9, -9, -1, -1), (1, 1)),
+    ],
+)
+def test_a_crop_for_reading_again_stays_inside_its_page(box: tuple, size: tuple) -> None:
+    """A box past the page's edge is cut at it: PIL paints what lies outside black, which OCR reads as ink."""
+    from PIL import Image
+
+    page = Image.new("L", (100, 50), 255)
+    crop = ocr._crop(page, box)
+    assert crop.size == size and crop.getextrema() == (255, 255)

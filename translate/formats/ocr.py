@@ -304,14 +304,7 @@ def _english_read(program: str, image: Image, dpi: int, lines: list[Line]) -> li
         return lines
     pad = [0.2 * max(1.0, lines[k].height) for k in wanted]
     crops = [
-        image.crop(
-            (
-                round(lines[k].box[0] - p),
-                round(lines[k].box[1] - p),
-                round(lines[k].box[2] + p),
-                round(lines[k].box[3] + p),
-            )
-        )
+        _crop(image, (lines[k].box[0] - p, lines[k].box[1] - p, lines[k].box[2] + p, lines[k].box[3] + p))
         for k, p in zip(wanted, pad, strict=True)
     ]
     out = list(lines)
@@ -526,7 +519,15 @@ def _number_crop(image: Image, boxes: list[tuple[float, float, float, float]], k
     after = [b[0] for b in boxes if b[0] >= right]
     low = max(left - pad, (left + max(before)) / 2) if before else left - pad
     high = min(right + pad, (right + min(after)) / 2) if after else right + pad
-    return image.crop((round(low), round(top - 0.15 * height), round(high), round(bottom + 0.15 * height)))
+    return _crop(image, (low, top - 0.15 * height, high, bottom + 0.15 * height))
+
+
+def _crop(image: Image, box: tuple[float, float, float, float]) -> Image:
+    """``box`` (left, top, right, bottom in pixels) cut from ``image``, within its edges (past them PIL would
+    paint black, which OCR reads as ink)."""
+    left, top = min(max(0, round(box[0])), image.width - 1), min(max(0, round(box[1])), image.height - 1)
+    right, bottom = min(image.width, max(left + 1, round(box[2]))), min(image.height, max(top + 1, round(box[3])))
+    return image.crop((left, top, right, bottom))
 
 
 def _read_words(program: str, crops: list[Image], dpi: int, args: list[str]) -> list[list[Word]]:
