@@ -122,20 +122,27 @@ def test_a_photographed_page_translates_from_the_cli_with_its_doubts_flagged(
 ENGLISH_LINES = ["Source: Reuters, 12 March 2016 (see https://example.com/report).", "Chapter Two: The Siege of Aleppo"]
 
 
+@pytest.fixture
+def quoted(pages: list, tmp_path: Path) -> Path:
+    """A scan of the book's page with two lines of English set in a band across it."""
+    if not scans.NOTO_SANS.is_file():
+        pytest.skip("no Noto Sans (fonts-noto-core)")
+    scan = tmp_path / "quoted.pdf"
+    scan.write_bytes(scans.image_pdf([scans.with_english(pages[0], ENGLISH_LINES, at=700)], 200))
+    return scan
+
+
 @tesseract
 @book
-@pytest.mark.skipif(not scans.NOTO_SANS.is_file(), reason="no Noto Sans (fonts-noto-core)")
 def test_lines_of_english_on_a_scanned_page_come_back_as_written_never_translated(
-    pages: list, tmp_path: Path, model_dir: Path
+    quoted: Path, tmp_path: Path, model_dir: Path
 ) -> None:
     """A line of English is noise to the Arabic model (it was left out of every output); read by the English
     model, it is kept, and having no Arabic it is copied as it was, in its place among the Arabic."""
     import difflib
 
-    scan = tmp_path / "quoted.pdf"
-    scan.write_bytes(scans.image_pdf([scans.with_english(pages[0], ENGLISH_LINES, at=700)], 200))
     out = tmp_path / "quoted.jsonl"
-    assert main(["translate", str(scan), "-o", str(out), "--format", "jsonl", "--model", str(model_dir), "-q"]) == 0
+    assert main(["translate", str(quoted), "-o", str(out), "--format", "jsonl", "--model", str(model_dir), "-q"]) == 0
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     latin = [r for r in records if not ARABIC_LETTER.search(r["translation"]["ar"])]
     for expected in ENGLISH_LINES:
@@ -153,9 +160,8 @@ def test_lines_of_english_on_a_scanned_page_come_back_as_written_never_translate
 
 @tesseract
 @book
-@pytest.mark.skipif(not scans.NOTO_SANS.is_file(), reason="no Noto Sans (fonts-noto-core)")
 def test_a_scanned_pages_english_lines_are_in_its_pdfs_text_layer_and_its_translation_shows(
-    pages: list, tmp_path: Path, model_dir: Path
+    quoted: Path, tmp_path: Path, model_dir: Path
 ) -> None:
     """As a PDF, the scan shows the English lines; the text layer has them too (unseen, as an OCR layer's
     text is), and the English set on white boxes over the Arabic still shows (an unseen line's render mode
@@ -164,14 +170,12 @@ def test_a_scanned_pages_english_lines_are_in_its_pdfs_text_layer_and_its_transl
 
     from translate.formats.pdfwrite import PdfDocument
 
-    scan = tmp_path / "quoted.pdf"
-    scan.write_bytes(scans.image_pdf([scans.with_english(pages[0], ENGLISH_LINES, at=700)], 200))
     english = tmp_path / "quoted.en.pdf"
-    assert main(["translate", str(scan), "-o", str(english), "-f", "pdf", *exact_model_args(model_dir), "-q"]) == 0
+    assert main(["translate", str(quoted), "-o", str(english), "-f", "pdf", *exact_model_args(model_dir), "-q"]) == 0
     text = subprocess.run(["pdftotext", str(english), "-"], check=True, capture_output=True).stdout.decode()
     assert "Reuters" in text and "Aleppo" in text and not ARABIC_LETTER.search(text)
-    boxes = [r.box for p in PdfDocument(scan.name, scan.read_bytes()).placed for r in p.regions]
-    arabic, over = _dark(scan, 1, tmp_path, boxes), _dark(english, 1, tmp_path, boxes)
+    boxes = [r.box for p in PdfDocument(quoted.name, quoted.read_bytes()).placed for r in p.regions]
+    arabic, over = _dark(quoted, 1, tmp_path, boxes), _dark(english, 1, tmp_path, boxes)
     assert len(arabic & over) < 0.3 * len(arabic) and len(over) > 0.2 * len(arabic)
 
 
