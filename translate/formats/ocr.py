@@ -67,8 +67,9 @@ SURE_NUMBER = 90.0
 NOISE = 50.0
 """A line whose words' mean and median confidence are both below this is not text Tesseract's Arabic model can
 read: crop marks and rules read as letters (mPDF's came out as "| له |"), dotted leaders, a line of English or a
-picture. On mPDF's book no line of Arabic text came below 74 and no such line above 42. It is left out, and
-the log says how many were."""
+picture. On mPDF's book no line of Arabic text came below 74 and no such line above 42. It is read again by
+the English model (:func:`_english_read`); what that model is not sure of either is left out, and every output
+says how many lines were (:func:`translate.formats.pdf.unread_warning`)."""
 ENGLISH = 75.0
 """A line that is noise to the Arabic model is kept as English when the English model reads it with its words'
 mean and median confidence at least this (mPDF's crop marks read by it came under 50; lines of English set in
@@ -321,20 +322,23 @@ def _is_english(words: list[Word]) -> bool:
 
 
 def _sure_words(lines: list[Line]) -> int:
-    return sum(1 for line in lines for w in line.words if w.confidence >= SURE and _ARABIC.search(w.text))
+    return _sure([word for line in lines for word in line.words])
+
+
+def _sure(words: list[Word]) -> int:
+    return sum(1 for w in words if w.confidence >= SURE and _ARABIC.search(w.text))
 
 
 def _reads_well(lines: list[Line]) -> bool:
-    """Whether a page read as text: most of its words (three at least) are Arabic read with confidence.
-
-    A page on its side still gives a few confident "words"; never half of them.
-    """
     return _reads_well_words([word for line in lines for word in line.words])
 
 
 def _reads_well_words(words: list[Word]) -> bool:
-    sure = sum(1 for w in words if w.confidence >= SURE and _ARABIC.search(w.text))
-    return sure >= max(3, len(words) // 2)
+    """Whether a page read as text: most of its words (three at least) are Arabic read with confidence.
+
+    A page on its side still gives a few confident "words"; never half of them.
+    """
+    return _sure(words) >= max(3, len(words) // 2)
 
 
 def _columns_read(program: str, image: Image, dpi: int, depth: int = 2) -> list[Line]:
