@@ -208,7 +208,8 @@ def test_the_reader_says_what_reading_and_writing_an_upload_could_not_do(pages: 
     *_, last = handler.translate_file(str(scan), reader.model)
     status, document = last[1], last[-3]
     assert document.visible and document.label == "⬇ English PDF"
-    assert re.search(r"⚠ marked\.pdf: OCR read \d+ line\(s\) as neither Arabic nor English \(page 1\)", status)
+    said = r'<div class="tj-warning">⚠ marked\.pdf: OCR read \d+ line\(s\) as neither Arabic nor English \(page 1\)'
+    assert re.search(said, status)  # a line of its own, after the progress
 
 
 @tesseract

@@ -439,8 +439,9 @@ class Reader:
         # The last patch holds every row, now editable: it also mends any patch the page missed. It comes
         # with the reading, so that the server holds the document before the page can send a correction.
         reading, downloads, warnings = self._downloads(reading)
-        note = " ".join([note or "done", *(f"⚠ {line}" for line in warnings)])
-        status = render_status(total, total, seconds=seconds, note=note, checks=_checked(reading.pairs))
+        status = render_status(
+            total, total, seconds=seconds, note=note or "done", checks=_checked(reading.pairs), warnings=warnings
+        )
         final = render_patch(doc, reading.pairs, editable=True, seq=seq + 1, final=True)
         yield _outputs(status=status, patch=final, reading=reading, downloads=downloads)
         # Gradio ends a streamed run by sending the last value of every output once more, and an API
@@ -455,15 +456,17 @@ class Reader:
         pairs = tuple(done.get(s.index) or _not_translated(s) for s in segments)
         reading, downloads, warnings = self._downloads(dataclasses.replace(template, pairs=pairs, seq=seq + 1))
         missing = len(segments) - len(done)
-        note = " ".join(
-            [
-                f"stopped: {missing} sentences not translated (marked ⚠ not translated, on the page and in the "
-                "downloads); press Translate to translate only those",
-                *(f"⚠ {line}" for line in warnings),
-            ]
+        note = (
+            f"stopped: {missing} sentences not translated (marked ⚠ not translated, on the page and in the "
+            "downloads); press Translate to translate only those"
         )
         status = render_status(
-            len(done), len(segments), seconds=time.monotonic() - started, note=note, checks=_checked(pairs)
+            len(done),
+            len(segments),
+            seconds=time.monotonic() - started,
+            note=note,
+            checks=_checked(pairs),
+            warnings=warnings,
         )
         ended = render_patch(template.doc, pairs, editable=True, seq=seq + 1, final=True)
         yield _outputs(status=status, patch=ended, reading=reading, downloads=downloads)

@@ -344,8 +344,10 @@ def render_status(
     note: str = "",
     saved: Mapping[int, str] | None = None,
     checks: int = 0,
+    warnings: Sequence[str] = (),
 ) -> str:
-    """A progress line: ``<progress>`` plus "done / total sentences", and how many sentences have checks (⚠).
+    """A progress line: ``<progress>`` plus "done / total sentences", and how many sentences have checks (⚠);
+    then ``warnings`` (what reading and writing the document back could not do), a line each.
 
     ``saved`` (sentence index -> corrected English) is every correction the
     server holds, as JSON in ``data-saved``: the page's script compares it with
@@ -357,10 +359,11 @@ def render_status(
     timing += f' · <span class="tj-checks">Checks: {checks} ⚠</span>' if checks else ""
     extra = f" · {message_html(note)}" if note else ""
     data = f' data-saved="{escape(json.dumps(saved, ensure_ascii=False))}"' if saved is not None else ""
+    said = "".join(f'<div class="tj-warning">⚠ {message_html(line)}</div>' for line in warnings)
     return (
         f'<div class="tj-status" role="status"{data}>'
         f'<progress value="{done}" max="{total}"></progress> '
-        f'<span class="tj-count">{done} / {total} sentences</span>{timing}{extra}</div>'
+        f'<span class="tj-count">{done} / {total} sentences</span>{timing}{extra}{said}</div>'
     )
 
 
