@@ -141,8 +141,8 @@ def check_tesseract() -> str:
     program = shutil.which("tesseract")
     if program is None:
         raise InputError(f"this is a scan, read by OCR, and Tesseract is not installed: {INSTALL}")
-    found = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
-    if "ara" not in found.stdout.split():
+    if "ara" not in _models(program):
+        _models.cache_clear()  # installed while this runs (a server), it is found next time
         raise InputError(f"this is a scan, read by OCR, and Tesseract has no Arabic data (ara): {INSTALL}")
     return program
 
@@ -454,12 +454,8 @@ def _tesseract(program: str, image: Image, dpi: int, mode: int) -> list[Line]:
     lines: dict[tuple[str, str, str], list[Word]] = {}
     bottoms: dict[tuple[str, str, str], float] = {}
     boxes: dict[tuple[str, str, str], list[tuple[float, float, float, float]]] = {}
-    for row in table.splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) != 12 or cells[0] != "5":
-            continue
+    for cells, text in _word_rows(table):
         key = (cells[2], cells[3], cells[4])
-        text = cells[11].translate(_MARKS).strip()
         if text:
             lines.setdefault(key, []).append(Word(text, max(0.0, float(cells[10]))))
         bottoms[key] = max(bottoms.get(key, 0.0), float(cells[7]) + float(cells[9]))
@@ -549,15 +545,19 @@ def _read_words(program: str, crops: list[Image], dpi: int, args: list[str]) -> 
             out.write("\n".join(names) + "\n")
         table = _run(program, None, dpi, [*args, "tsv"], source=listing)
     found: list[list[Word]] = [[] for _ in crops]
-    for row in table.splitlines():
-        cells = row.split("\t")
-        if len(cells) != 12 or cells[0] != "5" or not cells[1].isdigit():
-            continue
-        k = int(cells[1]) - 1
-        text = cells[11].translate(_MARKS).strip()
+    for cells, text in _word_rows(table):
+        k = int(cells[1]) - 1 if cells[1].isdigit() else -1  # its page: the crop's place in the list
         if text and 0 <= k < len(crops):
             found[k].append(Word(text, max(0.0, float(cells[10]))))
     return found
+
+
+def _word_rows(table: str) -> Iterator[tuple[list[str], str]]:
+    """The word rows of Tesseract's TSV (level 5): their cells, and their text without its bidi marks."""
+    for row in table.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) == 12 and cells[0] == "5":
+            yield cells, cells[11].translate(_MARKS).strip()
 
 
 @functools.cache
