@@ -166,9 +166,19 @@ def test_after_stop_what_was_translated_is_usable_and_translate_finishes_the_res
 
     # Translate finishes only the rest: the model is asked for the sentences not translated, no others.
     asked = _first_passes(counted)
+    # Every status shown from here on, recorded as it comes: "translating the N sentences…" may last less
+    # than a poll (waiting for it to be visible raced the end of the translation and timed out once in CI).
+    page.evaluate(
+        """() => {
+          window.tjStatuses = [];
+          const note = () => window.tjStatuses.push(document.querySelector('#tj-status').innerText);
+          new MutationObserver(note).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
     page.click("#tj-translate")
-    page.wait_for_selector("#tj-status:has-text('translating the')")
+    page.wait_for_selector("#tj-status:has-text('done')", timeout=120_000)
     page.wait_for_selector(".tj-doc[aria-busy=false]", timeout=120_000)
+    assert any("translating the" in status for status in page.evaluate("window.tjStatuses"))
     assert f"{total} / {total} sentences" in page.inner_text("#tj-status")
     assert page.locator(".tj-en[contenteditable]").count() == total
     assert 0 < _first_passes(counted) - asked <= missing  # all of them again without it
